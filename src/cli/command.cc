@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// The command table and the dispatcher behind main().
+#include "cli/command.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace salesbox::cli {
+namespace {
+
+constexpr Command kCommands[] = {
+    {"init", "create a database (or bring its schema up to date)", RunInit},
+    {"import", "import a CSV file of accounts, opportunities, ... (all or nothing)", RunImport},
+    {"export", "write every record of a kind as CSV or JSON", RunExport},
+    {"demo", "generate the demo company (a realistic Nordic B2B company)", RunDemo},
+    {"stats", "what is in the database: counts, pipeline, wins, orders", RunStats},
+};
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out,
+               "salesbox - a sales manager in a box\n\n"
+               "usage: salesbox COMMAND [OPTIONS]\n\ncommands:\n");
+  for (const Command& command : kCommands) {
+    std::fprintf(out, "  %-10s %.*s\n", std::string(command.name).c_str(),
+                 static_cast<int>(command.summary.size()), command.summary.data());
+  }
+  std::fprintf(out, "\nRun `salesbox COMMAND --help` for a command's options.\n");
+}
+
+}  // namespace
+
+std::span<const Command> Commands() { return kCommands; }
+
+int Fail(std::string_view command, const Status& status, bool usage) {
+  std::fprintf(stderr, "salesbox %.*s: %s\n", static_cast<int>(command.size()), command.data(),
+               status.message().c_str());
+  return usage ? kExitUsage : kExitError;
+}
+
+int Main(int argc, char** argv) {  // NOLINT
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    PrintUsage(stderr);
+    return kExitUsage;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    PrintUsage(stdout);
+    return kExitOk;
+  }
+  if (args[0] == "--version") {
+    std::printf("salesbox 0.1.0\n");
+    return kExitOk;
+  }
+  for (const Command& command : kCommands) {
+    if (command.name == args[0]) {
+      return command.run(std::span<const std::string>(args).subspan(1));
+    }
+  }
+  std::fprintf(stderr, "salesbox: unknown command \"%s\"\n\n", args[0].c_str());
+  PrintUsage(stderr);
+  return kExitUsage;
+}
+
+}  // namespace salesbox::cli

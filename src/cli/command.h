@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// The subcommands of `salesbox`. Each parses its own flags, calls services and prints; it returns
+// the process exit code: 0 success, 2 usage error, 1 any other error (with a message on stderr).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace salesbox::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(std::span<const std::string> args);
+};
+
+std::span<const Command> Commands();
+
+// Runs `salesbox ARGS...` and returns the exit code.
+int Main(int argc, char** argv);
+
+int RunInit(std::span<const std::string> args);
+int RunImport(std::span<const std::string> args);
+int RunExport(std::span<const std::string> args);
+int RunDemo(std::span<const std::string> args);
+int RunStats(std::span<const std::string> args);
+
+// Prints "salesbox COMMAND: message" to stderr and returns kExitUsage (for kInvalidArgument from
+// argument parsing) or kExitError.
+int Fail(std::string_view command, const Status& status, bool usage = false);
+
+}  // namespace salesbox::cli

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// `salesbox export`: every record of a kind as CSV (what import reads) or JSON.
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "cli/args.h"
+#include "cli/command.h"
+#include "common/time.h"
+#include "service/transfer.h"
+#include "storage/open_store.h"
+
+namespace salesbox::cli {
+namespace {
+
+constexpr FlagSpec kFlags[] = {
+    {"db", "PATH", "the database (required)"},
+    {"kind", "KIND", "what to export (required); see `salesbox import --help`"},
+    {"format", "FORMAT", "csv (default) or json"},
+    {"output", "FILE", "write to FILE (replaced only when the export succeeds) instead of stdout"},
+};
+
+}  // namespace
+
+int RunExport(std::span<const std::string> words) {
+  Result<Args> args = Args::Parse(words, kFlags);
+  if (!args.ok()) return Fail("export", args.status(), /*usage=*/true);
+  if (args->help()) {
+    std::printf("usage: salesbox export --db PATH --kind KIND [--format csv|json] [--output FILE]"
+                "\n\nWrites every record of KIND in the canonical columns, which `salesbox import`"
+                "\nreads back unchanged.\n\n%s",
+                FormatFlags(kFlags).c_str());
+    return kExitOk;
+  }
+  Result<std::string> db = args->Require("db");
+  if (!db.ok()) return Fail("export", db.status(), /*usage=*/true);
+  Result<std::string> kind_name = args->Require("kind");
+  if (!kind_name.ok()) return Fail("export", kind_name.status(), /*usage=*/true);
+  Result<service::Kind> kind = service::ParseKind(*kind_name);
+  if (!kind.ok()) return Fail("export", kind.status(), /*usage=*/true);
+  std::string format = args->Get("format").value_or("csv");
+  if (format != "csv" && format != "json") {
+    return Fail("export", Status::InvalidArgument("--format must be csv or json"), true);
+  }
+  if (!args->positional().empty()) {
+    return Fail("export", Status::InvalidArgument("unexpected argument " + args->positional()[0]),
+                true);
+  }
+
+  Result<std::unique_ptr<storage::Store>> store = storage::OpenStore(*db);
+  if (!store.ok()) return Fail("export", store.status());
+
+  std::FILE* out = stdout;
+  std::string output = args->Get("output").value_or("");
+  std::string temporary;
+  if (!output.empty()) {
+    temporary = output + ".partial";
+    out = std::fopen(temporary.c_str(), "wb");
+    if (out == nullptr) {
+      return Fail("export", Status::InvalidArgument("cannot write " + temporary));
+    }
+  }
+  bool write_failed = false;
+  auto write = [&](std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), out) != text.size()) write_failed = true;
+  };
+  std::unique_ptr<service::RowSink> sink =
+      format == "json" ? service::MakeJsonSink(write) : service::MakeCsvSink(write);
+  SystemClock clock;
+  service::TransferService transfer(**store, clock);
+  Status status = transfer.Export(*kind, *sink);
+  if (std::fflush(out) != 0) write_failed = true;
+  if (status.ok() && write_failed) status = Status::Internal("writing the output failed");
+  if (!output.empty()) {
+    std::fclose(out);
+    std::error_code ec;
+    if (status.ok()) {
+      std::filesystem::rename(temporary, output, ec);
+      if (ec) status = Status::Internal("cannot rename " + temporary + ": " + ec.message());
+    } else {
+      std::filesystem::remove(temporary, ec);
+    }
+  }
+  if (!status.ok()) return Fail("export", status);
+  return kExitOk;
+}
+
+}  // namespace salesbox::cli

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// `salesbox import`: one CSV file into the database, all or nothing.
+#include <cstdio>
+#include <string>
+
+#include "cli/args.h"
+#include "cli/command.h"
+#include "common/time.h"
+#include "service/transfer.h"
+#include "storage/open_store.h"
+
+namespace salesbox::cli {
+namespace {
+
+constexpr FlagSpec kFlags[] = {
+    {"db", "PATH", "the database (required)"},
+    {"kind", "KIND", "what the file holds (required): teams users accounts contacts campaigns "
+                     "leads opportunities opportunity-history activities orders"},
+    {"map", "SPEC", "extra column names: \"our_field=Their Column,...\""},
+    {"dry-run", "", "check every row against the database, then write nothing"},
+    {"delimiter", "C", "field delimiter: , ; tab | (default: detected)"},
+    {"encoding", "ENC", "utf-8 or windows-1252 (default: detected)"},
+    {"decimal", "SEP", "decimal separator: comma or point (default: comma for ;-files, "
+                       "else detected per value)"},
+    {"date-order", "ORDER", "dmy (default) or mdy for dates like 03/04/2025"},
+    {"currency", "CODE", "currency of amounts when the file has no currency column"},
+    {"max-errors", "N", "stop after reporting N errors (default 50)"},
+};
+
+void PrintHelp() {
+  std::printf(
+      "usage: salesbox import --db PATH --kind KIND FILE [options]\n\n"
+      "Imports FILE, a CSV export from Excel, Outlook, Salesforce, HubSpot or salesbox itself.\n"
+      "Headers are matched by name and common aliases, case-insensitively. Records whose\n"
+      "external_id (users: email, teams: name) already exists are updated: only the columns in\n"
+      "the file change. Any error writes nothing; every error is reported as FILE:LINE:COLUMN.\n\n"
+      "%s\ncolumns by kind (* required to create a record):\n",
+      FormatFlags(kFlags).c_str());
+  for (service::Kind kind : service::AllKinds()) {
+    std::string line = "  " + std::string(service::KindName(kind)) + ":";
+    for (const service::ColumnInfo& column : service::Columns(kind)) {
+      line += " " + std::string(column.name) + (column.required ? "*" : "");
+    }
+    std::printf("%s\n", line.c_str());
+  }
+}
+
+Status ApplyOptions(const Args& args, service::ImportOptions& options) {
+  if (auto map = args.Get("map")) options.column_map = *map;
+  options.dry_run = args.Has("dry-run");
+  if (auto d = args.Get("delimiter")) {
+    if (*d == "," || *d == "comma") {
+      options.csv.delimiter = ',';
+    } else if (*d == ";" || *d == "semicolon") {
+      options.csv.delimiter = ';';
+    } else if (*d == "tab" || *d == "\\t" || *d == "\t") {
+      options.csv.delimiter = '\t';
+    } else if (*d == "|" || *d == "pipe") {
+      options.csv.delimiter = '|';
+    } else {
+      return Status::InvalidArgument("--delimiter must be , ; tab or |");
+    }
+  }
+  if (auto e = args.Get("encoding")) {
+    if (*e == "utf-8" || *e == "utf8") {
+      options.csv.encoding = csv::Encoding::kUtf8;
+    } else if (*e == "windows-1252" || *e == "cp1252" || *e == "latin-1" || *e == "latin1" ||
+               *e == "iso-8859-1") {
+      options.csv.encoding = csv::Encoding::kWindows1252;
+    } else {
+      return Status::InvalidArgument("--encoding must be utf-8 or windows-1252");
+    }
+  }
+  if (auto d = args.Get("decimal")) {
+    if (*d == "comma" || *d == ",") {
+      options.decimal = DecimalSeparator::kComma;
+    } else if (*d == "point" || *d == "dot" || *d == ".") {
+      options.decimal = DecimalSeparator::kPoint;
+    } else {
+      return Status::InvalidArgument("--decimal must be comma or point");
+    }
+  }
+  if (auto o = args.Get("date-order")) {
+    if (*o == "dmy") {
+      options.date_order = DateOrder::kDayFirst;
+    } else if (*o == "mdy") {
+      options.date_order = DateOrder::kMonthFirst;
+    } else {
+      return Status::InvalidArgument("--date-order must be dmy or mdy");
+    }
+  }
+  if (auto c = args.Get("currency")) {
+    Result<Currency> currency = Currency::Parse(*c);
+    if (!currency.ok()) return Status::InvalidArgument("--currency: " + currency.status().message());
+    options.default_currency = *currency;
+  }
+  if (auto m = args.Get("max-errors")) {
+    char* end = nullptr;
+    long n = std::strtol(m->c_str(), &end, 10);
+    if (end == m->c_str() || *end != '\0' || n < 1 || n > 100000) {
+      return Status::InvalidArgument("--max-errors must be a number from 1 to 100000");
+    }
+    options.max_errors = static_cast<int>(n);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunImport(std::span<const std::string> words) {
+  Result<Args> args = Args::Parse(words, kFlags);
+  if (!args.ok()) return Fail("import", args.status(), /*usage=*/true);
+  if (args->help()) {
+    PrintHelp();
+    return kExitOk;
+  }
+  Result<std::string> db = args->Require("db");
+  if (!db.ok()) return Fail("import", db.status(), /*usage=*/true);
+  Result<std::string> kind_name = args->Require("kind");
+  if (!kind_name.ok()) return Fail("import", kind_name.status(), /*usage=*/true);
+  Result<service::Kind> kind = service::ParseKind(*kind_name);
+  if (!kind.ok()) return Fail("import", kind.status(), /*usage=*/true);
+  if (args->positional().size() != 1) {
+    return Fail("import", Status::InvalidArgument("give exactly one FILE to import"),
+                /*usage=*/true);
+  }
+  service::ImportOptions options;
+  if (Status s = ApplyOptions(*args, options); !s.ok()) return Fail("import", s, /*usage=*/true);
+
+  const std::string& path = args->positional()[0];
+  Result<std::unique_ptr<storage::Store>> store = storage::OpenStore(*db);
+  if (!store.ok()) return Fail("import", store.status());
+  SystemClock clock;
+  service::TransferService transfer(**store, clock);
+  Result<service::ImportReport> report = transfer.ImportFile(*kind, path, options);
+  if (!report.ok()) return Fail("import", report.status());
+
+  for (const std::string& column : report->ignored_columns) {
+    std::fprintf(stderr, "%s: note: column \"%s\" is not used (see --help, or --map)\n",
+                 path.c_str(), column.c_str());
+  }
+  if (!report->errors.empty()) {
+    for (const service::ImportError& error : report->errors) {
+      std::fprintf(stderr, "%s\n", error.ToString().c_str());
+    }
+    std::fprintf(stderr, "%zu error%s%s; nothing was imported\n", report->errors.size(),
+                 report->errors.size() == 1 ? "" : "s",
+                 report->more_errors ? " (stopped looking; there may be more)" : "");
+    return kExitError;
+  }
+  const char* delimiter = report->delimiter == '\t' ? "tab"
+                          : report->delimiter == ';' ? ";"
+                          : report->delimiter == '|' ? "|"
+                                                     : ",";
+  std::printf("%s: %lld %s rows (%s, delimiter %s): %lld new, %lld updated%s\n", path.c_str(),
+              static_cast<long long>(report->rows),
+              std::string(service::KindName(*kind)).c_str(), report->encoding.c_str(), delimiter,
+              static_cast<long long>(report->inserted), static_cast<long long>(report->updated),
+              options.dry_run ? " - dry run, nothing written" : "");
+  return kExitOk;
+}
+
+}  // namespace salesbox::cli

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// Private to service/: the column tables behind TransferService and the parsing helpers they
+// share. One ColumnSpec per canonical CSV column says how to read a cell into a record and how to
+// write it back, so import and export cannot drift apart.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/money.h"
+#include "common/result.h"
+#include "common/time.h"
+#include "domain/enum_names.h"
+#include "service/transfer.h"
+#include "storage/store.h"
+
+namespace salesbox::service::internal {
+
+// Lower-case ASCII letters and digits only; other ASCII is dropped and non-ASCII bytes are kept,
+// so "Close Date", "close_date" and "CloseDate" all become "closedate".
+std::string NormalizeName(std::string_view text);
+
+// Removes blanks (space, tab, no-break space) at both ends.
+std::string_view Trim(std::string_view text);
+
+// True if `normalized` equals one of the '|'-separated `aliases`.
+bool MatchesAlias(std::string_view normalized, std::string_view aliases);
+
+// An enum value with the other names people and CRMs use for it.
+template <typename E>
+struct EnumAlias {
+  E value;
+  std::string_view aliases;  // normalised, '|'-separated
+};
+
+// Parses `text` as E: its snake_case name or one of `aliases`, compared after NormalizeName.
+// kInvalidArgument lists the canonical names.
+template <typename E>
+Result<E> ParseEnumAlias(std::string_view text, std::span<const EnumAlias<E>> aliases) {
+  std::string normalized = NormalizeName(text);
+  for (const auto& [value, name] : EnumNames<E>::kNames) {
+    if (NormalizeName(name) == normalized) return value;
+  }
+  for (const EnumAlias<E>& alias : aliases) {
+    if (MatchesAlias(normalized, alias.aliases)) return alias.value;
+  }
+  return ParseEnum<E>(Trim(text));  // fails with the list of allowed names
+}
+
+// Reads and writes references between records by their human keys (external ids, names,
+// e-mails), loading each index from the store on first use. Not thread-safe.
+class Lookups {
+ public:
+  explicit Lookups(storage::Store& store) : store_(store) {}
+
+  // An account by external id, else by exact name (kInvalidArgument when no account or several
+  // share the name).
+  Result<AccountId> Account(std::string_view ref);
+  // A user by e-mail (case-insensitive), else by exact name.
+  Result<UserId> User(std::string_view ref);
+  Result<TeamId> Team(std::string_view name);
+  // A team by name, created (inside the caller's transaction) when there is none yet.
+  Result<TeamId> TeamOrNew(std::string_view name);
+  Result<SegmentId> Segment(std::string_view name);
+  Result<CampaignId> Campaign(std::string_view ref);  // external id, else exact name
+  Result<ContactId> Contact(std::string_view external_id);
+  Result<LeadId> Lead(std::string_view external_id);
+  Result<OpportunityId> Opportunity(std::string_view external_id);
+
+  // The reference export writes: the external id, or the name when there is none.
+  Result<std::string> AccountRef(AccountId id);
+  Result<std::string> UserRef(UserId id);  // e-mail
+  Result<std::string> TeamRef(TeamId id);
+  Result<std::string> SegmentRef(SegmentId id);
+  Result<std::string> CampaignRef(CampaignId id);
+  Result<std::string> ContactRef(ContactId id);
+  Result<std::string> LeadRef(LeadId id);
+  Result<std::string> OpportunityRef(OpportunityId id);
+
+  // Forgets every index, e.g. after records were added.
+  void Reset();
+
+  struct Index {
+    bool loaded = false;
+    std::unordered_map<std::string, int64_t> by_key;   // external id / e-mail / name
+    std::unordered_map<std::string, int64_t> by_name;  // -1: several records share the name
+    std::unordered_map<int64_t, std::string> label;    // id -> what export writes
+  };
+
+ private:
+  Result<int64_t> Find(Index& index, Status (Lookups::*load)(Index&), std::string_view what,
+                       std::string_view kind, std::string_view ref, bool lower_case_key);
+  Result<std::string> Label(Index& index, Status (Lookups::*load)(Index&), std::string_view what,
+                            int64_t id);
+  Status LoadAccounts(Index& index);
+  Status LoadUsers(Index& index);
+  Status LoadTeams(Index& index);
+  Status LoadSegments(Index& index);
+  Status LoadCampaigns(Index& index);
+  Status LoadContacts(Index& index);
+  Status LoadLeads(Index& index);
+  Status LoadOpportunities(Index& index);
+
+  storage::Store& store_;
+  Index accounts_, users_, teams_, segments_, campaigns_, contacts_, leads_, opportunities_;
+};
+
+// What a cell parser needs besides the cell.
+struct ParseContext {
+  Lookups* lookups = nullptr;
+  DecimalSeparator decimal = DecimalSeparator::kAuto;
+  DateOrder date_order = DateOrder::kDayFirst;
+  Currency default_currency;
+  // Per-import state for keys derived from row content (orders without an external id).
+  std::unordered_map<std::string, int>* occurrences = nullptr;
+  // Cells that only complete another field (contacts' first_name + last_name -> name); cleared
+  // before each row.
+  std::string given_name, family_name;
+};
+
+template <typename T>
+struct ColumnSpec {
+  std::string_view name;
+  std::string_view aliases;  // normalised, '|'-separated
+  bool required = false;     // needs a value to create a record
+  bool numeric = false;      // a number in JSON export
+  bool early = false;        // parsed before the other columns (currency before amounts)
+  bool exported = true;      // false for import-only helpers (first_name, last_name)
+  // Sets the field(s) from a trimmed cell; an empty cell clears optional fields.
+  Status (*parse)(std::string_view cell, T& record, ParseContext& context) = nullptr;
+  // Appends the field's text; empty for "no value".
+  Status (*format)(const T& record, Lookups& lookups, std::string& out) = nullptr;
+};
+
+template <typename T, typename IdT>
+struct KindSpec {
+  Kind kind;
+  std::string_view what;  // "account"
+  std::span<const ColumnSpec<T>> columns;
+  storage::Repository<T, IdT>& (*repository)(storage::Store& store);
+  // Checks and completes a parsed record (defaults, cross-field rules). May be null.
+  Status (*finish)(T& record, ParseContext& context, Date today);
+  // The record's natural key as text; empty: cannot match an existing record.
+  std::string (*key)(const T& record);
+};
+
+// The spec of each kind (transfer_kinds.cc).
+const KindSpec<Team, TeamId>& TeamSpec();
+const KindSpec<Segment, SegmentId>& SegmentSpec();
+const KindSpec<User, UserId>& UserSpec();
+const KindSpec<Account, AccountId>& AccountSpec();
+const KindSpec<Contact, ContactId>& ContactSpec();
+const KindSpec<Campaign, CampaignId>& CampaignSpec();
+const KindSpec<Lead, LeadId>& LeadSpec();
+const KindSpec<Opportunity, OpportunityId>& OpportunitySpec();
+const KindSpec<OpportunityChange, OpportunityChangeId>& OpportunityChangeSpec();
+const KindSpec<Activity, ActivityId>& ActivitySpec();
+const KindSpec<Order, OrderId>& OrderSpec();
+
+}  // namespace salesbox::service::internal

@@ -1,0 +1,1172 @@
+// SPDX-License-Identifier: MIT
+// The canonical CSV columns of every record kind, with the header aliases of Excel, Salesforce and
+// HubSpot exports and Danish/Swedish/Norwegian words, and the enum value aliases those files use.
+//
+// Design notes:
+// (1) Cells are parsed by small templates over pointers to members (TextIn<&Account::name>), so a
+//     table row states the field, its aliases and its rules, and nothing else.
+// (2) Money columns read their currency from the record, so the currency column is `early`: it is
+//     parsed before the amounts whatever its place in the file. Without a currency column the
+//     record's existing currency (on update) or ImportOptions::default_currency applies.
+// (3) A probability cell is a fraction ("0.4") unless it has a '%' or is above 1 ("40", "40 %"):
+//     Salesforce writes percentages, our export writes fractions.
+// (4) References are written by export as the referenced record's external id (or name/e-mail),
+//     which is exactly what import resolves, so an export imports back unchanged.
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <type_traits>
+
+#include "common/status_macros.h"
+#include "service/transfer_internal.h"
+
+namespace salesbox::service::internal {
+namespace {
+
+// --- generic cell parsers and formatters ---------------------------------------------------
+
+template <typename M>
+struct MemberOf;
+template <typename C, typename F>
+struct MemberOf<F C::*> {
+  using Class = C;
+  using Field = F;
+};
+template <auto M>
+using ClassOf = typename MemberOf<decltype(M)>::Class;
+template <auto M>
+using FieldOf = typename MemberOf<decltype(M)>::Field;
+
+template <typename>
+inline constexpr bool kIsOptional = false;
+template <typename X>
+inline constexpr bool kIsOptional<std::optional<X>> = true;
+
+Status Bad(std::string_view cell, std::string_view problem) {
+  std::string message = "\"";
+  message += cell;
+  message += "\" ";
+  message += problem;
+  return Status::InvalidArgument(std::move(message));
+}
+
+template <auto M>
+Status TextIn(std::string_view cell, ClassOf<M>& record, ParseContext&) {
+  (record.*M).assign(cell.data(), cell.size());
+  return Status::Ok();
+}
+template <auto M>
+Status TextOut(const ClassOf<M>& record, Lookups&, std::string& out) {
+  out += record.*M;
+  return Status::Ok();
+}
+
+Status CheckEmail(std::string_view cell) {
+  size_t at = cell.find('@');
+  if (at == std::string_view::npos || at == 0 || cell.find('.', at) == std::string_view::npos ||
+      cell.back() == '.' || cell.find_first_of(" ,;<>") != std::string_view::npos) {
+    return Bad(cell, "is not an e-mail address");
+  }
+  return Status::Ok();
+}
+
+template <auto M>
+Status EmailIn(std::string_view cell, ClassOf<M>& record, ParseContext&) {
+  if (!cell.empty()) SB_RETURN_IF_ERROR(CheckEmail(cell));
+  std::string& field = record.*M;
+  field.assign(cell.data(), cell.size());
+  for (char& c : field) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return Status::Ok();
+}
+
+// A whole number in [lo, hi]; thousands separators allowed ("1.200" employees).
+Result<int64_t> ParseWhole(std::string_view cell, ParseContext& context, int64_t lo, int64_t hi) {
+  Result<int64_t> hundredths = ParseDecimal(cell, 2, context.decimal);
+  if (!hundredths.ok()) return Bad(cell, "is not a whole number");
+  if (*hundredths % 100 != 0) return Bad(cell, "is not a whole number");
+  int64_t value = *hundredths / 100;
+  if (value < lo || value > hi) {
+    return Bad(cell, "is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return value;
+}
+
+template <auto M, int64_t Lo, int64_t Hi>
+Status OptionalWholeIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
+  if (cell.empty()) {
+    record.*M = std::nullopt;
+    return Status::Ok();
+  }
+  SB_ASSIGN_OR_RETURN(record.*M, ParseWhole(cell, context, Lo, Hi));
+  return Status::Ok();
+}
+template <auto M>
+Status OptionalWholeOut(const ClassOf<M>& record, Lookups&, std::string& out) {
+  if (record.*M) out += std::to_string(*(record.*M));
+  return Status::Ok();
+}
+
+template <auto M, const auto& Aliases>
+Status EnumIn(std::string_view cell, ClassOf<M>& record, ParseContext&) {
+  if (cell.empty()) return Status::Ok();  // keep the default / existing value
+  using E = FieldOf<M>;
+  SB_ASSIGN_OR_RETURN(record.*M, ParseEnumAlias<E>(cell, std::span<const EnumAlias<E>>(Aliases)));
+  return Status::Ok();
+}
+template <auto M>
+Status EnumOut(const ClassOf<M>& record, Lookups&, std::string& out) {
+  out += ToString(record.*M);
+  return Status::Ok();
+}
+
+template <auto M>
+Status DateIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
+  if constexpr (kIsOptional<FieldOf<M>>) {
+    if (cell.empty()) {
+      record.*M = std::nullopt;
+      return Status::Ok();
+    }
+  } else {
+    if (cell.empty()) return Status::Ok();  // required columns are checked by the importer
+  }
+  Result<Date> date = ParseDate(cell, context.date_order);
+  if (!date.ok()) return Bad(cell, "is not a date (use YYYY-MM-DD or DD-MM-YYYY)");
+  record.*M = *date;
+  return Status::Ok();
+}
+template <auto M>
+Status DateOut(const ClassOf<M>& record, Lookups&, std::string& out) {
+  if constexpr (kIsOptional<FieldOf<M>>) {
+    if (record.*M) out += FormatDate(*(record.*M));
+  } else {
+    out += FormatDate(record.*M);
+  }
+  return Status::Ok();
+}
+
+template <auto M>
+Status TimestampIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
+  if (cell.empty()) return Status::Ok();
+  Result<Timestamp> at = ParseTimestamp(cell, context.date_order);
+  if (!at.ok()) return Bad(cell, "is not a date and time (use YYYY-MM-DD HH:MM)");
+  record.*M = *at;
+  return Status::Ok();
+}
+template <auto M>
+Status TimestampOut(const ClassOf<M>& record, Lookups&, std::string& out) {
+  out += FormatTimestamp(record.*M);
+  return Status::Ok();
+}
+
+template <auto M>
+Status ProbabilityIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
+  if (cell.empty()) {
+    record.*M = std::nullopt;
+    return Status::Ok();
+  }
+  std::string_view number = cell;
+  bool percent = false;
+  if (!number.empty() && number.back() == '%') {
+    percent = true;
+    number = Trim(number.substr(0, number.size() - 1));
+  }
+  Result<int64_t> millionths = ParseDecimal(number, 6, context.decimal);
+  if (!millionths.ok()) return Bad(cell, "is not a probability (use 0.4 or 40%)");
+  double value = static_cast<double>(*millionths) / 1e6;
+  if (percent || value > 1.0) value /= 100.0;
+  if (value < 0.0 || value > 1.0) return Bad(cell, "is not a probability between 0 and 100%");
+  record.*M = value;
+  return Status::Ok();
+}
+template <auto M>
+Status ProbabilityOut(const ClassOf<M>& record, Lookups&, std::string& out) {
+  if (!(record.*M)) return Status::Ok();
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), *(record.*M));
+  out.append(buffer, end);
+  return Status::Ok();
+}
+
+template <auto M>
+Status CurrencyIn(std::string_view cell, ClassOf<M>& record, ParseContext&) {
+  if (cell.empty()) return Status::Ok();
+  Result<Currency> currency = Currency::Parse(cell);
+  if (!currency.ok()) return Bad(cell, "is not an ISO 4217 currency code (DKK, SEK, NOK, EUR)");
+  (record.*M).currency = *currency;
+  return Status::Ok();
+}
+template <auto M>
+Status CurrencyOut(const ClassOf<M>& record, Lookups&, std::string& out) {
+  out += (record.*M).currency.code();
+  return Status::Ok();
+}
+
+Status ParseMoneyCell(std::string_view cell, Money& money, ParseContext& context) {
+  if (money.currency == Currency()) money.currency = context.default_currency;
+  if (money.currency == Currency()) {
+    return Bad(cell, "has no currency: add a currency column or pass --currency");
+  }
+  Result<int64_t> minor = ParseMinorUnits(cell, money.currency, context.decimal);
+  if (!minor.ok()) return Bad(cell, "is not an amount");
+  money.minor_units = *minor;
+  return Status::Ok();
+}
+
+template <auto M>
+Status MoneyIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
+  if (cell.empty()) {
+    (record.*M).minor_units = 0;
+    return Status::Ok();
+  }
+  return ParseMoneyCell(cell, record.*M, context);
+}
+template <auto M>
+Status MoneyOut(const ClassOf<M>& record, Lookups&, std::string& out) {
+  const Money& money = record.*M;
+  out += FormatMinorUnits(money.minor_units, money.currency.minor_digits());
+  return Status::Ok();
+}
+
+template <auto M, auto Find>
+Status RefIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
+  if (cell.empty()) {
+    if constexpr (kIsOptional<FieldOf<M>>) record.*M = std::nullopt;
+    return Status::Ok();
+  }
+  SB_ASSIGN_OR_RETURN(record.*M, (context.lookups->*Find)(cell));
+  return Status::Ok();
+}
+template <auto M, auto Label>
+Status RefOut(const ClassOf<M>& record, Lookups& lookups, std::string& out) {
+  if constexpr (kIsOptional<FieldOf<M>>) {
+    if (!(record.*M)) return Status::Ok();
+    SB_ASSIGN_OR_RETURN(std::string label, (lookups.*Label)(*(record.*M)));
+    out += label;
+  } else {
+    SB_ASSIGN_OR_RETURN(std::string label, (lookups.*Label)(record.*M));
+    out += label;
+  }
+  return Status::Ok();
+}
+
+template <auto M>
+Status BoolIn(std::string_view cell, ClassOf<M>& record, ParseContext&) {
+  if (cell.empty()) return Status::Ok();
+  std::string n = NormalizeName(cell);
+  if (MatchesAlias(n, "1|true|yes|y|ja|j|x|active|aktiv")) {
+    record.*M = true;
+  } else if (MatchesAlias(n, "0|false|no|n|nej|nei|inactive|inaktiv")) {
+    record.*M = false;
+  } else {
+    return Bad(cell, "is not yes/no (true/false, 1/0)");
+  }
+  return Status::Ok();
+}
+template <auto M>
+Status BoolOut(const ClassOf<M>& record, Lookups&, std::string& out) {
+  out += (record.*M) ? "true" : "false";
+  return Status::Ok();
+}
+
+std::string ExternalKey(std::string_view external_id) { return std::string(external_id); }
+
+// --- enum aliases ---------------------------------------------------------------------------
+
+constexpr EnumAlias<Role> kRoleAliases[] = {
+    {Role::kRep, "salesrep|seller|salesperson|accountmanager|ae|sdr|saelger|saljare|selger"},
+    {Role::kManager, "salesmanager|teamlead|teamleader|salgschef|saljchef|salgssjef"},
+    {Role::kExecutive, "director|salesdirector|ceo|vp|vpsales|management|ledelse|ledning"},
+    {Role::kMarketing, "marketer|marketingmanager|marketingspecialist"},
+    {Role::kAdmin, "administrator|sysadmin"},
+};
+
+constexpr EnumAlias<AccountStatus> kAccountStatusAliases[] = {
+    {AccountStatus::kProspect, "lead|prospekt|emne|potential|potentialcustomer|opportunity"},
+    {AccountStatus::kCustomer, "kunde|kund|active|activecustomer|client|existingcustomer"},
+    {AccountStatus::kFormer, "churned|lost|inactive|tidligere|tidigare|formercustomer|exkund"},
+};
+
+constexpr EnumAlias<BuyingRole> kBuyingRoleAliases[] = {
+    {BuyingRole::kUnknown, "none|na|ukendt|okand|ukjent"},
+    {BuyingRole::kEconomicBuyer, "eb|economic|budgetholder|budgetowner|okonomiskkoeber"},
+    {BuyingRole::kDecisionMaker,
+     "dm|decider|beslutningstager|beslutsfattare|beslutningstaker|beslutningstakar"},
+    {BuyingRole::kChampion, "ambassador|ambassador|sponsor|internalchampion"},
+    {BuyingRole::kInfluencer, "influence|paavirker|paverkare|pavirker"},
+    {BuyingRole::kUser, "enduser|bruger|anvandare|bruker"},
+    {BuyingRole::kTechnical, "technicalbuyer|technicalevaluator|it|tech|teknisk"},
+    {BuyingRole::kCoach, "ally|coachally|guide|mentor"},
+    {BuyingRole::kBlocker, "opponent|detractor|antisponsor|modstander|motstandare|motstander"},
+};
+
+constexpr EnumAlias<LeadSource> kLeadSourceAliases[] = {
+    {LeadSource::kCampaign, "email|newsletter|emailcampaign|marketingcampaign|kampagne|kampanj"},
+    {LeadSource::kTradeShow, "tradeshow|fair|messe|massa|expo|exhibition|event|conference"},
+    {LeadSource::kWeb,
+     "website|inbound|webform|organicsearch|paidsearch|socialmedia|directtraffic|online"},
+    {LeadSource::kReferral, "partner|partnerreferral|customerreferral|anbefaling|rekommendation"},
+    {LeadSource::kOutbound, "coldcall|prospecting|outboundcall|salesgenerated"},
+    {LeadSource::kOther, "offline|unknown|annet|andet|ovrigt|annat"},
+};
+
+constexpr EnumAlias<LeadStatus> kLeadStatusAliases[] = {
+    {LeadStatus::kNew, "open|ny|opennotcontacted|unworked"},
+    {LeadStatus::kWorking, "contacted|attemptedtocontact|inprogress|workingcontacted|kontaktet"},
+    {LeadStatus::kWarm, "nurturing|engaged|interested|varm"},
+    {LeadStatus::kQualified, "converted|sql|mql|salesqualified|kvalificeret|kvalificerad"},
+    {LeadStatus::kDisqualified, "unqualified|junk|closednotconverted|bad|rejected|diskvalificeret"},
+};
+
+constexpr EnumAlias<CampaignChannel> kChannelAliases[] = {
+    {CampaignChannel::kEmail, "newsletter|mail|emailmarketing|nyhedsbrev|nyhetsbrev"},
+    {CampaignChannel::kEvent, "seminar|conference|breakfastmeeting|arrangement"},
+    {CampaignChannel::kTradeShow, "tradeshow|fair|expo|messe|massa|exhibition"},
+    {CampaignChannel::kWebinar, "webcast|onlineevent"},
+    {CampaignChannel::kPhone, "telemarketing|call|calls|coldcalling|telefon"},
+    {CampaignChannel::kAds, "advertising|advertisement|paid|banner|linkedin|socialads|annoncer"},
+    {CampaignChannel::kOther, "directmail|print|andet|annat|annet"},
+};
+
+constexpr EnumAlias<Stage> kStageAliases[] = {
+    {Stage::kQualify,
+     "qualification|prospecting|lead|new|appointmentscheduled|qualifiedtobuy|kvalificering|"
+     "kvalificera|kvalifisering|prospektering"},
+    {Stage::kDiscover,
+     "discovery|needsanalysis|valueproposition|iddecisionmakers|perceptionanalysis|"
+     "presentationscheduled|analysis|behovsanalyse|behovsanalys|afdaekning"},
+    {Stage::kPropose,
+     "proposal|proposalpricequote|quote|decisionmakerboughtin|tilbud|offert|offer|tilbudsendt|"
+     "offertskickad|proposalsent"},
+    {Stage::kNegotiate, "negotiation|negotiationreview|contractsent|forhandling|forhandlingar"},
+    {Stage::kCommit, "verbalcommit|commitment|verbal|verbalagreement|closing"},
+    {Stage::kClosedWon, "won|closedwon|vundet|vunnen|vunnet|vunnit|wonclosed"},
+    {Stage::kClosedLost, "lost|closedlost|tabt|forlorad|forlorat|tapt|lostclosed"},
+};
+
+constexpr EnumAlias<ForecastCategory> kForecastAliases[] = {
+    {ForecastCategory::kPipeline, "open|pipe"},
+    {ForecastCategory::kBestCase, "bestcase|upside|best"},
+    {ForecastCategory::kCommit, "mostlikely|committed|forecast"},
+    {ForecastCategory::kOmitted, "omit|excluded|none"},
+    {ForecastCategory::kClosed, "won|closedwon"},
+};
+
+constexpr EnumAlias<ActivityType> kActivityTypeAliases[] = {
+    {ActivityType::kCall, "phone|phonecall|opkald|samtal|telefon|telefonsamtale|samtale"},
+    {ActivityType::kMeeting, "mode|moede|moete|mote|visit|besog|besoeg|customervisit|m\xc3\xb8" "de|"
+                             "m\xc3\xb6te|m\xc3\xb8te"},
+    {ActivityType::kEmail, "mail|epost|emailsent|sentemail"},
+    {ActivityType::kProposal, "quote|tilbud|offert|offer|proposalsent"},
+    {ActivityType::kDemo, "demonstration|presentation|productdemo|praesentation"},
+    {ActivityType::kEvent, "webinar|fair|tradeshow|seminar|conference|arrangement"},
+    {ActivityType::kTask, "todo|opgave|uppgift|oppgave|followup"},
+};
+
+constexpr EnumAlias<ActivityStatus> kActivityStatusAliases[] = {
+    {ActivityStatus::kPlanned,
+     "open|notstarted|scheduled|inprogress|deferred|waitingonsomeoneelse|planlagt|planerad|"
+     "planlagd|todo"},
+    {ActivityStatus::kCompleted,
+     "done|complete|held|closed|finished|gennemfort|genomford|utfort|afsluttet|klar"},
+};
+
+constexpr EnumAlias<Outcome> kOutcomeAliases[] = {
+    {Outcome::kOpen, "pending|active|aaben|oppen|apen"},
+    {Outcome::kWon, "closedwon|vundet|vunnen|vunnet|win"},
+    {Outcome::kLost, "closedlost|tabt|forlorad|tapt|loss"},
+};
+
+// Countries by ISO 3166-1 alpha-2 code and the names Nordic exports use.
+struct CountryName {
+  std::string_view code;
+  std::string_view aliases;
+};
+constexpr CountryName kCountries[] = {
+    {"DK", "dk|denmark|danmark|dnk"},
+    {"SE", "se|sweden|sverige|swe"},
+    {"NO", "no|norway|norge|noreg|nor"},
+    {"FI", "fi|finland|suomi|fin"},
+    {"IS", "is|iceland|island|isl"},
+    {"DE", "de|germany|deutschland|tyskland|deu"},
+    {"NL", "nl|netherlands|holland|nederland|nld"},
+    {"GB", "gb|uk|unitedkingdom|england|greatbritain|storbritannien|gbr"},
+    {"US", "us|usa|unitedstates|unitedstatesofamerica"},
+    {"PL", "pl|poland|polen|pol"},
+    {"EE", "ee|estonia|estland|est"},
+    {"LV", "lv|latvia|letland|lettland|lva"},
+    {"LT", "lt|lithuania|litauen|ltu"},
+    {"FO", "fo|faroeislands|faeroerne|faroe|fro"},
+    {"GL", "gl|greenland|gronland|grl"},
+    {"FR", "fr|france|frankrig|frankrike|fra"},
+    {"ES", "es|spain|spanien|esp"},
+    {"IT", "it|italy|italien|ita"},
+    {"CH", "ch|switzerland|schweiz|sveits|che"},
+    {"AT", "at|austria|osterrig|osterrike|aut"},
+    {"BE", "be|belgium|belgien|bel"},
+};
+
+Status CountryIn(std::string_view cell, Account& record, ParseContext&) {
+  if (cell.empty()) {
+    record.country.clear();
+    return Status::Ok();
+  }
+  std::string n = NormalizeName(cell);
+  for (const CountryName& country : kCountries) {
+    if (MatchesAlias(n, country.aliases)) {
+      record.country = country.code;
+      return Status::Ok();
+    }
+  }
+  if (cell.size() == 2 && std::isalpha(static_cast<unsigned char>(cell[0])) &&
+      std::isalpha(static_cast<unsigned char>(cell[1]))) {
+    record.country = {static_cast<char>(std::toupper(static_cast<unsigned char>(cell[0]))),
+                      static_cast<char>(std::toupper(static_cast<unsigned char>(cell[1])))};
+    return Status::Ok();
+  }
+  return Bad(cell, "is not a country (use an ISO code such as DK, SE, NO)");
+}
+
+// --- teams ----------------------------------------------------------------------------------
+
+constexpr ColumnSpec<Team> kTeamColumns[] = {
+    {.name = "name",
+     .aliases = "team|teamname|hold|salgsteam",
+     .required = true,
+     .parse = TextIn<&Team::name>,
+     .format = TextOut<&Team::name>},
+    {.name = "manager_email",
+     .aliases = "manager|manageremail|teamlead|teamleader|leder|chef",
+     .parse = RefIn<&Team::manager_id, &Lookups::User>,
+     .format = RefOut<&Team::manager_id, &Lookups::UserRef>},
+};
+
+const KindSpec<Team, TeamId> kTeamSpec = {
+    .kind = Kind::kTeams,
+    .what = "team",
+    .columns = kTeamColumns,
+    .repository = [](storage::Store& s) -> storage::TeamRepository& { return s.teams(); },
+    .finish = nullptr,
+    .key = [](const Team& t) { return t.name; },
+};
+
+// --- segments -------------------------------------------------------------------------------
+
+constexpr ColumnSpec<Segment> kSegmentColumns[] = {
+    {.name = "name",
+     .aliases = "segment|segmentname|navn|namn",
+     .required = true,
+     .parse = TextIn<&Segment::name>,
+     .format = TextOut<&Segment::name>},
+    {.name = "rule",
+     .aliases = "definition|filter|criteria|regel",
+     .parse = TextIn<&Segment::rule>,
+     .format = TextOut<&Segment::rule>},
+    {.name = "core",
+     .aliases = "iscore|coresegment|focus|kerne|karna|kjerne",
+     .parse = BoolIn<&Segment::core>,
+     .format = BoolOut<&Segment::core>},
+};
+
+const KindSpec<Segment, SegmentId> kSegmentSpec = {
+    .kind = Kind::kSegments,
+    .what = "segment",
+    .columns = kSegmentColumns,
+    .repository = [](storage::Store& s) -> storage::SegmentRepository& { return s.segments(); },
+    .finish = nullptr,
+    .key = [](const Segment& segment) { return segment.name; },
+};
+
+// --- users ----------------------------------------------------------------------------------
+
+constexpr ColumnSpec<User> kUserColumns[] = {
+    {.name = "email",
+     .aliases = "emailaddress|mail|epost|username|login",
+     .required = true,
+     .parse = EmailIn<&User::email>,
+     .format = TextOut<&User::email>},
+    {.name = "name",
+     .aliases = "fullname|username|navn|namn",
+     .required = true,
+     .parse = TextIn<&User::name>,
+     .format = TextOut<&User::name>},
+    {.name = "role",
+     .aliases = "userrole|profile|rolle|roll",
+     .required = true,
+     .parse = EnumIn<&User::role, kRoleAliases>,
+     .format = EnumOut<&User::role>},
+    {.name = "team",
+     .aliases = "teamname|salesteam|hold",
+     .parse = RefIn<&User::team_id, &Lookups::TeamOrNew>,
+     .format = RefOut<&User::team_id, &Lookups::TeamRef>},
+    {.name = "locale",
+     .aliases = "language|sprog|sprak|sprak",
+     .parse =
+         [](std::string_view cell, User& r, ParseContext&) {
+           if (cell.empty()) return Status::Ok();
+           std::string n = NormalizeName(cell);
+           if (MatchesAlias(n, "en|english|engelsk")) {
+             r.locale = "en";
+           } else if (MatchesAlias(n, "da|dansk|danish|dk")) {
+             r.locale = "da";
+           } else if (MatchesAlias(n, "sv|svenska|swedish|se")) {
+             r.locale = "sv";
+           } else if (MatchesAlias(n, "nb|no|norsk|norwegian|bokmal")) {
+             r.locale = "nb";
+           } else {
+             return Bad(cell, "is not a supported locale (en, da, sv, nb)");
+           }
+           return Status::Ok();
+         },
+     .format = TextOut<&User::locale>},
+    {.name = "active",
+     .aliases = "enabled|isactive|aktiv",
+     .parse = BoolIn<&User::active>,
+     .format = BoolOut<&User::active>},
+};
+
+const KindSpec<User, UserId> kUserSpec = {
+    .kind = Kind::kUsers,
+    .what = "user",
+    .columns = kUserColumns,
+    .repository = [](storage::Store& s) -> storage::UserRepository& { return s.users(); },
+    .finish = nullptr,
+    .key = [](const User& u) { return u.email; },
+};
+
+// --- accounts -------------------------------------------------------------------------------
+
+constexpr ColumnSpec<Account> kAccountColumns[] = {
+    {.name = "external_id",
+     .aliases = "id|accountid|externalid|recordid|companyid|customerid|customernumber|"
+                "customerno|kundenr|kundenummer|kundnummer|kundnr",
+     .parse = TextIn<&Account::external_id>,
+     .format = TextOut<&Account::external_id>},
+    {.name = "name",
+     .aliases = "accountname|company|companyname|kunde|kund|firma|firmanavn|navn|namn|"
+                "customer|customername|foretag|foretagsnamn",
+     .required = true,
+     .parse = TextIn<&Account::name>,
+     .format = TextOut<&Account::name>},
+    {.name = "industry",
+     .aliases = "branche|bransch|bransje|sector|sektor|industrysector",
+     .parse = TextIn<&Account::industry>,
+     .format = TextOut<&Account::industry>},
+    {.name = "employees",
+     .aliases = "numberofemployees|ansatte|anstallda|antalansatte|antallansatte|headcount|"
+                "companysize|noofemployees",
+     .numeric = true,
+     .parse = OptionalWholeIn<&Account::employees, 0, 10'000'000>,
+     .format = OptionalWholeOut<&Account::employees>},
+    {.name = "region",
+     .aliases = "state|billingstate|stateregion|billingstateprovince|landsdel|lan|fylke|"
+                "province",
+     .parse = TextIn<&Account::region>,
+     .format = TextOut<&Account::region>},
+    {.name = "country",
+     .aliases = "billingcountry|countryregion|land|countrycode",
+     .parse = CountryIn,
+     .format = TextOut<&Account::country>},
+    {.name = "org_number",
+     .aliases = "orgnumber|organizationnumber|organisationnumber|orgnr|cvr|cvrnr|cvrnummer|"
+                "organisationsnummer|organisasjonsnummer|vatnumber|vat|registrationnumber|"
+                "companyregistrationnumber",
+     .parse = TextIn<&Account::org_number>,
+     .format = TextOut<&Account::org_number>},
+    {.name = "owner_email",
+     .aliases = "owner|owneremail|accountowner|accountowneremail|companyowner|"
+                "companyowneremail|ansvarlig|saljare|selger|kundeansvarlig",
+     .parse = RefIn<&Account::owner_id, &Lookups::User>,
+     .format = RefOut<&Account::owner_id, &Lookups::UserRef>},
+    {.name = "status",
+     .aliases = "accountstatus|type|accounttype|lifecyclestage|kundestatus|kundstatus",
+     .parse = EnumIn<&Account::status, kAccountStatusAliases>,
+     .format = EnumOut<&Account::status>},
+};
+
+const KindSpec<Account, AccountId> kAccountSpec = {
+    .kind = Kind::kAccounts,
+    .what = "account",
+    .columns = kAccountColumns,
+    .repository = [](storage::Store& s) -> storage::AccountRepository& { return s.accounts(); },
+    .finish = nullptr,
+    .key = [](const Account& a) { return ExternalKey(a.external_id); },
+};
+
+// --- contacts -------------------------------------------------------------------------------
+
+constexpr ColumnSpec<Contact> kContactColumns[] = {
+    {.name = "external_id",
+     .aliases = "id|contactid|externalid|recordid",
+     .parse = TextIn<&Contact::external_id>,
+     .format = TextOut<&Contact::external_id>},
+    {.name = "account",
+     .aliases = "accountid|accountname|company|companyname|associatedcompany|kunde|kund|firma|"
+                "foretag|customer",
+     .required = true,
+     .parse = RefIn<&Contact::account_id, &Lookups::Account>,
+     .format = RefOut<&Contact::account_id, &Lookups::AccountRef>},
+    {.name = "name",
+     .aliases = "fullname|contactname|navn|namn|kontaktperson",
+     .parse = TextIn<&Contact::name>,
+     .format = TextOut<&Contact::name>},
+    {.name = "first_name",
+     .aliases = "firstname|givenname|fornavn|fornamn",
+     .exported = false,
+     .parse =
+         [](std::string_view cell, Contact&, ParseContext& context) {
+           context.given_name = cell;
+           return Status::Ok();
+         },
+     .format = nullptr},
+    {.name = "last_name",
+     .aliases = "lastname|surname|familyname|efternavn|efternamn|etternavn",
+     .exported = false,
+     .parse =
+         [](std::string_view cell, Contact&, ParseContext& context) {
+           context.family_name = cell;
+           return Status::Ok();
+         },
+     .format = nullptr},
+    {.name = "title",
+     .aliases = "jobtitle|position|stilling|befattning|titel|tittel",
+     .parse = TextIn<&Contact::title>,
+     .format = TextOut<&Contact::title>},
+    {.name = "email",
+     .aliases = "emailaddress|mail|epost",
+     .parse = EmailIn<&Contact::email>,
+     .format = TextOut<&Contact::email>},
+    {.name = "phone",
+     .aliases = "phonenumber|mobile|mobilephone|telefon|tlf|mobil|businessphone",
+     .parse = TextIn<&Contact::phone>,
+     .format = TextOut<&Contact::phone>},
+    {.name = "buying_role",
+     .aliases = "buyingrole|role|contactrole|rolle|roll|kooprolle",
+     .parse = EnumIn<&Contact::buying_role, kBuyingRoleAliases>,
+     .format = EnumOut<&Contact::buying_role>},
+    {.name = "relationship_strength",
+     .aliases = "relationshipstrength|relationship|strength|relation|relationsstyrke",
+     .numeric = true,
+     .parse = OptionalWholeIn<&Contact::relationship_strength, 0, 4>,
+     .format = OptionalWholeOut<&Contact::relationship_strength>},
+};
+
+const KindSpec<Contact, ContactId> kContactSpec = {
+    .kind = Kind::kContacts,
+    .what = "contact",
+    .columns = kContactColumns,
+    .repository = [](storage::Store& s) -> storage::ContactRepository& { return s.contacts(); },
+    .finish =
+        [](Contact& c, ParseContext& context, Date) {
+          // Salesforce and Outlook split names; salesbox keeps one.
+          if (!context.given_name.empty() || !context.family_name.empty()) {
+            c.name = context.given_name;
+            if (!c.name.empty() && !context.family_name.empty()) c.name += ' ';
+            c.name += context.family_name;
+          }
+          if (c.name.empty()) {
+            return Status::InvalidArgument("a contact needs a name (or first_name and last_name)");
+          }
+          return Status::Ok();
+        },
+    .key = [](const Contact& c) { return ExternalKey(c.external_id); },
+};
+
+// --- campaigns ------------------------------------------------------------------------------
+
+constexpr ColumnSpec<Campaign> kCampaignColumns[] = {
+    {.name = "external_id",
+     .aliases = "id|campaignid|externalid|recordid",
+     .parse = TextIn<&Campaign::external_id>,
+     .format = TextOut<&Campaign::external_id>},
+    {.name = "name",
+     .aliases = "campaignname|campaign|kampagne|kampanj|navn|namn",
+     .required = true,
+     .parse = TextIn<&Campaign::name>,
+     .format = TextOut<&Campaign::name>},
+    {.name = "segment",
+     .aliases = "targetsegment|segmentname|malgruppe|malgrupp",
+     .parse = RefIn<&Campaign::segment_id, &Lookups::Segment>,
+     .format = RefOut<&Campaign::segment_id, &Lookups::SegmentRef>},
+    {.name = "channel",
+     .aliases = "type|campaigntype|kanal|medium",
+     .parse = EnumIn<&Campaign::channel, kChannelAliases>,
+     .format = EnumOut<&Campaign::channel>},
+    {.name = "start_date",
+     .aliases = "startdate|start|startdato|startdatum|from",
+     .parse = DateIn<&Campaign::start_on>,
+     .format = DateOut<&Campaign::start_on>},
+    {.name = "end_date",
+     .aliases = "enddate|end|slutdato|slutdatum|sluttdato|to",
+     .parse = DateIn<&Campaign::end_on>,
+     .format = DateOut<&Campaign::end_on>},
+    {.name = "cost",
+     .aliases = "actualcost|budgetedcost|budget|omkostning|kostnad|kostnad",
+     .numeric = true,
+     .parse = MoneyIn<&Campaign::cost>,
+     .format = MoneyOut<&Campaign::cost>},
+    {.name = "currency",
+     .aliases = "currencycode|currencyisocode|valuta",
+     .early = true,
+     .parse = CurrencyIn<&Campaign::cost>,
+     .format = CurrencyOut<&Campaign::cost>},
+};
+
+const KindSpec<Campaign, CampaignId> kCampaignSpec = {
+    .kind = Kind::kCampaigns,
+    .what = "campaign",
+    .columns = kCampaignColumns,
+    .repository = [](storage::Store& s) -> storage::CampaignRepository& { return s.campaigns(); },
+    .finish =
+        [](Campaign& c, ParseContext& context, Date) {
+          if (c.cost.currency == Currency()) c.cost.currency = context.default_currency;
+          if (c.cost.currency == Currency() && c.cost.minor_units != 0) {
+            return Status::InvalidArgument("no currency: add a currency column or pass --currency");
+          }
+          if (c.start_on && c.end_on && *c.end_on < *c.start_on) {
+            return Status::InvalidArgument("end_date is before start_date");
+          }
+          return Status::Ok();
+        },
+    .key = [](const Campaign& c) { return ExternalKey(c.external_id); },
+};
+
+// --- leads ----------------------------------------------------------------------------------
+
+constexpr ColumnSpec<Lead> kLeadColumns[] = {
+    {.name = "external_id",
+     .aliases = "id|leadid|externalid|recordid",
+     .parse = TextIn<&Lead::external_id>,
+     .format = TextOut<&Lead::external_id>},
+    {.name = "name",
+     .aliases = "fullname|leadname|contactname|navn|namn|person",
+     .required = true,
+     .parse = TextIn<&Lead::name>,
+     .format = TextOut<&Lead::name>},
+    {.name = "company",
+     .aliases = "companyname|organisation|organization|firma|foretag|virksomhed",
+     .parse = TextIn<&Lead::company>,
+     .format = TextOut<&Lead::company>},
+    {.name = "title",
+     .aliases = "jobtitle|position|stilling|befattning|titel",
+     .parse = TextIn<&Lead::title>,
+     .format = TextOut<&Lead::title>},
+    {.name = "email",
+     .aliases = "emailaddress|mail|epost",
+     .parse = EmailIn<&Lead::email>,
+     .format = TextOut<&Lead::email>},
+    {.name = "phone",
+     .aliases = "phonenumber|mobile|mobilephone|telefon|tlf|mobil",
+     .parse = TextIn<&Lead::phone>,
+     .format = TextOut<&Lead::phone>},
+    {.name = "source",
+     .aliases = "leadsource|originalsource|kilde|kalla",
+     .parse = EnumIn<&Lead::source, kLeadSourceAliases>,
+     .format = EnumOut<&Lead::source>},
+    {.name = "campaign",
+     .aliases = "campaignid|campaignname|kampagne|kampanj",
+     .parse = RefIn<&Lead::campaign_id, &Lookups::Campaign>,
+     .format = RefOut<&Lead::campaign_id, &Lookups::CampaignRef>},
+    {.name = "status",
+     .aliases = "leadstatus|leadstage",
+     .parse = EnumIn<&Lead::status, kLeadStatusAliases>,
+     .format = EnumOut<&Lead::status>},
+    {.name = "owner_email",
+     .aliases = "owner|leadowner|owneremail|leadowneremail|ansvarlig",
+     .parse = RefIn<&Lead::owner_id, &Lookups::User>,
+     .format = RefOut<&Lead::owner_id, &Lookups::UserRef>},
+    {.name = "account",
+     .aliases = "accountid|accountname|associatedcompany|kunde|kund",
+     .parse = RefIn<&Lead::account_id, &Lookups::Account>,
+     .format = RefOut<&Lead::account_id, &Lookups::AccountRef>},
+    {.name = "created_date",
+     .aliases = "createddate|createdate|created|oprettet|skapad|opprettet|date",
+     .parse = DateIn<&Lead::created_on>,
+     .format = DateOut<&Lead::created_on>},
+};
+
+const KindSpec<Lead, LeadId> kLeadSpec = {
+    .kind = Kind::kLeads,
+    .what = "lead",
+    .columns = kLeadColumns,
+    .repository = [](storage::Store& s) -> storage::LeadRepository& { return s.leads(); },
+    .finish =
+        [](Lead& l, ParseContext&, Date today) {
+          if (!l.created_on) l.created_on = today;
+          return Status::Ok();
+        },
+    .key = [](const Lead& l) { return ExternalKey(l.external_id); },
+};
+
+// --- opportunities --------------------------------------------------------------------------
+
+Status OutcomeIn(std::string_view cell, Opportunity& r, ParseContext&) {
+  if (cell.empty()) return Status::Ok();
+  SB_ASSIGN_OR_RETURN(Outcome outcome,
+                      ParseEnumAlias<Outcome>(cell, std::span<const EnumAlias<Outcome>>(
+                                                        kOutcomeAliases)));
+  // Applied after the stage column (see finish): remember it in the stage itself when it closes.
+  if (outcome == Outcome::kWon) {
+    r.stage = Stage::kClosedWon;
+  } else if (outcome == Outcome::kLost) {
+    r.stage = Stage::kClosedLost;
+  } else if (IsClosed(r.stage)) {
+    return Bad(cell, "contradicts the closed stage");
+  }
+  return Status::Ok();
+}
+
+constexpr ColumnSpec<Opportunity> kOpportunityColumns[] = {
+    {.name = "external_id",
+     .aliases = "id|opportunityid|dealid|externalid|recordid|recordiddeal|salgsmulighedid",
+     .parse = TextIn<&Opportunity::external_id>,
+     .format = TextOut<&Opportunity::external_id>},
+    {.name = "account",
+     .aliases = "accountid|accountname|company|companyname|associatedcompany|"
+                "associatedcompanyprimary|kunde|kund|firma|foretag|customer",
+     .required = true,
+     .parse = RefIn<&Opportunity::account_id, &Lookups::Account>,
+     .format = RefOut<&Opportunity::account_id, &Lookups::AccountRef>},
+    {.name = "name",
+     .aliases = "opportunityname|dealname|opportunity|deal|salgsmulighed|affarsmojlighet|"
+                "salgsmulighet|titel",
+     .required = true,
+     .parse = TextIn<&Opportunity::name>,
+     .format = TextOut<&Opportunity::name>},
+    {.name = "owner_email",
+     .aliases = "owner|owneremail|opportunityowner|opportunityowneremail|dealowner|"
+                "dealowneremail|ansvarlig|saljare|selger",
+     .parse = RefIn<&Opportunity::owner_id, &Lookups::User>,
+     .format = RefOut<&Opportunity::owner_id, &Lookups::UserRef>},
+    {.name = "stage",
+     .aliases = "stagename|dealstage|salesstage|fase|steg|stadie|pipelinestage",
+     .required = true,
+     .parse = EnumIn<&Opportunity::stage, kStageAliases>,
+     .format = EnumOut<&Opportunity::stage>},
+    {.name = "amount",
+     .aliases = "dealamount|value|dealvalue|opportunityamount|belob|belopp|belop|vaerdi|"
+                "totalamount|expectedrevenue",
+     .numeric = true,
+     .parse = MoneyIn<&Opportunity::amount>,
+     .format = MoneyOut<&Opportunity::amount>},
+    {.name = "currency",
+     .aliases = "currencycode|currencyisocode|opportunitycurrency|dealcurrencycode|valuta",
+     .early = true,
+     .parse = CurrencyIn<&Opportunity::amount>,
+     .format = CurrencyOut<&Opportunity::amount>},
+    {.name = "probability",
+     .aliases = "probabilitypercent|dealprobability|sandsynlighed|sannolikhet|sannsynlighet|"
+                "winprobability",
+     .numeric = true,
+     .parse = ProbabilityIn<&Opportunity::probability>,
+     .format = ProbabilityOut<&Opportunity::probability>},
+    {.name = "created_date",
+     .aliases = "createddate|createdate|created|oprettet|skapad|opprettet",
+     .parse = DateIn<&Opportunity::created_on>,
+     .format = DateOut<&Opportunity::created_on>},
+    {.name = "close_date",
+     .aliases = "closedate|expectedclosedate|expectedclose|forventetlukkedato|"
+                "forvantatavslut|forventetavslutning",
+     .parse = DateIn<&Opportunity::close_on>,
+     .format = DateOut<&Opportunity::close_on>},
+    {.name = "closed_date",
+     .aliases = "closeddate|dateclosed|actualclosedate|lukket|avslutad|lukketdato",
+     .parse = DateIn<&Opportunity::closed_on>,
+     .format = DateOut<&Opportunity::closed_on>},
+    {.name = "outcome",
+     .aliases = "result|wonlost|status|resultat",
+     .parse = OutcomeIn,
+     .format =
+         [](const Opportunity& r, Lookups&, std::string& out) {
+           out += ToString(r.outcome());
+           return Status::Ok();
+         }},
+    {.name = "next_step",
+     .aliases = "nextstep|naestetrin|nastasteg|nestesteg",
+     .parse = TextIn<&Opportunity::next_step>,
+     .format = TextOut<&Opportunity::next_step>},
+    {.name = "next_step_date",
+     .aliases = "nextstepdate|nextactivitydate|naestetrindato|nastastegdatum",
+     .parse = DateIn<&Opportunity::next_step_on>,
+     .format = DateOut<&Opportunity::next_step_on>},
+    {.name = "forecast_category",
+     .aliases = "forecastcategory|forecastcategoryname|forecasttype|prognosekategori",
+     .parse = EnumIn<&Opportunity::forecast_category, kForecastAliases>,
+     .format = EnumOut<&Opportunity::forecast_category>},
+    {.name = "product_lines",
+     .aliases = "productlines|products|productline|produkter|produktlinjer",
+     .parse = TextIn<&Opportunity::product_lines>,
+     .format = TextOut<&Opportunity::product_lines>},
+    {.name = "competitors",
+     .aliases = "competitor|maincompetitors|konkurrenter|konkurrent",
+     .parse = TextIn<&Opportunity::competitors>,
+     .format = TextOut<&Opportunity::competitors>},
+    {.name = "reason",
+     .aliases = "lossreason|winreason|closedlostreason|closedwonreason|reasonlost|arsag|orsak",
+     .parse = TextIn<&Opportunity::reason>,
+     .format = TextOut<&Opportunity::reason>},
+};
+
+Status FinishOpportunity(Opportunity& o, ParseContext& context, Date today) {
+  if (o.amount.currency == Currency()) o.amount.currency = context.default_currency;
+  if (o.amount.currency == Currency()) {
+    return Status::InvalidArgument("no currency: add a currency column or pass --currency");
+  }
+  if (o.created_on == Date{}) o.created_on = today;
+  if (IsClosed(o.stage)) {
+    if (!o.closed_on) o.closed_on = o.close_on ? *o.close_on : today;
+    o.forecast_category = ForecastCategory::kClosed;
+    if (!o.probability) o.probability = o.stage == Stage::kClosedWon ? 1.0 : 0.0;
+  } else if (o.closed_on) {
+    return Status::InvalidArgument("closed_date is set but the opportunity is open (stage " +
+                                   std::string(ToString(o.stage)) + ")");
+  }
+  if (o.amount.minor_units < 0) return Status::InvalidArgument("amount is negative");
+  return Status::Ok();
+}
+
+const KindSpec<Opportunity, OpportunityId> kOpportunitySpec = {
+    .kind = Kind::kOpportunities,
+    .what = "opportunity",
+    .columns = kOpportunityColumns,
+    .repository = [](storage::Store& s) -> storage::OpportunityRepository& {
+      return s.opportunities();
+    },
+    .finish = FinishOpportunity,
+    .key = [](const Opportunity& o) { return ExternalKey(o.external_id); },
+};
+
+// --- opportunity history --------------------------------------------------------------------
+
+constexpr ColumnSpec<OpportunityChange> kOpportunityChangeColumns[] = {
+    {.name = "opportunity",
+     .aliases = "opportunityid|dealid|opportunityexternalid|opportunityname",
+     .required = true,
+     .parse = RefIn<&OpportunityChange::opportunity_id, &Lookups::Opportunity>,
+     .format = RefOut<&OpportunityChange::opportunity_id, &Lookups::OpportunityRef>},
+    {.name = "changed_at",
+     .aliases = "changedat|createddate|date|changedate|timestamp|editdate|modified|dato|datum",
+     .required = true,
+     .parse = TimestampIn<&OpportunityChange::changed_at>,
+     .format = TimestampOut<&OpportunityChange::changed_at>},
+    {.name = "stage",
+     .aliases = "stagename|dealstage|tostage|newstage|fase|steg",
+     .required = true,
+     .parse = EnumIn<&OpportunityChange::stage, kStageAliases>,
+     .format = EnumOut<&OpportunityChange::stage>},
+    {.name = "amount",
+     .aliases = "dealamount|value|belob|belopp|belop",
+     .numeric = true,
+     .parse = MoneyIn<&OpportunityChange::amount>,
+     .format = MoneyOut<&OpportunityChange::amount>},
+    {.name = "currency",
+     .aliases = "currencycode|currencyisocode|valuta",
+     .early = true,
+     .parse = CurrencyIn<&OpportunityChange::amount>,
+     .format = CurrencyOut<&OpportunityChange::amount>},
+    {.name = "probability",
+     .aliases = "probabilitypercent|sandsynlighed|sannolikhet|sannsynlighet",
+     .numeric = true,
+     .parse = ProbabilityIn<&OpportunityChange::probability>,
+     .format = ProbabilityOut<&OpportunityChange::probability>},
+    {.name = "close_date",
+     .aliases = "closedate|expectedclosedate",
+     .parse = DateIn<&OpportunityChange::close_on>,
+     .format = DateOut<&OpportunityChange::close_on>},
+    {.name = "changed_by",
+     .aliases = "changedby|createdby|user|editedby|lastmodifiedby",
+     .parse = RefIn<&OpportunityChange::changed_by, &Lookups::User>,
+     .format = RefOut<&OpportunityChange::changed_by, &Lookups::UserRef>},
+};
+
+const KindSpec<OpportunityChange, OpportunityChangeId> kOpportunityChangeSpec = {
+    .kind = Kind::kOpportunityHistory,
+    .what = "opportunity change",
+    .columns = kOpportunityChangeColumns,
+    .repository = [](storage::Store& s) -> storage::OpportunityChangeRepository& {
+      return s.opportunity_changes();
+    },
+    .finish =
+        [](OpportunityChange& c, ParseContext& context, Date) {
+          if (c.amount.currency == Currency()) c.amount.currency = context.default_currency;
+          if (c.amount.currency == Currency()) {
+            return Status::InvalidArgument("no currency: add a currency column or pass --currency");
+          }
+          return Status::Ok();
+        },
+    .key =
+        [](const OpportunityChange& c) {
+          return std::to_string(c.opportunity_id.value) + "@" + FormatTimestamp(c.changed_at);
+        },
+};
+
+// --- activities -----------------------------------------------------------------------------
+
+constexpr ColumnSpec<Activity> kActivityColumns[] = {
+    {.name = "external_id",
+     .aliases = "id|activityid|taskid|eventid|externalid|recordid",
+     .parse = TextIn<&Activity::external_id>,
+     .format = TextOut<&Activity::external_id>},
+    {.name = "type",
+     .aliases = "activitytype|tasktype|eventtype|subtype|kind|aktivitetstype|typ",
+     .required = true,
+     .parse = EnumIn<&Activity::type, kActivityTypeAliases>,
+     .format = EnumOut<&Activity::type>},
+    {.name = "status",
+     .aliases = "activitystatus|taskstatus|state",
+     .parse = EnumIn<&Activity::status, kActivityStatusAliases>,
+     .format = EnumOut<&Activity::status>},
+    {.name = "date",
+     .aliases = "activitydate|duedate|startdatetime|start|datetime|when|dato|datum|tidspunkt|"
+                "completeddate",
+     .required = true,
+     .parse = TimestampIn<&Activity::at>,
+     .format = TimestampOut<&Activity::at>},
+    {.name = "owner_email",
+     .aliases = "owner|assignedto|owneremail|activityowner|ansvarlig|saljare|selger",
+     .parse = RefIn<&Activity::owner_id, &Lookups::User>,
+     .format = RefOut<&Activity::owner_id, &Lookups::UserRef>},
+    {.name = "account",
+     .aliases = "accountid|accountname|company|associatedcompany|kunde|kund|relatedto",
+     .parse = RefIn<&Activity::account_id, &Lookups::Account>,
+     .format = RefOut<&Activity::account_id, &Lookups::AccountRef>},
+    {.name = "contact",
+     .aliases = "contactid|associatedcontact|whoid|kontakt|kontaktperson",
+     .parse = RefIn<&Activity::contact_id, &Lookups::Contact>,
+     .format = RefOut<&Activity::contact_id, &Lookups::ContactRef>},
+    {.name = "opportunity",
+     .aliases = "opportunityid|dealid|associateddeal|whatid|salgsmulighed",
+     .parse = RefIn<&Activity::opportunity_id, &Lookups::Opportunity>,
+     .format = RefOut<&Activity::opportunity_id, &Lookups::OpportunityRef>},
+    {.name = "lead",
+     .aliases = "leadid|emne",
+     .parse = RefIn<&Activity::lead_id, &Lookups::Lead>,
+     .format = RefOut<&Activity::lead_id, &Lookups::LeadRef>},
+    {.name = "outcome",
+     .aliases = "result|callresult|calloutcome|meetingoutcome|resultat|udfald|utfall",
+     .parse = TextIn<&Activity::outcome>,
+     .format = TextOut<&Activity::outcome>},
+    {.name = "notes",
+     .aliases = "note|description|comments|comment|body|subject|noter|anteckningar|notater",
+     .parse = TextIn<&Activity::notes>,
+     .format = TextOut<&Activity::notes>},
+};
+
+const KindSpec<Activity, ActivityId> kActivitySpec = {
+    .kind = Kind::kActivities,
+    .what = "activity",
+    .columns = kActivityColumns,
+    .repository = [](storage::Store& s) -> storage::ActivityRepository& { return s.activities(); },
+    .finish =
+        [](Activity& a, ParseContext&, Date) {
+          if (!a.account_id && !a.contact_id && !a.opportunity_id && !a.lead_id) {
+            return Status::InvalidArgument(
+                "the activity is linked to nothing: give an account, contact, opportunity or "
+                "lead");
+          }
+          return Status::Ok();
+        },
+    .key = [](const Activity& a) { return ExternalKey(a.external_id); },
+};
+
+// --- orders ---------------------------------------------------------------------------------
+
+constexpr ColumnSpec<Order> kOrderColumns[] = {
+    {.name = "external_id",
+     .aliases = "id|orderid|ordernumber|orderno|invoicenumber|invoiceno|ordrenr|ordrenummer|"
+                "ordernummer|fakturanr|fakturanummer",
+     .parse = TextIn<&Order::external_id>,
+     .format = TextOut<&Order::external_id>},
+    {.name = "account",
+     .aliases = "accountid|accountname|customer|customerid|customernumber|kunde|kund|kundenr|"
+                "kundnummer|company",
+     .required = true,
+     .parse = RefIn<&Order::account_id, &Lookups::Account>,
+     .format = RefOut<&Order::account_id, &Lookups::AccountRef>},
+    {.name = "date",
+     .aliases = "orderdate|invoicedate|ordered|dato|datum|ordredato|orderdatum|fakturadato",
+     .required = true,
+     .parse = DateIn<&Order::ordered_on>,
+     .format = DateOut<&Order::ordered_on>},
+    {.name = "revenue",
+     .aliases = "amount|sales|net|netamount|total|omsaetning|omsattning|omsetning|belob|belopp",
+     .required = true,
+     .numeric = true,
+     .parse = MoneyIn<&Order::revenue>,
+     .format = MoneyOut<&Order::revenue>},
+    {.name = "margin",
+     .aliases = "grossmargin|profit|grossprofit|db|daekningsbidrag|tackningsbidrag|"
+                "dekningsbidrag|bruttoavance",
+     .numeric = true,
+     .parse = MoneyIn<&Order::margin>,
+     .format = MoneyOut<&Order::margin>},
+    {.name = "currency",
+     .aliases = "currencycode|currencyisocode|valuta",
+     .early = true,
+     .parse =
+         [](std::string_view cell, Order& r, ParseContext& context) {
+           SB_RETURN_IF_ERROR(CurrencyIn<&Order::revenue>(cell, r, context));
+           r.margin.currency = r.revenue.currency;
+           return Status::Ok();
+         },
+     .format = CurrencyOut<&Order::revenue>},
+};
+
+Status FinishOrder(Order& o, ParseContext& context, Date) {
+  if (o.revenue.currency == Currency()) o.revenue.currency = context.default_currency;
+  if (o.revenue.currency == Currency()) {
+    return Status::InvalidArgument("no currency: add a currency column or pass --currency");
+  }
+  o.margin.currency = o.revenue.currency;
+  if (o.margin.minor_units > o.revenue.minor_units && o.revenue.minor_units >= 0) {
+    return Status::InvalidArgument("margin " +
+                                   FormatMinorUnits(o.margin.minor_units,
+                                                    o.margin.currency.minor_digits()) +
+                                   " is larger than revenue " +
+                                   FormatMinorUnits(o.revenue.minor_units,
+                                                    o.revenue.currency.minor_digits()));
+  }
+  if (o.external_id.empty() && context.occurrences != nullptr) {
+    // No order number: derive a stable key from the row, numbered by occurrence in the file,
+    // so that re-importing the same file updates instead of duplicating.
+    std::string content = std::to_string(o.account_id.value) + "|" + FormatDate(o.ordered_on) +
+                          "|" + std::to_string(o.revenue.minor_units) + "|" +
+                          std::to_string(o.margin.minor_units) + "|" +
+                          std::string(o.revenue.currency.code());
+    uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+    for (unsigned char c : content) hash = (hash ^ c) * 1099511628211ULL;
+    int n = ++(*context.occurrences)[content];
+    char buffer[48];
+    std::snprintf(buffer, sizeof(buffer), "auto-%016llx-%d",
+                  static_cast<unsigned long long>(hash), n);
+    o.external_id = buffer;
+  }
+  return Status::Ok();
+}
+
+const KindSpec<Order, OrderId> kOrderSpec = {
+    .kind = Kind::kOrders,
+    .what = "order",
+    .columns = kOrderColumns,
+    .repository = [](storage::Store& s) -> storage::OrderRepository& { return s.orders(); },
+    .finish = FinishOrder,
+    .key = [](const Order& o) { return ExternalKey(o.external_id); },
+};
+
+}  // namespace
+
+const KindSpec<Team, TeamId>& TeamSpec() { return kTeamSpec; }
+const KindSpec<Segment, SegmentId>& SegmentSpec() { return kSegmentSpec; }
+const KindSpec<User, UserId>& UserSpec() { return kUserSpec; }
+const KindSpec<Account, AccountId>& AccountSpec() { return kAccountSpec; }
+const KindSpec<Contact, ContactId>& ContactSpec() { return kContactSpec; }
+const KindSpec<Campaign, CampaignId>& CampaignSpec() { return kCampaignSpec; }
+const KindSpec<Lead, LeadId>& LeadSpec() { return kLeadSpec; }
+const KindSpec<Opportunity, OpportunityId>& OpportunitySpec() { return kOpportunitySpec; }
+const KindSpec<OpportunityChange, OpportunityChangeId>& OpportunityChangeSpec() {
+  return kOpportunityChangeSpec;
+}
+const KindSpec<Activity, ActivityId>& ActivitySpec() { return kActivitySpec; }
+const KindSpec<Order, OrderId>& OrderSpec() { return kOrderSpec; }
+
+}  // namespace salesbox::service::internal

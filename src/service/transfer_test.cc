@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: MIT
+// TransferService against a real in-memory SQLite store: the import rules for real-world CSV,
+// all-or-nothing, updates by key, and the export -> import round trip.
+#include "service/transfer.h"
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "common/status_macros.h"
+#include "storage/open_store.h"
+#include "testing/fake_clock.h"
+#include "testing/status_matchers.h"
+
+namespace salesbox::service {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class TransferTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SB_ASSERT_OK_AND_ASSIGN(store_, storage::OpenStore("sqlite::memory:"));
+    options_.default_currency = Currency::Parse("DKK").value();
+  }
+
+  // Imports `text` as a file called `name`; the report, whatever it says.
+  ImportReport Import(Kind kind, std::string text, std::string name = "in.csv") {
+    Result<csv::CsvReader> reader = csv::CsvReader::FromString(std::move(text), name);
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    TransferService transfer(*store_, clock_);
+    Result<ImportReport> report = transfer.Import(kind, *reader, options_);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : ImportReport{};
+  }
+
+  // Imports and expects success.
+  ImportReport ImportOk(Kind kind, std::string text) {
+    ImportReport report = Import(kind, std::move(text));
+    EXPECT_TRUE(report.errors.empty()) << Errors(report);
+    EXPECT_TRUE(report.committed);
+    return report;
+  }
+
+  static std::string Errors(const ImportReport& report) {
+    std::string out;
+    for (const ImportError& e : report.errors) out += e.ToString() + "\n";
+    return out;
+  }
+
+  std::string Export(Kind kind, bool json = false) {
+    std::string out;
+    auto write = [&out](std::string_view text) { out += text; };
+    std::unique_ptr<RowSink> sink = json ? MakeJsonSink(write) : MakeCsvSink(write);
+    TransferService transfer(*store_, clock_);
+    Status status = transfer.Export(kind, *sink);
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    return out;
+  }
+
+  void ImportUsersAndAccounts() {
+    ImportOk(Kind::kTeams, "name\nNorth\n");
+    ImportOk(Kind::kUsers,
+             "email,name,role,team\n"
+             "anna@example.com,Anna Ærø,rep,North\n"
+             "bo@example.com,Bo Sørensen,manager,North\n");
+    ImportOk(Kind::kAccounts,
+             "external_id,name,industry,employees,region,country,org_number,owner_email\n"
+             "A1,Ærø Maskinfabrik A/S,Manufacturing,120,Syddanmark,DK,12345678,"
+             "anna@example.com\n"
+             "A2,Göteborg Logistik AB,Logistics,45,Västra Götaland,Sverige,556677-8899,"
+             "bo@example.com\n");
+  }
+
+  Result<Account> AccountByExternalId(const std::string& id) {
+    storage::ListQuery query;
+    query.filters.push_back({"external_id", storage::FilterOp::kEq, {id}});
+    SB_ASSIGN_OR_RETURN(std::vector<Account> found, store_->accounts().List(query));
+    if (found.size() != 1) return Status::NotFound(id);
+    return found[0];
+  }
+
+  Result<Opportunity> OpportunityByExternalId(const std::string& id) {
+    storage::ListQuery query;
+    query.filters.push_back({"external_id", storage::FilterOp::kEq, {id}});
+    SB_ASSIGN_OR_RETURN(std::vector<Opportunity> found, store_->opportunities().List(query));
+    if (found.size() != 1) return Status::NotFound(id);
+    return found[0];
+  }
+
+  int64_t Count(Kind kind) {
+    storage::ListQuery all;
+    Result<int64_t> n = Status::Internal("kind");
+    switch (kind) {
+      case Kind::kAccounts:
+        n = store_->accounts().Count(all);
+        break;
+      case Kind::kOpportunities:
+        n = store_->opportunities().Count(all);
+        break;
+      case Kind::kOrders:
+        n = store_->orders().Count(all);
+        break;
+      case Kind::kActivities:
+        n = store_->activities().Count(all);
+        break;
+      default:
+        break;
+    }
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  }
+
+  test::FakeClock clock_{"2025-03-03T09:00:00Z"};
+  std::unique_ptr<storage::Store> store_;
+  ImportOptions options_;
+};
+
+TEST_F(TransferTest, ImportsAccountsWithCanonicalColumns) {
+  ImportUsersAndAccounts();
+  SB_ASSERT_OK_AND_ASSIGN(Account a1, AccountByExternalId("A1"));
+  EXPECT_EQ(a1.name, "Ærø Maskinfabrik A/S");
+  EXPECT_EQ(a1.industry, "Manufacturing");
+  EXPECT_EQ(a1.employees, 120);
+  EXPECT_EQ(a1.country, "DK");
+  EXPECT_EQ(a1.org_number, "12345678");
+  EXPECT_TRUE(a1.owner_id.has_value());
+  EXPECT_EQ(a1.created_at, clock_.Now());
+  SB_ASSERT_OK_AND_ASSIGN(Account a2, AccountByExternalId("A2"));
+  EXPECT_EQ(a2.country, "SE");  // "Sverige"
+  EXPECT_EQ(a2.region, "Västra Götaland");
+}
+
+TEST_F(TransferTest, ReadsNordicExcelSemicolonWindows1252AndDecimalComma) {
+  ImportUsersAndAccounts();
+  // "Tilbud på ÆØÅ-anlæg" in Windows-1252, decimal comma with thousands dots, Danish dates.
+  std::string text =
+      "external_id;account;name;stage;amount;currency;probability;close_date;created_date\n"
+      "O1;A1;Tilbud p\xE5 \xC6\xD8\xC5-anl\xE6g;Propose;1.234.567,50;DKK;40%;31-12-2025;"
+      "01.02.2025\n"
+      "O2;G\xF6teborg Logistik AB;Ramavtal;negotiate;99,95;SEK;0,6;15/06/2025;2025-01-15\n";
+  std::filesystem::path path = std::filesystem::temp_directory_path() / "sb_nordic_excel.csv";
+  std::ofstream(path, std::ios::binary) << text;
+  TransferService transfer(*store_, clock_);
+  SB_ASSERT_OK_AND_ASSIGN(ImportReport report,
+                          transfer.ImportFile(Kind::kOpportunities, path.string(), options_));
+  std::filesystem::remove(path);
+  ASSERT_TRUE(report.errors.empty()) << Errors(report);
+  EXPECT_EQ(report.encoding, "windows-1252");
+  EXPECT_EQ(report.delimiter, ';');
+  EXPECT_EQ(report.inserted, 2);
+
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity o1, OpportunityByExternalId("O1"));
+  EXPECT_EQ(o1.name, "Tilbud på ÆØÅ-anlæg");
+  EXPECT_EQ(o1.amount.minor_units, 123456750);
+  EXPECT_EQ(o1.amount.currency.code(), "DKK");
+  EXPECT_EQ(o1.stage, Stage::kPropose);
+  EXPECT_DOUBLE_EQ(*o1.probability, 0.4);
+  EXPECT_EQ(o1.close_on, MakeDate(2025, 12, 31));
+  EXPECT_EQ(o1.created_on, MakeDate(2025, 2, 1));
+
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity o2, OpportunityByExternalId("O2"));
+  EXPECT_EQ(o2.amount.minor_units, 9995);
+  EXPECT_EQ(o2.amount.currency.code(), "SEK");
+  EXPECT_DOUBLE_EQ(*o2.probability, 0.6);
+  EXPECT_EQ(o2.close_on, MakeDate(2025, 6, 15));
+  SB_ASSERT_OK_AND_ASSIGN(Account a2, AccountByExternalId("A2"));
+  EXPECT_EQ(o2.account_id, a2.id);  // found by exact name
+}
+
+TEST_F(TransferTest, ReadsSalesforceExportHeadersAndStages) {
+  ImportUsersAndAccounts();
+  ImportOk(Kind::kOpportunities,
+           "\xEF\xBB\xBF\"Opportunity ID\",\"Opportunity Name\",\"Account Name\",\"Stage\","
+           "\"Amount\",\"Probability (%)\",\"Close Date\",\"Created Date\",\"Opportunity Owner "
+           "Email\",\"Next Step\",\"Forecast Category\"\n"
+           "\"006A\",\"Big deal\",\"A1\",\"Closed Won\",\"1,250,000.00\",\"100\",\"2025-02-20\","
+           "\"2024-11-01\",\"anna@example.com\",\"\",\"Closed\"\n"
+           "\"006B\",\"Lost one\",\"A2\",\"Closed Lost\",\"80,000.00\",\"0\",\"2025-01-10\","
+           "\"2024-10-01\",\"bo@example.com\",\"\",\"Omitted\"\n"
+           "\"006C\",\"Open one\",\"A1\",\"Needs Analysis\",\"5000\",\"20\",\"2025-06-30\","
+           "\"2025-01-05\",\"ANNA@example.com\",\"Call CFO\",\"Pipeline\"\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity won, OpportunityByExternalId("006A"));
+  EXPECT_EQ(won.stage, Stage::kClosedWon);
+  EXPECT_EQ(won.outcome(), Outcome::kWon);
+  EXPECT_EQ(won.amount.minor_units, 125000000);
+  EXPECT_EQ(won.closed_on, MakeDate(2025, 2, 20));  // closed date defaults to the close date
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity lost, OpportunityByExternalId("006B"));
+  EXPECT_EQ(lost.stage, Stage::kClosedLost);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity open, OpportunityByExternalId("006C"));
+  EXPECT_EQ(open.stage, Stage::kDiscover);
+  EXPECT_DOUBLE_EQ(*open.probability, 0.2);
+  EXPECT_EQ(open.next_step, "Call CFO");
+  EXPECT_FALSE(open.closed_on.has_value());
+  EXPECT_EQ(open.owner_id, won.owner_id);  // e-mail matched case-insensitively
+}
+
+TEST_F(TransferTest, ReadsHubSpotDealExport) {
+  ImportUsersAndAccounts();
+  options_.default_currency = Currency::Parse("NOK").value();
+  ImportOk(Kind::kOpportunities,
+           "Record ID,Deal Name,Deal Stage,Amount,Close Date,Associated Company,Deal owner\n"
+           "9001,Fjord pilot,appointmentscheduled,12000,2025-05-01,A1,Anna Ærø\n"
+           "9002,Fjord rollout,contractsent,340000,2025-07-01,A2,bo@example.com\n"
+           "9003,Fjord extra,closedwon,1000,2025-01-01,A2,bo@example.com\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity pilot, OpportunityByExternalId("9001"));
+  EXPECT_EQ(pilot.stage, Stage::kQualify);
+  EXPECT_EQ(pilot.amount.currency.code(), "NOK");
+  EXPECT_EQ(pilot.amount.minor_units, 1200000);
+  EXPECT_TRUE(pilot.owner_id.has_value());  // by the user's name
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity rollout, OpportunityByExternalId("9002"));
+  EXPECT_EQ(rollout.stage, Stage::kNegotiate);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity extra, OpportunityByExternalId("9003"));
+  EXPECT_EQ(extra.stage, Stage::kClosedWon);
+}
+
+TEST_F(TransferTest, AcceptsEveryDateForm) {
+  ImportUsersAndAccounts();
+  ImportOk(Kind::kOrders,
+           "account,date,revenue,margin,currency\n"
+           "A1,2024-03-07,100,30,DKK\n"
+           "A1,07-03-2024,200,60,DKK\n"
+           "A1,07.03.2024,300,90,DKK\n"
+           "A1,07/03/2024,400,120,DKK\n"
+           "A1,7.3.2024,500,150,DKK\n");
+  std::vector<Order> orders = *store_->orders().List(storage::ListQuery{});
+  ASSERT_EQ(orders.size(), 5u);
+  for (const Order& order : orders) EXPECT_EQ(order.ordered_on, MakeDate(2024, 3, 7));
+}
+
+TEST_F(TransferTest, MonthFirstDatesWhenAsked) {
+  ImportUsersAndAccounts();
+  options_.date_order = DateOrder::kMonthFirst;
+  ImportOk(Kind::kOrders, "account,date,revenue,currency\nA1,03/07/2024,100,DKK\n");
+  std::vector<Order> orders = *store_->orders().List(storage::ListQuery{});
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(orders[0].ordered_on, MakeDate(2024, 3, 7));
+}
+
+TEST_F(TransferTest, QuotedFieldsKeepNewlinesAndQuotes) {
+  ImportUsersAndAccounts();
+  ImportOk(Kind::kActivities,
+           "external_id,type,status,date,owner_email,account,notes\n"
+           "X1,Meeting,Completed,2025-02-03 10:30,anna@example.com,A1,\"Met the CFO.\n"
+           "She said \"\"yes, if\"\" the price holds; next: demo\"\n"
+           "X2,Call,Not Started,2025-03-10T08:00:00+01:00,anna@example.com,A1,\n");
+  std::vector<Activity> activities = *store_->activities().List(storage::ListQuery{});
+  ASSERT_EQ(activities.size(), 2u);
+  EXPECT_EQ(activities[0].notes,
+            "Met the CFO.\nShe said \"yes, if\" the price holds; next: demo");
+  EXPECT_EQ(activities[0].type, ActivityType::kMeeting);
+  EXPECT_EQ(activities[0].status, ActivityStatus::kCompleted);
+  EXPECT_EQ(FormatTimestamp(activities[0].at), "2025-02-03T10:30:00Z");
+  EXPECT_EQ(activities[1].status, ActivityStatus::kPlanned);
+  EXPECT_EQ(FormatTimestamp(activities[1].at), "2025-03-10T07:00:00Z");  // converted to UTC
+}
+
+TEST_F(TransferTest, ReimportUpdatesByExternalIdAndTouchesOnlyPresentColumns) {
+  ImportUsersAndAccounts();
+  std::string file =
+      "external_id,account,name,stage,amount,close_date\n"
+      "O1,A1,First,qualify,1000,2025-06-01\n"
+      "O2,A2,Second,discover,2000,2025-07-01\n";
+  ImportReport first = ImportOk(Kind::kOpportunities, file);
+  EXPECT_EQ(first.inserted, 2);
+  clock_.Advance(std::chrono::hours(1));
+  ImportReport second = ImportOk(Kind::kOpportunities, file);
+  EXPECT_EQ(second.inserted, 0);
+  EXPECT_EQ(second.updated, 2);
+  EXPECT_EQ(Count(Kind::kOpportunities), 2);
+
+  // A file with only the key and the stage moves the stage and keeps everything else.
+  ImportOk(Kind::kOpportunities, "external_id,stage\nO1,propose\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity o1, OpportunityByExternalId("O1"));
+  EXPECT_EQ(o1.stage, Stage::kPropose);
+  EXPECT_EQ(o1.name, "First");
+  EXPECT_EQ(o1.amount.minor_units, 100000);
+  EXPECT_EQ(o1.close_on, MakeDate(2025, 6, 1));
+  EXPECT_EQ(FormatTimestamp(o1.created_at), "2025-03-03T09:00:00Z");
+  EXPECT_EQ(FormatTimestamp(o1.updated_at), "2025-03-03T10:00:00Z");
+}
+
+TEST_F(TransferTest, OrdersWithoutOrderNumberAreNotDuplicatedOnReimport) {
+  ImportUsersAndAccounts();
+  std::string file =
+      "account,date,revenue,margin,currency\n"
+      "A1,2024-01-05,1000,300,DKK\n"
+      "A1,2024-01-05,1000,300,DKK\n"  // a second, identical order the same day is kept
+      "A2,2024-02-01,500,100,SEK\n";
+  EXPECT_EQ(ImportOk(Kind::kOrders, file).inserted, 3);
+  ImportReport again = ImportOk(Kind::kOrders, file);
+  EXPECT_EQ(again.inserted, 0);
+  EXPECT_EQ(again.updated, 3);
+  EXPECT_EQ(Count(Kind::kOrders), 3);
+}
+
+TEST_F(TransferTest, AnErrorOnTheLastLineWritesNothing) {
+  ImportUsersAndAccounts();
+  std::string file = "external_id,account,name,stage,amount\n";
+  for (int i = 0; i < 500; ++i) {
+    file += "N" + std::to_string(i) + ",A1,Deal " + std::to_string(i) + ",qualify,100\n";
+  }
+  file += "N500,A1,Deal 500,qualify,12x\n";
+  ImportReport report = Import(Kind::kOpportunities, file, "deals.csv");
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_EQ(report.errors[0].ToString(), "deals.csv:502:5: amount: \"12x\" is not an amount");
+  EXPECT_FALSE(report.committed);
+  EXPECT_EQ(Count(Kind::kOpportunities), 0);
+}
+
+TEST_F(TransferTest, DryRunChecksEverythingAndWritesNothing) {
+  ImportUsersAndAccounts();
+  options_.dry_run = true;
+  ImportReport report = Import(Kind::kOpportunities,
+                               "external_id,account,name,stage,amount\nD1,A1,Deal,qualify,100\n");
+  EXPECT_TRUE(report.errors.empty()) << Errors(report);
+  EXPECT_EQ(report.inserted, 1);
+  EXPECT_FALSE(report.committed);
+  EXPECT_EQ(Count(Kind::kOpportunities), 0);
+
+  // The database's own rules are checked too: a duplicate e-mail.
+  ImportReport users = Import(Kind::kUsers, "email,name,role\nnew@example.com,New,rep\n"
+                                            "new@example.com,Again,rep\n");
+  EXPECT_TRUE(users.errors.empty()) << Errors(users);  // the second row updates the first
+}
+
+TEST_F(TransferTest, MapOptionNamesTheirColumns) {
+  ImportUsersAndAccounts();
+  options_.column_map = "name=Projekt, amount = Værdi i kr";
+  ImportOk(Kind::kOpportunities,
+           "external_id;kunde;Projekt;stage;Værdi i kr\nM1;A1;Ny hal;qualify;1.500,00\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity m1, OpportunityByExternalId("M1"));
+  EXPECT_EQ(m1.name, "Ny hal");
+  EXPECT_EQ(m1.amount.minor_units, 150000);
+}
+
+TEST_F(TransferTest, UnknownMapFieldIsAnError) {
+  options_.column_map = "nmae=Projekt";
+  ImportReport report = Import(Kind::kAccounts, "Projekt\nX\n");
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_THAT(report.errors[0].ToString(), HasSubstr("--map: \"nmae\" is not a column of accounts"));
+}
+
+TEST_F(TransferTest, IgnoredColumnsAreReported) {
+  ImportReport report = ImportOk(Kind::kAccounts, "name,Favourite colour\nAcme,blue\n");
+  EXPECT_THAT(report.ignored_columns, ElementsAre("Favourite colour"));
+}
+
+struct BadFileCase {
+  std::string name;
+  Kind kind;
+  std::string text;
+  std::string error;  // the first error, exactly
+};
+
+class BadFileTest : public TransferTest, public ::testing::WithParamInterface<BadFileCase> {};
+
+TEST_P(BadFileTest, ReportsFileLineColumnAndWritesNothing) {
+  ImportUsersAndAccounts();
+  const BadFileCase& c = GetParam();
+  ImportReport report = Import(c.kind, c.text, "f.csv");
+  ASSERT_FALSE(report.errors.empty()) << "no error for " << c.name;
+  EXPECT_EQ(report.errors[0].ToString(), c.error);
+  EXPECT_FALSE(report.committed);
+  EXPECT_EQ(Count(Kind::kOpportunities), 0);
+  EXPECT_EQ(Count(Kind::kAccounts), 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadFileTest,
+    ::testing::Values(
+        BadFileCase{"empty_file", Kind::kAccounts, "",
+                    "f.csv:1: the file is empty; expected a header line naming the columns"},
+        BadFileCase{"bad_employees", Kind::kAccounts, "name,employees\nX,12x\n",
+                    "f.csv:2:2: employees: \"12x\" is not a whole number"},
+        BadFileCase{"fractional_employees", Kind::kAccounts, "name,employees\nX,12.5\n",
+                    "f.csv:2:2: employees: \"12.5\" is not a whole number"},
+        BadFileCase{"missing_name", Kind::kAccounts, "external_id,name\nZ,\n",
+                    "f.csv:2:2: name: a value is required"},
+        BadFileCase{"missing_required_column", Kind::kAccounts, "external_id,industry\nZ,IT\n",
+                    "f.csv:2: column name is required to create a new account (no account has key "
+                    "\"Z\")"},
+        BadFileCase{"bad_country", Kind::kAccounts, "name,country\nX,Atlantis\n",
+                    "f.csv:2:2: country: \"Atlantis\" is not a country (use an ISO code such as "
+                    "DK, SE, NO)"},
+        BadFileCase{"bad_stage", Kind::kOpportunities,
+                    "account,name,stage,amount\nA1,D,Wishful thinking,1\n",
+                    "f.csv:2:3: stage: stage \"Wishful thinking\" is not one of qualify, "
+                    "discover, propose, negotiate, commit, closed_won, closed_lost"},
+        BadFileCase{"unknown_account", Kind::kOpportunities,
+                    "account,name,stage,amount\nNope,D,qualify,1\n",
+                    "f.csv:2:1: account: no account \"Nope\" exists; import accounts first"},
+        BadFileCase{"bad_date", Kind::kOpportunities,
+                    "account,name,stage,amount,close_date\nA1,D,qualify,1,31.02.2025\n",
+                    "f.csv:2:5: close_date: \"31.02.2025\" is not a date (use YYYY-MM-DD or "
+                    "DD-MM-YYYY)"},
+        BadFileCase{"probability_over_100", Kind::kOpportunities,
+                    "account,name,stage,amount,probability\nA1,D,qualify,1,140%\n",
+                    "f.csv:2:5: probability: \"140%\" is not a probability between 0 and 100%"},
+        BadFileCase{"bad_currency", Kind::kOpportunities,
+                    "account,name,stage,amount,currency\nA1,D,qualify,1,kroner\n",
+                    "f.csv:2:5: currency: \"kroner\" is not an ISO 4217 currency code (DKK, SEK, "
+                    "NOK, EUR)"},
+        BadFileCase{"negative_amount", Kind::kOpportunities,
+                    "account,name,stage,amount\nA1,D,qualify,-5\n", "f.csv:2: amount is negative"},
+        BadFileCase{"closed_date_on_open_deal", Kind::kOpportunities,
+                    "account,name,stage,amount,closed_date\nA1,D,qualify,5,2025-01-01\n",
+                    "f.csv:2: closed_date is set but the opportunity is open (stage qualify)"},
+        BadFileCase{"too_many_fields", Kind::kOpportunities,
+                    "account,name,stage,amount\nA1,D,qualify,5,surprise\n",
+                    "f.csv:2:5: the row has 5 fields but the header names 4"},
+        BadFileCase{"unterminated_quote", Kind::kOpportunities,
+                    "account,name,stage,amount\nA1,\"D,qualify,5\n",
+                    "f.csv:2:2: unterminated quoted field"},
+        BadFileCase{"duplicate_columns", Kind::kOpportunities,
+                    "account,Deal Name,Opportunity Name,stage,amount\nA1,x,y,qualify,1\n",
+                    "f.csv:1:3: column \"Opportunity Name\" and column \"Deal Name\" both give "
+                    "name; remove one or use --map"},
+        BadFileCase{"error_after_multiline_field", Kind::kOpportunities,
+                    "account,name,stage,amount\nA1,\"two\nlines\",qualify,1\nA1,D,qualify,x\n",
+                    "f.csv:4:4: amount: \"x\" is not an amount"},
+        BadFileCase{"margin_above_revenue", Kind::kOrders,
+                    "account,date,revenue,margin,currency\nA1,2024-01-01,100,150,DKK\n",
+                    "f.csv:2: margin 150.00 is larger than revenue 100.00"},
+        BadFileCase{"bad_email", Kind::kUsers, "email,name,role\nanna(at)example.com,A,rep\n",
+                    "f.csv:2:1: email: \"anna(at)example.com\" is not an e-mail address"},
+        BadFileCase{"bad_role", Kind::kUsers, "email,name,role\nx@example.com,A,boss\n",
+                    "f.csv:2:3: role: role \"boss\" is not one of rep, manager, executive, "
+                    "marketing, admin"},
+        BadFileCase{"unlinked_activity", Kind::kActivities, "type,date\ncall,2025-01-01\n",
+                    "f.csv:2: the activity is linked to nothing: give an account, contact, "
+                    "opportunity or lead"},
+        BadFileCase{"relationship_out_of_range", Kind::kContacts,
+                    "account,name,relationship_strength\nA1,Kim,7\n",
+                    "f.csv:2:3: relationship_strength: \"7\" is out of range 0..4"}),
+    [](const ::testing::TestParamInfo<BadFileCase>& param) { return param.param.name; });
+
+TEST_F(TransferTest, ReportsEveryErrorUpToTheLimit) {
+  ImportUsersAndAccounts();
+  options_.max_errors = 3;
+  ImportReport report = Import(Kind::kOpportunities,
+                               "account,name,stage,amount\nA1,a,qualify,x\nA1,b,qualify,y\n"
+                               "A1,c,qualify,z\nA1,d,qualify,w\n");
+  EXPECT_EQ(report.errors.size(), 3u);
+  EXPECT_TRUE(report.more_errors);
+}
+
+TEST_F(TransferTest, ExportImportRoundTripIsLossless) {
+  ImportUsersAndAccounts();
+  ImportOk(Kind::kContacts,
+           "external_id,account,first_name,last_name,title,email,phone,buying_role,"
+           "relationship_strength\n"
+           "C1,A1,Søren,Ørsted,CFO,soren@aero.dk,+45 12 34 56 78,Economic Buyer,3\n"
+           "C2,A2,Åsa,Öberg,\"IT-chef, \"\"Nord\"\"\",asa@gl.se,,champion,\n");
+  ImportOk(Kind::kTeams, "name,manager_email\nNorth,bo@example.com\n");
+  ImportOk(Kind::kSegments, "name,rule,core\nIndustry mid,industry=Manufacturing,yes\n");
+  ImportOk(Kind::kCampaigns,
+           "external_id,name,segment,channel,start_date,end_date,cost,currency\n"
+           "K1,Elmia 2025,Industry mid,trade show,2025-01-10,2025-01-12,\"45.000,00\",SEK\n");
+  ImportOk(Kind::kLeads,
+           "external_id,name,company,email,source,campaign,status,owner_email,created_date\n"
+           "L1,Per Hansen,Fjordkraft,per@fk.no,trade show,K1,new,anna@example.com,2025-01-11\n");
+  ImportOk(Kind::kOpportunities,
+           "external_id,account,name,owner_email,stage,amount,currency,probability,created_date,"
+           "close_date,closed_date,outcome,next_step,next_step_date,forecast_category,"
+           "product_lines,competitors,reason\n"
+           "O1,A1,Hal 3,anna@example.com,negotiate,1234567.89,DKK,0.65,2025-01-02,2025-04-30,,"
+           "open,\"Send contract, then call\",2025-03-10,commit,Steel;Service,Rival A/S,\n"
+           "O2,A2,Lager,bo@example.com,closed_lost,250000,SEK,0,2024-09-01,2025-01-31,2025-02-02,"
+           "lost,,,closed,,,Price\n");
+  ImportOk(Kind::kOpportunityHistory,
+           "opportunity,changed_at,stage,amount,currency,probability,close_date,changed_by\n"
+           "O1,2025-01-02T08:00:00Z,qualify,1000000,DKK,0.1,2025-05-31,anna@example.com\n"
+           "O1,2025-02-01T08:00:00Z,negotiate,1234567.89,DKK,0.65,2025-04-30,anna@example.com\n");
+  ImportOk(Kind::kActivities,
+           "external_id,type,status,date,owner_email,account,contact,opportunity,lead,outcome,"
+           "notes\n"
+           "X1,meeting,completed,2025-02-01T09:30:00Z,anna@example.com,A1,C1,O1,,positive,"
+           "\"Line 1\nLine 2\"\n"
+           "X2,call,planned,2025-03-05T10:00:00Z,anna@example.com,,,,L1,,\n");
+  ImportOk(Kind::kOrders,
+           "external_id,account,date,revenue,margin,currency\n"
+           "R1,A1,2024-05-01,99999.99,25000.5,DKK\n");
+
+  std::vector<std::pair<Kind, std::string>> exported;
+  for (Kind kind : AllKinds()) exported.emplace_back(kind, Export(kind));
+
+  // Into a fresh database, kind by kind, then out again: the same text.
+  std::unique_ptr<storage::Store> original = std::move(store_);
+  SB_ASSERT_OK_AND_ASSIGN(store_, storage::OpenStore("sqlite::memory:"));
+  for (const auto& [kind, text] : exported) ImportOk(kind, text);
+  for (const auto& [kind, text] : exported) {
+    EXPECT_EQ(Export(kind), text) << KindName(kind);
+  }
+  EXPECT_THAT(exported[7].second,
+              HasSubstr("O1,A1,Hal 3,anna@example.com,negotiate,1234567.89,DKK,0.65,2025-01-02,"
+                        "2025-04-30,,open,\"Send contract, then call\",2025-03-10,commit,"
+                        "Steel;Service,Rival A/S,\n"));
+}
+
+TEST_F(TransferTest, JsonExportIsValidJsonWithNumbersAndNulls) {
+  ImportUsersAndAccounts();
+  std::string json = Export(Kind::kAccounts, /*json=*/true);
+  nlohmann::json parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(parsed.is_discarded()) << json;
+  ASSERT_EQ(parsed.size(), 2u);
+  EXPECT_EQ(parsed[0]["name"], "Ærø Maskinfabrik A/S");
+  EXPECT_EQ(parsed[0]["employees"], 120);
+  EXPECT_EQ(parsed[0]["owner_email"], "anna@example.com");
+  EXPECT_EQ(Export(Kind::kLeads, /*json=*/true), "[]\n");
+}
+
+TEST_F(TransferTest, UsersCreateTheirTeamAndTeamsThenNameTheirManager) {
+  ImportOk(Kind::kUsers, "email,name,role,team\nkim@example.com,Kim,manager,Vest\n"
+                         "ole@example.com,Ole,rep,Vest\n");
+  ImportOk(Kind::kTeams, "name,manager_email\nVest,kim@example.com\n");
+  std::vector<Team> teams = *store_->teams().List(storage::ListQuery{});
+  ASSERT_EQ(teams.size(), 1u);
+  EXPECT_EQ(teams[0].name, "Vest");
+  std::vector<User> users = *store_->users().List(storage::ListQuery{});
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(teams[0].manager_id, users[0].id);
+  EXPECT_EQ(users[1].team_id, teams[0].id);
+  EXPECT_EQ(Export(Kind::kTeams), "name,manager_email\nVest,kim@example.com\n");
+}
+
+TEST_F(TransferTest, KindNamesParse) {
+  SB_ASSERT_OK_AND_ASSIGN(Kind k, ParseKind("opportunity-history"));
+  EXPECT_EQ(k, Kind::kOpportunityHistory);
+  SB_ASSERT_OK_AND_ASSIGN(k, ParseKind("Opportunity"));
+  EXPECT_EQ(k, Kind::kOpportunities);
+  SB_ASSERT_OK_AND_ASSIGN(k, ParseKind("activity"));
+  EXPECT_EQ(k, Kind::kActivities);
+  EXPECT_THAT(ParseKind("deals"), test::StatusIs(StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace salesbox::service

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// SQLite result code -> Status. The code is chosen by what the caller should do (STYLE.md B4).
+#include "storage/sqlite/errors.h"
+
+#include <string>
+
+namespace salesbox::storage::sqlite {
+namespace {
+
+std::string Message(sqlite3* db, int rc, std::string_view what, std::string_view problem) {
+  std::string message(what);
+  message += ": ";
+  message += problem;
+  // sqlite3_errmsg describes the most recent failure on `db`; it is only trustworthy when it
+  // belongs to `rc`, which holds as long as the caller passes the code it just got from `db`.
+  const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (detail != nullptr && *detail != '\0' && problem != detail) {
+    message += " (";
+    message += detail;
+    message += ")";
+  }
+  return message;
+}
+
+}  // namespace
+
+bool IsForeignKeyViolation(sqlite3* db, int rc) {
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) return true;
+  if (rc != SQLITE_CONSTRAINT_TRIGGER || db == nullptr) return false;
+  const char* message = sqlite3_errmsg(db);
+  return message != nullptr &&
+         std::string_view(message).find("FOREIGN KEY") != std::string_view::npos;
+}
+
+Status FromSqlite(sqlite3* db, int rc, Operation operation, std::string_view what) {
+  if (IsForeignKeyViolation(db, rc)) {
+    if (operation == Operation::kWrite) {
+      return Status::NotFound(Message(db, rc, what, "a referenced record does not exist"));
+    }
+    return Status::FailedPrecondition(Message(db, rc, what, "still referenced by other records"));
+  }
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      switch (rc) {
+        case SQLITE_CONSTRAINT_UNIQUE:
+        case SQLITE_CONSTRAINT_PRIMARYKEY:
+          return Status::AlreadyExists(Message(db, rc, what, "already exists"));
+        default:
+          return Status::InvalidArgument(Message(db, rc, what, "violates a constraint"));
+      }
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable(Message(db, rc, what, "the database is busy; retry"));
+    case SQLITE_CANTOPEN:
+      return Status::Unavailable(Message(db, rc, what, "cannot open the database file"));
+    case SQLITE_NOTADB:
+      return Status::InvalidArgument(Message(db, rc, what, "is not a SQLite database"));
+    default:
+      return Status::Internal(Message(db, rc, what, sqlite3_errstr(rc)));
+  }
+}
+
+}  // namespace salesbox::storage::sqlite

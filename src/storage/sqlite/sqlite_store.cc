@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+// SqliteStore: opening and configuring the connection, migrations, and transactions. The
+// per-record work is in sqlite_repository.h; the locking and nesting rules are in sqlite_store.h.
+#include "storage/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "common/status_macros.h"
+#include "common/time.h"
+#include "storage/sqlite/case_fold.h"
+#include "storage/sqlite/errors.h"
+#include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_repository.h"
+#include "storage/sqlite/statement.h"
+
+namespace salesbox::storage::sqlite {
+namespace {
+
+constexpr std::string_view kInMemory = ":memory:";
+
+constexpr std::string_view kCreateSchemaMigrations = R"sql(
+  CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ))sql";
+constexpr std::string_view kSelectAppliedMigrations = R"sql(
+  SELECT version, name, applied_at FROM schema_migrations ORDER BY version)sql";
+constexpr std::string_view kSelectMigrationApplied = R"sql(
+  SELECT 1 FROM schema_migrations WHERE version = ?1)sql";
+constexpr std::string_view kInsertAppliedMigration = R"sql(
+  INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3))sql";
+
+// Steps `stmt` once and resets it; for statements whose only result is success.
+Status StepOnce(sqlite3* db, const Statement& stmt, std::string_view what) {
+  ResetOnExit reset(stmt.get());
+  const int rc = sqlite3_step(stmt.get());
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return FromSqlite(db, rc, Operation::kOther, what);
+  return Status::Ok();
+}
+
+std::string_view ColumnText(sqlite3_stmt* stmt, int column) {
+  const unsigned char* text = sqlite3_column_text(stmt, column);
+  if (text == nullptr) return {};
+  return std::string_view(reinterpret_cast<const char*>(text),
+                          static_cast<size_t>(sqlite3_column_bytes(stmt, column)));
+}
+
+}  // namespace
+
+struct SqliteStore::State {
+  // Declared first so it is destroyed last, after every statement that uses it.
+  Connection connection;
+  SharedConnection shared;
+  Statement begin;
+  Statement commit;
+  Statement rollback;
+  int depth = 0;  // nesting depth of Transact on this connection; 0: no transaction
+  Status doomed;  // the first failure of a nested body; the transaction will roll back
+
+  std::unique_ptr<SqliteRepository<User, UserId>> users;
+  std::unique_ptr<SqliteRepository<Team, TeamId>> teams;
+  std::unique_ptr<SqliteRepository<Segment, SegmentId>> segments;
+  std::unique_ptr<SqliteRepository<Account, AccountId>> accounts;
+  std::unique_ptr<SqliteRepository<Contact, ContactId>> contacts;
+  std::unique_ptr<SqliteRepository<Lead, LeadId>> leads;
+  std::unique_ptr<SqliteRepository<Campaign, CampaignId>> campaigns;
+  std::unique_ptr<SqliteRepository<Opportunity, OpportunityId>> opportunities;
+  std::unique_ptr<SqliteRepository<OpportunityChange, OpportunityChangeId>> opportunity_changes;
+  std::unique_ptr<SqliteRepository<Activity, ActivityId>> activities;
+  std::unique_ptr<SqliteRepository<Order, OrderId>> orders;
+  std::unique_ptr<SqliteRepository<Objective, ObjectiveId>> objectives;
+  std::unique_ptr<SqliteRepository<ValueProposition, ValuePropositionId>> value_propositions;
+};
+
+SqliteStore::SqliteStore() : state_(std::make_unique<State>()) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  return Open(path, Migrations());
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       std::span<const Migration> migrations) {
+  std::unique_ptr<SqliteStore> store(new SqliteStore());
+  SB_RETURN_IF_ERROR(store->Configure(path));
+  SB_RETURN_IF_ERROR(store->Migrate(migrations).WithContext("migrating " + path));
+  SB_RETURN_IF_ERROR(store->CreateRepositories());
+  return store;
+}
+
+Status SqliteStore::Configure(const std::string& path) {
+  State& s = *state_;
+  // The store serializes all use of the connection itself (see the header), so SQLite's own
+  // connection mutex would only add cost.
+  constexpr int kFlags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, kFlags, nullptr);
+  s.connection.reset(raw);  // sqlite3_open_v2 may allocate a handle even when it fails
+  if (rc != SQLITE_OK) return FromSqlite(raw, rc, Operation::kOther, "opening " + path);
+  s.shared.db = raw;
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, 5000);
+  if (const int fold_rc = RegisterCaseFold(raw); fold_rc != SQLITE_OK) {
+    return FromSqlite(raw, fold_rc, Operation::kOther, "opening " + path);
+  }
+
+  // The first pragma that reads the file is where a file that is not a database fails.
+  const std::string what = "opening " + path;
+  SB_RETURN_IF_ERROR(Run("PRAGMA foreign_keys = ON", what));
+  if (path != kInMemory) SB_RETURN_IF_ERROR(Run("PRAGMA journal_mode = WAL", what));
+  SB_RETURN_IF_ERROR(Run("PRAGMA synchronous = NORMAL", what));
+  SB_ASSIGN_OR_RETURN(Statement check, Statement::Prepare(raw, "PRAGMA foreign_keys", false));
+  if (sqlite3_step(check.get()) != SQLITE_ROW || sqlite3_column_int(check.get(), 0) != 1) {
+    return Status::Internal(what + ": this SQLite cannot enforce foreign keys");
+  }
+
+  SB_ASSIGN_OR_RETURN(s.begin, Statement::Prepare(raw, "BEGIN IMMEDIATE", true));
+  SB_ASSIGN_OR_RETURN(s.commit, Statement::Prepare(raw, "COMMIT", true));
+  SB_ASSIGN_OR_RETURN(s.rollback, Statement::Prepare(raw, "ROLLBACK", true));
+  return Status::Ok();
+}
+
+Status SqliteStore::Run(std::string_view sql, std::string_view what) {
+  SB_ASSIGN_OR_RETURN(Statement statement, Statement::Prepare(state_->shared.db, sql, false));
+  while (true) {
+    const int rc = sqlite3_step(statement.get());
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return FromSqlite(state_->shared.db, rc, Operation::kOther, what);
+  }
+}
+
+Status SqliteStore::Migrate(std::span<const Migration> migrations) {
+  State& s = *state_;
+  sqlite3* db = s.shared.db;
+  std::lock_guard<std::recursive_mutex> lock(s.shared.mutex);
+  SB_RETURN_IF_ERROR(Run(kCreateSchemaMigrations, "creating schema_migrations"));
+
+  int newest_known = 0;
+  for (const Migration& migration : migrations) {
+    newest_known = std::max(newest_known, migration.version);
+  }
+  std::vector<int> applied;
+  {
+    SB_ASSIGN_OR_RETURN(Statement select, Statement::Prepare(db, kSelectAppliedMigrations, false));
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(select.get())) == SQLITE_ROW) {
+      applied.push_back(sqlite3_column_int(select.get(), 0));
+    }
+    if (rc != SQLITE_DONE) return FromSqlite(db, rc, Operation::kRead, "reading schema_migrations");
+  }
+  for (int version : applied) {
+    const bool known = std::any_of(migrations.begin(), migrations.end(),
+                                   [version](const Migration& m) { return m.version == version; });
+    if (!known) {
+      return Status::FailedPrecondition(
+          "the database was written by a newer salesbox: it has schema migration " +
+          std::to_string(version) + ", and this salesbox knows migrations up to " +
+          std::to_string(newest_known));
+    }
+  }
+
+  SB_ASSIGN_OR_RETURN(Statement is_applied, Statement::Prepare(db, kSelectMigrationApplied, false));
+  SB_ASSIGN_OR_RETURN(Statement record, Statement::Prepare(db, kInsertAppliedMigration, false));
+  for (const Migration& migration : migrations) {
+    if (std::find(applied.begin(), applied.end(), migration.version) != applied.end()) continue;
+    const std::string what = "migration " + std::string(migration.name);
+    // Each migration in its own transaction, so a failure leaves no half-made schema. Another
+    // process may have applied it since we looked: check again under the write lock.
+    SB_RETURN_IF_ERROR(StepOnce(db, s.begin, what));
+    Status status = [&]() -> Status {
+      ResetOnExit reset_check(is_applied.get());
+      sqlite3_bind_int(is_applied.get(), 1, migration.version);
+      const int rc = sqlite3_step(is_applied.get());
+      if (rc == SQLITE_ROW) return Status::Ok();
+      if (rc != SQLITE_DONE) return FromSqlite(db, rc, Operation::kRead, what);
+      SB_RETURN_IF_ERROR(ExecScript(db, std::string(migration.sql), what));
+      ResetOnExit reset_record(record.get());
+      const std::string applied_at = FormatTimestamp(SystemClock().Now());
+      sqlite3_bind_int(record.get(), 1, migration.version);
+      sqlite3_bind_text64(record.get(), 2, migration.name.data(), migration.name.size(),
+                          SQLITE_STATIC, SQLITE_UTF8);
+      sqlite3_bind_text64(record.get(), 3, applied_at.data(), applied_at.size(), SQLITE_STATIC,
+                          SQLITE_UTF8);
+      const int record_rc = sqlite3_step(record.get());
+      if (record_rc != SQLITE_DONE) return FromSqlite(db, record_rc, Operation::kWrite, what);
+      return StepOnce(db, s.commit, what);
+    }();
+    if (!status.ok()) {
+      if (sqlite3_get_autocommit(db) == 0) {
+        (void)StepOnce(db, s.rollback, what);  // the original failure is what matters
+      }
+      return status;
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::CreateRepositories() {
+  State& s = *state_;
+  SharedConnection* shared = &s.shared;
+  SB_ASSIGN_OR_RETURN(s.users, (SqliteRepository<User, UserId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.teams, (SqliteRepository<Team, TeamId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.segments, (SqliteRepository<Segment, SegmentId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.accounts, (SqliteRepository<Account, AccountId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.contacts, (SqliteRepository<Contact, ContactId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.leads, (SqliteRepository<Lead, LeadId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.campaigns, (SqliteRepository<Campaign, CampaignId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.opportunities,
+                      (SqliteRepository<Opportunity, OpportunityId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.opportunity_changes,
+                      (SqliteRepository<OpportunityChange, OpportunityChangeId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.activities, (SqliteRepository<Activity, ActivityId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.orders, (SqliteRepository<Order, OrderId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.objectives, (SqliteRepository<Objective, ObjectiveId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.value_propositions,
+                      (SqliteRepository<ValueProposition, ValuePropositionId>::Create(shared)));
+  return Status::Ok();
+}
+
+UserRepository& SqliteStore::users() { return *state_->users; }
+TeamRepository& SqliteStore::teams() { return *state_->teams; }
+SegmentRepository& SqliteStore::segments() { return *state_->segments; }
+AccountRepository& SqliteStore::accounts() { return *state_->accounts; }
+ContactRepository& SqliteStore::contacts() { return *state_->contacts; }
+LeadRepository& SqliteStore::leads() { return *state_->leads; }
+CampaignRepository& SqliteStore::campaigns() { return *state_->campaigns; }
+OpportunityRepository& SqliteStore::opportunities() { return *state_->opportunities; }
+OpportunityChangeRepository& SqliteStore::opportunity_changes() {
+  return *state_->opportunity_changes;
+}
+ActivityRepository& SqliteStore::activities() { return *state_->activities; }
+OrderRepository& SqliteStore::orders() { return *state_->orders; }
+ObjectiveRepository& SqliteStore::objectives() { return *state_->objectives; }
+ValuePropositionRepository& SqliteStore::value_propositions() {
+  return *state_->value_propositions;
+}
+
+Status SqliteStore::Transact(const std::function<Status(Store&)>& body) {
+  State& s = *state_;
+  sqlite3* db = s.shared.db;
+  std::lock_guard<std::recursive_mutex> lock(s.shared.mutex);
+
+  if (s.depth > 0) {  // nested: join the outer transaction
+    if (!s.doomed.ok()) return s.doomed;
+    struct Depth {
+      int* depth;
+      ~Depth() { --*depth; }
+    } depth{&s.depth};
+    ++s.depth;
+    Status status = body(*this);
+    if (!status.ok() && s.doomed.ok()) s.doomed = status;
+    return status;
+  }
+
+  SB_RETURN_IF_ERROR(StepOnce(db, s.begin, "beginning a transaction"));
+  s.depth = 1;
+  s.doomed = Status::Ok();
+  // Ends the transaction on every way out, including an exception thrown by `body` (salesbox
+  // code does not throw, but std::function may hold anything): rolls back unless committed.
+  struct Outer {
+    State* s;
+    bool committed = false;
+    ~Outer() {
+      if (!committed && sqlite3_get_autocommit(s->shared.db) == 0) {
+        (void)StepOnce(s->shared.db, s->rollback, "rolling back");  // the cause is reported
+      }
+      s->depth = 0;
+      s->doomed = Status::Ok();
+    }
+  } outer{&s};
+
+  Status status = body(*this);
+  if (status.ok() && !s.doomed.ok()) {
+    status = s.doomed.WithContext("a nested transaction failed, so all of it was rolled back");
+  }
+  if (!status.ok()) return status;
+  SB_RETURN_IF_ERROR(StepOnce(db, s.commit, "committing a transaction"));
+  outer.committed = true;
+  return Status::Ok();
+}
+
+Result<std::vector<AppliedMigration>> SqliteStore::AppliedMigrations() {
+  State& s = *state_;
+  std::lock_guard<std::recursive_mutex> lock(s.shared.mutex);
+  SB_ASSIGN_OR_RETURN(Statement select,
+                      Statement::Prepare(s.shared.db, kSelectAppliedMigrations, false));
+  std::vector<AppliedMigration> migrations;
+  while (true) {
+    const int rc = sqlite3_step(select.get());
+    if (rc == SQLITE_DONE) return migrations;
+    if (rc != SQLITE_ROW) {
+      return FromSqlite(s.shared.db, rc, Operation::kRead, "reading schema_migrations");
+    }
+    AppliedMigration migration;
+    migration.version = sqlite3_column_int(select.get(), 0);
+    migration.name = std::string(ColumnText(select.get(), 1));
+    migration.applied_at = std::string(ColumnText(select.get(), 2));
+    migrations.push_back(std::move(migration));
+  }
+}
+
+}  // namespace salesbox::storage::sqlite

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// SqliteStore: the Store backed by one SQLite database (a file, or a private in-memory one).
+// Private to storage/: only open_store.cc and the storage tests include it.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "common/result.h"
+#include "common/status.h"
+#include "storage/migration.h"
+#include "storage/store.h"
+
+namespace salesbox::storage::sqlite {
+
+struct SharedConnection;
+template <typename T, typename IdT>
+class SqliteRepository;
+
+// Thread-safety and transactions. The store owns one connection and one recursive mutex; every
+// repository call, AppliedMigrations and Transact hold the mutex, so calls from many threads are
+// serialized (SQLite allows one writer at a time anyway, and readers in the same process gain
+// little from a second connection on a 2-core server). Transact holds the mutex for its whole
+// body, so the body has the store to itself; the body must call the store only from the thread
+// that called Transact (another thread would wait for the body to finish: a deadlock).
+//
+// Nested Transact joins the outer transaction (no savepoints): a depth counter tracks nesting
+// and the first failing inner body marks the transaction as doomed. The outer Transact then
+// rolls everything back and returns that inner status (with context) even when its own body
+// returns OK, and later nested Transact calls in a doomed transaction return the same status
+// without running their body. So a nested body behaves like a separate transaction to the code
+// that wrote it: when it fails, none of its writes (or the outer ones) survive.
+//
+// Other processes may open the same file: BEGIN IMMEDIATE takes the write lock up front, and a
+// lock held longer than busy_timeout (5 s) surfaces as kUnavailable.
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the SQLite database at `path`, or a private in-memory database
+  // for ":memory:"; sets foreign_keys=ON, journal_mode=WAL (files only), synchronous=NORMAL and
+  // busy_timeout=5000; then applies each pending migration of `migrations` (default: the
+  // compiled-in ones) in its own transaction and records it in schema_migrations.
+  // kInvalidArgument if the file is not a SQLite database; kUnavailable if it cannot be opened
+  // or stays locked; kFailedPrecondition if it records a migration `migrations` does not know
+  // (written by a newer salesbox); kInternal if a migration fails (nothing of it is applied).
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   std::span<const Migration> migrations);
+
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  UserRepository& users() override;
+  TeamRepository& teams() override;
+  SegmentRepository& segments() override;
+  AccountRepository& accounts() override;
+  ContactRepository& contacts() override;
+  LeadRepository& leads() override;
+  CampaignRepository& campaigns() override;
+  OpportunityRepository& opportunities() override;
+  OpportunityChangeRepository& opportunity_changes() override;
+  ActivityRepository& activities() override;
+  OrderRepository& orders() override;
+  ObjectiveRepository& objectives() override;
+  ValuePropositionRepository& value_propositions() override;
+
+  // See the class comment for nesting. Besides the body's status: kUnavailable if the write
+  // lock cannot be had (BEGIN or COMMIT), other FromSqlite codes if COMMIT fails.
+  Status Transact(const std::function<Status(Store&)>& body) override;
+
+  Result<std::vector<AppliedMigration>> AppliedMigrations() override;
+
+  std::string_view backend() const override { return "sqlite"; }
+
+ private:
+  struct State;
+
+  SqliteStore();
+
+  Status Configure(const std::string& path);
+  Status Migrate(std::span<const Migration> migrations);
+  Status CreateRepositories();
+  Status Run(std::string_view sql, std::string_view what);
+
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace salesbox::storage::sqlite

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// The storage interface: the only way salesbox reads or writes persistent state, and the only
+// storage header other layers include. Interfaces speak domain types, never rows or SQL, so a
+// PostgreSQL backend can stand behind the same interface and pass the same conformance suite.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+#include "common/status.h"
+#include "domain/account.h"
+#include "domain/activity.h"
+#include "domain/lead.h"
+#include "domain/opportunity.h"
+#include "domain/strategy.h"
+#include "domain/user.h"
+
+namespace salesbox::storage {
+
+// A value in a filter. Enums are given by their snake_case name, dates as "YYYY-MM-DD",
+// timestamps as "YYYY-MM-DDTHH:MM:SSZ", ids and booleans as integers.
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+enum class FilterOp { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kIsNull, kNotNull, kContains };
+
+struct Filter {
+  std::string field;  // a stored field name: "owner_id", "stage", "close_on", "amount_minor" ...
+  FilterOp op = FilterOp::kEq;
+  std::vector<Value> values;  // one value; several for kIn; none for kIsNull/kNotNull
+};
+
+struct ListQuery {
+  std::vector<Filter> filters;  // all must hold
+  std::string order_by = "id";  // a stored field name; ties are broken by id
+  bool descending = false;
+  int64_t limit = -1;  // -1: all
+  int64_t offset = 0;
+};
+
+template <typename IdT>
+struct UpsertResult {
+  IdT id;
+  bool inserted = false;  // false: an existing record was updated
+};
+
+// Create, read, update and delete for one kind of record. Every call is atomic; inside
+// Store::Transact all calls belong to that one transaction.
+//
+// Stored field names are the domain struct's field names, except that a Money field `x` is
+// stored as `x_minor` and `x_currency` (Opportunity::amount -> amount_minor, amount_currency).
+template <typename T, typename IdT>
+class Repository {
+ public:
+  virtual ~Repository() = default;
+
+  // kNotFound if there is no record with `id`.
+  virtual Result<T> Get(IdT id) = 0;
+
+  // Records matching `query`, in its order. kInvalidArgument for an unknown field or a value of
+  // the wrong kind.
+  virtual Result<std::vector<T>> List(const ListQuery& query) = 0;
+
+  // The number of records matching `query.filters` (order, limit and offset are ignored).
+  virtual Result<int64_t> Count(const ListQuery& query) = 0;
+
+  // Calls `fn` for each record matching `query`, in order, without holding them all in memory.
+  // Stops at and returns the first non-OK status `fn` returns. `fn` must not write to the store.
+  virtual Status Scan(const ListQuery& query, const std::function<Status(const T&)>& fn) = 0;
+
+  // Stores a new record; `record.id` and `record.version` are ignored (the new version is 1).
+  // kAlreadyExists if its natural key (see Upsert) is taken; kNotFound if a referenced record
+  // (account_id, owner_id ...) does not exist.
+  virtual Result<IdT> Insert(const T& record) = 0;
+
+  // Replaces the record with id `record.id` if its stored version equals `record.version`, and
+  // increments the version. kNotFound if absent, kAborted if the version is stale.
+  virtual Status Update(const T& record) = 0;
+
+  // Inserts `record`, or updates the record with the same natural key (users: email; teams and
+  // segments: name; opportunity changes: opportunity_id + changed_at; everything else:
+  // external_id, which must not be empty) whatever its version; `created_at` of an existing
+  // record is kept.
+  virtual Result<UpsertResult<IdT>> Upsert(const T& record) = 0;
+
+  // kNotFound if absent; kFailedPrecondition if other records still refer to it.
+  virtual Status Delete(IdT id) = 0;
+};
+
+using UserRepository = Repository<User, UserId>;
+using TeamRepository = Repository<Team, TeamId>;
+using SegmentRepository = Repository<Segment, SegmentId>;
+using AccountRepository = Repository<Account, AccountId>;
+using ContactRepository = Repository<Contact, ContactId>;
+using LeadRepository = Repository<Lead, LeadId>;
+using CampaignRepository = Repository<Campaign, CampaignId>;
+using OpportunityRepository = Repository<Opportunity, OpportunityId>;
+using OpportunityChangeRepository = Repository<OpportunityChange, OpportunityChangeId>;
+using ActivityRepository = Repository<Activity, ActivityId>;
+using OrderRepository = Repository<Order, OrderId>;
+using ObjectiveRepository = Repository<Objective, ObjectiveId>;
+using ValuePropositionRepository = Repository<ValueProposition, ValuePropositionId>;
+
+struct AppliedMigration {
+  int version = 0;
+  std::string name;
+  std::string applied_at;  // "YYYY-MM-DDTHH:MM:SSZ"
+};
+
+// The facade. Thread-safety: one Store may be shared by many threads; each call is atomic, and
+// Transact runs its body with the store to itself.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual UserRepository& users() = 0;
+  virtual TeamRepository& teams() = 0;
+  virtual SegmentRepository& segments() = 0;
+  virtual AccountRepository& accounts() = 0;
+  virtual ContactRepository& contacts() = 0;
+  virtual LeadRepository& leads() = 0;
+  virtual CampaignRepository& campaigns() = 0;
+  virtual OpportunityRepository& opportunities() = 0;
+  virtual OpportunityChangeRepository& opportunity_changes() = 0;
+  virtual ActivityRepository& activities() = 0;
+  virtual OrderRepository& orders() = 0;
+  virtual ObjectiveRepository& objectives() = 0;
+  virtual ValuePropositionRepository& value_propositions() = 0;
+
+  // Runs `body` in one transaction; commits iff it returns OK, otherwise rolls back everything
+  // it wrote and returns its status. Nested calls join the outer transaction.
+  virtual Status Transact(const std::function<Status(Store&)>& body) = 0;
+
+  // The schema migrations applied to this database, oldest first.
+  virtual Result<std::vector<AppliedMigration>> AppliedMigrations() = 0;
+
+  // "sqlite" or "postgres".
+  virtual std::string_view backend() const = 0;
+};
+
+}  // namespace salesbox::storage

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+// The salesbox binary as a user runs it: exit codes (0 ok, 2 usage, 1 error), messages, and
+// that a failed import leaves the database as it was.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace salesbox {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct CliRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+CliRun Salesbox(const std::string& args) {
+  std::string command = std::string(SALESBOX_BINARY) + " " + args + " 2>&1";
+  CliRun run;
+  std::FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.output.append(buffer, n);
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("salesbox_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    std::filesystem::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path.string();
+  }
+
+  std::filesystem::path dir_;
+  std::string db_;
+};
+
+TEST_F(CliTest, UsageAndHelp) {
+  EXPECT_EQ(Salesbox("").exit_code, 2);
+  CliRun help = Salesbox("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.output, HasSubstr("import"));
+  for (const char* command : {"init", "import", "export", "demo", "stats"}) {
+    CliRun run = Salesbox(std::string(command) + " --help");
+    EXPECT_EQ(run.exit_code, 0) << command;
+    EXPECT_THAT(run.output, HasSubstr("usage: salesbox " + std::string(command))) << command;
+  }
+  CliRun unknown = Salesbox("frobnicate");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.output, HasSubstr("unknown command \"frobnicate\""));
+}
+
+TEST_F(CliTest, UsageErrorsExitTwoWithAMessage) {
+  CliRun no_db = Salesbox("import --kind accounts x.csv");
+  EXPECT_EQ(no_db.exit_code, 2);
+  EXPECT_THAT(no_db.output, HasSubstr("salesbox import: option --db is required"));
+  CliRun bad_kind = Salesbox("import --db " + db_ + " --kind deals x.csv");
+  EXPECT_EQ(bad_kind.exit_code, 2);
+  EXPECT_THAT(bad_kind.output, HasSubstr("unknown kind \"deals\""));
+  CliRun bad_flag = Salesbox("stats --db " + db_ + " --verbose");
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_THAT(bad_flag.output, HasSubstr("unknown option --verbose"));
+  EXPECT_EQ(Salesbox("export --db " + db_ + " --kind accounts --format xml").exit_code, 2);
+  EXPECT_EQ(Salesbox("demo --db " + db_ + " --scale -1").exit_code, 2);
+}
+
+TEST_F(CliTest, InitImportExportAndStats) {
+  CliRun init = Salesbox("init --db " + db_);
+  ASSERT_EQ(init.exit_code, 0) << init.output;
+  EXPECT_THAT(init.output, HasSubstr("schema version 1"));
+
+  std::string accounts = Write("accounts.csv",
+                               "external_id;name;employees;country\n"
+                               "A1;Ærø Maskinfabrik;1.200;Danmark\nA2;Bergen Bygg;40;NO\n");
+  CliRun import = Salesbox("import --db " + db_ + " --kind accounts " + accounts);
+  ASSERT_EQ(import.exit_code, 0) << import.output;
+  EXPECT_THAT(import.output, HasSubstr("2 accounts rows"));
+  EXPECT_THAT(import.output, HasSubstr("2 new, 0 updated"));
+
+  CliRun exported = Salesbox("export --db " + db_ + " --kind accounts");
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  EXPECT_THAT(exported.output,
+              HasSubstr("external_id,name,industry,employees,region,country,org_number,"
+                        "owner_email,status\nA1,Ærø Maskinfabrik,,1200,,DK,,,prospect\n"));
+
+  std::string out = (dir_ / "accounts.json").string();
+  ASSERT_EQ(Salesbox("export --db " + db_ + " --kind accounts --format json --output " + out)
+                .exit_code,
+            0);
+  std::ifstream json(out);
+  std::string text((std::istreambuf_iterator<char>(json)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, HasSubstr("\"employees\": 1200"));
+
+  CliRun stats = Salesbox("stats --db " + db_);
+  ASSERT_EQ(stats.exit_code, 0) << stats.output;
+  EXPECT_THAT(stats.output, HasSubstr("accounts"));
+}
+
+TEST_F(CliTest, FailedImportExitsOneNamesTheCellAndWritesNothing) {
+  ASSERT_EQ(Salesbox("init --db " + db_).exit_code, 0);
+  std::string file = Write("bad.csv",
+                           "external_id,name,employees\nA1,Good,10\nA2,Also good,20\n"
+                           "A3,Bad,lots\n");
+  CliRun run = Salesbox("import --db " + db_ + " --kind accounts " + file);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.output, HasSubstr(file + ":4:3: employees: \"lots\" is not a whole number"));
+  EXPECT_THAT(run.output, HasSubstr("1 error; nothing was imported"));
+  CliRun exported = Salesbox("export --db " + db_ + " --kind accounts");
+  EXPECT_THAT(exported.output, Not(HasSubstr("A1")));
+
+  CliRun dry = Salesbox("import --db " + db_ + " --kind accounts --dry-run " +
+                     Write("ok.csv", "name\nX\n"));
+  EXPECT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_THAT(dry.output, HasSubstr("dry run, nothing written"));
+  EXPECT_THAT(Salesbox("export --db " + db_ + " --kind accounts").output, Not(HasSubstr("X")));
+}
+
+TEST_F(CliTest, MissingFileAndGarbageDatabaseAreErrors) {
+  CliRun missing = Salesbox("import --db " + db_ + " --kind accounts " + (dir_ / "nope.csv").string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.output, HasSubstr("nope.csv"));
+  std::string garbage = Write("garbage.db", std::string(4096, 'x'));
+  CliRun opened = Salesbox("stats --db " + garbage);
+  EXPECT_EQ(opened.exit_code, 1);
+  EXPECT_THAT(opened.output, HasSubstr("salesbox stats:"));
+}
+
+TEST_F(CliTest, DemoGeneratesAndPrintsLogins) {
+  CliRun demo = Salesbox("demo --db " + db_ + " --scale 0.05 --today 2025-06-30 --no-serve --quiet");
+  ASSERT_EQ(demo.exit_code, 0) << demo.output;
+  EXPECT_THAT(demo.output, HasSubstr("Generated the demo company"));
+  for (const char* role : {"rep", "manager", "executive", "marketing", "admin"}) {
+    EXPECT_THAT(demo.output, HasSubstr(std::string("  ") + role)) << role;
+  }
+  CliRun again = Salesbox("demo --db " + db_ + " --scale 0.05 --no-serve --quiet");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.output, HasSubstr("--replace"));
+  EXPECT_EQ(Salesbox("demo --db " + db_ + " --scale 0.05 --no-serve --quiet --replace").exit_code,
+            0);
+}
+
+}  // namespace
+}  // namespace salesbox
