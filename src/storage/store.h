@@ -136,6 +136,13 @@ class Store {
   // it wrote and returns its status. Nested calls join the outer transaction.
   virtual Status Transact(const std::function<Status(Store&)>& body) = 0;
 
+  // Runs `body`, which writes a large amount of data through the ordinary calls (and its own
+  // Transacts), with the store set up for bulk writing: secondary (non-unique) indexes are
+  // dropped before and rebuilt after `body`, whatever it returns. Unique keys, foreign keys and
+  // checks stay enforced throughout; reads during the load may be slow. If the process dies in
+  // between, the next open rebuilds the indexes. Returns `body`'s status, else the rebuild's.
+  virtual Status BulkLoad(const std::function<Status(Store&)>& body) = 0;
+
   // The schema migrations applied to this database, oldest first.
   virtual Result<std::vector<AppliedMigration>> AppliedMigrations() = 0;
 

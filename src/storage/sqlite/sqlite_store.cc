@@ -91,6 +91,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   SB_RETURN_IF_ERROR(store->Configure(path));
   SB_RETURN_IF_ERROR(store->Migrate(migrations).WithContext("migrating " + path));
+  SB_RETURN_IF_ERROR(store->RestoreIndexes().WithContext(
+      "finishing an interrupted bulk load of " + path));
   SB_RETURN_IF_ERROR(store->CreateRepositories());
   return store;
 }
@@ -117,6 +119,10 @@ Status SqliteStore::Configure(const std::string& path) {
   SB_RETURN_IF_ERROR(Run("PRAGMA foreign_keys = ON", what));
   if (path != kInMemory) SB_RETURN_IF_ERROR(Run("PRAGMA journal_mode = WAL", what));
   SB_RETURN_IF_ERROR(Run("PRAGMA synchronous = NORMAL", what));
+  // 64 MiB of page cache (the default is 2 MiB): an import or the demo writes rows whose index
+  // keys (stage, dates, external ids) land all over their B-trees; with a small cache every
+  // insert evicts and re-reads index pages.
+  SB_RETURN_IF_ERROR(Run("PRAGMA cache_size = -65536", what));
   SB_ASSIGN_OR_RETURN(Statement check, Statement::Prepare(raw, "PRAGMA foreign_keys", false));
   if (sqlite3_step(check.get()) != SQLITE_ROW || sqlite3_column_int(check.get(), 0) != 1) {
     return Status::Internal(what + ": this SQLite cannot enforce foreign keys");
@@ -285,6 +291,101 @@ Status SqliteStore::Transact(const std::function<Status(Store&)>& body) {
   SB_RETURN_IF_ERROR(StepOnce(db, s.commit, "committing a transaction"));
   outer.committed = true;
   return Status::Ok();
+}
+
+namespace {
+
+constexpr std::string_view kCreateSuspendedIndexes = R"sql(
+  CREATE TABLE IF NOT EXISTS suspended_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL))sql";
+// Secondary indexes: not unique (those enforce keys), not automatic (sql IS NULL).
+constexpr std::string_view kSelectSecondaryIndexes = R"sql(
+  SELECT name, sql FROM sqlite_master
+  WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+  ORDER BY name)sql";
+constexpr std::string_view kSelectSuspendedIndexes = R"sql(
+  SELECT name, sql FROM suspended_indexes ORDER BY name)sql";
+constexpr std::string_view kHasSuspendedIndexes = R"sql(
+  SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'suspended_indexes')sql";
+
+// The (name, sql) rows `select` returns.
+Result<std::vector<std::pair<std::string, std::string>>> ReadPairs(sqlite3* db,
+                                                                   std::string_view select) {
+  SB_ASSIGN_OR_RETURN(Statement statement, Statement::Prepare(db, select, false));
+  std::vector<std::pair<std::string, std::string>> rows;
+  while (true) {
+    const int rc = sqlite3_step(statement.get());
+    if (rc == SQLITE_DONE) return rows;
+    if (rc != SQLITE_ROW) return FromSqlite(db, rc, Operation::kRead, "reading the schema");
+    rows.emplace_back(std::string(ColumnText(statement.get(), 0)),
+                      std::string(ColumnText(statement.get(), 1)));
+  }
+}
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+Status SqliteStore::SuspendIndexes() {
+  return Transact([this](Store&) -> Status {
+    sqlite3* db = state_->shared.db;
+    SB_RETURN_IF_ERROR(Run(kCreateSuspendedIndexes, "suspending indexes"));
+    SB_ASSIGN_OR_RETURN(auto indexes, ReadPairs(db, kSelectSecondaryIndexes));
+    SB_ASSIGN_OR_RETURN(Statement remember,
+                        Statement::Prepare(db, "INSERT INTO suspended_indexes VALUES (?1, ?2)",
+                                           false));
+    for (const auto& [name, sql] : indexes) {
+      sqlite3_reset(remember.get());
+      sqlite3_bind_text(remember.get(), 1, name.data(), static_cast<int>(name.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_text(remember.get(), 2, sql.data(), static_cast<int>(sql.size()),
+                        SQLITE_STATIC);
+      const int rc = sqlite3_step(remember.get());
+      if (rc != SQLITE_DONE) return FromSqlite(db, rc, Operation::kWrite, "suspending " + name);
+      SB_RETURN_IF_ERROR(Run("DROP INDEX " + QuoteIdentifier(name), "suspending " + name));
+    }
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::RestoreIndexes() {
+  sqlite3* db = state_->shared.db;
+  {
+    // Finished before the rebuild: an open read of the schema would lock DROP TABLE out.
+    SB_ASSIGN_OR_RETURN(Statement has, Statement::Prepare(db, kHasSuspendedIndexes, false));
+    if (sqlite3_step(has.get()) != SQLITE_ROW || sqlite3_column_int(has.get(), 0) == 0) {
+      return Status::Ok();
+    }
+  }
+  // A larger cache while sorting the index keys; back to the normal size afterwards.
+  SB_RETURN_IF_ERROR(Run("PRAGMA cache_size = -262144", "rebuilding indexes"));
+  Status status = Transact([this, db](Store&) -> Status {
+    SB_ASSIGN_OR_RETURN(auto indexes, ReadPairs(db, kSelectSuspendedIndexes));
+    for (const auto& [name, sql] : indexes) {
+      SB_RETURN_IF_ERROR(Run(sql, "rebuilding index " + name));
+    }
+    return Run("DROP TABLE suspended_indexes", "rebuilding indexes");
+  });
+  Status reset = Run("PRAGMA cache_size = -65536", "rebuilding indexes");
+  return status.ok() ? reset : status;
+}
+
+Status SqliteStore::BulkLoad(const std::function<Status(Store&)>& body) {
+  std::lock_guard<std::recursive_mutex> lock(state_->shared.mutex);
+  if (state_->depth > 0) {
+    return Status::FailedPrecondition("BulkLoad cannot run inside a transaction");
+  }
+  SB_RETURN_IF_ERROR(SuspendIndexes());
+  Status status = body(*this);
+  Status restored = RestoreIndexes();
+  return status.ok() ? restored : status;
 }
 
 Result<std::vector<AppliedMigration>> SqliteStore::AppliedMigrations() {

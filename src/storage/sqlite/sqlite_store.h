@@ -69,12 +69,19 @@ class SqliteStore final : public Store {
   // lock cannot be had (BEGIN or COMMIT), other FromSqlite codes if COMMIT fails.
   Status Transact(const std::function<Status(Store&)>& body) override;
 
+  // Drops the secondary indexes, remembering their SQL in the table suspended_indexes (in the
+  // same transaction), and recreates them from there afterwards; Open finishes a rebuild that a
+  // crash interrupted.
+  Status BulkLoad(const std::function<Status(Store&)>& body) override;
+
   Result<std::vector<AppliedMigration>> AppliedMigrations() override;
 
   std::string_view backend() const override { return "sqlite"; }
 
  private:
   struct State;
+  Status SuspendIndexes();
+  Status RestoreIndexes();
 
   SqliteStore();
 

@@ -107,6 +107,65 @@ TEST_F(SqliteStoreTest, FailedMigrationLeavesNothingOfItBehind) {
   EXPECT_EQ(raw.Query("SELECT count(*) FROM sqlite_schema WHERE name = 'half'"), "0");
 }
 
+constexpr const char* kCountSecondaryIndexes =
+    "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND "
+    "sql NOT LIKE 'CREATE UNIQUE%'";
+
+Account NewAccount(const std::string& external_id) {
+  Account account;
+  account.external_id = external_id;
+  account.name = "Account " + external_id;
+  return account;
+}
+
+TEST_F(SqliteStoreTest, BulkLoadSuspendsSecondaryIndexesAndRebuildsThem) {
+  SB_ASSERT_OK_AND_ASSIGN(auto store, SqliteStore::Open(path_));
+  const std::string before = RawDatabase(path_).Query(kCountSecondaryIndexes);
+  ASSERT_NE(before, "0");
+  SB_ASSERT_OK(store->BulkLoad([&](Store& s) -> Status {
+    EXPECT_EQ(RawDatabase(path_).Query(kCountSecondaryIndexes), "0");
+    SB_EXPECT_OK(s.accounts().Insert(NewAccount("A1")).status());
+    // Unique keys stay enforced during the load.
+    EXPECT_THAT(s.accounts().Insert(NewAccount("A1")), StatusIs(StatusCode::kAlreadyExists));
+    return Status::Ok();
+  }));
+  RawDatabase raw(path_);
+  EXPECT_EQ(raw.Query(kCountSecondaryIndexes), before);
+  EXPECT_EQ(raw.Query("SELECT count(*) FROM sqlite_schema WHERE name = 'suspended_indexes'"), "0");
+  EXPECT_EQ(raw.Query("SELECT count(*) FROM accounts"), "1");
+}
+
+TEST_F(SqliteStoreTest, BulkLoadRebuildsIndexesWhenTheBodyFails) {
+  SB_ASSERT_OK_AND_ASSIGN(auto store, SqliteStore::Open(path_));
+  const std::string before = RawDatabase(path_).Query(kCountSecondaryIndexes);
+  EXPECT_THAT(store->BulkLoad([](Store&) { return Status::Internal("generator broke"); }),
+              StatusIsWithMessage(StatusCode::kInternal, "generator broke"));
+  EXPECT_EQ(RawDatabase(path_).Query(kCountSecondaryIndexes), before);
+}
+
+TEST_F(SqliteStoreTest, OpenFinishesABulkLoadThatACrashInterrupted) {
+  std::string before;
+  {
+    SB_ASSERT_OK_AND_ASSIGN(auto store, SqliteStore::Open(path_));
+    before = RawDatabase(path_).Query(kCountSecondaryIndexes);
+  }
+  {
+    // What SuspendIndexes leaves behind when the process dies during the load.
+    RawDatabase raw(path_);
+    ASSERT_EQ(raw.Exec("CREATE TABLE suspended_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL);"
+                       "INSERT INTO suspended_indexes SELECT name, sql FROM sqlite_schema WHERE "
+                       "name = 'opportunities_account_id_idx';"
+                       "DROP INDEX opportunities_account_id_idx;"),
+              SQLITE_OK);
+  }
+  SB_ASSERT_OK_AND_ASSIGN(auto store, SqliteStore::Open(path_));
+  RawDatabase raw(path_);
+  EXPECT_EQ(raw.Query(kCountSecondaryIndexes), before);
+  EXPECT_EQ(raw.Query("SELECT count(*) FROM sqlite_schema WHERE name = "
+                      "'opportunities_account_id_idx'"),
+            "1");
+}
+
 TEST_F(SqliteStoreTest, StoredValueSalesboxDidNotWriteIsInternal) {
   SB_ASSERT_OK_AND_ASSIGN(auto store, SqliteStore::Open(path_));
   {
