@@ -132,6 +132,7 @@ TEST_F(SqliteStoreTest, BulkLoadSuspendsSecondaryIndexesAndRebuildsThem) {
   RawDatabase raw(path_);
   EXPECT_EQ(raw.Query(kCountSecondaryIndexes), before);
   EXPECT_EQ(raw.Query("SELECT count(*) FROM sqlite_schema WHERE name = 'suspended_indexes'"), "0");
+  EXPECT_EQ(raw.Query("PRAGMA journal_mode"), "wal");  // back to WAL after the load
   EXPECT_EQ(raw.Query("SELECT count(*) FROM accounts"), "1");
 }
 
