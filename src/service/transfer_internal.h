@@ -40,6 +40,9 @@ struct EnumAlias {
 // kInvalidArgument lists the canonical names.
 template <typename E>
 Result<E> ParseEnumAlias(std::string_view text, std::span<const EnumAlias<E>> aliases) {
+  for (const auto& [value, name] : EnumNames<E>::kNames) {
+    if (name == text) return value;  // the canonical name, as export writes it: no allocation
+  }
   std::string normalized = NormalizeName(text);
   for (const auto& [value, name] : EnumNames<E>::kNames) {
     if (NormalizeName(name) == normalized) return value;
@@ -83,11 +86,18 @@ class Lookups {
   // Forgets every index, e.g. after records were added.
   void Reset();
 
+  // Hashes std::string and std::string_view alike, so lookups by a cell need no copy.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+  using TextMap = std::unordered_map<std::string, int64_t, TextHash, std::equal_to<>>;
+
   struct Index {
     bool loaded = false;
-    std::unordered_map<std::string, int64_t> by_key;   // external id / e-mail / name
-    std::unordered_map<std::string, int64_t> by_name;  // -1: several records share the name
-    std::unordered_map<int64_t, std::string> label;    // id -> what export writes
+    TextMap by_key;                                  // external id / e-mail / name
+    TextMap by_name;                                 // -1: several records share the name
+    std::unordered_map<int64_t, std::string> label;  // id -> what export writes
   };
 
  private:

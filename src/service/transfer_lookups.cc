@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lookups: references between records by the keys people use in files (external ids, names,
 // e-mails), and the name helpers the column tables share.
+#include <algorithm>
 #include <cctype>
 
 #include "common/status_macros.h"
@@ -140,9 +141,13 @@ Result<int64_t> Lookups::Find(Index& index, Status (Lookups::*load)(Index&),
                               std::string_view what, std::string_view kind, std::string_view ref,
                               bool lower_case_key) {
   if (!index.loaded) SB_RETURN_IF_ERROR((this->*load)(index));
-  std::string key = lower_case_key ? Lower(ref) : std::string(ref);
+  const bool fold = lower_case_key && std::any_of(ref.begin(), ref.end(), [](char c) {
+                      return c >= 'A' && c <= 'Z';
+                    });
+  std::string folded = fold ? Lower(ref) : std::string();
+  std::string_view key = fold ? std::string_view(folded) : ref;
   if (auto it = index.by_key.find(key); it != index.by_key.end()) return it->second;
-  if (auto it = index.by_name.find(std::string(ref)); it != index.by_name.end()) {
+  if (auto it = index.by_name.find(ref); it != index.by_name.end()) {
     if (it->second < 0) {
       return Status::InvalidArgument("several " + std::string(what) + "s are called \"" +
                                      std::string(ref) + "\"; refer to one by its external id");

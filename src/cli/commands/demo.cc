@@ -52,8 +52,8 @@ int RunDemo(std::span<const std::string> words) {
   if (auto scale = args->Get("scale")) {
     char* end = nullptr;
     options.scale = std::strtod(scale->c_str(), &end);
-    if (end == scale->c_str() || *end != '\0' || !(options.scale > 0) || options.scale > 1000) {
-      return Fail("demo", Status::InvalidArgument("--scale must be a number in (0, 1000]"), true);
+    if (end == scale->c_str() || *end != '\0' || !(options.scale > 0) || options.scale > 250) {
+      return Fail("demo", Status::InvalidArgument("--scale must be a number in (0, 250]"), true);
     }
   }
   options.today = ToDate(SystemClock().Now());
