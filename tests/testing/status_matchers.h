@@ -34,18 +34,15 @@ MATCHER_P2(StatusIsWithMessage, code, substring,
 
 }  // namespace salesbox::test
 
-#define SB_ASSERT_OK(expr)                                                   \
-  do {                                                                       \
-    const auto& sb_test_value = (expr);                                      \
-    ASSERT_TRUE(::salesbox::test::GetStatus(sb_test_value).ok())             \
-        << ::salesbox::test::GetStatus(sb_test_value).ToString();            \
-  } while (false)
-
-#define SB_EXPECT_OK(expr)                                                   \
-  do {                                                                       \
-    const auto& sb_test_value = (expr);                                      \
-    EXPECT_TRUE(::salesbox::test::GetStatus(sb_test_value).ok())             \
-        << ::salesbox::test::GetStatus(sb_test_value).ToString();            \
+#define SB_ASSERT_OK(expr) \
+  SB_TEST_INTERNAL_CHECK_OK(ASSERT_TRUE, SB_TEST_INTERNAL_CONCAT(sb_test_value_, __LINE__), expr)
+#define SB_EXPECT_OK(expr) \
+  SB_TEST_INTERNAL_CHECK_OK(EXPECT_TRUE, SB_TEST_INTERNAL_CONCAT(sb_test_value_, __LINE__), expr)
+#define SB_TEST_INTERNAL_CHECK_OK(check, value, expr)                                \
+  do {                                                                               \
+    const auto& value = (expr);                                                      \
+    check(::salesbox::test::GetStatus(value).ok())                                   \
+        << ::salesbox::test::GetStatus(value).ToString();                            \
   } while (false)
 
 #define SB_ASSERT_OK_AND_ASSIGN(lhs, expr)                                                   \
