@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -159,6 +161,31 @@ TEST_F(CliTest, DemoGeneratesAndPrintsLogins) {
   EXPECT_THAT(again.output, HasSubstr("--replace"));
   EXPECT_EQ(Salesbox("demo --db " + db_ + " --scale 0.05 --no-serve --quiet --replace").exit_code,
             0);
+}
+
+TEST_F(CliTest, DemoCompanyExportImportsBackByteForByte) {
+  ASSERT_EQ(Salesbox("demo --db " + db_ + " --scale 0.05 --today 2025-06-30 --no-serve --quiet")
+                .exit_code,
+            0);
+  const std::string copy = (dir_ / "copy.db").string();
+  const char* kinds[] = {"users",         "teams",         "segments",
+                         "accounts",      "contacts",      "campaigns",
+                         "leads",         "opportunities", "opportunity-history",
+                         "activities",    "orders"};
+  std::vector<std::string> exported;
+  for (const char* kind : kinds) {
+    CliRun run = Salesbox("export --db " + db_ + " --kind " + kind);
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    exported.push_back(run.output);
+    std::string file = Write(std::string(kind) + ".csv", run.output);
+    CliRun imported = Salesbox("import --db " + copy + " --kind " + kind + " " + file);
+    ASSERT_EQ(imported.exit_code, 0) << kind << ": " << imported.output;
+  }
+  EXPECT_GT(exported[7].size(), 10000u);  // opportunities: a real amount of data
+  for (size_t i = 0; i < std::size(kinds); ++i) {
+    EXPECT_EQ(Salesbox("export --db " + copy + " --kind " + kinds[i]).output, exported[i])
+        << kinds[i];
+  }
 }
 
 }  // namespace
