@@ -111,12 +111,20 @@ int RunDemo(std::span<const std::string> words) {
                 login.name.c_str(), login.team.empty() ? "" : ", ",
                 login.team.c_str());
   }
+  // The commands as this shell can run them: the binary's path relative to here.
+  std::string self = "salesbox";
+  if (std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec); !ec) {
+    std::filesystem::path relative = std::filesystem::relative(exe, ec);
+    if (!ec && !relative.empty()) {
+      self = relative.has_parent_path() ? relative.string() : "./" + relative.string();
+    }
+  }
   std::printf(
       "\nTry:\n"
-      "  salesbox stats --db %s\n"
-      "  salesbox export --db %s --kind opportunities > opportunities.csv\n"
-      "  salesbox import --db %s --kind opportunities opportunities.csv --dry-run\n",
-      db->c_str(), db->c_str(), db->c_str());
+      "  %s stats --db %s\n"
+      "  %s export --db %s --kind opportunities > opportunities.csv\n"
+      "  %s import --db %s --kind opportunities opportunities.csv --dry-run\n",
+      self.c_str(), db->c_str(), self.c_str(), db->c_str(), self.c_str(), db->c_str());
   if (!args->Has("no-serve")) {
     std::printf(
         "\nThe web server (salesbox serve) is not part of this build yet; the data above is\n"
