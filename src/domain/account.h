@@ -33,6 +33,8 @@ struct Segment {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const Segment&, const Segment&) = default;
 };
 
 struct Account {
@@ -51,6 +53,8 @@ struct Account {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const Account&, const Account&) = default;
 };
 
 enum class BuyingRole {
@@ -94,6 +98,8 @@ struct Contact {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const Contact&, const Contact&) = default;
 };
 
 }  // namespace salesbox

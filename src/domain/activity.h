@@ -55,6 +55,8 @@ struct Activity {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const Activity&, const Activity&) = default;
 };
 
 // A transaction with a customer: the basis for profitability and lifetime value.
@@ -68,6 +70,8 @@ struct Order {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const Order&, const Order&) = default;
 };
 
 }  // namespace salesbox

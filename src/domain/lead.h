@@ -69,6 +69,8 @@ struct Campaign {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const Campaign&, const Campaign&) = default;
 };
 
 struct Lead {
@@ -88,6 +90,8 @@ struct Lead {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const Lead&, const Lead&) = default;
 };
 
 }  // namespace salesbox

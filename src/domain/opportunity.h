@@ -89,6 +89,8 @@ struct Opportunity {
   int64_t version = 1;
 
   Outcome outcome() const { return OutcomeOf(stage); }
+
+  friend bool operator==(const Opportunity&, const Opportunity&) = default;
 };
 
 // One change of an opportunity as it was recorded at `changed_at` (Salesforce's
@@ -103,6 +105,8 @@ struct OpportunityChange {
   std::optional<double> probability;
   std::optional<Date> close_on;
   std::optional<UserId> changed_by;
+
+  friend bool operator==(const OpportunityChange&, const OpportunityChange&) = default;
 };
 
 }  // namespace salesbox

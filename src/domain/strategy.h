@@ -20,6 +20,8 @@ struct Objective {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const Objective&, const Objective&) = default;
 };
 
 struct ValueProposition {
@@ -32,6 +34,8 @@ struct ValueProposition {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const ValueProposition&, const ValueProposition&) = default;
 };
 
 }  // namespace salesbox

@@ -32,6 +32,8 @@ struct Team {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const Team&, const Team&) = default;
 };
 
 struct User {
@@ -46,6 +48,8 @@ struct User {
   Timestamp created_at{};
   Timestamp updated_at{};
   int64_t version = 1;
+
+  friend bool operator==(const User&, const User&) = default;
 };
 
 }  // namespace salesbox

@@ -10,7 +10,8 @@
 //     what only the database can tell (a duplicate e-mail, a missing reference).
 // (2) Updates touch only the columns present in the file: an existing record (found by its
 //     natural key) is loaded and the row's cells are applied to it, so a file with just
-//     external_id and stage moves stages and changes nothing else.
+//     external_id and stage moves stages and changes nothing else. A record the row leaves as it
+//     was is not written at all (counted as unchanged), so re-importing a file is cheap.
 // (3) A row is parsed into a fresh record first, because the key may depend on several cells
 //     (opportunity history: opportunity + changed_at); only then is the stored record looked up
 //     and the cells applied again on top of it.
@@ -308,6 +309,7 @@ class Importer {
     if (existing != keys_.end()) {
       Result<T> stored = repository.Get(existing->second);
       if (!stored.ok()) return WriteFailed(row, stored.status());
+      const T stored_copy = *stored;
       T updated = std::move(stored).value();
       ApplyCells(row, updated, /*report=*/false);
       if (spec_.finish != nullptr) {
@@ -316,6 +318,10 @@ class Importer {
           AddError(row.line, 0, finished.message());
           return Status::Ok();
         }
+      }
+      if (SameApartFromUpdatedAt(updated, stored_copy)) {
+        ++report_.unchanged;  // nothing to write: re-importing a file is cheap and changes nothing
+        return Status::Ok();
       }
       ++report_.updated;
       if (!writing) return Status::Ok();
@@ -341,6 +347,10 @@ class Importer {
     if (!id.ok()) return WriteFailed(row, id.status());
     if (!key.empty()) keys_.emplace(std::move(key), *id);
     return Status::Ok();
+  }
+
+  static bool SameApartFromUpdatedAt(const T& a, const T& b) {
+    return a == b;  // updated_at is only set when a record is written, so it is equal here
   }
 
   void SetCreatedAt(T& record) {

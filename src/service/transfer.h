@@ -81,6 +81,7 @@ struct ImportReport {
   int64_t rows = 0;  // data rows read
   int64_t inserted = 0;
   int64_t updated = 0;
+  int64_t unchanged = 0;  // rows whose record already held exactly these values
   std::vector<ImportError> errors;  // non-empty: nothing was written
   bool more_errors = false;         // stopped looking after ImportOptions::max_errors
   std::vector<std::string> ignored_columns;  // header names matching no column

@@ -272,12 +272,18 @@ TEST_F(TransferTest, ReimportUpdatesByExternalIdAndTouchesOnlyPresentColumns) {
   clock_.Advance(std::chrono::hours(1));
   ImportReport second = ImportOk(Kind::kOpportunities, file);
   EXPECT_EQ(second.inserted, 0);
-  EXPECT_EQ(second.updated, 2);
+  EXPECT_EQ(second.updated, 0);
+  EXPECT_EQ(second.unchanged, 2);  // the same file again writes nothing
   EXPECT_EQ(Count(Kind::kOpportunities), 2);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity same, OpportunityByExternalId("O1"));
+  EXPECT_EQ(same.version, 1);
+  EXPECT_EQ(FormatTimestamp(same.updated_at), "2025-03-03T09:00:00Z");
 
   // A file with only the key and the stage moves the stage and keeps everything else.
-  ImportOk(Kind::kOpportunities, "external_id,stage\nO1,propose\n");
+  ImportReport moved = ImportOk(Kind::kOpportunities, "external_id,stage\nO1,propose\n");
+  EXPECT_EQ(moved.updated, 1);
   SB_ASSERT_OK_AND_ASSIGN(Opportunity o1, OpportunityByExternalId("O1"));
+  EXPECT_EQ(o1.version, 2);
   EXPECT_EQ(o1.stage, Stage::kPropose);
   EXPECT_EQ(o1.name, "First");
   EXPECT_EQ(o1.amount.minor_units, 100000);
@@ -296,7 +302,7 @@ TEST_F(TransferTest, OrdersWithoutOrderNumberAreNotDuplicatedOnReimport) {
   EXPECT_EQ(ImportOk(Kind::kOrders, file).inserted, 3);
   ImportReport again = ImportOk(Kind::kOrders, file);
   EXPECT_EQ(again.inserted, 0);
-  EXPECT_EQ(again.updated, 3);
+  EXPECT_EQ(again.unchanged, 3);
   EXPECT_EQ(Count(Kind::kOrders), 3);
 }
 

@@ -99,7 +99,7 @@ TEST_F(CliTest, InitImportExportAndStats) {
   CliRun import = Salesbox("import --db " + db_ + " --kind accounts " + accounts);
   ASSERT_EQ(import.exit_code, 0) << import.output;
   EXPECT_THAT(import.output, HasSubstr("2 accounts rows"));
-  EXPECT_THAT(import.output, HasSubstr("2 new, 0 updated"));
+  EXPECT_THAT(import.output, HasSubstr("2 new, 0 updated, 0 unchanged"));
 
   CliRun exported = Salesbox("export --db " + db_ + " --kind accounts");
   ASSERT_EQ(exported.exit_code, 0) << exported.output;

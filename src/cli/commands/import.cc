@@ -152,10 +152,11 @@ int RunImport(std::span<const std::string> words) {
                           : report->delimiter == ';' ? ";"
                           : report->delimiter == '|' ? "|"
                                                      : ",";
-  std::printf("%s: %lld %s rows (%s, delimiter %s): %lld new, %lld updated%s\n", path.c_str(),
-              static_cast<long long>(report->rows),
+  std::printf("%s: %lld %s rows (%s, delimiter %s): %lld new, %lld updated, %lld unchanged%s\n",
+              path.c_str(), static_cast<long long>(report->rows),
               std::string(service::KindName(*kind)).c_str(), report->encoding.c_str(), delimiter,
               static_cast<long long>(report->inserted), static_cast<long long>(report->updated),
+              static_cast<long long>(report->unchanged),
               options.dry_run ? " - dry run, nothing written" : "");
   return kExitOk;
 }
