@@ -30,8 +30,6 @@ void PrintUsage(std::FILE* out) {
 
 }  // namespace
 
-std::span<const Command> Commands() { return kCommands; }
-
 int Fail(std::string_view command, const Status& status, bool usage) {
   std::fprintf(stderr, "salesbox %.*s: %s\n", static_cast<int>(command.size()), command.data(),
                status.message().c_str());

@@ -21,8 +21,6 @@ struct Command {
   int (*run)(std::span<const std::string> args);
 };
 
-std::span<const Command> Commands();
-
 // Runs `salesbox ARGS...` and returns the exit code.
 int Main(int argc, char** argv);
 

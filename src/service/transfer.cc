@@ -319,7 +319,8 @@ class Importer {
           return Status::Ok();
         }
       }
-      if (SameApartFromUpdatedAt(updated, stored_copy)) {
+      // updated_at is only set when a record is written, so equality means "nothing changed".
+      if (updated == stored_copy) {
         ++report_.unchanged;  // nothing to write: re-importing a file is cheap and changes nothing
         return Status::Ok();
       }
@@ -347,10 +348,6 @@ class Importer {
     if (!id.ok()) return WriteFailed(row, id.status());
     if (!key.empty()) keys_.emplace(std::move(key), *id);
     return Status::Ok();
-  }
-
-  static bool SameApartFromUpdatedAt(const T& a, const T& b) {
-    return a == b;  // updated_at is only set when a record is written, so it is equal here
   }
 
   void SetCreatedAt(T& record) {

@@ -83,9 +83,6 @@ class Lookups {
   Result<std::string> LeadRef(LeadId id);
   Result<std::string> OpportunityRef(OpportunityId id);
 
-  // Forgets every index, e.g. after records were added.
-  void Reset();
-
   // Hashes std::string and std::string_view alike, so lookups by a cell need no copy.
   struct TextHash {
     using is_transparent = void;

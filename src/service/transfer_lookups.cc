@@ -236,9 +236,4 @@ Result<std::string> Lookups::OpportunityRef(OpportunityId id) {
   return Label(opportunities_, &Lookups::LoadOpportunities, "opportunity", id.value);
 }
 
-void Lookups::Reset() {
-  accounts_ = users_ = teams_ = segments_ = campaigns_ = contacts_ = leads_ = opportunities_ =
-      Index{};
-}
-
 }  // namespace salesbox::service::internal
