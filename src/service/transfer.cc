@@ -244,6 +244,15 @@ class Importer {
     return ok;
   }
 
+  // Completes `record` with the kind's cross-field rules; false (error added) if they fail.
+  bool Finish(const csv::CsvRecord& row, T& record) {
+    if (spec_.finish == nullptr) return true;
+    Status finished = spec_.finish(record, context_, ToDate(now_));
+    if (finished.ok()) return true;
+    AddError(row.line, 0, finished.message());
+    return false;
+  }
+
   static int64_t RowLine(const csv::CsvRecord& row, int64_t column) {
     return static_cast<size_t>(column) < row.field_lines.size() ? row.field_lines[column]
                                                                 : row.line;
@@ -295,33 +304,19 @@ class Importer {
       }
     }
     T record{};
-    if (!ApplyCells(row, record, /*report=*/true)) return Status::Ok();
-    if (spec_.finish != nullptr) {
-      Status finished = spec_.finish(record, context_, ToDate(now_));
-      if (!finished.ok()) {
-        AddError(row.line, 0, finished.message());
-        return Status::Ok();
-      }
-    }
+    if (!ApplyCells(row, record, /*report=*/true) || !Finish(row, record)) return Status::Ok();
     const bool writing = report_.errors.empty();
     std::string key = spec_.key(record);
     auto existing = key.empty() ? keys_.end() : keys_.find(key);
     if (existing != keys_.end()) {
       Result<T> stored = repository.Get(existing->second);
       if (!stored.ok()) return WriteFailed(row, stored.status());
-      const T stored_copy = *stored;
-      T updated = std::move(stored).value();
+      T updated = *stored;
       ApplyCells(row, updated, /*report=*/false);
-      if (spec_.finish != nullptr) {
-        Status finished = spec_.finish(updated, context_, ToDate(now_));
-        if (!finished.ok()) {
-          AddError(row.line, 0, finished.message());
-          return Status::Ok();
-        }
-      }
+      if (!Finish(row, updated)) return Status::Ok();
       // updated_at is only set when a record is written, so equality means "nothing changed".
-      if (updated == stored_copy) {
-        ++report_.unchanged;  // nothing to write: re-importing a file is cheap and changes nothing
+      if (updated == *stored) {
+        ++report_.unchanged;
         return Status::Ok();
       }
       ++report_.updated;
