@@ -30,6 +30,9 @@ using OrderId = Id<struct OrderTag>;
 using CampaignId = Id<struct CampaignTag>;
 using ObjectiveId = Id<struct ObjectiveTag>;
 using ValuePropositionId = Id<struct ValuePropositionTag>;
+using SessionId = Id<struct SessionTag>;
+using AccountShareId = Id<struct AccountShareTag>;
+using AuditEntryId = Id<struct AuditEntryTag>;
 
 }  // namespace salesbox
 

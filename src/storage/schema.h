@@ -17,6 +17,7 @@
 #include <array>
 #include <string_view>
 
+#include "domain/access.h"
 #include "domain/account.h"
 #include "domain/activity.h"
 #include "domain/lead.h"
@@ -287,6 +288,57 @@ struct Table<ValueProposition> {
     v("discovery_questions", r.discovery_questions);
     v("proof_points", r.proof_points);
     TimestampFields(r, v);
+  }
+};
+
+template <>
+struct Table<Session> {
+  static constexpr std::string_view kName = "sessions";
+  static constexpr std::string_view kWhat = "session";
+  static constexpr bool kVersioned = false;
+  static constexpr std::array<std::string_view, 1> kKey{"token_hash"};
+  template <typename R, typename V>
+  static void Fields(R& r, V& v) {
+    v("token_hash", r.token_hash);
+    v("user_id", r.user_id);
+    v("csrf_token", r.csrf_token);
+    v("created_at", r.created_at);
+    v("last_seen_at", r.last_seen_at);
+    v("expires_at", r.expires_at);
+    v("remote_address", r.remote_address);
+  }
+};
+
+template <>
+struct Table<AccountShare> {
+  static constexpr std::string_view kName = "account_shares";
+  static constexpr std::string_view kWhat = "account share";
+  static constexpr bool kVersioned = false;
+  static constexpr std::array<std::string_view, 2> kKey{"account_id", "user_id"};
+  template <typename R, typename V>
+  static void Fields(R& r, V& v) {
+    v("account_id", r.account_id);
+    v("user_id", r.user_id);
+    v("created_at", r.created_at);
+    v("note", r.note);
+  }
+};
+
+template <>
+struct Table<AuditEntry> {
+  static constexpr std::string_view kName = "audit_log";
+  static constexpr std::string_view kWhat = "audit entry";
+  static constexpr bool kVersioned = false;
+  static constexpr std::array<std::string_view, 1> kKey{"event_id"};
+  template <typename R, typename V>
+  static void Fields(R& r, V& v) {
+    v("event_id", r.event_id);
+    v("at", r.at);
+    v("user_id", r.user_id);
+    v("action", r.action);
+    v("entity", r.entity);
+    v("entity_id", r.entity_id);
+    v("changes", r.changes);
   }
 };
 

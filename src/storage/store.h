@@ -14,6 +14,7 @@
 
 #include "common/result.h"
 #include "common/status.h"
+#include "domain/access.h"
 #include "domain/account.h"
 #include "domain/activity.h"
 #include "domain/lead.h"
@@ -27,12 +28,14 @@ namespace salesbox::storage {
 // timestamps as "YYYY-MM-DDTHH:MM:SSZ", ids and booleans as integers.
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
 
-enum class FilterOp { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kIsNull, kNotNull, kContains };
+enum class FilterOp { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kIsNull, kNotNull, kContains, kAnyOf };
 
 struct Filter {
   std::string field;  // a stored field name: "owner_id", "stage", "close_on", "amount_minor" ...
   FilterOp op = FilterOp::kEq;
-  std::vector<Value> values;  // one value; several for kIn; none for kIsNull/kNotNull
+  std::vector<Value> values;  // one value; several for kIn; none for kIsNull/kNotNull/kAnyOf
+  // kAnyOf only (then `field` is unused): holds when at least one of these holds; none: never.
+  std::vector<Filter> any;
 };
 
 struct ListQuery {
@@ -105,6 +108,9 @@ using ActivityRepository = Repository<Activity, ActivityId>;
 using OrderRepository = Repository<Order, OrderId>;
 using ObjectiveRepository = Repository<Objective, ObjectiveId>;
 using ValuePropositionRepository = Repository<ValueProposition, ValuePropositionId>;
+using SessionRepository = Repository<Session, SessionId>;
+using AccountShareRepository = Repository<AccountShare, AccountShareId>;
+using AuditLogRepository = Repository<AuditEntry, AuditEntryId>;
 
 struct AppliedMigration {
   int version = 0;
@@ -131,6 +137,10 @@ class Store {
   virtual OrderRepository& orders() = 0;
   virtual ObjectiveRepository& objectives() = 0;
   virtual ValuePropositionRepository& value_propositions() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual AccountShareRepository& account_shares() = 0;
+  // Append-only by convention: salesbox never updates or deletes entries.
+  virtual AuditLogRepository& audit_log() = 0;
 
   // Runs `body` in one transaction; commits iff it returns OK, otherwise rolls back everything
   // it wrote and returns its status. Nested calls join the outer transaction.

@@ -282,7 +282,7 @@ ValueProposition MakeValueProposition(SegmentId segment) {
 }
 
 Filter Where(std::string field, FilterOp op, std::vector<Value> values = {}) {
-  return Filter{std::move(field), op, std::move(values)};
+  return Filter{std::move(field), op, std::move(values), {}};
 }
 
 template <typename T>
@@ -611,6 +611,47 @@ TEST_P(StoreConformanceTest, RoundTripsValuePropositions) {
   ExpectRoundTrip(store().value_propositions(), MakeValueProposition(segment));
 }
 
+TEST_P(StoreConformanceTest, RoundTripsSessionsSharesAndAuditEntries) {
+  ASSERT_NO_FATAL_FAILURE(SeedWorld());
+  Session session;
+  session.token_hash = std::string(64, 'a');
+  session.user_id = world_.rep;
+  session.csrf_token = "csrf-ø";
+  session.created_at = Created();
+  session.last_seen_at = Updated();
+  session.expires_at = At("2025-03-14T17:45:59Z");
+  session.remote_address = "::1";
+  ExpectRoundTrip(store().sessions(), session);
+
+  SB_ASSERT_OK_AND_ASSIGN(AccountId account, store().accounts().Insert(MakeAccount("A")));
+  AccountShare share;
+  share.account_id = account;
+  share.user_id = world_.rep;
+  share.created_at = Created();
+  share.note = "stand-in";
+  ExpectRoundTrip(store().account_shares(), share);
+  EXPECT_THAT(store().account_shares().Insert(share), StatusIs(StatusCode::kAlreadyExists));
+
+  AuditEntry entry;
+  entry.event_id = "e1";
+  entry.at = Created();
+  entry.user_id = world_.manager;
+  entry.action = "update";
+  entry.entity = "opportunities";
+  entry.entity_id = 17;
+  entry.changes = R"({"stage":["qualify","propose"]})";
+  ExpectRoundTrip(store().audit_log(), entry);
+  AuditEntry system = entry;
+  system.event_id = "e2";
+  system.user_id.reset();
+  system.action = "delete";
+  ExpectRoundTrip(store().audit_log(), system);
+  AuditEntry bad = entry;
+  bad.event_id = "e3";
+  bad.action = "rename";
+  EXPECT_THAT(store().audit_log().Insert(bad), StatusIs(StatusCode::kInvalidArgument));
+}
+
 TEST_P(StoreConformanceTest, GetOfMissingRecordIsNotFound) {
   EXPECT_THAT(store().opportunities().Get(OpportunityId{404}),
               StatusIsWithMessage(StatusCode::kNotFound, "opportunity 404"));
@@ -699,6 +740,33 @@ TEST_P(StoreConformanceTest, ListFiltersWithInNullAndAllTogether) {
                      Where("probability", FilterOp::kNotNull)}),
               ElementsAre(3, 5));
   EXPECT_THAT(Deals(std::vector<Filter>{}), ElementsAre(1, 2, 3, 4, 5));
+}
+
+TEST_P(StoreConformanceTest, ListFiltersWithAnyOfNestedInAll) {
+  ASSERT_NO_FATAL_FAILURE(SeedDeals());
+  Filter any;
+  any.op = FilterOp::kAnyOf;
+  any.any = {Where("stage", FilterOp::kEq, {"qualify"}),
+             Where("amount_minor", FilterOp::kGt, {int64_t{5000}}),
+             Where("owner_id", FilterOp::kIsNull)};
+  EXPECT_THAT(Deals(any), ElementsAre(1, 3, 5));
+  // AND binds the any-of as one condition: (a OR b OR c) AND d.
+  EXPECT_THAT(Deals({any, Where("probability", FilterOp::kNotNull),
+                     Where("stage", FilterOp::kNe, {"negotiate"})}),
+              ElementsAre(1, 3));
+  Filter nested;
+  nested.op = FilterOp::kAnyOf;
+  nested.any = {any, Where("stage", FilterOp::kIn, {"propose"})};
+  EXPECT_THAT(Deals(nested), ElementsAre(1, 2, 3, 5));
+  SB_ASSERT_OK_AND_ASSIGN(int64_t count, store().opportunities().Count(ListQuery{{any}}));
+  EXPECT_EQ(count, 3);
+  Filter none;
+  none.op = FilterOp::kAnyOf;
+  EXPECT_THAT(Deals(none), ElementsAre());
+  Filter bad = any;
+  bad.any.push_back(Where("no_such_field", FilterOp::kEq, {"x"}));
+  EXPECT_THAT(store().opportunities().List(ListQuery{{bad}}),
+              StatusIsWithMessage(StatusCode::kInvalidArgument, "no_such_field"));
 }
 
 TEST_P(StoreConformanceTest, ListContainsIsCaseInsensitiveAndTakesWildcardsLiterally) {

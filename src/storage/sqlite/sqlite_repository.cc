@@ -33,6 +33,8 @@ std::string_view OpName(FilterOp op) {
       return "not_null";
     case FilterOp::kContains:
       return "contains";
+    case FilterOp::kAnyOf:
+      return "any_of";
   }
   return "?";
 }
@@ -161,87 +163,121 @@ void AddPartialIndexHint(const ColumnInfo& column, const std::vector<Value>& val
 
 }  // namespace
 
+namespace {
+
+// Appends `filter` as one SQL condition to `sql`, its parameters to `parts->params`.
+Status AppendCondition(std::string_view what, const std::vector<ColumnInfo>& columns,
+                       const Filter& filter, std::string* sql, QueryParts* parts) {
+  const auto placeholder = [parts] { return "?" + std::to_string(parts->params.size()); };
+  if (filter.op == FilterOp::kAnyOf) {
+    if (!filter.values.empty()) {
+      return Status::InvalidArgument(std::string(what) + ": filter any-of takes no values");
+    }
+    if (filter.any.empty()) {
+      *sql += "0 = 1";
+      return Status::Ok();
+    }
+    *sql += "(";
+    for (size_t i = 0; i < filter.any.size(); ++i) {
+      if (i > 0) *sql += " OR ";
+      SB_RETURN_IF_ERROR(AppendCondition(what, columns, filter.any[i], sql, parts));
+    }
+    *sql += ")";
+    return Status::Ok();
+  }
+  const ColumnInfo* column = FindColumn(columns, filter.field);
+  if (column == nullptr) return UnknownField(what, "filter field", filter.field, columns);
+  const auto count_error = [&](std::string_view expected) {
+    return Status::InvalidArgument(std::string(what) + ": filter " + column->name + " " +
+                                   std::string(OpName(filter.op)) + " needs " +
+                                   std::string(expected));
+  };
+  switch (filter.op) {
+    case FilterOp::kIsNull:
+    case FilterOp::kNotNull:
+      if (!filter.values.empty()) return count_error("no values");
+      *sql += column->name;
+      *sql += filter.op == FilterOp::kIsNull ? " IS NULL" : " IS NOT NULL";
+      return Status::Ok();
+    case FilterOp::kIn: {
+      if (filter.values.empty()) {
+        *sql += "0 = 1";
+        return Status::Ok();
+      }
+      *sql += "(" + column->name + " IN (";
+      for (size_t i = 0; i < filter.values.size(); ++i) {
+        SB_ASSIGN_OR_RETURN(Value value, CheckValue(what, *column, filter.values[i]));
+        parts->params.push_back(std::move(value));
+        *sql += (i == 0 ? "" : ", ") + placeholder();
+      }
+      *sql += ")";
+      AddPartialIndexHint(*column, filter.values, sql);
+      *sql += ")";
+      return Status::Ok();
+    }
+    case FilterOp::kContains: {
+      if (filter.values.size() != 1) return count_error("one value");
+      const std::string* needle = std::get_if<std::string>(&filter.values[0]);
+      if (column->kind != ColumnKind::kText || needle == nullptr) {
+        return Status::InvalidArgument(std::string(what) + ": filter " + column->name +
+                                       " contains needs a text field and a text value");
+      }
+      parts->params.push_back(Value(ContainsPattern(*needle)));
+      *sql += std::string(kCaseFoldFunction) + "(" + column->name + ") LIKE " + placeholder() +
+              " ESCAPE '\\'";
+      return Status::Ok();
+    }
+    case FilterOp::kEq:
+    case FilterOp::kNe:
+    case FilterOp::kLt:
+    case FilterOp::kLe:
+    case FilterOp::kGt:
+    case FilterOp::kGe:
+    case FilterOp::kAnyOf:
+      break;
+  }
+  if (filter.values.size() != 1) return count_error("one value");
+  SB_ASSIGN_OR_RETURN(Value value, CheckValue(what, *column, filter.values[0]));
+  parts->params.push_back(std::move(value));
+  std::string_view op = " = ";
+  switch (filter.op) {
+    case FilterOp::kNe:
+      op = " IS NOT ";  // null-safe: a null field is "not equal"
+      break;
+    case FilterOp::kLt:
+      op = " < ";
+      break;
+    case FilterOp::kLe:
+      op = " <= ";
+      break;
+    case FilterOp::kGt:
+      op = " > ";
+      break;
+    case FilterOp::kGe:
+      op = " >= ";
+      break;
+    default:
+      break;
+  }
+  const bool hint = filter.op == FilterOp::kEq && column->name == "external_id";
+  if (hint) *sql += "(";
+  *sql += column->name;
+  *sql += op;
+  *sql += placeholder();
+  if (hint) {
+    AddPartialIndexHint(*column, filter.values, sql);
+    *sql += ")";
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status BuildQuery(std::string_view what, const std::vector<ColumnInfo>& columns,
                   const ListQuery& query, bool with_order, QueryParts* parts) {
-  const auto placeholder = [parts] { return "?" + std::to_string(parts->params.size()); };
   for (const Filter& filter : query.filters) {
-    const ColumnInfo* column = FindColumn(columns, filter.field);
-    if (column == nullptr) return UnknownField(what, "filter field", filter.field, columns);
-    const auto count_error = [&](std::string_view expected) {
-      return Status::InvalidArgument(std::string(what) + ": filter " + column->name + " " +
-                                     std::string(OpName(filter.op)) + " needs " +
-                                     std::string(expected));
-    };
     parts->where += parts->where.empty() ? " WHERE " : " AND ";
-    switch (filter.op) {
-      case FilterOp::kIsNull:
-      case FilterOp::kNotNull:
-        if (!filter.values.empty()) return count_error("no values");
-        parts->where += column->name;
-        parts->where += filter.op == FilterOp::kIsNull ? " IS NULL" : " IS NOT NULL";
-        continue;
-      case FilterOp::kIn: {
-        if (filter.values.empty()) {
-          parts->where += "0 = 1";
-          continue;
-        }
-        parts->where += column->name + " IN (";
-        for (size_t i = 0; i < filter.values.size(); ++i) {
-          SB_ASSIGN_OR_RETURN(Value value, CheckValue(what, *column, filter.values[i]));
-          parts->params.push_back(std::move(value));
-          parts->where += (i == 0 ? "" : ", ") + placeholder();
-        }
-        parts->where += ")";
-        AddPartialIndexHint(*column, filter.values, &parts->where);
-        continue;
-      }
-      case FilterOp::kContains: {
-        if (filter.values.size() != 1) return count_error("one value");
-        const std::string* needle = std::get_if<std::string>(&filter.values[0]);
-        if (column->kind != ColumnKind::kText || needle == nullptr) {
-          return Status::InvalidArgument(std::string(what) + ": filter " + column->name +
-                                         " contains needs a text field and a text value");
-        }
-        parts->params.push_back(Value(ContainsPattern(*needle)));
-        parts->where += std::string(kCaseFoldFunction) + "(" + column->name + ") LIKE " +
-                        placeholder() + " ESCAPE '\\'";
-        continue;
-      }
-      case FilterOp::kEq:
-      case FilterOp::kNe:
-      case FilterOp::kLt:
-      case FilterOp::kLe:
-      case FilterOp::kGt:
-      case FilterOp::kGe:
-        break;
-    }
-    if (filter.values.size() != 1) return count_error("one value");
-    SB_ASSIGN_OR_RETURN(Value value, CheckValue(what, *column, filter.values[0]));
-    parts->params.push_back(std::move(value));
-    std::string_view op = " = ";
-    switch (filter.op) {
-      case FilterOp::kNe:
-        op = " IS NOT ";  // null-safe: a null field is "not equal"
-        break;
-      case FilterOp::kLt:
-        op = " < ";
-        break;
-      case FilterOp::kLe:
-        op = " <= ";
-        break;
-      case FilterOp::kGt:
-        op = " > ";
-        break;
-      case FilterOp::kGe:
-        op = " >= ";
-        break;
-      default:
-        break;
-    }
-    parts->where += column->name;
-    parts->where += op;
-    parts->where += placeholder();
-    if (filter.op == FilterOp::kEq) AddPartialIndexHint(*column, filter.values, &parts->where);
+    SB_RETURN_IF_ERROR(AppendCondition(what, columns, filter, &parts->where, parts));
   }
 
   if (query.limit < -1) {

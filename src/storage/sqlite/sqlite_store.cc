@@ -76,6 +76,9 @@ struct SqliteStore::State {
   std::unique_ptr<SqliteRepository<Order, OrderId>> orders;
   std::unique_ptr<SqliteRepository<Objective, ObjectiveId>> objectives;
   std::unique_ptr<SqliteRepository<ValueProposition, ValuePropositionId>> value_propositions;
+  std::unique_ptr<SqliteRepository<Session, SessionId>> sessions;
+  std::unique_ptr<SqliteRepository<AccountShare, AccountShareId>> account_shares;
+  std::unique_ptr<SqliteRepository<AuditEntry, AuditEntryId>> audit_log;
 };
 
 SqliteStore::SqliteStore() : state_(std::make_unique<State>()) {}
@@ -228,6 +231,10 @@ Status SqliteStore::CreateRepositories() {
   SB_ASSIGN_OR_RETURN(s.objectives, (SqliteRepository<Objective, ObjectiveId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.value_propositions,
                       (SqliteRepository<ValueProposition, ValuePropositionId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.sessions, (SqliteRepository<Session, SessionId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.account_shares,
+                      (SqliteRepository<AccountShare, AccountShareId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.audit_log, (SqliteRepository<AuditEntry, AuditEntryId>::Create(shared)));
   return Status::Ok();
 }
 
@@ -248,6 +255,9 @@ ObjectiveRepository& SqliteStore::objectives() { return *state_->objectives; }
 ValuePropositionRepository& SqliteStore::value_propositions() {
   return *state_->value_propositions;
 }
+SessionRepository& SqliteStore::sessions() { return *state_->sessions; }
+AccountShareRepository& SqliteStore::account_shares() { return *state_->account_shares; }
+AuditLogRepository& SqliteStore::audit_log() { return *state_->audit_log; }
 
 Status SqliteStore::Transact(const std::function<Status(Store&)>& body) {
   State& s = *state_;

@@ -64,6 +64,9 @@ class SqliteStore final : public Store {
   OrderRepository& orders() override;
   ObjectiveRepository& objectives() override;
   ValuePropositionRepository& value_propositions() override;
+  SessionRepository& sessions() override;
+  AccountShareRepository& account_shares() override;
+  AuditLogRepository& audit_log() override;
 
   // See the class comment for nesting. Besides the body's status: kUnavailable if the write
   // lock cannot be had (BEGIN or COMMIT), other FromSqlite codes if COMMIT fails.
