@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// The app's client-side routes. The server answers index.html for each of these paths.
+import type { RouteDef } from './lib/router';
+
+export type RouteName =
+  | 'signin'
+  | 'home'
+  | 'accounts'
+  | 'account'
+  | 'opportunities'
+  | 'opportunity'
+  | 'board'
+  | 'activities'
+  | 'leads'
+  | 'settings';
+
+export const ROUTES: readonly RouteDef<RouteName>[] = [
+  { name: 'signin', pattern: '/signin' },
+  { name: 'home', pattern: '/' },
+  { name: 'accounts', pattern: '/accounts' },
+  { name: 'account', pattern: '/accounts/:id' },
+  { name: 'opportunities', pattern: '/opportunities' },
+  { name: 'opportunity', pattern: '/opportunities/:id' },
+  { name: 'board', pattern: '/board' },
+  { name: 'activities', pattern: '/activities' },
+  { name: 'leads', pattern: '/leads' },
+  { name: 'settings', pattern: '/settings' },
+];
