@@ -28,6 +28,9 @@ export function parseAmount(text: string): number | null {
   if (!s) return null;
   const lastComma = s.lastIndexOf(',');
   const lastDot = s.lastIndexOf('.');
+  // One kind of separator followed by exactly three digits groups thousands ("1.234", "1,234"):
+  // money never has three decimals.
+  if ((lastComma < 0) !== (lastDot < 0) && /^-?\d{1,3}([.,]\d{3})+$/.test(s)) return Number(s.replace(/[.,]/g, ''));
   if (lastComma > lastDot) s = s.replace(/\./g, '').replace(',', '.');
   else s = s.replace(/,/g, '');
   return Number(s);
