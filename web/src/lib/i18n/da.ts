@@ -239,6 +239,8 @@ export const da: Messages = {
   'activities.overdue': 'Forfalden',
   'activities.noneFound': 'Ingen kunder fundet.',
   'activities.related': 'Vedrører',
+  'activities.moreTypes': 'Andet…',
+  'activities.markDone': 'Markér som udført',
 
   'leads.title': 'Leads',
   'leads.search': 'Søg i leads',

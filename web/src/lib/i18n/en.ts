@@ -238,6 +238,8 @@ export const en = {
   'activities.overdue': 'Overdue',
   'activities.noneFound': 'No accounts found.',
   'activities.related': 'Related to',
+  'activities.moreTypes': 'Other…',
+  'activities.markDone': 'Mark done',
 
   'leads.title': 'Leads',
   'leads.search': 'Search leads',

@@ -239,6 +239,8 @@ export const nb: Messages = {
   'activities.overdue': 'Forfalt',
   'activities.noneFound': 'Fant ingen kunder.',
   'activities.related': 'Gjelder',
+  'activities.moreTypes': 'Annet…',
+  'activities.markDone': 'Merk som utført',
 
   'leads.title': 'Leads',
   'leads.search': 'Søk i leads',

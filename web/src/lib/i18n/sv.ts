@@ -239,6 +239,8 @@ export const sv: Messages = {
   'activities.overdue': 'Försenad',
   'activities.noneFound': 'Inga kunder hittades.',
   'activities.related': 'Gäller',
+  'activities.moreTypes': 'Annat…',
+  'activities.markDone': 'Markera som klar',
 
   'leads.title': 'Leads',
   'leads.search': 'Sök leads',
