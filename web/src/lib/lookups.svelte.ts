@@ -39,15 +39,34 @@ export function rememberAccounts(accounts: Pick<Account, 'id' | 'name'>[]): void
 
 export function resetLookups(): void {
   usersPromise = null;
+  bulkLoaded = null;
   names.accounts = {};
   names.users = {};
   requestedAccounts.clear();
   pendingAccounts.clear();
 }
 
+let bulkLoaded: Promise<void> | null = null;
+
+/**
+ * Records carry only `account_id`, so a board of 100 cards would need 100 look-ups. The first
+ * time many names are missing, one list call fetches the first 500 accounts the user may see
+ * (a rep's or a team's whole book); only what is still unknown is fetched one by one.
+ */
+function loadAccountPage(): Promise<void> {
+  if (!bulkLoaded) {
+    bulkLoaded = api
+      .list<Account>('accounts', { limit: 500, sort: 'name' })
+      .then((page) => rememberAccounts(page.items))
+      .catch(() => undefined);
+  }
+  return bulkLoaded;
+}
+
 async function flushAccounts(): Promise<void> {
   flushScheduled = false;
-  const ids = [...pendingAccounts];
+  if (pendingAccounts.size >= 8 || bulkLoaded) await loadAccountPage();
+  const ids = [...pendingAccounts].filter((id) => !names.accounts[id]);
   pendingAccounts.clear();
   const queue = [...ids];
   const worker = async () => {
