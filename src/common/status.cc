@@ -21,6 +21,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "unauthenticated";
     case StatusCode::kPermissionDenied:
       return "permission_denied";
+    case StatusCode::kResourceExhausted:
+      return "resource_exhausted";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kUnimplemented:
@@ -36,7 +38,16 @@ Status Status::WithContext(std::string_view context) const {
   std::string message(context);
   message += ": ";
   message += message_;
-  return Status(code_, std::move(message));
+  Status out(code_, std::move(message));
+  out.field_ = field_;
+  return out;
+}
+
+Status Status::WithField(std::string field) const {
+  if (ok()) return *this;
+  Status out = *this;
+  out.field_ = std::move(field);
+  return out;
 }
 
 std::string Status::ToString() const {

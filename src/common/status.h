@@ -19,6 +19,7 @@ enum class StatusCode {
   kAborted,             // stale version or serialization failure: retry the transaction
   kUnauthenticated,
   kPermissionDenied,
+  kResourceExhausted,  // a quota or rate limit (sign-in throttling): retry later
   kUnavailable,  // the database is busy or unreachable: retry the call
   kUnimplemented,
   kInternal,
@@ -53,6 +54,9 @@ class [[nodiscard]] Status {
   static Status PermissionDenied(std::string message) {
     return Status(StatusCode::kPermissionDenied, std::move(message));
   }
+  static Status ResourceExhausted(std::string message) {
+    return Status(StatusCode::kResourceExhausted, std::move(message));
+  }
   static Status Unavailable(std::string message) {
     return Status(StatusCode::kUnavailable, std::move(message));
   }
@@ -72,16 +76,22 @@ class [[nodiscard]] Status {
   // Returns a copy whose message is "`context`: <message>"; OK stays OK.
   Status WithContext(std::string_view context) const;
 
+  // The input field at fault ("close_date"), when one is; the API reports it to the client.
+  const std::string& field() const { return field_; }
+  // Returns a copy naming `field` as the one at fault; OK stays OK.
+  Status WithField(std::string field) const;
+
   // "not_found: opportunity 42 does not exist", or "ok".
   std::string ToString() const;
 
   friend bool operator==(const Status& a, const Status& b) {
-    return a.code_ == b.code_ && a.message_ == b.message_;
+    return a.code_ == b.code_ && a.message_ == b.message_ && a.field_ == b.field_;
   }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string field_;
 };
 
 }  // namespace salesbox

@@ -32,6 +32,7 @@ TEST(StatusTest, CodeNamesAreSnakeCase) {
       {StatusCode::kAborted, "aborted"},
       {StatusCode::kUnauthenticated, "unauthenticated"},
       {StatusCode::kPermissionDenied, "permission_denied"},
+      {StatusCode::kResourceExhausted, "resource_exhausted"},
       {StatusCode::kUnavailable, "unavailable"},
       {StatusCode::kUnimplemented, "unimplemented"},
       {StatusCode::kInternal, "internal"},
@@ -50,6 +51,15 @@ TEST(StatusTest, NamedConstructorsSetCodeAndMessage) {
   EXPECT_EQ(Status::Unavailable("x").code(), StatusCode::kUnavailable);
   EXPECT_TRUE(Status::Ok().ok());
   EXPECT_TRUE(Status().ok());
+}
+
+TEST(StatusTest, WithFieldNamesTheFieldAndSurvivesContext) {
+  const Status status = Status::InvalidArgument("not a date").WithField("close_date");
+  EXPECT_EQ(status.field(), "close_date");
+  EXPECT_EQ(status.WithContext("opportunity").field(), "close_date");
+  EXPECT_EQ(status.WithContext("opportunity").message(), "opportunity: not a date");
+  EXPECT_TRUE(Status::Ok().WithField("x").field().empty());
+  EXPECT_NE(status, Status::InvalidArgument("not a date"));
 }
 
 TEST(StatusTest, ToStringNamesCodeAndMessage) {

@@ -400,7 +400,7 @@ Status ExportKind(const KindSpec<T, IdT>& spec, storage::Store& store, RowSink& 
     query.limit = 5000;
     std::vector<std::string> values(columns.size());
     for (int64_t last_id = 0;;) {
-      query.filters = {storage::Filter{"id", storage::FilterOp::kGt, {last_id}}};
+      query.filters = {storage::Match("id", storage::FilterOp::kGt, {last_id})};
       SB_ASSIGN_OR_RETURN(batch, spec.repository(s).List(query));
       if (batch.empty()) break;
       for (const T& record : batch) {

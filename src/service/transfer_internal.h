@@ -54,10 +54,16 @@ Result<E> ParseEnumAlias(std::string_view text, std::span<const EnumAlias<E>> al
 }
 
 // Reads and writes references between records by their human keys (external ids, names,
-// e-mails), loading each index from the store on first use. Not thread-safe.
+// e-mails). Not thread-safe.
+//
+// Two modes: kIndex loads each kind's whole index from the store on first use (imports and
+// exports touch most records, and one scan beats a query per row); kPoint looks up each
+// reference with one indexed query and remembers it (a request that shows 50 records must not
+// read 200,000 accounts).
 class Lookups {
  public:
-  explicit Lookups(storage::Store& store) : store_(store) {}
+  enum class Mode { kIndex, kPoint };
+  explicit Lookups(storage::Store& store, Mode mode = Mode::kIndex) : store_(store), mode_(mode) {}
 
   // An account by external id, else by exact name (kInvalidArgument when no account or several
   // share the name).
@@ -97,21 +103,20 @@ class Lookups {
     std::unordered_map<int64_t, std::string> label;  // id -> what export writes
   };
 
+  // How one kind is indexed (transfer_lookups.cc).
+  template <typename T, typename IdT>
+  struct IndexKind;
+
  private:
-  Result<int64_t> Find(Index& index, Status (Lookups::*load)(Index&), std::string_view what,
-                       std::string_view kind, std::string_view ref, bool lower_case_key);
-  Result<std::string> Label(Index& index, Status (Lookups::*load)(Index&), std::string_view what,
-                            int64_t id);
-  Status LoadAccounts(Index& index);
-  Status LoadUsers(Index& index);
-  Status LoadTeams(Index& index);
-  Status LoadSegments(Index& index);
-  Status LoadCampaigns(Index& index);
-  Status LoadContacts(Index& index);
-  Status LoadLeads(Index& index);
-  Status LoadOpportunities(Index& index);
+  template <typename T, typename IdT>
+  Result<int64_t> Find(Index& index, const IndexKind<T, IdT>& kind, std::string_view ref);
+  template <typename T, typename IdT>
+  Result<std::string> Label(Index& index, const IndexKind<T, IdT>& kind, int64_t id);
+  template <typename T, typename IdT>
+  Status Load(Index& index, const IndexKind<T, IdT>& kind);
 
   storage::Store& store_;
+  Mode mode_;
   Index accounts_, users_, teams_, segments_, campaigns_, contacts_, leads_, opportunities_;
 };
 

@@ -68,80 +68,87 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-// Indexes one kind of record: `key` is what files call it first, `name` the fallback.
-template <typename T, typename IdT, typename KeyFn, typename NameFn, typename LabelFn>
-Status LoadIndex(storage::Repository<T, IdT>& repository, Lookups::Index& index, KeyFn key,
-                 NameFn name, LabelFn label) {
-  index = Lookups::Index{};
-  SB_RETURN_IF_ERROR(repository.Scan(storage::ListQuery{}, [&](const T& record) {
-    std::string k = key(record);
+auto NoName = [](const auto&) { return std::string(); };
+
+}  // namespace
+
+template <typename T, typename IdT>
+struct Lookups::IndexKind {
+  std::string_view what;  // "account"
+  std::string_view kinds;  // "accounts": what to import first
+  storage::Repository<T, IdT>& (storage::Store::*repository)();
+  std::string_view key_field;   // the stored field `key` reads
+  std::string_view name_field;  // the stored field `name` reads; empty: none
+  bool lower_case_key;          // keys compare case-insensitively (e-mails)
+  std::string (*key)(const T&);
+  std::string (*name)(const T&);
+  std::string (*label)(const T&);
+};
+
+namespace {
+
+using salesbox::storage::Store;
+
+const Lookups::IndexKind<salesbox::Account, AccountId> kAccounts{
+    "account", "accounts", &Store::accounts, "external_id", "name", false,
+    [](const salesbox::Account& a) { return a.external_id; },
+    [](const salesbox::Account& a) { return a.name; },
+    [](const salesbox::Account& a) { return a.external_id.empty() ? a.name : a.external_id; }};
+const Lookups::IndexKind<salesbox::User, UserId> kUsers{
+    "user", "users", &Store::users, "email", "name", true,
+    [](const salesbox::User& u) { return Lower(u.email); },
+    [](const salesbox::User& u) { return u.name; },
+    [](const salesbox::User& u) { return u.email; }};
+const Lookups::IndexKind<salesbox::Team, TeamId> kTeams{
+    "team", "teams", &Store::teams, "name", "", false,
+    [](const salesbox::Team& t) { return t.name; }, NoName,
+    [](const salesbox::Team& t) { return t.name; }};
+const Lookups::IndexKind<salesbox::Segment, SegmentId> kSegments{
+    "segment", "segments", &Store::segments, "name", "", false,
+    [](const salesbox::Segment& s) { return s.name; }, NoName,
+    [](const salesbox::Segment& s) { return s.name; }};
+const Lookups::IndexKind<salesbox::Campaign, CampaignId> kCampaigns{
+    "campaign", "campaigns", &Store::campaigns, "external_id", "name", false,
+    [](const salesbox::Campaign& c) { return c.external_id; },
+    [](const salesbox::Campaign& c) { return c.name; },
+    [](const salesbox::Campaign& c) { return c.external_id.empty() ? c.name : c.external_id; }};
+const Lookups::IndexKind<salesbox::Contact, ContactId> kContacts{
+    "contact", "contacts", &Store::contacts, "external_id", "", false,
+    [](const salesbox::Contact& c) { return c.external_id; }, NoName,
+    [](const salesbox::Contact& c) { return c.external_id; }};
+const Lookups::IndexKind<salesbox::Lead, LeadId> kLeads{
+    "lead", "leads", &Store::leads, "external_id", "", false,
+    [](const salesbox::Lead& l) { return l.external_id; }, NoName,
+    [](const salesbox::Lead& l) { return l.external_id; }};
+const Lookups::IndexKind<salesbox::Opportunity, OpportunityId> kOpportunities{
+    "opportunity", "opportunities", &Store::opportunities, "external_id", "", false,
+    [](const salesbox::Opportunity& o) { return o.external_id; }, NoName,
+    [](const salesbox::Opportunity& o) { return o.external_id; }};
+
+}  // namespace
+
+template <typename T, typename IdT>
+Status Lookups::Load(Index& index, const IndexKind<T, IdT>& kind) {
+  index = Index{};
+  SB_RETURN_IF_ERROR((store_.*kind.repository)().Scan(storage::ListQuery{}, [&](const T& record) {
+    std::string k = kind.key(record);
     if (!k.empty()) index.by_key.emplace(std::move(k), record.id.value);
-    std::string n = name(record);
+    std::string n = kind.name(record);
     if (!n.empty()) {
       auto [it, inserted] = index.by_name.emplace(std::move(n), record.id.value);
       if (!inserted && it->second != record.id.value) it->second = -1;
     }
-    index.label.emplace(record.id.value, label(record));
+    index.label.emplace(record.id.value, kind.label(record));
     return Status::Ok();
   }));
   index.loaded = true;
   return Status::Ok();
 }
 
-auto NoName = [](const auto&) { return std::string(); };
-
-}  // namespace
-
-Status Lookups::LoadAccounts(Index& index) {
-  return LoadIndex(
-      store_.accounts(), index, [](const salesbox::Account& a) { return a.external_id; },
-      [](const salesbox::Account& a) { return a.name; },
-      [](const salesbox::Account& a) { return a.external_id.empty() ? a.name : a.external_id; });
-}
-Status Lookups::LoadUsers(Index& index) {
-  return LoadIndex(
-      store_.users(), index, [](const salesbox::User& u) { return Lower(u.email); },
-      [](const salesbox::User& u) { return u.name; },
-      [](const salesbox::User& u) { return u.email; });
-}
-Status Lookups::LoadTeams(Index& index) {
-  return LoadIndex(
-      store_.teams(), index, [](const salesbox::Team& t) { return t.name; }, NoName,
-      [](const salesbox::Team& t) { return t.name; });
-}
-Status Lookups::LoadSegments(Index& index) {
-  return LoadIndex(
-      store_.segments(), index, [](const salesbox::Segment& s) { return s.name; }, NoName,
-      [](const salesbox::Segment& s) { return s.name; });
-}
-Status Lookups::LoadCampaigns(Index& index) {
-  return LoadIndex(
-      store_.campaigns(), index, [](const salesbox::Campaign& c) { return c.external_id; },
-      [](const salesbox::Campaign& c) { return c.name; },
-      [](const salesbox::Campaign& c) { return c.external_id.empty() ? c.name : c.external_id; });
-}
-Status Lookups::LoadContacts(Index& index) {
-  return LoadIndex(
-      store_.contacts(), index, [](const salesbox::Contact& c) { return c.external_id; }, NoName,
-      [](const salesbox::Contact& c) { return c.external_id; });
-}
-Status Lookups::LoadLeads(Index& index) {
-  return LoadIndex(
-      store_.leads(), index, [](const salesbox::Lead& l) { return l.external_id; }, NoName,
-      [](const salesbox::Lead& l) { return l.external_id; });
-}
-Status Lookups::LoadOpportunities(Index& index) {
-  return LoadIndex(
-      store_.opportunities(), index,
-      [](const salesbox::Opportunity& o) { return o.external_id; }, NoName,
-      [](const salesbox::Opportunity& o) { return o.external_id; });
-}
-
-Result<int64_t> Lookups::Find(Index& index, Status (Lookups::*load)(Index&),
-                              std::string_view what, std::string_view kind, std::string_view ref,
-                              bool lower_case_key) {
-  if (!index.loaded) SB_RETURN_IF_ERROR((this->*load)(index));
-  const bool fold = lower_case_key && std::any_of(ref.begin(), ref.end(), [](char c) {
+template <typename T, typename IdT>
+Result<int64_t> Lookups::Find(Index& index, const IndexKind<T, IdT>& kind, std::string_view ref) {
+  if (mode_ == Mode::kIndex && !index.loaded) SB_RETURN_IF_ERROR(Load(index, kind));
+  const bool fold = kind.lower_case_key && std::any_of(ref.begin(), ref.end(), [](char c) {
                       return c >= 'A' && c <= 'Z';
                     });
   std::string folded = fold ? Lower(ref) : std::string();
@@ -149,32 +156,61 @@ Result<int64_t> Lookups::Find(Index& index, Status (Lookups::*load)(Index&),
   if (auto it = index.by_key.find(key); it != index.by_key.end()) return it->second;
   if (auto it = index.by_name.find(ref); it != index.by_name.end()) {
     if (it->second < 0) {
-      return Status::InvalidArgument("several " + std::string(what) + "s are called \"" +
+      return Status::InvalidArgument("several " + std::string(kind.what) + "s are called \"" +
                                      std::string(ref) + "\"; refer to one by its external id");
     }
     return it->second;
   }
-  return Status::InvalidArgument("no " + std::string(what) + " \"" + std::string(ref) +
-                                 "\" exists; import " + std::string(kind) + " first");
+  if (mode_ == Mode::kPoint && !key.empty()) {
+    auto& repository = (store_.*kind.repository)();
+    const auto query = [](std::string_view field, std::string_view value) {
+      storage::ListQuery q;
+      q.filters.push_back(
+          storage::Match(std::string(field), storage::FilterOp::kEq, {std::string(value)}));
+      q.limit = 2;
+      return q;
+    };
+    SB_ASSIGN_OR_RETURN(std::vector<T> by_key, repository.List(query(kind.key_field, key)));
+    if (!by_key.empty()) {
+      index.by_key.emplace(std::string(key), by_key.front().id.value);
+      return by_key.front().id.value;
+    }
+    if (!kind.name_field.empty()) {
+      SB_ASSIGN_OR_RETURN(std::vector<T> by_name, repository.List(query(kind.name_field, ref)));
+      if (!by_name.empty()) {
+        const int64_t id = by_name.size() == 1 ? by_name.front().id.value : -1;
+        index.by_name.emplace(std::string(ref), id);
+        return Find(index, kind, ref);  // answers from the entry just made
+      }
+    }
+  }
+  return Status::InvalidArgument("no " + std::string(kind.what) + " \"" + std::string(ref) +
+                                 "\" exists; import " + std::string(kind.kinds) + " first");
 }
 
-Result<std::string> Lookups::Label(Index& index, Status (Lookups::*load)(Index&),
-                                   std::string_view what, int64_t id) {
-  if (!index.loaded) SB_RETURN_IF_ERROR((this->*load)(index));
+template <typename T, typename IdT>
+Result<std::string> Lookups::Label(Index& index, const IndexKind<T, IdT>& kind, int64_t id) {
+  if (mode_ == Mode::kIndex && !index.loaded) SB_RETURN_IF_ERROR(Load(index, kind));
   if (auto it = index.label.find(id); it != index.label.end()) return it->second;
-  return Status::Internal(std::string(what) + " " + std::to_string(id) + " is referenced but missing");
+  if (mode_ == Mode::kPoint) {
+    Result<T> record = (store_.*kind.repository)().Get(IdT{id});
+    if (record.ok()) return index.label.emplace(id, kind.label(*record)).first->second;
+    if (record.status().code() != StatusCode::kNotFound) return record.status();
+  }
+  return Status::Internal(std::string(kind.what) + " " + std::to_string(id) +
+                          " is referenced but missing");
 }
 
 Result<AccountId> Lookups::Account(std::string_view ref) {
-  SB_ASSIGN_OR_RETURN(int64_t id, Find(accounts_, &Lookups::LoadAccounts, "account", "accounts", ref, false));
+  SB_ASSIGN_OR_RETURN(int64_t id, Find(accounts_, kAccounts, ref));
   return AccountId{id};
 }
 Result<UserId> Lookups::User(std::string_view ref) {
-  SB_ASSIGN_OR_RETURN(int64_t id, Find(users_, &Lookups::LoadUsers, "user", "users", ref, true));
+  SB_ASSIGN_OR_RETURN(int64_t id, Find(users_, kUsers, ref));
   return UserId{id};
 }
 Result<TeamId> Lookups::Team(std::string_view name) {
-  SB_ASSIGN_OR_RETURN(int64_t id, Find(teams_, &Lookups::LoadTeams, "team", "teams", name, false));
+  SB_ASSIGN_OR_RETURN(int64_t id, Find(teams_, kTeams, name));
   return TeamId{id};
 }
 Result<TeamId> Lookups::TeamOrNew(std::string_view name) {
@@ -187,53 +223,42 @@ Result<TeamId> Lookups::TeamOrNew(std::string_view name) {
   teams_.label.emplace(id.value, team.name);
   return id;
 }
-
 Result<SegmentId> Lookups::Segment(std::string_view name) {
-  SB_ASSIGN_OR_RETURN(int64_t id, Find(segments_, &Lookups::LoadSegments, "segment", "segments", name, false));
+  SB_ASSIGN_OR_RETURN(int64_t id, Find(segments_, kSegments, name));
   return SegmentId{id};
 }
 Result<CampaignId> Lookups::Campaign(std::string_view ref) {
-  SB_ASSIGN_OR_RETURN(int64_t id,
-                      Find(campaigns_, &Lookups::LoadCampaigns, "campaign", "campaigns", ref, false));
+  SB_ASSIGN_OR_RETURN(int64_t id, Find(campaigns_, kCampaigns, ref));
   return CampaignId{id};
 }
 Result<ContactId> Lookups::Contact(std::string_view ref) {
-  SB_ASSIGN_OR_RETURN(int64_t id, Find(contacts_, &Lookups::LoadContacts, "contact", "contacts", ref, false));
+  SB_ASSIGN_OR_RETURN(int64_t id, Find(contacts_, kContacts, ref));
   return ContactId{id};
 }
 Result<LeadId> Lookups::Lead(std::string_view ref) {
-  SB_ASSIGN_OR_RETURN(int64_t id, Find(leads_, &Lookups::LoadLeads, "lead", "leads", ref, false));
+  SB_ASSIGN_OR_RETURN(int64_t id, Find(leads_, kLeads, ref));
   return LeadId{id};
 }
 Result<OpportunityId> Lookups::Opportunity(std::string_view ref) {
-  SB_ASSIGN_OR_RETURN(int64_t id, Find(opportunities_, &Lookups::LoadOpportunities,
-                                       "opportunity", "opportunities", ref, false));
+  SB_ASSIGN_OR_RETURN(int64_t id, Find(opportunities_, kOpportunities, ref));
   return OpportunityId{id};
 }
 
-Result<std::string> Lookups::AccountRef(AccountId id) {
-  return Label(accounts_, &Lookups::LoadAccounts, "account", id.value);
-}
-Result<std::string> Lookups::UserRef(UserId id) {
-  return Label(users_, &Lookups::LoadUsers, "user", id.value);
-}
-Result<std::string> Lookups::TeamRef(TeamId id) {
-  return Label(teams_, &Lookups::LoadTeams, "team", id.value);
-}
+Result<std::string> Lookups::AccountRef(AccountId id) { return Label(accounts_, kAccounts, id.value); }
+Result<std::string> Lookups::UserRef(UserId id) { return Label(users_, kUsers, id.value); }
+Result<std::string> Lookups::TeamRef(TeamId id) { return Label(teams_, kTeams, id.value); }
 Result<std::string> Lookups::SegmentRef(SegmentId id) {
-  return Label(segments_, &Lookups::LoadSegments, "segment", id.value);
+  return Label(segments_, kSegments, id.value);
 }
 Result<std::string> Lookups::CampaignRef(CampaignId id) {
-  return Label(campaigns_, &Lookups::LoadCampaigns, "campaign", id.value);
+  return Label(campaigns_, kCampaigns, id.value);
 }
 Result<std::string> Lookups::ContactRef(ContactId id) {
-  return Label(contacts_, &Lookups::LoadContacts, "contact", id.value);
+  return Label(contacts_, kContacts, id.value);
 }
-Result<std::string> Lookups::LeadRef(LeadId id) {
-  return Label(leads_, &Lookups::LoadLeads, "lead", id.value);
-}
+Result<std::string> Lookups::LeadRef(LeadId id) { return Label(leads_, kLeads, id.value); }
 Result<std::string> Lookups::OpportunityRef(OpportunityId id) {
-  return Label(opportunities_, &Lookups::LoadOpportunities, "opportunity", id.value);
+  return Label(opportunities_, kOpportunities, id.value);
 }
 
 }  // namespace salesbox::service::internal

@@ -80,7 +80,7 @@ class TransferTest : public ::testing::Test {
 
   Result<Account> AccountByExternalId(const std::string& id) {
     storage::ListQuery query;
-    query.filters.push_back({"external_id", storage::FilterOp::kEq, {id}});
+    query.filters.push_back(storage::Match("external_id", storage::FilterOp::kEq, {id}));
     SB_ASSIGN_OR_RETURN(std::vector<Account> found, store_->accounts().List(query));
     if (found.size() != 1) return Status::NotFound(id);
     return found[0];
@@ -88,7 +88,7 @@ class TransferTest : public ::testing::Test {
 
   Result<Opportunity> OpportunityByExternalId(const std::string& id) {
     storage::ListQuery query;
-    query.filters.push_back({"external_id", storage::FilterOp::kEq, {id}});
+    query.filters.push_back(storage::Match("external_id", storage::FilterOp::kEq, {id}));
     SB_ASSIGN_OR_RETURN(std::vector<Opportunity> found, store_->opportunities().List(query));
     if (found.size() != 1) return Status::NotFound(id);
     return found[0];

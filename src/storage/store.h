@@ -28,15 +28,48 @@ namespace salesbox::storage {
 // timestamps as "YYYY-MM-DDTHH:MM:SSZ", ids and booleans as integers.
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
 
-enum class FilterOp { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kIsNull, kNotNull, kContains, kAnyOf };
+enum class FilterOp {
+  kEq, kNe, kLt, kLe, kGt, kGe, kIn, kIsNull, kNotNull, kContains,
+  kAnyOf,     // at least one of `sub` holds
+  kInSelect,  // `field` IN (SELECT `select` FROM `table` WHERE all of `sub`)
+};
 
 struct Filter {
   std::string field;  // a stored field name: "owner_id", "stage", "close_on", "amount_minor" ...
   FilterOp op = FilterOp::kEq;
   std::vector<Value> values;  // one value; several for kIn; none for kIsNull/kNotNull/kAnyOf
-  // kAnyOf only (then `field` is unused): holds when at least one of these holds; none: never.
-  std::vector<Filter> any;
+  // kAnyOf (then `field` is unused): the alternatives; none: never holds.
+  // kInSelect: the conditions on `table`'s records; none: every record of `table`.
+  std::vector<Filter> sub;
+  std::string table;          // kInSelect: a table name ("accounts", "account_shares")
+  std::string select = "id";  // kInSelect: the field of `table` that `field` must equal
 };
+
+// Shorthands: Match("stage", FilterOp::kEq, {"propose"}), AnyOf({...}),
+// InSelect("account_id", "accounts", "id", {...}).
+inline Filter Match(std::string field, FilterOp op, std::vector<Value> values = {}) {
+  Filter f;
+  f.field = std::move(field);
+  f.op = op;
+  f.values = std::move(values);
+  return f;
+}
+inline Filter AnyOf(std::vector<Filter> alternatives) {
+  Filter f;
+  f.op = FilterOp::kAnyOf;
+  f.sub = std::move(alternatives);
+  return f;
+}
+inline Filter InSelect(std::string field, std::string table, std::string select,
+                       std::vector<Filter> conditions) {
+  Filter f;
+  f.field = std::move(field);
+  f.op = FilterOp::kInSelect;
+  f.table = std::move(table);
+  f.select = std::move(select);
+  f.sub = std::move(conditions);
+  return f;
+}
 
 struct ListQuery {
   std::vector<Filter> filters;  // all must hold

@@ -282,7 +282,7 @@ ValueProposition MakeValueProposition(SegmentId segment) {
 }
 
 Filter Where(std::string field, FilterOp op, std::vector<Value> values = {}) {
-  return Filter{std::move(field), op, std::move(values), {}};
+  return Match(std::move(field), op, std::move(values));
 }
 
 template <typename T>
@@ -742,11 +742,49 @@ TEST_P(StoreConformanceTest, ListFiltersWithInNullAndAllTogether) {
   EXPECT_THAT(Deals(std::vector<Filter>{}), ElementsAre(1, 2, 3, 4, 5));
 }
 
+TEST_P(StoreConformanceTest, ListFiltersWithInSelectFromAnotherTable) {
+  ASSERT_NO_FATAL_FAILURE(SeedWorld());
+  SB_ASSERT_OK_AND_ASSIGN(AccountId other, store().accounts().Insert(MakeAccount("ACC-2")));
+  SB_ASSERT_OK_AND_ASSIGN(AccountId third, store().accounts().Insert(MakeAccount("ACC-3")));
+  SB_ASSERT_OK(store().contacts().Insert(MakeContact("CON-2", other)));
+  SB_ASSERT_OK(store().contacts().Insert(MakeContact("CON-3", third)));
+  AccountShare share;
+  share.account_id = third;
+  share.user_id = world_.rep;
+  share.created_at = Created();
+  SB_ASSERT_OK(store().account_shares().Insert(share));
+
+  // Accounts the rep owns or that are shared with them, then their contacts.
+  Filter shared = InSelect("id", "account_shares", "account_id",
+                           {Where("user_id", FilterOp::kEq, {world_.rep.value})});
+  Filter visible = AnyOf({Where("owner_id", FilterOp::kEq, {world_.rep.value}), shared});
+  SB_ASSERT_OK_AND_ASSIGN(std::vector<Account> accounts,
+                          store().accounts().List(ListQuery{{visible}}));
+  EXPECT_THAT(IdsOf(accounts), ElementsAre(world_.account.value, third.value));
+  Filter of_visible = InSelect("account_id", "accounts", "id", {visible});
+  SB_ASSERT_OK_AND_ASSIGN(std::vector<Contact> contacts,
+                          store().contacts().List(ListQuery{{of_visible}}));
+  ASSERT_EQ(contacts.size(), 2u);
+  EXPECT_EQ(contacts[0].external_id, "CON-1");
+  EXPECT_EQ(contacts[1].external_id, "CON-3");
+  SB_ASSERT_OK_AND_ASSIGN(int64_t count, store().contacts().Count(ListQuery{{of_visible}}));
+  EXPECT_EQ(count, 2);
+
+  Filter no_table = of_visible;
+  no_table.table = "nope";
+  EXPECT_THAT(store().contacts().List(ListQuery{{no_table}}),
+              StatusIsWithMessage(StatusCode::kInvalidArgument, "nope"));
+  Filter no_field = of_visible;
+  no_field.select = "nope";
+  EXPECT_THAT(store().contacts().List(ListQuery{{no_field}}),
+              StatusIsWithMessage(StatusCode::kInvalidArgument, "nope"));
+}
+
 TEST_P(StoreConformanceTest, ListFiltersWithAnyOfNestedInAll) {
   ASSERT_NO_FATAL_FAILURE(SeedDeals());
   Filter any;
   any.op = FilterOp::kAnyOf;
-  any.any = {Where("stage", FilterOp::kEq, {"qualify"}),
+  any.sub = {Where("stage", FilterOp::kEq, {"qualify"}),
              Where("amount_minor", FilterOp::kGt, {int64_t{5000}}),
              Where("owner_id", FilterOp::kIsNull)};
   EXPECT_THAT(Deals(any), ElementsAre(1, 3, 5));
@@ -756,7 +794,7 @@ TEST_P(StoreConformanceTest, ListFiltersWithAnyOfNestedInAll) {
               ElementsAre(1, 3));
   Filter nested;
   nested.op = FilterOp::kAnyOf;
-  nested.any = {any, Where("stage", FilterOp::kIn, {"propose"})};
+  nested.sub = {any, Where("stage", FilterOp::kIn, {"propose"})};
   EXPECT_THAT(Deals(nested), ElementsAre(1, 2, 3, 5));
   SB_ASSERT_OK_AND_ASSIGN(int64_t count, store().opportunities().Count(ListQuery{{any}}));
   EXPECT_EQ(count, 3);
@@ -764,7 +802,7 @@ TEST_P(StoreConformanceTest, ListFiltersWithAnyOfNestedInAll) {
   none.op = FilterOp::kAnyOf;
   EXPECT_THAT(Deals(none), ElementsAre());
   Filter bad = any;
-  bad.any.push_back(Where("no_such_field", FilterOp::kEq, {"x"}));
+  bad.sub.push_back(Where("no_such_field", FilterOp::kEq, {"x"}));
   EXPECT_THAT(store().opportunities().List(ListQuery{{bad}}),
               StatusIsWithMessage(StatusCode::kInvalidArgument, "no_such_field"));
 }

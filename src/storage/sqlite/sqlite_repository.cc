@@ -35,6 +35,8 @@ std::string_view OpName(FilterOp op) {
       return "contains";
     case FilterOp::kAnyOf:
       return "any_of";
+    case FilterOp::kInSelect:
+      return "in_select";
   }
   return "?";
 }
@@ -167,20 +169,43 @@ namespace {
 
 // Appends `filter` as one SQL condition to `sql`, its parameters to `parts->params`.
 Status AppendCondition(std::string_view what, const std::vector<ColumnInfo>& columns,
-                       const Filter& filter, std::string* sql, QueryParts* parts) {
+                       const TableColumns& tables, const Filter& filter, std::string* sql,
+                       QueryParts* parts) {
   const auto placeholder = [parts] { return "?" + std::to_string(parts->params.size()); };
   if (filter.op == FilterOp::kAnyOf) {
     if (!filter.values.empty()) {
       return Status::InvalidArgument(std::string(what) + ": filter any-of takes no values");
     }
-    if (filter.any.empty()) {
+    if (filter.sub.empty()) {
       *sql += "0 = 1";
       return Status::Ok();
     }
     *sql += "(";
-    for (size_t i = 0; i < filter.any.size(); ++i) {
+    for (size_t i = 0; i < filter.sub.size(); ++i) {
       if (i > 0) *sql += " OR ";
-      SB_RETURN_IF_ERROR(AppendCondition(what, columns, filter.any[i], sql, parts));
+      SB_RETURN_IF_ERROR(AppendCondition(what, columns, tables, filter.sub[i], sql, parts));
+    }
+    *sql += ")";
+    return Status::Ok();
+  }
+  if (filter.op == FilterOp::kInSelect) {
+    const ColumnInfo* column = FindColumn(columns, filter.field);
+    if (column == nullptr) return UnknownField(what, "filter field", filter.field, columns);
+    auto table = tables.find(filter.table);
+    if (table == tables.end()) {
+      return Status::InvalidArgument(std::string(what) + ": filter " + column->name +
+                                     " in-select names no table \"" + filter.table + "\"");
+    }
+    const std::vector<ColumnInfo>& inner = *table->second;
+    const ColumnInfo* selected = FindColumn(inner, filter.select);
+    if (selected == nullptr) return UnknownField(filter.table, "selected field", filter.select, inner);
+    if (!filter.values.empty()) {
+      return Status::InvalidArgument(std::string(what) + ": filter in-select takes no values");
+    }
+    *sql += column->name + " IN (SELECT " + selected->name + " FROM " + table->first;
+    for (size_t i = 0; i < filter.sub.size(); ++i) {
+      *sql += i == 0 ? " WHERE " : " AND ";
+      SB_RETURN_IF_ERROR(AppendCondition(table->first, inner, tables, filter.sub[i], sql, parts));
     }
     *sql += ")";
     return Status::Ok();
@@ -234,6 +259,7 @@ Status AppendCondition(std::string_view what, const std::vector<ColumnInfo>& col
     case FilterOp::kGt:
     case FilterOp::kGe:
     case FilterOp::kAnyOf:
+    case FilterOp::kInSelect:
       break;
   }
   if (filter.values.size() != 1) return count_error("one value");
@@ -274,10 +300,11 @@ Status AppendCondition(std::string_view what, const std::vector<ColumnInfo>& col
 }  // namespace
 
 Status BuildQuery(std::string_view what, const std::vector<ColumnInfo>& columns,
-                  const ListQuery& query, bool with_order, QueryParts* parts) {
+                  const TableColumns& tables, const ListQuery& query, bool with_order,
+                  QueryParts* parts) {
   for (const Filter& filter : query.filters) {
     parts->where += parts->where.empty() ? " WHERE " : " AND ";
-    SB_RETURN_IF_ERROR(AppendCondition(what, columns, filter, &parts->where, parts));
+    SB_RETURN_IF_ERROR(AppendCondition(what, columns, tables, filter, &parts->where, parts));
   }
 
   if (query.limit < -1) {

@@ -37,6 +37,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <map>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -58,6 +59,8 @@ namespace salesbox::storage::sqlite {
 struct SharedConnection {
   sqlite3* db = nullptr;
   std::recursive_mutex mutex;
+  // Every repository's columns by table name, for filters that select from another table.
+  std::map<std::string, const std::vector<detail::ColumnInfo>*, std::less<>> tables;
 };
 
 namespace detail {
@@ -72,6 +75,9 @@ namespace detail {
 //   kIsNull/kNotNull     take no values.
 //   kContains            text columns only: case-insensitive substring (case_fold.h), with %
 //                        and _ taken literally.
+//   kAnyOf               (sub1 OR sub2 ...); no alternatives matches nothing.
+//   kInSelect            field IN (SELECT select FROM table WHERE sub1 AND ...), `table` one of
+//                        `tables`.
 //   order_by             any column; nulls sort last in both directions; ties by id in the
 //                        same direction.
 // kInvalidArgument (naming `what`, the field and the valid fields) for an unknown field, a
@@ -86,8 +92,10 @@ struct QueryParts {
   int64_t limit_rows = -1;
   int64_t offset_rows = 0;
 };
+using TableColumns = std::map<std::string, const std::vector<ColumnInfo>*, std::less<>>;
 Status BuildQuery(std::string_view what, const std::vector<ColumnInfo>& columns,
-                  const ListQuery& query, bool with_order, QueryParts* parts);
+                  const TableColumns& tables, const ListQuery& query, bool with_order,
+                  QueryParts* parts);
 
 // Binds `parts.params` (then limit and offset if paged) to ?1..?n of `stmt`. Text is bound
 // SQLITE_STATIC: `parts` must outlive the step. Returns an SQLite result code.
@@ -127,6 +135,7 @@ class SqliteRepository final : public Repository<T, IdT> {
   static Result<std::unique_ptr<SqliteRepository>> Create(SharedConnection* connection) {
     std::unique_ptr<SqliteRepository> repository(new SqliteRepository(connection));
     SB_RETURN_IF_ERROR(repository->Prepare());
+    connection->tables[std::string(Schema::kName)] = &repository->columns_;
     return repository;
   }
 
@@ -153,7 +162,7 @@ class SqliteRepository final : public Repository<T, IdT> {
   Result<int64_t> Count(const ListQuery& query) override {
     std::lock_guard<std::recursive_mutex> lock(connection_->mutex);
     detail::QueryParts parts;
-    SB_RETURN_IF_ERROR(detail::BuildQuery(Schema::kName, columns_, query, false, &parts));
+    SB_RETURN_IF_ERROR(detail::BuildQuery(Schema::kName, columns_, connection_->tables, query, false, &parts));
     std::string sql = "SELECT count(*) FROM ";
     sql += Schema::kName;
     sql += parts.where;
@@ -369,7 +378,7 @@ class SqliteRepository final : public Repository<T, IdT> {
   Status ForEach(const ListQuery& query, Fn&& fn) {
     std::lock_guard<std::recursive_mutex> lock(connection_->mutex);
     detail::QueryParts parts;
-    SB_RETURN_IF_ERROR(detail::BuildQuery(Schema::kName, columns_, query, true, &parts));
+    SB_RETURN_IF_ERROR(detail::BuildQuery(Schema::kName, columns_, connection_->tables, query, true, &parts));
     std::string sql = select_prefix_;
     sql += parts.where;
     sql += parts.order;

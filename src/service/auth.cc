@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+#include "service/auth.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+#include <deque>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "common/status_macros.h"
+
+namespace salesbox::service {
+namespace {
+
+constexpr size_t kMinPassword = 8;
+constexpr size_t kMaxPassword = 1024;
+// The idle timer is written back at most this often: a write per request would make every
+// read a write.
+constexpr auto kTouchInterval = std::chrono::minutes(5);
+
+bool SodiumReady() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  std::string hex(bytes * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                 raw.size());
+  hex.pop_back();
+  return hex;
+}
+
+std::string Sha256Hex(std::string_view text) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::string hex(sizeof(digest) * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest, sizeof(digest));
+  hex.pop_back();
+  return hex;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Result<Principal> LoadPrincipal(storage::Store& store, UserId user_id) {
+  SB_ASSIGN_OR_RETURN(User user, store.users().Get(user_id));
+  if (!user.active) return Status::Unauthenticated("the account " + user.email + " is disabled");
+  Principal p;
+  p.user_id = user.id;
+  p.role = user.role;
+  p.team_id = user.team_id;
+  p.email = user.email;
+  p.name = user.name;
+  p.locale = user.locale;
+  p.owners.push_back(user.id.value);
+  if (user.role == Role::kManager && user.team_id) {
+    storage::ListQuery members;
+    members.filters.push_back(
+        storage::Match("team_id", storage::FilterOp::kEq, {user.team_id->value}));
+    SB_RETURN_IF_ERROR(store.users().Scan(members, [&](const User& member) {
+      if (member.id != user.id) p.owners.push_back(member.id.value);
+      return Status::Ok();
+    }));
+    std::sort(p.owners.begin(), p.owners.end());
+  }
+  return p;
+}
+
+Result<std::string> HashPassword(std::string_view password) {
+  if (password.size() < kMinPassword) {
+    return Status::InvalidArgument("a password needs at least " + std::to_string(kMinPassword) +
+                                   " characters")
+        .WithField("password");
+  }
+  if (password.size() > kMaxPassword) {
+    return Status::InvalidArgument("a password may have at most " +
+                                   std::to_string(kMaxPassword) + " bytes")
+        .WithField("password");
+  }
+  if (!SodiumReady()) return Status::Internal("libsodium failed to initialise");
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(hash, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Status::Internal("hashing the password ran out of memory");
+  }
+  return std::string(hash);
+}
+
+bool VerifyPassword(std::string_view hash, std::string_view password) {
+  if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES || !SodiumReady()) return false;
+  std::string terminated(hash);  // crypto_pwhash_str_verify reads a C string
+  return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
+struct AuthService::State {
+  struct Cached {
+    Authenticated auth;
+    Session session;
+    Timestamp checked_at;
+  };
+  std::shared_mutex cache_mutex;
+  std::unordered_map<std::string, Cached> cache;  // by token hash
+
+  struct Failures {
+    std::deque<Timestamp> at;  // within the window
+    Timestamp locked_until{};
+  };
+  std::mutex throttle_mutex;
+  std::unordered_map<std::string, Failures> failures;  // by lower-case e-mail
+};
+
+AuthService::AuthService(storage::Store& store, const Clock& clock, AuthOptions options)
+    : store_(store), clock_(clock), options_(options), state_(std::make_unique<State>()) {}
+
+AuthService::~AuthService() = default;
+
+Result<SignedIn> AuthService::SignIn(std::string_view email, std::string_view password,
+                                     std::string_view remote_address, int64_t* retry_after) {
+  const Timestamp now = clock_.Now();
+  const std::string key = Lower(email);
+  {
+    std::lock_guard<std::mutex> lock(state_->throttle_mutex);
+    auto it = state_->failures.find(key);
+    if (it != state_->failures.end() && it->second.locked_until > now) {
+      const int64_t wait = (it->second.locked_until - now).count();
+      if (retry_after != nullptr) *retry_after = wait;
+      return Status::ResourceExhausted("too many failed sign-ins for " + key + "; try again in " +
+                                       std::to_string((wait + 59) / 60) + " minutes");
+    }
+  }
+  const auto fail = [&]() -> Status {
+    std::lock_guard<std::mutex> lock(state_->throttle_mutex);
+    State::Failures& f = state_->failures[key];
+    f.at.push_back(now);
+    while (!f.at.empty() && f.at.front() + options_.failure_window <= now) f.at.pop_front();
+    if (static_cast<int>(f.at.size()) >= options_.max_failures) {
+      f.locked_until = now + options_.lockout;
+      f.at.clear();
+    }
+    return Status::Unauthenticated("wrong e-mail or password");
+  };
+
+  storage::ListQuery by_email;
+  by_email.filters.push_back(storage::Match("email", storage::FilterOp::kEq, {key}));
+  by_email.limit = 1;
+  SB_ASSIGN_OR_RETURN(std::vector<User> users, store_.users().List(by_email));
+  if (users.empty()) {
+    // Spend the time a real check would, so the answer's timing does not reveal the e-mail.
+    static const std::string kDummy = [] {
+      Result<std::string> hash = HashPassword("not-a-real-password");
+      return hash.ok() ? *hash : std::string();
+    }();
+    (void)VerifyPassword(kDummy, password);
+    return fail();
+  }
+  const User& user = users.front();
+  if (!VerifyPassword(user.password_hash, password) || !user.active) return fail();
+  {
+    std::lock_guard<std::mutex> lock(state_->throttle_mutex);
+    state_->failures.erase(key);
+  }
+
+  SB_ASSIGN_OR_RETURN(Principal principal, LoadPrincipal(store_, user.id));
+  SignedIn out;
+  out.token = RandomHex(32);
+  out.csrf_token = RandomHex(32);
+  Session session;
+  session.token_hash = Sha256Hex(out.token);
+  session.user_id = user.id;
+  session.csrf_token = out.csrf_token;
+  session.created_at = now;
+  session.last_seen_at = now;
+  session.expires_at = now + options_.absolute_timeout;
+  session.remote_address = std::string(remote_address);
+  SB_ASSIGN_OR_RETURN(session.id, store_.sessions().Insert(session));
+  out.principal = principal;
+  std::unique_lock lock(state_->cache_mutex);
+  state_->cache[session.token_hash] = State::Cached{{principal, out.csrf_token}, session, now};
+  return out;
+}
+
+Result<Authenticated> AuthService::Authenticate(std::string_view token) {
+  if (token.empty() || token.size() > 256) return Status::Unauthenticated("not signed in");
+  const Timestamp now = clock_.Now();
+  const std::string hash = Sha256Hex(token);
+  const auto expired = [&](const Session& s) {
+    return now >= s.expires_at || now - s.last_seen_at >= options_.idle_timeout;
+  };
+  {
+    std::shared_lock lock(state_->cache_mutex);
+    auto it = state_->cache.find(hash);
+    if (it != state_->cache.end() && now - it->second.checked_at < options_.cache_ttl &&
+        !expired(it->second.session) && now - it->second.session.last_seen_at < kTouchInterval) {
+      return it->second.auth;
+    }
+  }
+
+  storage::ListQuery by_hash;
+  by_hash.filters.push_back(storage::Match("token_hash", storage::FilterOp::kEq, {hash}));
+  by_hash.limit = 1;
+  SB_ASSIGN_OR_RETURN(std::vector<Session> found, store_.sessions().List(by_hash));
+  const auto forget = [&] {
+    std::unique_lock lock(state_->cache_mutex);
+    state_->cache.erase(hash);
+  };
+  if (found.empty()) {
+    forget();
+    return Status::Unauthenticated("not signed in (the session ended)");
+  }
+  Session session = found.front();
+  if (expired(session)) {
+    forget();
+    Status deleted = store_.sessions().Delete(session.id);
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) return deleted;
+    return Status::Unauthenticated("the session expired; sign in again");
+  }
+  Result<Principal> principal = LoadPrincipal(store_, session.user_id);
+  if (!principal.ok()) {
+    forget();
+    if (principal.status().code() == StatusCode::kNotFound) {
+      return Status::Unauthenticated("the user no longer exists");
+    }
+    return principal.status();
+  }
+  if (now - session.last_seen_at >= kTouchInterval) {
+    session.last_seen_at = now;
+    Status touched = store_.sessions().Update(session);
+    if (!touched.ok() && touched.code() != StatusCode::kNotFound) return touched;
+  }
+  Authenticated auth{*std::move(principal), session.csrf_token};
+  std::unique_lock lock(state_->cache_mutex);
+  state_->cache[hash] = State::Cached{auth, session, now};
+  return auth;
+}
+
+Status AuthService::SignOut(std::string_view token) {
+  const std::string hash = Sha256Hex(token);
+  {
+    std::unique_lock lock(state_->cache_mutex);
+    state_->cache.erase(hash);
+  }
+  storage::ListQuery by_hash;
+  by_hash.filters.push_back(storage::Match("token_hash", storage::FilterOp::kEq, {hash}));
+  SB_ASSIGN_OR_RETURN(std::vector<Session> found, store_.sessions().List(by_hash));
+  for (const Session& s : found) {
+    Status deleted = store_.sessions().Delete(s.id);
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) return deleted;
+  }
+  return Status::Ok();
+}
+
+void AuthService::Forget(UserId user_id) {
+  std::unique_lock lock(state_->cache_mutex);
+  std::erase_if(state_->cache, [&](const auto& entry) {
+    return entry.second.session.user_id == user_id ||
+           std::find(entry.second.auth.principal.owners.begin(),
+                     entry.second.auth.principal.owners.end(),
+                     user_id.value) != entry.second.auth.principal.owners.end();
+  });
+}
+
+Result<int64_t> AuthService::PurgeExpired() {
+  const Timestamp now = clock_.Now();
+  storage::ListQuery query;
+  query.filters.push_back(storage::AnyOf(
+      {storage::Match("expires_at", storage::FilterOp::kLe, {FormatTimestamp(now)}),
+       storage::Match("last_seen_at", storage::FilterOp::kLe,
+                      {FormatTimestamp(now - options_.idle_timeout)})}));
+  SB_ASSIGN_OR_RETURN(std::vector<Session> old, store_.sessions().List(query));
+  for (const Session& s : old) SB_RETURN_IF_ERROR(store_.sessions().Delete(s.id));
+  {
+    std::unique_lock lock(state_->cache_mutex);
+    state_->cache.clear();
+  }
+  return static_cast<int64_t>(old.size());
+}
+
+}  // namespace salesbox::service

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// Who is asking: passwords (argon2id), sign-in sessions, and the Principal every service call
+// is made for.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/time.h"
+#include "domain/user.h"
+#include "storage/store.h"
+
+namespace salesbox::service {
+
+// The signed-in user as the access rules see them.
+struct Principal {
+  UserId user_id;
+  Role role = Role::kRep;
+  std::optional<TeamId> team_id;
+  std::string email;
+  std::string name;
+  std::string locale;
+  // Users whose records count as the principal's own: a rep's are their own; a manager's are
+  // those of every member of the team they manage or belong to, themselves included.
+  std::vector<int64_t> owners;
+};
+
+// Loads the principal for `user_id` (kNotFound; kUnauthenticated when the user is inactive).
+Result<Principal> LoadPrincipal(storage::Store& store, UserId user_id);
+
+// argon2id via libsodium's crypto_pwhash_str at the "interactive" cost (64 MiB, 2 passes).
+// kInvalidArgument when the password is shorter than 8 or longer than 1024 bytes.
+Result<std::string> HashPassword(std::string_view password);
+// False also for an empty or malformed hash.
+bool VerifyPassword(std::string_view hash, std::string_view password);
+
+struct AuthOptions {
+  std::chrono::seconds idle_timeout = std::chrono::hours(12);
+  std::chrono::seconds absolute_timeout = std::chrono::hours(24 * 7);
+  int max_failures = 5;                                  // per e-mail within `failure_window`
+  std::chrono::seconds failure_window = std::chrono::minutes(15);
+  std::chrono::seconds lockout = std::chrono::minutes(15);
+  // How long Authenticate trusts its memory of a session before reading the store again
+  // (another instance may have signed it out or changed the user's role).
+  std::chrono::seconds cache_ttl = std::chrono::seconds(30);
+};
+
+struct SignedIn {
+  std::string token;  // the cookie value; only its hash is stored
+  std::string csrf_token;
+  Principal principal;
+};
+
+struct Authenticated {
+  Principal principal;
+  std::string csrf_token;
+};
+
+// Sign-in, sessions and throttling. Thread-safe.
+class AuthService {
+ public:
+  AuthService(storage::Store& store, const Clock& clock, AuthOptions options = {});
+  ~AuthService();
+
+  // kUnauthenticated for a wrong e-mail or password (one message for both, so the answer does
+  // not tell which e-mails exist); kResourceExhausted after too many failures for the e-mail,
+  // with the seconds to wait in `retry_after`.
+  Result<SignedIn> SignIn(std::string_view email, std::string_view password,
+                          std::string_view remote_address, int64_t* retry_after = nullptr);
+
+  // The principal of the session whose cookie token is `token`; kUnauthenticated when there is
+  // none, it expired or the user was deactivated. Refreshes the idle timer now and then.
+  Result<Authenticated> Authenticate(std::string_view token);
+
+  // Ends the session (no error when it is already gone).
+  Status SignOut(std::string_view token);
+
+  // Forgets cached sessions of `user_id` (after a role, team or password change).
+  void Forget(UserId user_id);
+
+  // Deletes expired sessions; returns how many.
+  Result<int64_t> PurgeExpired();
+
+ private:
+  struct State;
+  storage::Store& store_;
+  const Clock& clock_;
+  AuthOptions options_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace salesbox::service
