@@ -99,7 +99,7 @@ describe('ApiClient', () => {
     const f = fakeFetch(() => json(401, { error: { code: 'unauthenticated', message: 'wrong e-mail or password' } }));
     const onUnauthenticated = vi.fn();
     const api = new ApiClient({ fetch: f.fn, onUnauthenticated });
-    const error = await api.request('POST', '/session', { body: {}, quiet401: true }).catch((e) => e);
+    const error = (await api.request('POST', '/session', { body: {}, quiet401: true }).catch((e) => e)) as ApiError;
     expect(error.message).toBe('wrong e-mail or password');
     expect(onUnauthenticated).not.toHaveBeenCalled();
   });
