@@ -194,6 +194,24 @@ await scenario('manager sees the team’s deals', async (page) => {
   await page.waitForSelector('[data-testid=board-column]');
 });
 
+await scenario('ended session goes to sign-in and back to the page', async (page) => {
+  await signIn(page, USERS.executive);
+  await page.goto(`${BASE}/accounts`);
+  await page.waitForSelector('[data-testid=account-row]');
+  // The session ends (cookie gone): the next API call answers 401 and the app asks to sign in.
+  await page.context().clearCookies();
+  await page.click('[data-nav="/opportunities"]');
+  await page.waitForURL(/\/signin\?next=%2Fopportunities/);
+  await page.fill('#signin-email', USERS.executive);
+  await page.fill('#signin-password', PASSWORD);
+  await page.click('[data-testid=signin-form] button[type=submit]');
+  await page.waitForURL(/\/opportunities$/);
+  await page.waitForSelector('[data-testid=opportunity-row]');
+  // A client-side route loaded directly is served by the server's index.html fallback.
+  await page.goto(`${BASE}/board`);
+  await page.waitForSelector('[data-testid=board-column]');
+});
+
 await scenario('move an opportunity on the board and see it after reload', async (page) => {
   await signIn(page, USERS.rep);
   await page.goto(`${BASE}/board`);
