@@ -165,12 +165,17 @@ await scenario('rep sees only own opportunities', async (page) => {
   const rows = await waitForRows(page, '[data-testid=opportunity-row]');
   check(rows.length > 0, 'the rep has opportunities');
   const owners = await page.$$eval('[data-testid=opportunity-row]', (trs) => trs.map((tr) => tr.getAttribute('data-owner-id')));
-  const others = owners.filter((o) => o !== String(user.id));
-  check(others.length === 0, `rows owned by others: ${others.join(',')}`);
+  check(owners.some((o) => o === String(user.id)), 'the rep’s own deals are listed');
   check((await page.textContent('[data-testid=current-role]')).length > 0, 'role shown in the top bar');
-  // The API agrees: no owner other than the rep in the whole list.
+  // Every deal listed (UI and API) is the rep's own, or on an account shared with the rep.
   const api = await apiFrom(page, 'GET', '/opportunities?limit=500');
-  check(api.body.items.every((o) => o.owner_id === user.id), 'API list is the rep’s own');
+  const others = api.body.items.filter((o) => o.owner_id !== user.id);
+  for (const o of others) {
+    const shares = await apiFrom(page, 'GET', `/accounts/${o.account_id}/shares`);
+    check(shares.status === 200 && (shares.body.user_ids ?? []).includes(user.id), `opportunity ${o.id} of user ${o.owner_id} is visible to the rep`);
+  }
+  const foreignRows = owners.filter((o) => o !== String(user.id) && !others.some((x) => String(x.owner_id) === o));
+  check(foreignRows.length === 0, `rows owned by others: ${foreignRows.join(',')}`);
 });
 
 await scenario('manager sees the team’s deals', async (page) => {
