@@ -29,6 +29,17 @@ const USERS = {
 };
 const TIMEOUT = 15_000;
 
+// Fail fast, with one clear line, when nothing answers at SALESBOX_URL.
+try {
+  const res = await fetch(`${BASE}/api/v1/session`, { signal: AbortSignal.timeout(5000) });
+  if (![200, 401].includes(res.status)) throw new Error(`GET /api/v1/session answered ${res.status}`);
+} catch (e) {
+  console.log(`not ok - reach the server at ${BASE}`);
+  console.log(`  # ${e.message}${e.cause ? ` (${e.cause.code ?? e.cause.message})` : ''}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
 // Playwright gives every launch a fresh temporary --user-data-dir of its own.
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
