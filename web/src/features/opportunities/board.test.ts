@@ -105,6 +105,8 @@ describe('stages', () => {
     ]);
     expect(parseStages({ stages: [{ name: 'propose', default_probability: 40 }] })).toEqual([{ stage: 'propose', probability: 0.4, closed: false }]);
     expect(parseStages([{ stage: 'commit', outcome: 'open' }])[0].closed).toBe(false);
+    // What salesbox serve sends: [{name, probability, open}].
+    expect(openStages(parseStages([{ name: 'qualify', probability: 0.1, open: true }, { name: 'closed_won', probability: 1, open: false }]))).toEqual(['qualify']);
   });
   it('falls back to the default open stages', () => {
     expect(openStages([])).toEqual(['qualify', 'discover', 'propose', 'negotiate', 'commit']);

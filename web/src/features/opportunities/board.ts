@@ -16,8 +16,8 @@ const CLOSED = new Set(['closed_won', 'closed_lost']);
 
 /**
  * Reads `GET /api/v1/stages`, whose exact shape docs/api.md leaves open: an array or
- * `{items|stages: [...]}` of stage names or objects with `stage`/`name`/`id` and
- * `probability`/`default_probability`.
+ * `{items|stages: [...]}` of stage names or objects with `stage`/`name`/`id`,
+ * `probability`/`default_probability` and `open`/`closed`/`outcome`.
  */
 export function parseStages(raw: unknown): StageInfo[] {
   let list: unknown = raw;
@@ -36,7 +36,7 @@ export function parseStages(raw: unknown): StageInfo[] {
       const o = item as Record<string, unknown>;
       name = o.stage ?? o.name ?? o.id;
       probability = o.probability ?? o.default_probability ?? null;
-      closed = o.closed ?? o.is_closed;
+      closed = o.closed ?? o.is_closed ?? (typeof o.open === 'boolean' ? !o.open : undefined);
       if (closed === undefined && typeof o.outcome === 'string') closed = o.outcome !== 'open';
     }
     if (typeof name !== 'string' || !name) continue;
