@@ -715,7 +715,7 @@ async function api(req, res, url) {
   }
   if (path === '/api/v1/home' && method === 'GET') return send(res, 200, home(user));
   if (path === '/api/v1/stages' && method === 'GET') {
-    return send(res, 200, { items: ENUMS.stage.map((stage) => ({ stage, probability: STAGE_P[stage], outcome: outcomeOf(stage) })) });
+    return send(res, 200, ENUMS.stage.map((name) => ({ name, probability: STAGE_P[name], open: outcomeOf(name) === 'open' })));
   }
   if (path === '/api/v1/audit-log' && method === 'GET') {
     if (!['manager', 'admin'].includes(user.role)) throw new HttpError(403, 'forbidden', 'only managers and admins read the audit log');
