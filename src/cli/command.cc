@@ -15,6 +15,8 @@ constexpr Command kCommands[] = {
     {"export", "write every record of a kind as CSV or JSON", RunExport},
     {"demo", "generate the demo company (a realistic Nordic B2B company)", RunDemo},
     {"stats", "what is in the database: counts, pipeline, wins, orders", RunStats},
+    {"serve", "serve the web app and the REST API", RunServe},
+    {"user", "add users, set passwords, list who may sign in", RunUser},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -29,6 +29,8 @@ int RunImport(std::span<const std::string> args);
 int RunExport(std::span<const std::string> args);
 int RunDemo(std::span<const std::string> args);
 int RunStats(std::span<const std::string> args);
+int RunServe(std::span<const std::string> args);
+int RunUser(std::span<const std::string> args);
 
 // Prints "salesbox COMMAND: message" to stderr and returns kExitUsage (for kInvalidArgument from
 // argument parsing) or kExitError.

@@ -34,6 +34,28 @@ inline bool IsClosed(Stage stage) {
   return stage == Stage::kClosedWon || stage == Stage::kClosedLost;
 }
 
+// The win probability a stage implies when nothing better is known (the classic CRM default,
+// which the forecast's "stage default" baseline uses).
+inline double DefaultProbability(Stage stage) {
+  switch (stage) {
+    case Stage::kQualify:
+      return 0.1;
+    case Stage::kDiscover:
+      return 0.2;
+    case Stage::kPropose:
+      return 0.4;
+    case Stage::kNegotiate:
+      return 0.6;
+    case Stage::kCommit:
+      return 0.8;
+    case Stage::kClosedWon:
+      return 1.0;
+    case Stage::kClosedLost:
+      return 0.0;
+  }
+  return 0.0;
+}
+
 enum class Outcome { kOpen, kWon, kLost };
 
 template <>

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <deque>
 #include <mutex>
@@ -103,6 +104,120 @@ bool VerifyPassword(std::string_view hash, std::string_view password) {
   if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES || !SodiumReady()) return false;
   std::string terminated(hash);  // crypto_pwhash_str_verify reads a C string
   return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
+namespace {
+
+Status AuditSystemChange(storage::Store& store, Timestamp at, std::string_view action,
+                         int64_t user_id, std::string changes) {
+  AuditEntry entry;
+  entry.event_id = RandomHex(16);
+  entry.at = at;
+  entry.action = std::string(action);
+  entry.entity = "users";
+  entry.entity_id = user_id;
+  entry.changes = std::move(changes);
+  return store.audit_log().Insert(entry).status();
+}
+
+// A JSON string literal for `text` (e-mails and names: escape quotes, backslashes, controls).
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
+      out += buffer;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Result<UserId> CreateUser(storage::Store& store, const Clock& clock, const NewUser& input) {
+  const std::string email = Lower(input.email);
+  if (email.find('@') == std::string::npos || email.front() == '@' || email.back() == '@') {
+    return Status::InvalidArgument("\"" + input.email + "\" is not an e-mail address")
+        .WithField("email");
+  }
+  if (input.name.empty()) return Status::InvalidArgument("a name is required").WithField("name");
+  if (input.locale != "en" && input.locale != "da" && input.locale != "sv" &&
+      input.locale != "nb") {
+    return Status::InvalidArgument("locale must be one of en, da, sv, nb").WithField("locale");
+  }
+  SB_ASSIGN_OR_RETURN(std::string hash, HashPassword(input.password));
+  const Timestamp now = clock.Now();
+  UserId id;
+  SB_RETURN_IF_ERROR(store.Transact([&](storage::Store& s) -> Status {
+    User user;
+    user.email = email;
+    user.name = input.name;
+    user.role = input.role;
+    user.locale = input.locale;
+    user.password_hash = hash;
+    user.created_at = now;
+    user.updated_at = now;
+    if (!input.team.empty()) {
+      storage::ListQuery by_name;
+      by_name.filters.push_back(storage::Match("name", storage::FilterOp::kEq, {input.team}));
+      SB_ASSIGN_OR_RETURN(std::vector<Team> teams, s.teams().List(by_name));
+      if (teams.empty()) {
+        Team team;
+        team.name = input.team;
+        team.created_at = now;
+        team.updated_at = now;
+        SB_ASSIGN_OR_RETURN(TeamId team_id, s.teams().Insert(team));
+        user.team_id = team_id;
+      } else {
+        user.team_id = teams.front().id;
+      }
+    }
+    Result<UserId> inserted = s.users().Insert(user);
+    if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
+      return Status::AlreadyExists("a user with e-mail " + email + " exists already");
+    }
+    SB_RETURN_IF_ERROR(inserted.status());
+    id = *inserted;
+    return AuditSystemChange(s, now, "create", id.value,
+                             "{\"email\":[null," + Quote(email) + "],\"role\":[null,\"" +
+                                 std::string(ToString(input.role)) + "\"]}");
+  }));
+  return id;
+}
+
+Status SetPassword(storage::Store& store, const Clock& clock, std::string_view email,
+                   std::string_view password) {
+  SB_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  const Timestamp now = clock.Now();
+  return store.Transact([&](storage::Store& s) -> Status {
+    storage::ListQuery by_email;
+    by_email.filters.push_back(storage::Match("email", storage::FilterOp::kEq, {Lower(email)}));
+    SB_ASSIGN_OR_RETURN(std::vector<User> users, s.users().List(by_email));
+    if (users.empty()) return Status::NotFound("no user has e-mail " + std::string(email));
+    User user = users.front();
+    user.password_hash = hash;
+    user.updated_at = now;
+    SB_RETURN_IF_ERROR(s.users().Update(user));
+    return AuditSystemChange(s, now, "update", user.id.value,
+                             "{\"password\":[\"(set)\",\"(changed)\"]}");
+  });
+}
+
+Status SetAllPasswordHashes(storage::Store& store, const std::string& hash) {
+  return store.Transact([&](storage::Store& s) -> Status {
+    SB_ASSIGN_OR_RETURN(std::vector<User> users, s.users().List(storage::ListQuery{}));
+    for (User& user : users) {
+      user.password_hash = hash;
+      SB_RETURN_IF_ERROR(s.users().Update(user));
+    }
+    return Status::Ok();
+  });
 }
 
 struct AuthService::State {

@@ -40,6 +40,23 @@ Result<std::string> HashPassword(std::string_view password);
 // False also for an empty or malformed hash.
 bool VerifyPassword(std::string_view hash, std::string_view password);
 
+// Creates a user who can sign in (admin tooling: `salesbox user add`), recording it in the
+// audit log as a change by the system. kAlreadyExists when the e-mail is taken.
+struct NewUser {
+  std::string email;
+  std::string name;
+  Role role = Role::kRep;
+  std::string team;    // created when it does not exist; empty: none
+  std::string locale = "en";
+  std::string password;
+};
+Result<UserId> CreateUser(storage::Store& store, const Clock& clock, const NewUser& user);
+// Sets the password of the user with `email` (kNotFound), audited.
+Status SetPassword(storage::Store& store, const Clock& clock, std::string_view email,
+                   std::string_view password);
+// Sets every user's password hash to `hash` (the demo company: one password for all).
+Status SetAllPasswordHashes(storage::Store& store, const std::string& hash);
+
 struct AuthOptions {
   std::chrono::seconds idle_timeout = std::chrono::hours(12);
   std::chrono::seconds absolute_timeout = std::chrono::hours(24 * 7);

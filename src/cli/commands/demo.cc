@@ -8,11 +8,15 @@
 
 #include "cli/args.h"
 #include "cli/command.h"
+#include "cli/serve.h"
 #include "demo/demo_company.h"
+#include "service/auth.h"
 #include "storage/open_store.h"
 
 namespace salesbox::cli {
 namespace {
+
+constexpr const char* kDemoPassword = "salesbox-demo";
 
 constexpr FlagSpec kFlags[] = {
     {"db", "PATH", "the database file to create (required)"},
@@ -22,6 +26,10 @@ constexpr FlagSpec kFlags[] = {
     {"replace", "", "delete an existing database file first"},
     {"no-serve", "", "only generate; do not start the web server"},
     {"quiet", "", "no progress lines"},
+    {"port", "N", "the web server's port (default 8080)"},
+    {"bind", "ADDRESS", "the web server's address (default 127.0.0.1)"},
+    {"web", "DIR", "the built web app (default: web/dist next to the source tree)"},
+    {"threads", "N", "server threads (default: one per core, at least 2)"},
 };
 
 }  // namespace
@@ -40,6 +48,8 @@ int RunDemo(std::span<const std::string> words) {
   }
   Result<std::string> db = args->Require("db");
   if (!db.ok()) return Fail("demo", db.status(), /*usage=*/true);
+  Result<ServeOptions> serve_options = ParseServeFlags(*args);
+  if (!serve_options.ok()) return Fail("demo", serve_options.status(), /*usage=*/true);
 
   demo::DemoOptions options;
   if (auto seed = args->Get("seed")) {
@@ -90,6 +100,12 @@ int RunDemo(std::span<const std::string> words) {
     }
     return Fail("demo", status);
   }
+  // Every demo user signs in with the same published password: this is a demo.
+  Result<std::string> hash = service::HashPassword(kDemoPassword);
+  if (!hash.ok()) return Fail("demo", hash.status());
+  if (Status set = service::SetAllPasswordHashes(**store, *hash); !set.ok()) {
+    return Fail("demo", set);
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   std::printf("Generated the demo company into %s in %.1f s (seed %llu, scale %g, today %s):\n",
@@ -105,7 +121,7 @@ int RunDemo(std::span<const std::string> words) {
               static_cast<long long>(summary->activities), static_cast<long long>(summary->orders));
   std::printf("  %lld campaigns, %lld leads\n\n", static_cast<long long>(summary->campaigns),
               static_cast<long long>(summary->leads));
-  std::printf("Demo users, one per role:\n");
+  std::printf("Demo users, one per role (every demo user's password is %s):\n", kDemoPassword);
   for (const demo::DemoLogin& login : summary->logins) {
     std::printf("  %-10s %-45s %s%s%s\n", login.role.c_str(), login.email.c_str(),
                 login.name.c_str(), login.team.empty() ? "" : ", ",
@@ -125,12 +141,14 @@ int RunDemo(std::span<const std::string> words) {
       "  %s export --db %s --kind opportunities > opportunities.csv\n"
       "  %s import --db %s --kind opportunities opportunities.csv --dry-run\n",
       self.c_str(), db->c_str(), self.c_str(), db->c_str(), self.c_str(), db->c_str());
-  if (!args->Has("no-serve")) {
-    std::printf(
-        "\nThe web server (salesbox serve) is not part of this build yet; the data above is\n"
-        "ready for it. Use the commands above meanwhile.\n");
-  }
-  return kExitOk;
+  std::printf("  %s serve --db %s\n", self.c_str(), db->c_str());
+  if (args->Has("no-serve")) return kExitOk;
+  std::fflush(stdout);
+  return Serve(**store, *serve_options, [&](const std::string& url) {
+    std::printf("\nServing the demo company at %s\nSign in with one of the users above and the "
+                "password %s. Stop with Ctrl-C.\n",
+                url.c_str(), kDemoPassword);
+  });
 }
 
 }  // namespace salesbox::cli

@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: MIT
+#include "api/api.h"
+
+#include <sodium.h>
+
+#include <charconv>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "common/status_macros.h"
+#include "service/home_service.h"
+#include "service/record_service.h"
+
+namespace salesbox::api {
+namespace {
+
+using nlohmann::json;
+using service::DescribeKind;
+using service::FieldInfo;
+using service::Kind;
+using service::KindInfo;
+using service::Principal;
+
+constexpr std::string_view kPrefix = "/api/v1";
+
+// --- errors -----------------------------------------------------------------------------------
+
+http::Response ErrorResponse(int status, std::string_view code, std::string_view message,
+                             std::string_view field = {}) {
+  json error = {{"code", code}, {"message", message}};
+  if (!field.empty()) error["field"] = field;
+  return http::Response::Json(status, json{{"error", error}}.dump());
+}
+
+// How a failed service call answers. `input_status` is what kInvalidArgument means here: 422
+// for a value in a body that breaks a rule, 400 for a malformed query.
+http::Response FromStatus(const Status& status, int input_status = 422) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return http::Response::Empty(204);
+    case StatusCode::kInvalidArgument:
+      return ErrorResponse(input_status, input_status == 422 ? "invalid" : "bad_request",
+                           status.message(), status.field());
+    case StatusCode::kNotFound:
+      return ErrorResponse(404, "not_found", status.message(), status.field());
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kAborted:
+      return ErrorResponse(409, "conflict", status.message(), status.field());
+    case StatusCode::kUnauthenticated:
+      return ErrorResponse(401, "unauthenticated", status.message());
+    case StatusCode::kPermissionDenied:
+      return ErrorResponse(403, "forbidden", status.message(), status.field());
+    case StatusCode::kResourceExhausted:
+      return ErrorResponse(429, "too_many_attempts", status.message());
+    case StatusCode::kUnavailable:
+      return ErrorResponse(503, "unavailable", "the database is busy; retry in a moment");
+    case StatusCode::kUnimplemented:
+    case StatusCode::kInternal:
+      break;
+  }
+  std::cerr << "salesbox serve: internal error: " << status.ToString() << "\n";
+  return ErrorResponse(500, "internal", "an internal error occurred; it has been logged");
+}
+
+// --- routes -----------------------------------------------------------------------------------
+
+struct Context {
+  const http::Request& request;
+  std::optional<Principal> principal;
+  std::string csrf_token;
+  int64_t id = 0;  // the {id} path segment
+  json body;       // parsed for POST/PATCH/PUT
+};
+
+using HandlerFn = std::function<http::Response(Context&)>;
+
+enum class Access { kPublic, kSignedIn };
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/v1/accounts/{id}"
+  std::string summary;
+  std::string tag;
+  Access access = Access::kSignedIn;
+  std::optional<Kind> kind;     // the record kind of body/response, if any
+  std::string request_schema;   // components/schemas name of the body; empty: none
+  int success = 200;
+  bool list = false;            // takes the list query parameters
+  HandlerFn handler;
+};
+
+// Splits "/a/b/c" into {"a","b","c"}.
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return out;
+}
+
+// Matches `path` against `pattern`; sets *id for an {id} segment (a positive integer).
+bool Matches(std::string_view pattern, std::string_view path, int64_t* id) {
+  const auto want = Segments(pattern);
+  const auto have = Segments(path);
+  if (want.size() != have.size()) return false;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (want[i] == "{id}") {
+      int64_t value = 0;
+      auto [end, ec] = std::from_chars(have[i].data(), have[i].data() + have[i].size(), value);
+      if (ec != std::errc() || end != have[i].data() + have[i].size() || value <= 0) return false;
+      *id = value;
+    } else if (want[i] != have[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+json UserJson(const Principal& p, storage::Store& store) {
+  json team = nullptr;
+  if (p.team_id) {
+    Result<Team> t = store.teams().Get(*p.team_id);
+    if (t.ok()) team = t->name;
+  }
+  return {{"id", p.user_id.value},
+          {"email", p.email},
+          {"name", p.name},
+          {"role", ToString(p.role)},
+          {"team", team},
+          {"team_id", p.team_id ? json(p.team_id->value) : json(nullptr)},
+          {"locale", p.locale}};
+}
+
+std::string SessionCookie(const std::string& token, bool secure, bool clear) {
+  std::string cookie = std::string(kSessionCookie) + "=" + (clear ? "" : token);
+  cookie += "; Path=/; HttpOnly; SameSite=Strict";
+  cookie += clear ? "; Max-Age=0" : "; Max-Age=604800";
+  if (secure) cookie += "; Secure";
+  return cookie;
+}
+
+const char* TypeName(FieldInfo::Type type) {
+  switch (type) {
+    case FieldInfo::Type::kString:
+      return "string";
+    case FieldInfo::Type::kNumber:
+      return "number";
+    case FieldInfo::Type::kInteger:
+      return "integer";
+    case FieldInfo::Type::kBoolean:
+      return "boolean";
+  }
+  return "string";
+}
+
+// Checks a record body against the kind's fields: an object, known fields, right JSON types.
+// Read-only fields are accepted and ignored, so a client may send back what it read.
+Status CheckBody(const KindInfo& info, const json& body, bool update) {
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  for (const auto& [key, value] : body.items()) {
+    const FieldInfo* field = nullptr;
+    for (const FieldInfo& f : info.fields) {
+      if (f.name == key) field = &f;
+    }
+    if (field == nullptr) {
+      std::string message = "unknown field \"" + key + "\" for " + std::string(info.what) +
+                            "; fields are";
+      for (const FieldInfo& f : info.fields) {
+        if (!f.read_only) message += " " + f.name;
+      }
+      return Status::InvalidArgument(std::move(message)).WithField(key);
+    }
+    if (field->read_only || value.is_null()) continue;
+    bool ok = false;
+    switch (field->type) {
+      case FieldInfo::Type::kString:
+        ok = value.is_string();
+        break;
+      case FieldInfo::Type::kNumber:
+        ok = value.is_number() || value.is_string();
+        break;
+      case FieldInfo::Type::kInteger:
+        ok = value.is_number_integer();
+        break;
+      case FieldInfo::Type::kBoolean:
+        ok = value.is_boolean();
+        break;
+    }
+    if (!ok) {
+      return Status::InvalidArgument(key + ": must be " + (field->type == FieldInfo::Type::kInteger
+                                                               ? std::string("an integer")
+                                                               : "a " + std::string(TypeName(field->type))))
+          .WithField(key);
+    }
+  }
+  if (update && !body.contains("version")) {
+    return Status::InvalidArgument(
+               "version: required; send the version you read, so a change made meanwhile is "
+               "not overwritten")
+        .WithField("version");
+  }
+  return Status::Ok();
+}
+
+Result<service::ListRequest> ParseList(const http::Request& request) {
+  service::ListRequest list;
+  for (auto& [name, value] : request.QueryParams()) {
+    const auto number = [&](int64_t* out) -> Status {
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), *out);
+      if (ec != std::errc() || end != value.data() + value.size()) {
+        return Status::InvalidArgument(name + ": \"" + value + "\" is not a whole number")
+            .WithField(name);
+      }
+      return Status::Ok();
+    };
+    if (name == "limit") {
+      SB_RETURN_IF_ERROR(number(&list.limit));
+    } else if (name == "offset") {
+      SB_RETURN_IF_ERROR(number(&list.offset));
+    } else if (name == "sort") {
+      list.descending = !value.empty() && value.front() == '-';
+      list.sort = list.descending ? value.substr(1) : value;
+    } else if (name == "q") {
+      list.q = value;
+    } else if (name == "from") {
+      list.from = value;
+    } else if (name == "to") {
+      list.to = value;
+    } else {
+      std::vector<std::string> values;
+      std::string_view rest = value;
+      while (true) {
+        const size_t comma = rest.find(',');
+        std::string_view one = rest.substr(0, comma);
+        if (!one.empty()) values.emplace_back(one);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+      list.filters.emplace_back(name, std::move(values));
+    }
+  }
+  return list;
+}
+
+}  // namespace
+
+struct Api::Impl {
+  storage::Store& store;
+  const Clock& clock;
+  service::AuthService& auth;
+  service::RecordService records;
+  std::vector<Route> routes;
+  json openapi;
+
+  Impl(storage::Store& s, const Clock& c, service::AuthService& a)
+      : store(s), clock(c), auth(a), records(s, c) {
+    AddRoutes();
+    openapi = BuildOpenApi();
+  }
+
+  void Add(Route route) { routes.push_back(std::move(route)); }
+
+  void AddRoutes() {
+    const std::string v1(kPrefix);
+    Add({"POST", v1 + "/session", "Sign in", "session", Access::kPublic, std::nullopt,
+         "SignIn", 200, false, [this](Context& c) { return SignIn(c); }});
+    Add({"GET", v1 + "/session", "Who is signed in", "session", Access::kSignedIn, std::nullopt,
+         "", 200, false, [this](Context& c) {
+           return http::Response::Json(
+               200, json{{"user", UserJson(*c.principal, store)}, {"csrf_token", c.csrf_token}}
+                        .dump());
+         }});
+    Add({"PATCH", v1 + "/session", "Change the signed-in user's preferences", "session",
+         Access::kSignedIn, std::nullopt, "Preferences", 200, false,
+         [this](Context& c) { return Preferences(c); }});
+    Add({"DELETE", v1 + "/session", "Sign out", "session", Access::kSignedIn, std::nullopt, "",
+         204, false, [this](Context& c) {
+           const auto token = c.request.Cookie(kSessionCookie);
+           if (token) {
+             Status status = auth.SignOut(*token);
+             if (!status.ok()) return FromStatus(status);
+           }
+           http::Response r = http::Response::Empty(204);
+           r.headers.emplace_back("Set-Cookie", SessionCookie("", c.request.secure, true));
+           return r;
+         }});
+    Add({"GET", v1 + "/openapi.json", "This document", "meta", Access::kPublic, std::nullopt, "",
+         200, false, [this](Context&) { return http::Response::Json(200, openapi.dump()); }});
+    Add({"GET", v1 + "/stages", "Opportunity stages in board order", "opportunities",
+         Access::kSignedIn, std::nullopt, "", 200, false,
+         [](Context&) { return http::Response::Json(200, service::Stages().dump()); }});
+    Add({"GET", v1 + "/home", "The signed-in user's dashboard", "home", Access::kSignedIn,
+         std::nullopt, "", 200, false, [this](Context& c) {
+           Result<json> home = service::Home(store, clock, *c.principal);
+           if (!home.ok()) return FromStatus(home.status());
+           return http::Response::Json(200, home->dump());
+         }});
+    Add({"GET", v1 + "/audit-log", "Changes: who, when, what, old and new", "audit",
+         Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return AuditLog(c); }});
+    Add({"GET", v1 + "/opportunities/{id}/history", "An opportunity's history, newest first",
+         "opportunities", Access::kSignedIn, std::nullopt, "", 200, false, [this](Context& c) {
+           Result<json> history = records.History(*c.principal, c.id);
+           if (!history.ok()) return FromStatus(history.status());
+           return http::Response::Json(200, history->dump());
+         }});
+    Add({"GET", v1 + "/accounts/{id}/shares", "Who else works on an account", "accounts",
+         Access::kSignedIn, std::nullopt, "", 200, false, [this](Context& c) {
+           Result<json> shares = records.Shares(*c.principal, c.id);
+           if (!shares.ok()) return FromStatus(shares.status());
+           return http::Response::Json(200, shares->dump());
+         }});
+    Add({"PUT", v1 + "/accounts/{id}/shares", "Share an account with other users", "accounts",
+         Access::kSignedIn, std::nullopt, "Shares", 200, false,
+         [this](Context& c) { return SetShares(c); }});
+
+    for (Kind kind : service::ApiKinds()) {
+      const KindInfo& info = DescribeKind(kind);
+      const std::string base = v1 + "/" + std::string(info.path);
+      const std::string what(info.what);
+      Add({"GET", base, "List " + std::string(info.path), std::string(info.path),
+           Access::kSignedIn, kind, "", 200, true, [this, kind](Context& c) {
+             Result<service::ListRequest> list = ParseList(c.request);
+             if (!list.ok()) return FromStatus(list.status(), 400);
+             Result<json> out = records.List(*c.principal, kind, *list);
+             if (!out.ok()) return FromStatus(out.status(), 400);
+             return http::Response::Json(200, out->dump());
+           }});
+      Add({"POST", base, "Create a " + what, std::string(info.path), Access::kSignedIn, kind,
+           std::string(info.path), 201, false, [this, kind](Context& c) {
+             Status checked = CheckBody(DescribeKind(kind), c.body, false);
+             if (!checked.ok()) return FromStatus(checked, 400);
+             Result<json> out = records.Create(*c.principal, kind, c.body);
+             if (!out.ok()) return FromStatus(out.status());
+             return http::Response::Json(201, out->dump());
+           }});
+      Add({"GET", base + "/{id}", "Get a " + what, std::string(info.path), Access::kSignedIn,
+           kind, "", 200, false, [this, kind](Context& c) {
+             Result<json> out = records.Get(*c.principal, kind, c.id);
+             if (!out.ok()) return FromStatus(out.status());
+             return http::Response::Json(200, out->dump());
+           }});
+      Add({"PATCH", base + "/{id}", "Change a " + what, std::string(info.path),
+           Access::kSignedIn, kind, std::string(info.path), 200, false, [this, kind](Context& c) {
+             Status checked = CheckBody(DescribeKind(kind), c.body, true);
+             if (!checked.ok()) return FromStatus(checked, 400);
+             Result<json> out = records.Update(*c.principal, kind, c.id, c.body);
+             if (!out.ok()) return FromStatus(out.status());
+             if (kind == Kind::kUsers) auth.Forget(UserId{c.id});
+             return http::Response::Json(200, out->dump());
+           }});
+      Add({"DELETE", base + "/{id}", "Delete a " + what, std::string(info.path),
+           Access::kSignedIn, kind, "", 204, false, [this, kind](Context& c) {
+             Status deleted = records.Delete(*c.principal, kind, c.id);
+             if (!deleted.ok()) return FromStatus(deleted);
+             if (kind == Kind::kUsers) auth.Forget(UserId{c.id});
+             return http::Response::Empty(204);
+           }});
+    }
+  }
+
+  http::Response SignIn(Context& c) {
+    if (!c.body.is_object() || !c.body.contains("email") || !c.body["email"].is_string() ||
+        !c.body.contains("password") || !c.body["password"].is_string()) {
+      return ErrorResponse(400, "bad_request",
+                           "send {\"email\": \"...\", \"password\": \"...\"}",
+                           !c.body.is_object() || !c.body.contains("email") ? "email"
+                                                                            : "password");
+    }
+    for (const auto& [key, value] : c.body.items()) {
+      if (key != "email" && key != "password") {
+        return ErrorResponse(400, "bad_request", "unknown field \"" + key + "\"", key);
+      }
+    }
+    int64_t retry_after = 0;
+    Result<service::SignedIn> signed_in =
+        auth.SignIn(c.body["email"].get<std::string>(), c.body["password"].get<std::string>(),
+                    c.request.remote_address, &retry_after);
+    if (!signed_in.ok()) {
+      http::Response r = FromStatus(signed_in.status());
+      if (signed_in.status().code() == StatusCode::kResourceExhausted) {
+        r.headers.emplace_back("Retry-After", std::to_string(retry_after));
+      }
+      return r;
+    }
+    http::Response r = http::Response::Json(
+        200, json{{"user", UserJson(signed_in->principal, store)},
+                  {"csrf_token", signed_in->csrf_token}}
+                 .dump());
+    r.headers.emplace_back("Set-Cookie", SessionCookie(signed_in->token, c.request.secure, false));
+    return r;
+  }
+
+  http::Response Preferences(Context& c) {
+    if (!c.body.is_object()) return ErrorResponse(400, "bad_request", "send {\"locale\": \"da\"}");
+    for (const auto& [key, value] : c.body.items()) {
+      if (key != "locale") {
+        return ErrorResponse(400, "bad_request",
+                             "unknown field \"" + key + "\"; preferences are: locale", key);
+      }
+      if (!value.is_string()) return ErrorResponse(400, "bad_request", "locale: must be a string", key);
+      const std::string locale = value.get<std::string>();
+      if (locale != "en" && locale != "da" && locale != "sv" && locale != "nb") {
+        return ErrorResponse(422, "invalid", "locale must be one of en, da, sv, nb", "locale");
+      }
+      Status status = store.Transact([&](storage::Store& s) -> Status {
+        SB_ASSIGN_OR_RETURN(User user, s.users().Get(c.principal->user_id));
+        const std::string old = user.locale;
+        if (old == locale) return Status::Ok();
+        user.locale = locale;
+        user.updated_at = clock.Now();
+        SB_RETURN_IF_ERROR(s.users().Update(user));
+        AuditEntry entry;
+        unsigned char raw[16];
+        randombytes_buf(raw, sizeof(raw));
+        char hex[33];
+        sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+        entry.event_id = hex;
+        entry.at = clock.Now();
+        entry.user_id = user.id;
+        entry.action = "update";
+        entry.entity = "users";
+        entry.entity_id = user.id.value;
+        entry.changes = json{{"locale", json::array({old, locale})}}.dump();
+        return s.audit_log().Insert(entry).status();
+      });
+      if (!status.ok()) return FromStatus(status);
+      auth.Forget(c.principal->user_id);
+      c.principal->locale = locale;
+    }
+    return http::Response::Json(
+        200, json{{"user", UserJson(*c.principal, store)}, {"csrf_token", c.csrf_token}}.dump());
+  }
+
+  http::Response AuditLog(Context& c) {
+    std::string entity;
+    int64_t entity_id = 0, limit = 50, offset = 0;
+    for (auto& [name, value] : c.request.QueryParams()) {
+      int64_t* target = name == "entity_id" ? &entity_id
+                        : name == "limit"   ? &limit
+                        : name == "offset"  ? &offset
+                                            : nullptr;
+      if (name == "entity") {
+        entity = value;
+        continue;
+      }
+      if (target == nullptr) {
+        return ErrorResponse(400, "bad_request",
+                             "unknown parameter \"" + name +
+                                 "\"; the audit log takes entity, entity_id, limit, offset",
+                             name);
+      }
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), *target);
+      if (ec != std::errc() || end != value.data() + value.size()) {
+        return ErrorResponse(400, "bad_request", name + ": not a whole number", name);
+      }
+    }
+    Result<json> out = records.AuditLog(*c.principal, entity, entity_id, limit, offset);
+    if (!out.ok()) return FromStatus(out.status(), 400);
+    return http::Response::Json(200, out->dump());
+  }
+
+  http::Response SetShares(Context& c) {
+    if (!c.body.is_object() || !c.body.contains("user_ids") || !c.body["user_ids"].is_array() ||
+        c.body.size() != 1) {
+      return ErrorResponse(400, "bad_request", "send {\"user_ids\": [1, 2]}", "user_ids");
+    }
+    std::vector<int64_t> ids;
+    for (const json& id : c.body["user_ids"]) {
+      if (!id.is_number_integer() || id.get<int64_t>() <= 0) {
+        return ErrorResponse(400, "bad_request", "user_ids: must be positive integer ids",
+                             "user_ids");
+      }
+      ids.push_back(id.get<int64_t>());
+    }
+    Result<json> out = records.SetShares(*c.principal, c.id, ids);
+    if (!out.ok()) return FromStatus(out.status());
+    return http::Response::Json(200, out->dump());
+  }
+
+  http::Response Handle(const http::Request& request) {
+    http::Response response = Dispatch(request);
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+  }
+
+  http::Response Dispatch(const http::Request& request) {
+    const Route* route = nullptr;
+    int64_t id = 0;
+    std::vector<std::string> allowed;
+    for (const Route& r : routes) {
+      int64_t matched_id = 0;
+      if (!Matches(r.pattern, request.path, &matched_id)) continue;
+      const bool head_as_get = request.method == "HEAD" && r.method == "GET";
+      if (r.method == request.method || head_as_get) {
+        route = &r;
+        id = matched_id;
+        break;
+      }
+      allowed.push_back(r.method);
+    }
+    if (route == nullptr) {
+      if (!allowed.empty()) {
+        std::string allow;
+        for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+        http::Response r = ErrorResponse(405, "method_not_allowed",
+                                         request.method + " is not allowed here; use " + allow);
+        r.headers.emplace_back("Allow", allow);
+        r.route = request.method + " (not allowed)";
+        return r;
+      }
+      http::Response r = ErrorResponse(404, "not_found", "no such API route: " + request.path);
+      r.route = "not_found";
+      return r;
+    }
+    http::Response response = Run(*route, request, id);
+    response.route = route->method + " " + route->pattern;
+    return response;
+  }
+
+  http::Response Run(const Route& route, const http::Request& request, int64_t id) {
+    Context c{request, std::nullopt, "", id, nullptr};
+    if (route.access == Access::kSignedIn) {
+      const auto token = request.Cookie(kSessionCookie);
+      if (!token) return ErrorResponse(401, "unauthenticated", "not signed in");
+      Result<service::Authenticated> who = auth.Authenticate(*token);
+      if (!who.ok()) return FromStatus(who.status());
+      c.principal = who->principal;
+      c.csrf_token = who->csrf_token;
+      const bool changes = route.method != "GET";
+      if (changes) {
+        const std::string_view sent = request.Header("x-csrf-token");
+        if (sent.size() != c.csrf_token.size() ||
+            sodium_memcmp(sent.data(), c.csrf_token.data(), sent.size()) != 0) {
+          return ErrorResponse(403, "csrf",
+                               sent.empty() ? "the X-CSRF-Token header is missing"
+                                            : "the X-CSRF-Token header is wrong");
+        }
+      }
+    }
+    if (route.method == "POST" || route.method == "PATCH" || route.method == "PUT") {
+      if (request.body.empty()) {
+        return ErrorResponse(400, "bad_request", "the request needs a JSON body");
+      }
+      c.body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+      if (c.body.is_discarded()) {
+        // Parse again for the message: where the JSON breaks.
+        try {
+          (void)json::parse(request.body);
+        } catch (const json::parse_error& e) {
+          return ErrorResponse(400, "bad_request", std::string("malformed JSON: ") + e.what());
+        }
+        return ErrorResponse(400, "bad_request", "malformed JSON");
+      }
+    }
+    try {
+      return route.handler(c);
+    } catch (const json::exception& e) {
+      return ErrorResponse(400, "bad_request", e.what());
+    }
+  }
+
+  json BuildOpenApi() const;
+};
+
+json Api::Impl::BuildOpenApi() const {
+  json doc = {{"openapi", "3.0.3"},
+              {"info",
+               {{"title", "salesbox API"},
+                {"version", "1"},
+                {"description", "The REST API of salesbox (docs/api.md)."}}}};
+  json schemas = json::object();
+  schemas["Error"] = {
+      {"type", "object"},
+      {"required", {"error"}},
+      {"properties",
+       {{"error",
+         {{"type", "object"},
+          {"required", {"code", "message"}},
+          {"properties",
+           {{"code", {{"type", "string"}}},
+            {"message", {{"type", "string"}}},
+            {"field", {{"type", "string"}}}}}}}}}};
+  schemas["SignIn"] = {{"type", "object"},
+                       {"required", {"email", "password"}},
+                       {"properties",
+                        {{"email", {{"type", "string"}}}, {"password", {{"type", "string"}}}}}};
+  schemas["Preferences"] = {
+      {"type", "object"},
+      {"properties", {{"locale", {{"type", "string"}, {"enum", {"en", "da", "sv", "nb"}}}}}}};
+  schemas["Shares"] = {
+      {"type", "object"},
+      {"required", {"user_ids"}},
+      {"properties", {{"user_ids", {{"type", "array"}, {"items", {{"type", "integer"}}}}}}}};
+  for (Kind kind : service::ApiKinds()) {
+    const KindInfo& info = DescribeKind(kind);
+    json properties = json::object();
+    json required = json::array();
+    for (const FieldInfo& f : info.fields) {
+      json p = {{"type", TypeName(f.type)}, {"nullable", true}};
+      if (f.read_only) p["readOnly"] = true;
+      if (f.write_only) p["writeOnly"] = true;
+      properties[f.name] = p;
+      if (f.required) required.push_back(f.name);
+    }
+    json schema = {{"type", "object"}, {"properties", properties}};
+    if (!required.empty()) schema["required"] = required;
+    schemas[std::string(info.path)] = schema;
+  }
+  doc["components"] = {
+      {"schemas", schemas},
+      {"securitySchemes",
+       {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", kSessionCookie}}},
+        {"csrf", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-CSRF-Token"}}}}}};
+
+  const auto error = [](const char* description) {
+    return json{{"description", description},
+                {"content",
+                 {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+  };
+  json paths = json::object();
+  for (const Route& r : routes) {
+    std::string method = r.method;
+    for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    json op = {{"summary", r.summary}, {"tags", {r.tag}}};
+    json parameters = json::array();
+    if (r.pattern.find("{id}") != std::string::npos) {
+      parameters.push_back({{"name", "id"},
+                            {"in", "path"},
+                            {"required", true},
+                            {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+    }
+    if (r.list && r.kind) {
+      const KindInfo& info = DescribeKind(*r.kind);
+      parameters.push_back({{"name", "limit"},
+                            {"in", "query"},
+                            {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}}});
+      parameters.push_back(
+          {{"name", "offset"}, {"in", "query"}, {"schema", {{"type", "integer"}, {"minimum", 0}}}});
+      json sorts = json::array();
+      for (const std::string& s : info.sorts) {
+        sorts.push_back(s);
+        sorts.push_back("-" + s);
+      }
+      parameters.push_back(
+          {{"name", "sort"}, {"in", "query"}, {"schema", {{"type", "string"}, {"enum", sorts}}}});
+      if (info.searchable) {
+        parameters.push_back({{"name", "q"}, {"in", "query"}, {"schema", {{"type", "string"}}}});
+      }
+      if (!info.date_field.empty()) {
+        for (const char* bound : {"from", "to"}) {
+          parameters.push_back({{"name", bound},
+                                {"in", "query"},
+                                {"description", "bounds " + info.date_field + " (inclusive)"},
+                                {"schema", {{"type", "string"}, {"format", "date"}}}});
+        }
+      }
+      for (const std::string& f : info.filters) {
+        parameters.push_back({{"name", f},
+                              {"in", "query"},
+                              {"description", "equals; comma-separated values mean any of"},
+                              {"schema", {{"type", "string"}}}});
+      }
+    }
+    if (r.pattern == std::string(kPrefix) + "/audit-log") {
+      for (const char* name : {"entity", "entity_id", "limit", "offset"}) {
+        parameters.push_back({{"name", name},
+                              {"in", "query"},
+                              {"schema", {{"type", std::string_view(name) == "entity"
+                                                       ? "string"
+                                                       : "integer"}}}});
+      }
+    }
+    if (!parameters.empty()) op["parameters"] = parameters;
+    if (!r.request_schema.empty()) {
+      op["requestBody"] = {
+          {"required", true},
+          {"content",
+           {{"application/json",
+             {{"schema", {{"$ref", "#/components/schemas/" + r.request_schema}}}}}}}};
+    }
+    json responses = json::object();
+    json ok = {{"description", "success"}};
+    if (r.success != 204) {
+      json schema = {{"type", "object"}};
+      if (r.kind) {
+        const json item = {{"$ref", "#/components/schemas/" + std::string(DescribeKind(*r.kind).path)}};
+        schema = r.list ? json{{"type", "object"},
+                               {"properties",
+                                {{"items", {{"type", "array"}, {"items", item}}},
+                                 {"total", {{"type", "integer"}}},
+                                 {"limit", {{"type", "integer"}}},
+                                 {"offset", {{"type", "integer"}}}}}}
+                        : item;
+      }
+      ok["content"] = {{"application/json", {{"schema", schema}}}};
+    }
+    responses[std::to_string(r.success)] = ok;
+    responses["400"] = error("malformed request");
+    if (r.access == Access::kSignedIn) {
+      responses["401"] = error("not signed in");
+      responses["403"] = error("not allowed, or CSRF token missing");
+      op["security"] = r.method == "GET" ? json::array({{{"session", json::array()}}})
+                                         : json::array({{{"session", json::array()},
+                                                         {"csrf", json::array()}}});
+    }
+    if (r.pattern.find("{id}") != std::string::npos) responses["404"] = error("no such record");
+    if (r.method == "PATCH" || r.method == "DELETE" || r.method == "POST") {
+      responses["409"] = error("stale version, duplicate key or still referenced");
+    }
+    if (!r.request_schema.empty()) {
+      responses["413"] = error("body too large");
+      responses["422"] = error("a value breaks a rule");
+    }
+    if (r.pattern == std::string(kPrefix) + "/session" && r.method == "POST") {
+      responses["401"] = error("wrong e-mail or password");
+      responses["429"] = error("too many failed attempts");
+    }
+    op["responses"] = responses;
+    paths[r.pattern][method] = op;
+  }
+  doc["paths"] = paths;
+  return doc;
+}
+
+Api::Api(storage::Store& store, const Clock& clock, service::AuthService& auth)
+    : impl_(std::make_unique<Impl>(store, clock, auth)) {}
+
+Api::~Api() = default;
+
+http::Response Api::Handle(const http::Request& request) { return impl_->Handle(request); }
+
+const json& Api::OpenApi() const { return impl_->openapi; }
+
+}  // namespace salesbox::api

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+// `salesbox serve`: the web app and the REST API over one database.
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "api/api.h"
+#include "common/status_macros.h"
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/serve.h"
+#include "http/server.h"
+#include "service/auth.h"
+#include "storage/open_store.h"
+
+namespace salesbox::cli {
+namespace {
+
+constexpr FlagSpec kFlags[] = {
+    {"db", "PATH", "the database (required)"},
+    {"port", "N", "TCP port (default 8080; 0 picks a free one)"},
+    {"bind", "ADDRESS", "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)"},
+    {"web", "DIR", "the built web app (default: web/dist next to the source tree)"},
+    {"threads", "N", "server threads (default: one per core, at least 2)"},
+};
+
+// web/dist of the source tree this binary was built from (build/salesbox -> web/dist), else
+// ./web/dist.
+std::string DefaultWebDir() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (std::filesystem::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
+         dir = dir.parent_path()) {
+      if (std::filesystem::exists(dir / "web" / "dist" / "index.html", ec)) {
+        return (dir / "web" / "dist").string();
+      }
+    }
+  }
+  if (std::filesystem::exists("web/dist/index.html", ec)) return "web/dist";
+  return "";
+}
+
+Result<int> ParseNumber(const std::optional<std::string>& text, int fallback, int low, int high,
+                        std::string_view flag) {
+  if (!text) return fallback;
+  char* end = nullptr;
+  const long value = std::strtol(text->c_str(), &end, 10);
+  if (end == text->c_str() || *end != '\0' || value < low || value > high) {
+    return Status::InvalidArgument("--" + std::string(flag) + " must be a whole number from " +
+                                   std::to_string(low) + " to " + std::to_string(high));
+  }
+  return static_cast<int>(value);
+}
+
+}  // namespace
+
+Result<ServeOptions> ParseServeFlags(const Args& args) {
+  ServeOptions options;
+  SB_ASSIGN_OR_RETURN(options.port, ParseNumber(args.Get("port"), 8080, 0, 65535, "port"));
+  SB_ASSIGN_OR_RETURN(options.threads, ParseNumber(args.Get("threads"), 0, 0, 256, "threads"));
+  if (auto bind = args.Get("bind")) options.bind = *bind;
+  options.web_dir = args.Get("web").value_or(DefaultWebDir());
+  return options;
+}
+
+int Serve(storage::Store& store, const ServeOptions& options,
+          const std::function<void(const std::string& url)>& on_listening) {
+  SystemClock clock;
+  service::AuthService auth(store, clock);
+  if (Result<int64_t> purged = auth.PurgeExpired(); !purged.ok()) {
+    return Fail("serve", purged.status());
+  }
+  api::Api api(store, clock, auth);
+  http::ServerOptions server_options;
+  server_options.bind = options.bind;
+  server_options.port = static_cast<uint16_t>(options.port);
+  server_options.threads = options.threads;
+  server_options.web_dir = options.web_dir;
+  server_options.health_check = [&store] { return store.teams().Count({}).ok(); };
+  http::Server server(server_options, [&api](const http::Request& r) { return api.Handle(r); });
+  Status started = server.Start();
+  if (!started.ok()) return Fail("serve", started);
+  const std::string host = options.bind == "0.0.0.0" || options.bind == "::" ? "127.0.0.1"
+                           : options.bind.find(':') != std::string::npos
+                               ? "[" + options.bind + "]"
+                               : options.bind;
+  const std::string url = "http://" + host + ":" + std::to_string(server.port()) + "/";
+  if (options.web_dir.empty()) {
+    std::fprintf(stderr,
+                 "salesbox serve: no built web app found (run `make` or pass --web DIR); serving "
+                 "the API only\n");
+  }
+  on_listening(url);
+  std::fflush(stdout);
+  server.Run();
+  std::printf("salesbox serve: stopped\n");
+  return kExitOk;
+}
+
+int RunServe(std::span<const std::string> words) {
+  Result<Args> args = Args::Parse(words, kFlags);
+  if (!args.ok()) return Fail("serve", args.status(), /*usage=*/true);
+  if (args->help()) {
+    std::printf(
+        "usage: salesbox serve --db PATH [--port 8080] [--bind 127.0.0.1] [--web DIR]\n"
+        "\nServes the web app and the REST API (/api/v1, docs/api.md) over the database,\n"
+        "with /healthz and Prometheus /metrics. Stop with Ctrl-C.\n\n%s",
+        FormatFlags(kFlags).c_str());
+    return kExitOk;
+  }
+  Result<std::string> db = args->Require("db");
+  if (!db.ok()) return Fail("serve", db.status(), /*usage=*/true);
+  Result<ServeOptions> options = ParseServeFlags(*args);
+  if (!options.ok()) return Fail("serve", options.status(), /*usage=*/true);
+  std::error_code ec;
+  if (db->rfind("sqlite:", 0) != 0 && db->rfind("postgres", 0) != 0 &&
+      !std::filesystem::exists(*db, ec)) {
+    return Fail("serve", Status::NotFound(*db + " does not exist; create it with `salesbox init "
+                                                "--db " + *db + "` or `salesbox demo --db " +
+                                          *db + "`"));
+  }
+  Result<std::unique_ptr<storage::Store>> store = storage::OpenStore(*db);
+  if (!store.ok()) return Fail("serve", store.status());
+  return Serve(**store, *options, [&](const std::string& url) {
+    std::printf("salesbox serve: %s on %s\n", db->c_str(), url.c_str());
+  });
+}
+
+}  // namespace salesbox::cli

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// What `salesbox serve` and `salesbox demo` share: the server's flags and running it.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "cli/args.h"
+#include "common/result.h"
+#include "storage/store.h"
+
+namespace salesbox::cli {
+
+struct ServeOptions {
+  int port = 8080;
+  std::string bind = "127.0.0.1";
+  std::string web_dir;
+  int threads = 0;
+};
+
+// Reads --port, --bind, --web and --threads (flags the caller declared).
+Result<ServeOptions> ParseServeFlags(const Args& args);
+
+// Serves `store` until SIGINT/SIGTERM; calls `on_listening` with the URL once it listens.
+// Returns the exit code.
+int Serve(storage::Store& store, const ServeOptions& options,
+          const std::function<void(const std::string& url)>& on_listening);
+
+}  // namespace salesbox::cli

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#include "service/access.h"
+
+#include "common/status_macros.h"
+
+namespace salesbox::service {
+namespace {
+
+using storage::AnyOf;
+using storage::Filter;
+using storage::FilterOp;
+using storage::InSelect;
+using storage::Match;
+using storage::Value;
+
+std::vector<Value> Owners(const Principal& p) {
+  return std::vector<Value>(p.owners.begin(), p.owners.end());
+}
+
+bool SeesEverything(const Principal& p) {
+  return p.role == Role::kAdmin || p.role == Role::kExecutive;
+}
+
+// Accounts the principal's owners own or that are shared with one of them.
+Filter AccountScope(const Principal& p) {
+  return AnyOf({Match("owner_id", FilterOp::kIn, Owners(p)),
+                InSelect("id", "account_shares", "account_id",
+                         {Match("user_id", FilterOp::kIn, Owners(p))})});
+}
+
+Filter OnVisibleAccount(const Principal& p, const char* field) {
+  return InSelect(field, "accounts", "id", {AccountScope(p)});
+}
+
+// Owned by one of the owners, or on one of their accounts.
+Filter OwnedOrOnVisibleAccount(const Principal& p) {
+  return AnyOf({Match("owner_id", FilterOp::kIn, Owners(p)), OnVisibleAccount(p, "account_id")});
+}
+
+}  // namespace
+
+std::vector<Filter> VisibleFilters(const Principal& p, Kind kind) {
+  if (SeesEverything(p)) return {};
+  const bool marketing = p.role == Role::kMarketing;
+  switch (kind) {
+    case Kind::kTeams:
+    case Kind::kSegments:
+    case Kind::kCampaigns:
+      return {};
+    case Kind::kUsers:
+      if (marketing) return {};
+      if (!p.team_id) return {Match("id", FilterOp::kEq, {p.user_id.value})};
+      return {AnyOf({Match("team_id", FilterOp::kEq, {p.team_id->value}),
+                     Match("id", FilterOp::kEq, {p.user_id.value})})};
+    case Kind::kAccounts:
+      if (marketing) return {};
+      return {AccountScope(p)};
+    case Kind::kContacts:
+    case Kind::kOrders:
+      if (marketing) return {};
+      return {OnVisibleAccount(p, "account_id")};
+    case Kind::kLeads:
+      if (marketing) return {};
+      return {Match("owner_id", FilterOp::kIn, Owners(p))};
+    case Kind::kOpportunities:
+    case Kind::kActivities:
+      if (marketing) return {Match("owner_id", FilterOp::kIn, Owners(p))};
+      return {OwnedOrOnVisibleAccount(p)};
+    case Kind::kOpportunityHistory: {
+      std::vector<Filter> of = VisibleFilters(p, Kind::kOpportunities);
+      if (of.empty()) return {};
+      return {InSelect("opportunity_id", "opportunities", "id", std::move(of))};
+    }
+  }
+  return {Match("id", FilterOp::kIn, {})};  // an unknown kind shows nothing
+}
+
+bool MayWrite(const Principal& p, Kind kind) {
+  switch (p.role) {
+    case Role::kAdmin:
+      return true;
+    case Role::kExecutive:
+      return kind == Kind::kActivities;
+    case Role::kMarketing:
+      return kind == Kind::kLeads || kind == Kind::kCampaigns || kind == Kind::kActivities;
+    case Role::kRep:
+    case Role::kManager:
+      return kind == Kind::kAccounts || kind == Kind::kContacts || kind == Kind::kOrders ||
+             kind == Kind::kOpportunities || kind == Kind::kActivities || kind == Kind::kLeads;
+  }
+  return false;
+}
+
+std::vector<Filter> WritableFilters(const Principal& p, Kind kind) {
+  switch (p.role) {
+    case Role::kAdmin:
+      return {};
+    case Role::kExecutive:
+    case Role::kMarketing:
+      if (kind == Kind::kActivities) return {Match("owner_id", FilterOp::kEq, {p.user_id.value})};
+      return {};
+    case Role::kRep:
+    case Role::kManager:
+      return VisibleFilters(p, kind);
+  }
+  return {Match("id", FilterOp::kIn, {})};
+}
+
+}  // namespace salesbox::service

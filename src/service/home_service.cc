@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+#include "service/home_service.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "common/status_macros.h"
+#include "service/access.h"
+#include "service/record_service.h"
+
+namespace salesbox::service {
+namespace {
+
+using nlohmann::json;
+using storage::FilterOp;
+using storage::Match;
+
+using Sums = std::map<std::string, int64_t>;  // currency code -> minor units
+
+json MoneyList(const Sums& sums) {
+  json out = json::array();
+  for (const auto& [code, minor] : sums) {
+    Result<Currency> currency = Currency::Parse(code);
+    const int digits = currency.ok() ? currency->minor_digits() : 2;
+    double major = static_cast<double>(minor);
+    for (int i = 0; i < digits; ++i) major /= 10;
+    out.push_back({{"currency", code}, {"amount", major}, {"amount_minor", minor}});
+  }
+  return out;
+}
+
+Date QuarterStart(Date today) {
+  const std::chrono::year_month_day ymd(today);
+  const unsigned month = static_cast<unsigned>(ymd.month());
+  const unsigned first = (month - 1) / 3 * 3 + 1;
+  return std::chrono::sys_days(ymd.year() / std::chrono::month(first) / 1);
+}
+
+}  // namespace
+
+json Stages() {
+  json out = json::array();
+  for (const auto& [stage, name] : EnumNames<Stage>::kNames) {
+    out.push_back({{"name", name},
+                   {"probability", DefaultProbability(stage)},
+                   {"open", !IsClosed(stage)}});
+  }
+  return out;
+}
+
+Result<json> Home(storage::Store& store, const Clock& clock, const Principal& principal) {
+  const Timestamp now = clock.Now();
+  const Date today = ToDate(now);
+  json out = json::object();
+  SB_RETURN_IF_ERROR(store.Transact([&](storage::Store& s) -> Status {
+    // Open pipeline by stage.
+    std::map<Stage, std::pair<int64_t, Sums>> by_stage;
+    Sums open_value;
+    int64_t open_count = 0;
+    storage::ListQuery open;
+    open.filters = VisibleFilters(principal, Kind::kOpportunities);
+    open.filters.push_back(Match(
+        "stage", FilterOp::kIn,
+        {std::string("qualify"), std::string("discover"), std::string("propose"),
+         std::string("negotiate"), std::string("commit")}));
+    SB_RETURN_IF_ERROR(s.opportunities().Scan(open, [&](const Opportunity& o) {
+      auto& [count, sums] = by_stage[o.stage];
+      ++count;
+      sums[std::string(o.amount.currency.code())] += o.amount.minor_units;
+      open_value[std::string(o.amount.currency.code())] += o.amount.minor_units;
+      ++open_count;
+      return Status::Ok();
+    }));
+    json stages = json::array();
+    for (const auto& [stage, name] : EnumNames<Stage>::kNames) {
+      if (IsClosed(stage)) continue;
+      const auto it = by_stage.find(stage);
+      stages.push_back({{"stage", name},
+                        {"count", it == by_stage.end() ? 0 : it->second.first},
+                        {"value", MoneyList(it == by_stage.end() ? Sums{} : it->second.second)}});
+    }
+    out["pipeline"] = {{"open_count", open_count},
+                       {"by_stage", std::move(stages)},
+                       {"value", MoneyList(open_value)}};
+
+    // Won this quarter.
+    storage::ListQuery won;
+    won.filters = VisibleFilters(principal, Kind::kOpportunities);
+    won.filters.push_back(Match("stage", FilterOp::kEq, {std::string("closed_won")}));
+    won.filters.push_back(Match("closed_on", FilterOp::kGe, {FormatDate(QuarterStart(today))}));
+    won.filters.push_back(Match("closed_on", FilterOp::kLe, {FormatDate(today)}));
+    Sums won_value;
+    int64_t won_count = 0;
+    SB_RETURN_IF_ERROR(s.opportunities().Scan(won, [&](const Opportunity& o) {
+      ++won_count;
+      won_value[std::string(o.amount.currency.code())] += o.amount.minor_units;
+      return Status::Ok();
+    }));
+    out["won_this_quarter"] = {{"count", won_count},
+                               {"value", MoneyList(won_value)},
+                               {"since", FormatDate(QuarterStart(today))}};
+
+    // Activities: the user's own (a manager's start page is about their own day too).
+    const auto count_activities = [&](std::vector<storage::Filter> extra) -> Result<int64_t> {
+      storage::ListQuery q;
+      q.filters = VisibleFilters(principal, Kind::kActivities);
+      q.filters.push_back(Match("owner_id", FilterOp::kEq, {principal.user_id.value}));
+      for (auto& f : extra) q.filters.push_back(std::move(f));
+      return s.activities().Count(q);
+    };
+    const std::string midnight = FormatDate(today) + "T00:00:00Z";
+    const std::string end_of_day = FormatDate(today) + "T23:59:59Z";
+    SB_ASSIGN_OR_RETURN(
+        int64_t due_today,
+        count_activities({Match("status", FilterOp::kEq, {std::string("planned")}),
+                          Match("at", FilterOp::kGe, {midnight}),
+                          Match("at", FilterOp::kLe, {end_of_day})}));
+    SB_ASSIGN_OR_RETURN(int64_t overdue,
+                        count_activities({Match("status", FilterOp::kEq, {std::string("planned")}),
+                                          Match("at", FilterOp::kLt, {midnight})}));
+    SB_ASSIGN_OR_RETURN(
+        int64_t done,
+        count_activities({Match("status", FilterOp::kEq, {std::string("completed")}),
+                          Match("at", FilterOp::kGe,
+                                {FormatTimestamp(now - std::chrono::hours(24 * 7))})}));
+    out["activities"] = {{"due_today", due_today},
+                         {"overdue", overdue},
+                         {"completed_last_7_days", done}};
+
+    // Leads not yet converted or disqualified.
+    storage::ListQuery leads;
+    leads.filters = VisibleFilters(principal, Kind::kLeads);
+    leads.filters.push_back(
+        Match("status", FilterOp::kIn,
+              {std::string("new"), std::string("working"), std::string("warm")}));
+    SB_ASSIGN_OR_RETURN(int64_t open_leads, s.leads().Count(leads));
+    out["leads"] = {{"open", open_leads}};
+    return Status::Ok();
+  }));
+
+  RecordService records(store, clock);
+  ListRequest soon;
+  soon.limit = 10;
+  soon.sort = "close_date";
+  soon.filters.push_back({"outcome", {"open"}});
+  SB_ASSIGN_OR_RETURN(json closing, records.List(principal, Kind::kOpportunities, soon));
+  out["closing_soon"] = std::move(closing["items"]);
+  return out;
+}
+
+}  // namespace salesbox::service

@@ -1,0 +1,1131 @@
+// SPDX-License-Identifier: MIT
+// RecordService: one generic implementation over a per-kind table (ApiDef) that adds to the
+// import/export column table (KindSpec) what the API needs besides: the numeric ids of
+// references, money in minor units, list filters and sort fields.
+#include "service/record_service.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "common/status_macros.h"
+#include "service/access.h"
+#include "service/transfer_internal.h"
+
+namespace salesbox::service {
+namespace {
+
+using internal::ColumnSpec;
+using internal::KindSpec;
+using internal::Lookups;
+using internal::ParseContext;
+using nlohmann::json;
+using storage::Filter;
+using storage::FilterOp;
+using storage::Match;
+using storage::Value;
+
+// --- per-kind tables ------------------------------------------------------------------------
+
+template <typename T>
+struct IdField {
+  const char* name;    // "account_id"
+  const char* column;  // the canonical column it stands for: "account"
+  Kind target;         // what it refers to
+  std::optional<int64_t> (*get)(const T&);
+  void (*set)(T&, std::optional<int64_t>);
+};
+
+template <typename M>
+struct MemberTraits;
+template <typename C, typename F>
+struct MemberTraits<F C::*> {
+  using Class = C;
+  using Field = F;
+};
+
+template <auto M>
+struct IdAccess {
+  using T = typename MemberTraits<decltype(M)>::Class;
+  using F = typename MemberTraits<decltype(M)>::Field;
+  static std::optional<int64_t> Get(const T& r) {
+    if constexpr (requires { (r.*M).has_value(); }) {
+      if (!(r.*M)) return std::nullopt;
+      return (r.*M)->value;
+    } else {
+      if (!(r.*M).valid()) return std::nullopt;
+      return (r.*M).value;
+    }
+  }
+  static void Set(T& r, std::optional<int64_t> v) {
+    if constexpr (requires { (r.*M).has_value(); }) {
+      if (v) {
+        r.*M = typename F::value_type{*v};
+      } else {
+        (r.*M).reset();
+      }
+    } else {
+      r.*M = F{v.value_or(0)};
+    }
+  }
+};
+
+template <auto M>
+constexpr auto Ref(const char* name, const char* column, Kind target) {
+  using T = typename IdAccess<M>::T;
+  return IdField<T>{name, column, target, &IdAccess<M>::Get, &IdAccess<M>::Set};
+}
+
+template <typename T>
+struct MoneyField {
+  const char* name;  // "amount_minor"
+  Money T::*member;
+};
+
+struct FilterDef {
+  const char* name;    // query parameter
+  const char* stored;  // stored field
+  bool is_id;          // values are integers
+};
+
+struct SortDef {
+  const char* name;
+  const char* stored;
+};
+
+template <typename T, typename IdT>
+struct ApiDef {
+  Kind kind;
+  const char* path;
+  const KindSpec<T, IdT>& (*spec)();
+  std::span<const IdField<T>> ids;
+  std::span<const MoneyField<T>> money;
+  std::span<const FilterDef> filters;
+  std::span<const SortDef> sorts;
+  const char* date_name;    // API name of the date field; nullptr: none
+  const char* date_stored;  // its stored field
+  const char* search;       // stored field `q` searches; nullptr: none
+};
+
+// Accounts.
+const IdField<Account> kAccountIds[] = {
+    Ref<&Account::owner_id>("owner_id", "owner_email", Kind::kUsers),
+};
+const FilterDef kAccountFilters[] = {
+    {"owner_id", "owner_id", true},   {"status", "status", false},
+    {"country", "country", false},    {"industry", "industry", false},
+    {"segment_id", "segment_id", true}, {"abc_class", "abc_class", false},
+};
+const SortDef kAccountSorts[] = {
+    {"name", "name"}, {"employees", "employees"}, {"country", "country"},
+    {"created_at", "created_at"}};
+const ApiDef<Account, AccountId> kAccounts{
+    Kind::kAccounts, "accounts", internal::AccountSpec, kAccountIds, {}, kAccountFilters,
+    kAccountSorts, nullptr, nullptr, "name"};
+
+// Contacts.
+const IdField<Contact> kContactIds[] = {
+    Ref<&Contact::account_id>("account_id", "account", Kind::kAccounts),
+};
+const FilterDef kContactFilters[] = {
+    {"account_id", "account_id", true}, {"buying_role", "buying_role", false}};
+const SortDef kContactSorts[] = {
+    {"name", "name"}, {"relationship_strength", "relationship_strength"}};
+const ApiDef<Contact, ContactId> kContacts{
+    Kind::kContacts, "contacts", internal::ContactSpec, kContactIds, {}, kContactFilters,
+    kContactSorts, nullptr, nullptr, "name"};
+
+// Leads.
+const IdField<Lead> kLeadIds[] = {
+    Ref<&Lead::campaign_id>("campaign_id", "campaign", Kind::kCampaigns),
+    Ref<&Lead::owner_id>("owner_id", "owner_email", Kind::kUsers),
+    Ref<&Lead::account_id>("account_id", "account", Kind::kAccounts),
+};
+const FilterDef kLeadFilters[] = {
+    {"status", "status", false},       {"source", "source", false},
+    {"campaign_id", "campaign_id", true}, {"owner_id", "owner_id", true},
+    {"account_id", "account_id", true}};
+const SortDef kLeadSorts[] = {{"name", "name"}, {"created_date", "created_on"}};
+const ApiDef<Lead, LeadId> kLeads{
+    Kind::kLeads, "leads", internal::LeadSpec, kLeadIds, {}, kLeadFilters, kLeadSorts,
+    "created_date", "created_on", "name"};
+
+// Campaigns.
+const IdField<Campaign> kCampaignIds[] = {
+    Ref<&Campaign::segment_id>("segment_id", "segment", Kind::kSegments),
+};
+const MoneyField<Campaign> kCampaignMoney[] = {{"cost_minor", &Campaign::cost}};
+const FilterDef kCampaignFilters[] = {
+    {"channel", "channel", false}, {"segment_id", "segment_id", true}};
+const SortDef kCampaignSorts[] = {
+    {"name", "name"}, {"start_date", "start_on"}, {"cost", "cost_minor"}};
+const ApiDef<Campaign, CampaignId> kCampaigns{
+    Kind::kCampaigns, "campaigns", internal::CampaignSpec, kCampaignIds, kCampaignMoney,
+    kCampaignFilters, kCampaignSorts, "start_date", "start_on", "name"};
+
+// Opportunities.
+const IdField<Opportunity> kOpportunityIds[] = {
+    Ref<&Opportunity::account_id>("account_id", "account", Kind::kAccounts),
+    Ref<&Opportunity::owner_id>("owner_id", "owner_email", Kind::kUsers),
+};
+const MoneyField<Opportunity> kOpportunityMoney[] = {{"amount_minor", &Opportunity::amount}};
+const FilterDef kOpportunityFilters[] = {
+    {"account_id", "account_id", true}, {"owner_id", "owner_id", true},
+    {"stage", "stage", false},          {"outcome", "stage", false},
+    {"forecast_category", "forecast_category", false}};
+const SortDef kOpportunitySorts[] = {{"name", "name"},
+                                     {"amount", "amount_minor"},
+                                     {"close_date", "close_on"},
+                                     {"created_date", "created_on"},
+                                     {"stage", "stage"}};
+const ApiDef<Opportunity, OpportunityId> kOpportunities{
+    Kind::kOpportunities, "opportunities", internal::OpportunitySpec, kOpportunityIds,
+    kOpportunityMoney, kOpportunityFilters, kOpportunitySorts, "close_date", "close_on", "name"};
+
+// Activities.
+const IdField<Activity> kActivityIds[] = {
+    Ref<&Activity::owner_id>("owner_id", "owner_email", Kind::kUsers),
+    Ref<&Activity::account_id>("account_id", "account", Kind::kAccounts),
+    Ref<&Activity::contact_id>("contact_id", "contact", Kind::kContacts),
+    Ref<&Activity::opportunity_id>("opportunity_id", "opportunity", Kind::kOpportunities),
+    Ref<&Activity::lead_id>("lead_id", "lead", Kind::kLeads),
+};
+const FilterDef kActivityFilters[] = {
+    {"owner_id", "owner_id", true},     {"account_id", "account_id", true},
+    {"contact_id", "contact_id", true}, {"opportunity_id", "opportunity_id", true},
+    {"lead_id", "lead_id", true},       {"type", "type", false},
+    {"status", "status", false},        {"overdue", "at", false}};
+const SortDef kActivitySorts[] = {{"date", "at"}};
+const ApiDef<Activity, ActivityId> kActivities{
+    Kind::kActivities, "activities", internal::ActivitySpec, kActivityIds, {}, kActivityFilters,
+    kActivitySorts, "date", "at", nullptr};
+
+// Orders.
+const IdField<Order> kOrderIds[] = {
+    Ref<&Order::account_id>("account_id", "account", Kind::kAccounts),
+};
+const MoneyField<Order> kOrderMoney[] = {{"revenue_minor", &Order::revenue},
+                                         {"margin_minor", &Order::margin}};
+const FilterDef kOrderFilters[] = {{"account_id", "account_id", true}};
+const SortDef kOrderSorts[] = {{"date", "ordered_on"}, {"revenue", "revenue_minor"}};
+const ApiDef<Order, OrderId> kOrders{
+    Kind::kOrders, "orders", internal::OrderSpec, kOrderIds, kOrderMoney, kOrderFilters,
+    kOrderSorts, "date", "ordered_on", nullptr};
+
+// Teams.
+const IdField<Team> kTeamIds[] = {
+    Ref<&Team::manager_id>("manager_id", "manager_email", Kind::kUsers),
+};
+const SortDef kTeamSorts[] = {{"name", "name"}};
+const ApiDef<Team, TeamId> kTeams{
+    Kind::kTeams, "teams", internal::TeamSpec, kTeamIds, {}, {}, kTeamSorts,
+    nullptr, nullptr, "name"};
+
+// Users.
+const IdField<User> kUserIds[] = {
+    Ref<&User::team_id>("team_id", "team", Kind::kTeams),
+};
+const FilterDef kUserFilters[] = {
+    {"team_id", "team_id", true}, {"role", "role", false}, {"active", "active", false}};
+const SortDef kUserSorts[] = {{"name", "name"}, {"email", "email"}};
+const ApiDef<User, UserId> kUsers{
+    Kind::kUsers, "users", internal::UserSpec, kUserIds, {}, kUserFilters, kUserSorts,
+    nullptr, nullptr, "name"};
+
+constexpr Kind kApiKinds[] = {Kind::kAccounts,   Kind::kContacts,      Kind::kLeads,
+                              Kind::kCampaigns,  Kind::kOpportunities, Kind::kActivities,
+                              Kind::kOrders,     Kind::kTeams,         Kind::kUsers};
+
+// Calls fn(def) with the ApiDef of `kind`.
+template <typename Fn>
+auto WithDef(Kind kind, Fn&& fn) {
+  switch (kind) {
+    case Kind::kAccounts:
+      return fn(kAccounts);
+    case Kind::kContacts:
+      return fn(kContacts);
+    case Kind::kLeads:
+      return fn(kLeads);
+    case Kind::kCampaigns:
+      return fn(kCampaigns);
+    case Kind::kOpportunities:
+      return fn(kOpportunities);
+    case Kind::kActivities:
+      return fn(kActivities);
+    case Kind::kOrders:
+      return fn(kOrders);
+    case Kind::kTeams:
+      return fn(kTeams);
+    case Kind::kUsers:
+    default:
+      return fn(kUsers);
+  }
+}
+
+bool IsApiKind(Kind kind) {
+  return std::find(std::begin(kApiKinds), std::end(kApiKinds), kind) != std::end(kApiKinds);
+}
+
+// --- JSON <-> cells ---------------------------------------------------------------------------
+
+// Boolean columns: JSON true/false, stored text "true"/"false".
+bool IsBooleanColumn(std::string_view name) { return name == "active"; }
+
+// The cell text a JSON value stands for; nullopt for arrays and objects.
+std::optional<std::string> CellOf(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null:
+      return std::string();
+    case json::value_t::string:
+      return value.get<std::string>();
+    case json::value_t::boolean:
+      return std::string(value.get<bool>() ? "true" : "false");
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float:
+      return value.dump();
+    default:
+      return std::nullopt;
+  }
+}
+
+// A numeric column's text as a JSON number (integer when it has no fraction).
+json NumberOf(const std::string& text) {
+  int64_t whole = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), whole);
+  if (ec == std::errc() && end == text.data() + text.size()) return whole;
+  double real = 0;
+  auto [end2, ec2] = std::from_chars(text.data(), text.data() + text.size(), real);
+  if (ec2 == std::errc() && end2 == text.data() + text.size()) return real;
+  return text;
+}
+
+template <typename T, typename IdT>
+Result<json> ToJson(const ApiDef<T, IdT>& def, const T& record, Lookups& lookups) {
+  json out = json::object();
+  out["id"] = record.id.value;
+  if constexpr (requires { record.version; }) out["version"] = record.version;
+  std::string text;
+  for (const ColumnSpec<T>& column : def.spec().columns) {
+    if (!column.exported) continue;
+    text.clear();
+    SB_RETURN_IF_ERROR(column.format(record, lookups, text));
+    if (text.empty()) {
+      out[std::string(column.name)] = nullptr;
+    } else if (column.numeric) {
+      out[std::string(column.name)] = NumberOf(text);
+    } else if (IsBooleanColumn(column.name)) {
+      out[std::string(column.name)] = text == "true";
+    } else {
+      out[std::string(column.name)] = text;
+    }
+  }
+  for (const IdField<T>& id : def.ids) {
+    std::optional<int64_t> value = id.get(record);
+    out[id.name] = value ? json(*value) : json(nullptr);
+  }
+  for (const MoneyField<T>& money : def.money) out[money.name] = (record.*money.member).minor_units;
+  return out;
+}
+
+// The formatted exported columns, for the audit log's old -> new.
+template <typename T, typename IdT>
+Result<std::map<std::string, std::string>> Cells(const ApiDef<T, IdT>& def, const T& record,
+                                                 Lookups& lookups) {
+  std::map<std::string, std::string> cells;
+  for (const ColumnSpec<T>& column : def.spec().columns) {
+    if (!column.exported) continue;
+    std::string text;
+    SB_RETURN_IF_ERROR(column.format(record, lookups, text));
+    cells.emplace(std::string(column.name), std::move(text));
+  }
+  return cells;
+}
+
+std::string Changes(const std::map<std::string, std::string>* before,
+                    const std::map<std::string, std::string>* after) {
+  json changes = json::object();
+  const auto value = [](const std::map<std::string, std::string>* cells, const std::string& key) {
+    if (cells == nullptr) return json(nullptr);
+    auto it = cells->find(key);
+    if (it == cells->end() || it->second.empty()) return json(nullptr);
+    return json(it->second);
+  };
+  const auto* keys = after != nullptr ? after : before;
+  for (const auto& [key, unused] : *keys) {
+    json old_value = value(before, key);
+    json new_value = value(after, key);
+    if (old_value != new_value) changes[key] = json::array({old_value, new_value});
+  }
+  return changes.dump();
+}
+
+std::string RandomId() {
+  unsigned char raw[16];
+  randombytes_buf(raw, sizeof(raw));
+  char hex[33];
+  sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+  return std::string(hex);
+}
+
+Status WriteAudit(storage::Store& store, const Principal& principal, Timestamp at,
+                  std::string_view action, Kind kind, int64_t id, std::string changes) {
+  AuditEntry entry;
+  entry.event_id = RandomId();
+  entry.at = at;
+  entry.user_id = principal.user_id;
+  entry.action = std::string(action);
+  entry.entity = std::string(KindName(kind));
+  entry.entity_id = id;
+  entry.changes = std::move(changes);
+  return store.audit_log().Insert(entry).status();
+}
+
+// Reference errors from the store ("account 17 does not exist") are the input's fault.
+Status AsInputError(const Status& status) {
+  if (status.code() == StatusCode::kNotFound) return Status::InvalidArgument(status.message());
+  return status;
+}
+
+// --- the generic operations -------------------------------------------------------------------
+
+template <typename T, typename IdT>
+class Operations {
+ public:
+  Operations(const ApiDef<T, IdT>& def, storage::Store& store, const Principal& principal,
+             Timestamp now)
+      : def_(def),
+        spec_(def.spec()),
+        store_(store),
+        principal_(principal),
+        now_(now),
+        lookups_(store, Lookups::Mode::kPoint) {
+    context_.lookups = &lookups_;
+    context_.decimal = DecimalSeparator::kPoint;
+    context_.date_order = DateOrder::kDayFirst;
+  }
+
+  storage::Repository<T, IdT>& repository() { return spec_.repository(store_); }
+
+  // True if the record `id` satisfies `filters`.
+  Result<bool> Satisfies(int64_t id, std::vector<Filter> filters) {
+    if (filters.empty()) return true;
+    storage::ListQuery query;
+    query.filters = std::move(filters);
+    query.filters.push_back(Match("id", FilterOp::kEq, {id}));
+    SB_ASSIGN_OR_RETURN(int64_t count, repository().Count(query));
+    return count == 1;
+  }
+
+  // The record if the principal may see it; kNotFound otherwise.
+  Result<T> Visible(int64_t id) {
+    SB_ASSIGN_OR_RETURN(bool visible, Satisfies(id, VisibleFilters(principal_, def_.kind)));
+    if (!visible) return NotFound(id);
+    Result<T> record = repository().Get(IdT{id});
+    if (!record.ok() && record.status().code() == StatusCode::kNotFound) return NotFound(id);
+    return record;
+  }
+
+  Status NotFound(int64_t id) const {
+    return Status::NotFound("no " + std::string(spec_.what) + " " + std::to_string(id));
+  }
+
+  Status CheckMayWrite() const {
+    if (MayWrite(principal_, def_.kind)) return Status::Ok();
+    return Status::PermissionDenied("your role (" + std::string(ToString(principal_.role)) +
+                                    ") may not change " + std::string(def_.path));
+  }
+
+  Status CheckWritable(int64_t id, std::string_view when) {
+    SB_ASSIGN_OR_RETURN(bool writable, Satisfies(id, WritableFilters(principal_, def_.kind)));
+    if (writable) return Status::Ok();
+    return Status::PermissionDenied("you may not " + std::string(when) + " this " +
+                                    std::string(spec_.what) +
+                                    ": it belongs to someone outside your scope");
+  }
+
+  // Applies `body` to `record`; `given` collects the canonical columns given.
+  Status Apply(const json& body, T& record, std::vector<std::string>* given) {
+    if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+    context_.given_name.clear();
+    context_.family_name.clear();
+    // Ids first, so a canonical reference given as well wins (both mean the same field).
+    for (const IdField<T>& id : def_.ids) {
+      auto it = body.find(id.name);
+      if (it == body.end()) continue;
+      if (it->is_null()) {
+        id.set(record, std::nullopt);
+      } else if (it->is_number_integer() && it->template get<int64_t>() > 0) {
+        SB_RETURN_IF_ERROR(CheckReference(id, it->template get<int64_t>()));
+        id.set(record, it->template get<int64_t>());
+      } else {
+        return Status::InvalidArgument(std::string(id.name) + ": must be a positive integer id")
+            .WithField(id.name);
+      }
+      given->push_back(id.column);
+    }
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const ColumnSpec<T>& column : spec_.columns) {
+        if (column.early != (pass == 0)) continue;
+        auto it = body.find(std::string(column.name));
+        if (it == body.end()) continue;
+        std::optional<std::string> cell = CellOf(*it);
+        if (!cell) {
+          return Status::InvalidArgument(std::string(column.name) + ": must be a single value")
+              .WithField(std::string(column.name));
+        }
+        std::string_view trimmed = internal::Trim(*cell);
+        if (trimmed.empty() && column.required) {
+          return Status::InvalidArgument(std::string(column.name) + ": a value is required")
+              .WithField(std::string(column.name));
+        }
+        Status parsed = column.parse(trimmed, record, context_);
+        if (!parsed.ok()) {
+          return Status::InvalidArgument(std::string(column.name) + ": " + parsed.message())
+              .WithField(std::string(column.name));
+        }
+        for (const IdField<T>& id : def_.ids) {
+          if (column.name == id.column && id.get(record)) {
+            SB_RETURN_IF_ERROR(CheckReference(id, *id.get(record)));
+          }
+        }
+        given->emplace_back(column.name);
+      }
+    }
+    return Status::Ok();
+  }
+
+  // A reference must name a record the principal may see (else it reads as missing).
+  Status CheckReference(const IdField<T>& id, int64_t value) {
+    if (id.target == Kind::kUsers || id.target == Kind::kTeams || id.target == Kind::kSegments ||
+        id.target == Kind::kCampaigns) {
+      return Status::Ok();  // visible to every role that may write the kind
+    }
+    bool visible = false;
+    Status status = WithDef(id.target, [&](const auto& target) -> Status {
+      using U = typename std::decay_t<decltype(target)>;
+      (void)sizeof(U);
+      storage::ListQuery query;
+      query.filters = VisibleFilters(principal_, id.target);
+      query.filters.push_back(Match("id", FilterOp::kEq, {value}));
+      SB_ASSIGN_OR_RETURN(int64_t count, target.spec().repository(store_).Count(query));
+      visible = count == 1;
+      return Status::Ok();
+    });
+    SB_RETURN_IF_ERROR(status);
+    if (visible) return Status::Ok();
+    return Status::InvalidArgument(std::string(id.column) + ": no such " +
+                                   std::string(DescribeKind(id.target).what) + " (" +
+                                   std::to_string(value) + ")")
+        .WithField(id.name);
+  }
+
+  Status Finish(T& record) {
+    if (spec_.finish == nullptr) return Status::Ok();
+    Status finished = spec_.finish(record, context_, ToDate(now_));
+    if (finished.ok()) return finished;
+    return Status::InvalidArgument(finished.message());
+  }
+
+  Result<json> Render(const T& record) { return ToJson(def_, record, lookups_); }
+
+  Result<std::map<std::string, std::string>> CellsOf(const T& record) {
+    return Cells(def_, record, lookups_);
+  }
+
+  const ApiDef<T, IdT>& def_;
+  const KindSpec<T, IdT>& spec_;
+  storage::Store& store_;
+  const Principal& principal_;
+  Timestamp now_;
+  Lookups lookups_;
+  ParseContext context_;
+};
+
+bool Given(const std::vector<std::string>& given, std::string_view column) {
+  return std::find(given.begin(), given.end(), column) != given.end();
+}
+
+// Kind-specific steps around a write.
+template <typename T>
+Status BeforeWrite(const json& body, const T* before, T& record, const Principal& principal,
+                   const std::vector<std::string>& given, Timestamp now) {
+  if constexpr (requires { record.owner_id; }) {
+    if (before == nullptr && !Given(given, "owner_email")) record.owner_id = principal.user_id;
+  }
+  if constexpr (std::is_same_v<T, Opportunity>) {
+    const bool stage_changed = before != nullptr && before->stage != record.stage;
+    if (stage_changed && IsClosed(record.stage) && !Given(given, "closed_date")) {
+      record.closed_on = ToDate(now);
+    }
+    if (stage_changed && !IsClosed(record.stage) && IsClosed(before->stage)) {
+      if (!Given(given, "closed_date")) record.closed_on.reset();
+      if (!Given(given, "forecast_category")) record.forecast_category = ForecastCategory::kPipeline;
+      if (!Given(given, "probability")) record.probability.reset();
+    }
+  }
+  if constexpr (std::is_same_v<T, User>) {
+    auto it = body.find("password");
+    if (it != body.end()) {
+      if (!it->is_string()) {
+        return Status::InvalidArgument("password: must be a string").WithField("password");
+      }
+      SB_ASSIGN_OR_RETURN(record.password_hash, HashPassword(it->template get<std::string>()));
+    }
+  }
+  if constexpr (requires { record.created_at; }) {
+    if (before == nullptr) record.created_at = now;
+    record.updated_at = now;
+  }
+  return Status::Ok();
+}
+
+// Appends a row to an opportunity's history when something the forecast follows changed.
+template <typename T>
+Status AfterWrite(storage::Store& store, const T* before, const T& after,
+                  const Principal& principal, Timestamp now) {
+  if constexpr (std::is_same_v<T, Opportunity>) {
+    if (before != nullptr && before->stage == after.stage && before->amount == after.amount &&
+        before->probability == after.probability && before->close_on == after.close_on) {
+      return Status::Ok();
+    }
+    OpportunityChange change;
+    change.opportunity_id = after.id;
+    change.changed_at = now;
+    change.stage = after.stage;
+    change.amount = after.amount;
+    change.probability = after.probability;
+    change.close_on = after.close_on;
+    change.changed_by = principal.user_id;
+    // Two changes within one second keep the later state (the key is opportunity + second).
+    return store.opportunity_changes().Upsert(change).status();
+  } else {
+    (void)store, (void)before, (void)after, (void)principal, (void)now;
+    return Status::Ok();
+  }
+}
+
+std::vector<Value> IdValues(const std::vector<std::string>& texts, const std::string& name,
+                            Status* status) {
+  std::vector<Value> values;
+  for (const std::string& text : texts) {
+    int64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      *status = Status::InvalidArgument(name + ": \"" + text + "\" is not an id").WithField(name);
+      return {};
+    }
+    values.emplace_back(id);
+  }
+  return values;
+}
+
+template <typename T, typename IdT>
+Result<storage::ListQuery> BuildList(const ApiDef<T, IdT>& def, const Principal& principal,
+                                     const ListRequest& request, Timestamp now) {
+  storage::ListQuery query;
+  if (request.limit < 1 || request.limit > 500) {
+    return Status::InvalidArgument("limit must be between 1 and 500").WithField("limit");
+  }
+  if (request.offset < 0) {
+    return Status::InvalidArgument("offset must not be negative").WithField("offset");
+  }
+  query.limit = request.limit;
+  query.offset = request.offset;
+  query.filters = VisibleFilters(principal, def.kind);
+  for (const auto& [name, texts] : request.filters) {
+    const FilterDef* filter = nullptr;
+    for (const FilterDef& f : def.filters) {
+      if (name == f.name) filter = &f;
+    }
+    if (filter == nullptr) {
+      std::string message = "unknown filter \"" + name + "\" for " + def.path + "; filters are";
+      for (const FilterDef& f : def.filters) message += std::string(" ") + f.name;
+      if (def.filters.empty()) message += " none";
+      return Status::InvalidArgument(std::move(message)).WithField(name);
+    }
+    if (texts.empty()) continue;
+    const std::string_view fname = filter->name;
+    if (def.kind == Kind::kOpportunities && fname == "outcome") {
+      std::vector<Value> stages;
+      for (const std::string& t : texts) {
+        if (t == "open") {
+          for (const char* s : {"qualify", "discover", "propose", "negotiate", "commit"}) {
+            stages.emplace_back(std::string(s));
+          }
+        } else if (t == "won") {
+          stages.emplace_back(std::string("closed_won"));
+        } else if (t == "lost") {
+          stages.emplace_back(std::string("closed_lost"));
+        } else {
+          return Status::InvalidArgument("outcome must be open, won or lost, not \"" + t + "\"")
+              .WithField("outcome");
+        }
+      }
+      query.filters.push_back(Match("stage", FilterOp::kIn, std::move(stages)));
+      continue;
+    }
+    if (def.kind == Kind::kActivities && fname == "overdue") {
+      if (texts.size() != 1 || (texts[0] != "true" && texts[0] != "false")) {
+        return Status::InvalidArgument("overdue must be true or false").WithField("overdue");
+      }
+      if (texts[0] == "true") {
+        query.filters.push_back(Match("status", FilterOp::kEq, {std::string("planned")}));
+        query.filters.push_back(Match("at", FilterOp::kLt, {FormatTimestamp(now)}));
+      }
+      continue;
+    }
+    if (filter->is_id) {
+      Status status;
+      std::vector<Value> ids = IdValues(texts, name, &status);
+      SB_RETURN_IF_ERROR(status);
+      query.filters.push_back(Match(filter->stored, FilterOp::kIn, std::move(ids)));
+    } else if (fname == "active") {
+      std::vector<Value> flags;
+      for (const std::string& t : texts) {
+        if (t != "true" && t != "false") {
+          return Status::InvalidArgument("active must be true or false").WithField("active");
+        }
+        flags.emplace_back(int64_t{t == "true" ? 1 : 0});
+      }
+      query.filters.push_back(Match(filter->stored, FilterOp::kIn, std::move(flags)));
+    } else {
+      query.filters.push_back(
+          Match(filter->stored, FilterOp::kIn, std::vector<Value>(texts.begin(), texts.end())));
+    }
+  }
+  if (!request.q.empty()) {
+    if (def.search == nullptr) {
+      return Status::InvalidArgument(std::string(def.path) + " cannot be searched with q")
+          .WithField("q");
+    }
+    query.filters.push_back(Match(def.search, FilterOp::kContains, {request.q}));
+  }
+  for (const auto& [bound, op, field] :
+       {std::tuple{&request.from, FilterOp::kGe, "from"}, std::tuple{&request.to, FilterOp::kLe, "to"}}) {
+    if (bound->empty()) continue;
+    if (def.date_stored == nullptr) {
+      return Status::InvalidArgument(std::string(def.path) + " has no date to bound with " + field)
+          .WithField(field);
+    }
+    Result<Date> date = ParseDate(*bound, DateOrder::kDayFirst);
+    if (!date.ok()) {
+      return Status::InvalidArgument(std::string(field) + ": \"" + *bound +
+                                     "\" is not a date (YYYY-MM-DD)")
+          .WithField(field);
+    }
+    // Timestamps: the whole day counts, so `to` is before the next midnight.
+    const bool timestamp = std::string_view(def.date_stored) == "at";
+    std::string text = FormatDate(*date);
+    if (timestamp) {
+      text = op == FilterOp::kGe ? text + "T00:00:00Z" : text + "T23:59:59Z";
+    }
+    query.filters.push_back(Match(def.date_stored, op, {text}));
+  }
+  if (!request.sort.empty()) {
+    const SortDef* sort = nullptr;
+    for (const SortDef& s : def.sorts) {
+      if (request.sort == s.name) sort = &s;
+    }
+    if (sort == nullptr) {
+      std::string message = "cannot sort " + std::string(def.path) + " by \"" + request.sort +
+                            "\"; sort fields are";
+      for (const SortDef& s : def.sorts) message += std::string(" ") + s.name;
+      return Status::InvalidArgument(std::move(message)).WithField("sort");
+    }
+    query.order_by = sort->stored;
+    query.descending = request.descending;
+  } else {
+    query.descending = request.descending;
+  }
+  return query;
+}
+
+KindInfo MakeInfo(Kind kind) {
+  return WithDef(kind, [&](const auto& def) {
+    KindInfo info;
+    info.kind = def.kind;
+    info.path = def.path;
+    info.what = def.spec().what;
+    info.fields.push_back({"id", FieldInfo::Type::kInteger, false, true, false});
+    using T = typename std::decay_t<decltype(def.spec().columns)>::value_type;
+    using Record = std::decay_t<decltype(std::declval<const T&>())>;
+    (void)sizeof(Record);
+    if (def.kind != Kind::kOpportunityHistory) {
+      info.fields.push_back({"version", FieldInfo::Type::kInteger, false, false, false});
+    }
+    for (const auto& column : def.spec().columns) {
+      FieldInfo f;
+      f.name = std::string(column.name);
+      f.type = column.numeric             ? FieldInfo::Type::kNumber
+               : IsBooleanColumn(f.name) ? FieldInfo::Type::kBoolean
+                                         : FieldInfo::Type::kString;
+      f.required = column.required;
+      f.write_only = !column.exported;
+      // Derived columns: the opportunity's outcome follows its stage.
+      f.read_only = def.kind == Kind::kOpportunities && f.name == "outcome";
+      info.fields.push_back(std::move(f));
+    }
+    for (const auto& id : def.ids) {
+      info.fields.push_back({id.name, FieldInfo::Type::kInteger, false, false, false});
+    }
+    for (const auto& money : def.money) {
+      info.fields.push_back({money.name, FieldInfo::Type::kInteger, false, true, false});
+    }
+    if (def.kind == Kind::kUsers) {
+      info.fields.push_back({"password", FieldInfo::Type::kString, false, false, true});
+    }
+    for (const FilterDef& f : def.filters) info.filters.emplace_back(f.name);
+    for (const SortDef& s : def.sorts) info.sorts.emplace_back(s.name);
+    if (def.date_name != nullptr) info.date_field = def.date_name;
+    info.searchable = def.search != nullptr;
+    return info;
+  });
+}
+
+}  // namespace
+
+std::span<const Kind> ApiKinds() { return kApiKinds; }
+
+const KindInfo& DescribeKind(Kind kind) {
+  static const std::map<Kind, KindInfo> kInfos = [] {
+    std::map<Kind, KindInfo> infos;
+    for (Kind k : kApiKinds) infos.emplace(k, MakeInfo(k));
+    return infos;
+  }();
+  return kInfos.at(kind);
+}
+
+Result<Kind> KindForPath(std::string_view path) {
+  for (Kind k : kApiKinds) {
+    if (DescribeKind(k).path == path) return k;
+  }
+  return Status::InvalidArgument("no such kind \"" + std::string(path) + "\"");
+}
+
+Result<json> RecordService::List(const Principal& principal, Kind kind,
+                                 const ListRequest& request) {
+  if (!IsApiKind(kind)) return Status::InvalidArgument("not an API kind");
+  const Timestamp now = clock_.Now();
+  return WithDef(kind, [&](const auto& def) -> Result<json> {
+    SB_ASSIGN_OR_RETURN(storage::ListQuery query, BuildList(def, principal, request, now));
+    json out = json::object();
+    Status status = store_.Transact([&](storage::Store& store) -> Status {
+      Operations ops(def, store, principal, now);
+      SB_ASSIGN_OR_RETURN(int64_t total, ops.repository().Count(query));
+      SB_ASSIGN_OR_RETURN(auto records, ops.repository().List(query));
+      json items = json::array();
+      for (const auto& record : records) {
+        SB_ASSIGN_OR_RETURN(json item, ops.Render(record));
+        items.push_back(std::move(item));
+      }
+      out["items"] = std::move(items);
+      out["total"] = total;
+      out["limit"] = request.limit;
+      out["offset"] = request.offset;
+      return Status::Ok();
+    });
+    SB_RETURN_IF_ERROR(status);
+    return out;
+  });
+}
+
+Result<json> RecordService::Get(const Principal& principal, Kind kind, int64_t id) {
+  if (!IsApiKind(kind)) return Status::InvalidArgument("not an API kind");
+  const Timestamp now = clock_.Now();
+  return WithDef(kind, [&](const auto& def) -> Result<json> {
+    json out;
+    SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store& store) -> Status {
+      Operations ops(def, store, principal, now);
+      SB_ASSIGN_OR_RETURN(auto record, ops.Visible(id));
+      SB_ASSIGN_OR_RETURN(out, ops.Render(record));
+      return Status::Ok();
+    }));
+    return out;
+  });
+}
+
+Result<json> RecordService::Create(const Principal& principal, Kind kind, const json& body) {
+  if (!IsApiKind(kind)) return Status::InvalidArgument("not an API kind");
+  const Timestamp now = clock_.Now();
+  return WithDef(kind, [&](const auto& def) -> Result<json> {
+    using T = std::decay_t<decltype(def.spec().repository(store_).Get({}).value())>;
+    json out;
+    SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store& store) -> Status {
+      Operations ops(def, store, principal, now);
+      SB_RETURN_IF_ERROR(ops.CheckMayWrite());
+      T record{};
+      std::vector<std::string> given;
+      SB_RETURN_IF_ERROR(ops.Apply(body, record, &given));
+      for (const auto& column : def.spec().columns) {
+        if (column.required && !Given(given, column.name)) {
+          return Status::InvalidArgument(std::string(column.name) + ": a value is required")
+              .WithField(std::string(column.name));
+        }
+      }
+      SB_RETURN_IF_ERROR(BeforeWrite(body, static_cast<const T*>(nullptr), record, principal,
+                                     given, now));
+      SB_RETURN_IF_ERROR(ops.Finish(record));
+      Result<decltype(record.id)> id = ops.repository().Insert(record);
+      if (!id.ok()) return AsInputError(id.status());
+      record.id = *id;
+      SB_RETURN_IF_ERROR(ops.CheckWritable(id->value, "create"));
+      SB_RETURN_IF_ERROR(AfterWrite(store, static_cast<const T*>(nullptr), record, principal, now));
+      SB_ASSIGN_OR_RETURN(T stored, ops.repository().Get(*id));
+      SB_ASSIGN_OR_RETURN(auto cells, ops.CellsOf(stored));
+      SB_RETURN_IF_ERROR(
+          WriteAudit(store, principal, now, "create", kind, id->value, Changes(nullptr, &cells)));
+      SB_ASSIGN_OR_RETURN(out, ops.Render(stored));
+      return Status::Ok();
+    }));
+    return out;
+  });
+}
+
+Result<json> RecordService::Update(const Principal& principal, Kind kind, int64_t id,
+                                   const json& body) {
+  if (!IsApiKind(kind)) return Status::InvalidArgument("not an API kind");
+  const Timestamp now = clock_.Now();
+  return WithDef(kind, [&](const auto& def) -> Result<json> {
+    using T = std::decay_t<decltype(def.spec().repository(store_).Get({}).value())>;
+    json out;
+    SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store& store) -> Status {
+      Operations ops(def, store, principal, now);
+      SB_ASSIGN_OR_RETURN(T before, ops.Visible(id));
+      SB_RETURN_IF_ERROR(ops.CheckMayWrite());
+      SB_RETURN_IF_ERROR(ops.CheckWritable(id, "change"));
+      if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+      auto version = body.find("version");
+      if (version == body.end() || !version->is_number_integer()) {
+        return Status::InvalidArgument(
+                   "version: required; send the version you read, so a change made meanwhile "
+                   "is not overwritten")
+            .WithField("version");
+      }
+      if (version->template get<int64_t>() != before.version) {
+        return Status::Aborted("this " + std::string(def.spec().what) +
+                               " was changed by someone else (version " +
+                               std::to_string(before.version) + ", you sent " +
+                               std::to_string(version->template get<int64_t>()) + "); reload and retry");
+      }
+      T record = before;
+      std::vector<std::string> given;
+      SB_RETURN_IF_ERROR(ops.Apply(body, record, &given));
+      SB_RETURN_IF_ERROR(BeforeWrite(body, &before, record, principal, given, now));
+      SB_RETURN_IF_ERROR(ops.Finish(record));
+      Status updated = ops.repository().Update(record);
+      if (!updated.ok()) return AsInputError(updated);
+      SB_RETURN_IF_ERROR(ops.CheckWritable(id, "move"));
+      SB_RETURN_IF_ERROR(AfterWrite(store, &before, record, principal, now));
+      SB_ASSIGN_OR_RETURN(T stored, ops.repository().Get(record.id));
+      SB_ASSIGN_OR_RETURN(auto old_cells, ops.CellsOf(before));
+      SB_ASSIGN_OR_RETURN(auto new_cells, ops.CellsOf(stored));
+      std::string changes = Changes(&old_cells, &new_cells);
+      if (body.contains("password")) {
+        // Never the hash itself, only that it changed.
+        json parsed = json::parse(changes);
+        parsed["password"] = json::array({"(set)", "(changed)"});
+        changes = parsed.dump();
+      }
+      SB_RETURN_IF_ERROR(WriteAudit(store, principal, now, "update", kind, id, changes));
+      SB_ASSIGN_OR_RETURN(out, ops.Render(stored));
+      return Status::Ok();
+    }));
+    return out;
+  });
+}
+
+Status RecordService::Delete(const Principal& principal, Kind kind, int64_t id) {
+  if (!IsApiKind(kind)) return Status::InvalidArgument("not an API kind");
+  const Timestamp now = clock_.Now();
+  return WithDef(kind, [&](const auto& def) -> Status {
+    using T = std::decay_t<decltype(def.spec().repository(store_).Get({}).value())>;
+    return store_.Transact([&](storage::Store& store) -> Status {
+      Operations ops(def, store, principal, now);
+      SB_ASSIGN_OR_RETURN(T before, ops.Visible(id));
+      SB_RETURN_IF_ERROR(ops.CheckMayWrite());
+      SB_RETURN_IF_ERROR(ops.CheckWritable(id, "delete"));
+      SB_ASSIGN_OR_RETURN(auto old_cells, ops.CellsOf(before));
+      if constexpr (std::is_same_v<T, Opportunity>) {
+        // The history belongs to the opportunity and goes with it.
+        storage::ListQuery of;
+        of.filters.push_back(Match("opportunity_id", FilterOp::kEq, {id}));
+        SB_ASSIGN_OR_RETURN(auto changes, store.opportunity_changes().List(of));
+        for (const auto& c : changes) SB_RETURN_IF_ERROR(store.opportunity_changes().Delete(c.id));
+      }
+      Status deleted = ops.repository().Delete(before.id);
+      if (deleted.code() == StatusCode::kFailedPrecondition) {
+        return Status::FailedPrecondition("this " + std::string(def.spec().what) +
+                                          " is still referred to by other records; " +
+                                          deleted.message());
+      }
+      SB_RETURN_IF_ERROR(deleted);
+      return WriteAudit(store, principal, now, "delete", kind, id, Changes(&old_cells, nullptr));
+    });
+  });
+}
+
+Result<json> RecordService::History(const Principal& principal, int64_t opportunity_id) {
+  const Timestamp now = clock_.Now();
+  json out = json::object();
+  SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store& store) -> Status {
+    Operations ops(kOpportunities, store, principal, now);
+    SB_RETURN_IF_ERROR(ops.Visible(opportunity_id).status());
+    storage::ListQuery query;
+    query.filters.push_back(Match("opportunity_id", FilterOp::kEq, {opportunity_id}));
+    query.order_by = "changed_at";
+    query.descending = true;
+    SB_ASSIGN_OR_RETURN(std::vector<OpportunityChange> changes,
+                        store.opportunity_changes().List(query));
+    const KindSpec<OpportunityChange, OpportunityChangeId>& spec =
+        internal::OpportunityChangeSpec();
+    json items = json::array();
+    std::string text;
+    for (const OpportunityChange& change : changes) {
+      json item = json::object();
+      item["id"] = change.id.value;
+      for (const auto& column : spec.columns) {
+        if (!column.exported) continue;
+        text.clear();
+        SB_RETURN_IF_ERROR(column.format(change, ops.lookups_, text));
+        item[std::string(column.name)] =
+            text.empty() ? json(nullptr) : column.numeric ? NumberOf(text) : json(text);
+      }
+      item["amount_minor"] = change.amount.minor_units;
+      item["changed_by_id"] = change.changed_by ? json(change.changed_by->value) : json(nullptr);
+      items.push_back(std::move(item));
+    }
+    out["items"] = std::move(items);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<json> RecordService::AuditLog(const Principal& principal, std::string_view entity,
+                                     int64_t entity_id, int64_t limit, int64_t offset) {
+  if (principal.role != Role::kManager && principal.role != Role::kAdmin &&
+      principal.role != Role::kExecutive) {
+    return Status::PermissionDenied("the audit log is for managers, executives and admins");
+  }
+  if (limit < 1 || limit > 500) {
+    return Status::InvalidArgument("limit must be between 1 and 500").WithField("limit");
+  }
+  if (offset < 0) return Status::InvalidArgument("offset must not be negative").WithField("offset");
+  storage::ListQuery query;
+  if (principal.role == Role::kManager) {
+    query.filters.push_back(Match("user_id", FilterOp::kIn,
+                                  std::vector<Value>(principal.owners.begin(),
+                                                     principal.owners.end())));
+  }
+  if (!entity.empty()) {
+    SB_ASSIGN_OR_RETURN(Kind kind, KindForPath(entity));
+    query.filters.push_back(Match("entity", FilterOp::kEq, {std::string(KindName(kind))}));
+  }
+  if (entity_id > 0) query.filters.push_back(Match("entity_id", FilterOp::kEq, {entity_id}));
+  query.order_by = "id";
+  query.descending = true;
+  query.limit = limit;
+  query.offset = offset;
+  json out = json::object();
+  SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store& store) -> Status {
+    SB_ASSIGN_OR_RETURN(int64_t total, store.audit_log().Count(query));
+    SB_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, store.audit_log().List(query));
+    Lookups lookups(store, Lookups::Mode::kPoint);
+    json items = json::array();
+    for (const AuditEntry& e : entries) {
+      json item = json::object();
+      item["id"] = e.id.value;
+      item["at"] = FormatTimestamp(e.at);
+      item["user_id"] = e.user_id ? json(e.user_id->value) : json(nullptr);
+      item["user"] = nullptr;
+      if (e.user_id) {
+        Result<std::string> who = lookups.UserRef(*e.user_id);
+        if (who.ok()) item["user"] = *who;
+      }
+      item["action"] = e.action;
+      item["entity"] = e.entity;
+      item["entity_id"] = e.entity_id;
+      item["changes"] = json::parse(e.changes, nullptr, /*allow_exceptions=*/false);
+      items.push_back(std::move(item));
+    }
+    out["items"] = std::move(items);
+    out["total"] = total;
+    return Status::Ok();
+  }));
+  return out;
+}
+
+
+Result<json> RecordService::Shares(const Principal& principal, int64_t account_id) {
+  const Timestamp now = clock_.Now();
+  json out = json::object();
+  SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store& store) -> Status {
+    Operations ops(kAccounts, store, principal, now);
+    SB_RETURN_IF_ERROR(ops.Visible(account_id).status());
+    storage::ListQuery query;
+    query.filters.push_back(Match("account_id", FilterOp::kEq, {account_id}));
+    SB_ASSIGN_OR_RETURN(std::vector<AccountShare> shares, store.account_shares().List(query));
+    json items = json::array();
+    for (const AccountShare& share : shares) {
+      SB_ASSIGN_OR_RETURN(std::string who, ops.lookups_.UserRef(share.user_id));
+      items.push_back({{"user_id", share.user_id.value}, {"user", who}, {"note", share.note}});
+    }
+    out["items"] = std::move(items);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<json> RecordService::SetShares(const Principal& principal, int64_t account_id,
+                                      const std::vector<int64_t>& user_ids) {
+  const Timestamp now = clock_.Now();
+  SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store& store) -> Status {
+    Operations ops(kAccounts, store, principal, now);
+    SB_ASSIGN_OR_RETURN(Account account, ops.Visible(account_id));
+    const bool owner_is_mine =
+        account.owner_id &&
+        std::find(principal.owners.begin(), principal.owners.end(), account.owner_id->value) !=
+            principal.owners.end();
+    const bool may = principal.role == Role::kAdmin ||
+                     ((principal.role == Role::kRep || principal.role == Role::kManager) &&
+                      owner_is_mine);
+    if (!may) {
+      return Status::PermissionDenied(
+          "only the account's owner, their manager or an admin may share it");
+    }
+    storage::ListQuery query;
+    query.filters.push_back(Match("account_id", FilterOp::kEq, {account_id}));
+    SB_ASSIGN_OR_RETURN(std::vector<AccountShare> old, store.account_shares().List(query));
+    json before = json::array(), after = json::array();
+    for (const AccountShare& share : old) {
+      before.push_back(share.user_id.value);
+      SB_RETURN_IF_ERROR(store.account_shares().Delete(share.id));
+    }
+    std::vector<int64_t> wanted = user_ids;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    for (int64_t user : wanted) {
+      AccountShare share;
+      share.account_id = AccountId{account_id};
+      share.user_id = UserId{user};
+      share.created_at = now;
+      share.note = "shared by " + principal.email;
+      Result<AccountShareId> id = store.account_shares().Insert(share);
+      if (!id.ok()) {
+        return AsInputError(id.status()).WithField("user_ids");
+      }
+      after.push_back(user);
+    }
+    json changes = json::object();
+    changes["shared_with"] = json::array({before, after});
+    return WriteAudit(store, principal, now, "update", Kind::kAccounts, account_id,
+                      changes.dump());
+  }));
+  return Shares(principal, account_id);
+}
+
+}  // namespace salesbox::service
