@@ -126,6 +126,7 @@ export async function changeLocale(locale: Locale): Promise<void> {
   try {
     const reply = await api.patch<Partial<SessionReply> & Partial<SessionUser>>('/session', { locale });
     const user = reply && 'user' in reply && reply.user ? reply.user : null;
+    if (reply && typeof reply.csrf_token === 'string' && reply.csrf_token) api.csrfToken = reply.csrf_token;
     session.user = { ...session.user, ...(user ?? {}), locale };
   } catch (e) {
     ui.locale = previous;

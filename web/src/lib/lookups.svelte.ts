@@ -39,34 +39,51 @@ export function rememberAccounts(accounts: Pick<Account, 'id' | 'name'>[]): void
 
 export function resetLookups(): void {
   usersPromise = null;
-  bulkLoaded = null;
+  pagesLoaded = 0;
+  pagesTotal = Infinity;
   names.accounts = {};
   names.users = {};
   requestedAccounts.clear();
   pendingAccounts.clear();
 }
 
-let bulkLoaded: Promise<void> | null = null;
+let pagesLoaded = 0;
+let pagesTotal = Infinity;
+let pageLoad: Promise<void> | null = null;
+const PAGE = 500;
+const MAX_PAGES = 6;
 
-/**
- * Records carry only `account_id`, so a board of 100 cards would need 100 look-ups. The first
- * time many names are missing, one list call fetches the first 500 accounts the user may see
- * (a rep's or a team's whole book); only what is still unknown is fetched one by one.
- */
-function loadAccountPage(): Promise<void> {
-  if (!bulkLoaded) {
-    bulkLoaded = api
-      .list<Account>('accounts', { limit: 500, sort: 'name' })
-      .then((page) => rememberAccounts(page.items))
-      .catch(() => undefined);
+/** The next page of 500 accounts the user may see, sorted by name (one at a time). */
+function loadNextAccountPage(): Promise<void> {
+  if (!pageLoad) {
+    const offset = pagesLoaded * PAGE;
+    pageLoad = api
+      .list<Account>('accounts', { limit: PAGE, offset, sort: 'name' })
+      .then((page) => {
+        rememberAccounts(page.items);
+        pagesLoaded += 1;
+        pagesTotal = Math.ceil(page.total / PAGE);
+      })
+      .catch(() => {
+        pagesTotal = pagesLoaded; // stop paging; single look-ups still work
+      })
+      .finally(() => {
+        pageLoad = null;
+      });
   }
-  return bulkLoaded;
+  return pageLoad;
 }
 
+/**
+ * Records carry only `account_id`, so a board of 500 cards would need hundreds of look-ups.
+ * When many names are missing, list calls of 500 accounts fetch the user's book (a rep's or a
+ * team's in one call, the whole company in a few); what is still unknown is fetched one by one.
+ */
 async function flushAccounts(): Promise<void> {
   flushScheduled = false;
-  if (pendingAccounts.size >= 8 || bulkLoaded) await loadAccountPage();
-  const ids = [...pendingAccounts].filter((id) => !names.accounts[id]);
+  const unknown = () => [...pendingAccounts].filter((id) => !names.accounts[id]);
+  while (unknown().length >= 8 && pagesLoaded < Math.min(pagesTotal, MAX_PAGES)) await loadNextAccountPage();
+  const ids = unknown();
   pendingAccounts.clear();
   const queue = [...ids];
   const worker = async () => {
