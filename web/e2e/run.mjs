@@ -307,6 +307,31 @@ await scenario('log an activity and find it in the list', async (page) => {
   check(found.type === 'meeting' && found.status === 'completed', `stored as ${found.type}/${found.status}`);
 });
 
+await scenario('edit an account; a bad value shows the server message at the field', async (page) => {
+  await signIn(page, USERS.rep);
+  await page.goto(`${BASE}/accounts`);
+  await page.waitForSelector('[data-testid=account-row]');
+  const href = await page.getAttribute('[data-testid=account-row] a', 'href');
+  const id = href.split('/').pop();
+  const before = (await apiFrom(page, 'GET', `/accounts/${id}`)).body;
+  await page.click('[data-testid=account-row] a');
+  await page.waitForSelector('[data-testid=account-details]');
+  await page.click('[data-testid=edit-account]');
+  await page.fill('#acc-employees', '-5');
+  await page.click('[data-testid=save-account]');
+  const error = await page.waitForSelector('#acc-employees ~ [data-testid=field-error]');
+  check((await error.textContent()).trim().length > 0, 'field error text');
+  check((await page.getAttribute('#acc-employees', 'aria-invalid')) === 'true', 'field marked invalid');
+  const employees = (before.employees ?? 0) + 1;
+  await page.fill('#acc-employees', String(employees));
+  await page.click('[data-testid=save-account]');
+  await page.waitForSelector('[data-testid=account-details]');
+  const after = (await apiFrom(page, 'GET', `/accounts/${id}`)).body;
+  check(after.employees === employees, `stored employees ${after.employees}, wanted ${employees}`);
+  check(after.version > before.version, 'version went up');
+  await apiFrom(page, 'PATCH', `/accounts/${id}`, { version: after.version, employees: before.employees ?? null });
+});
+
 await scenario('switch locale to Danish: Danish text and number formats', async (page) => {
   await signIn(page, USERS.rep);
   const original = (await me(page)).locale;
