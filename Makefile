@@ -3,12 +3,15 @@
 #   make test    install what is missing, build, run every test
 #   make bench   run the benchmarks (figures go into docs/benchmarks.md by hand)
 #   make format  clang-format the C++ sources
+#   make screenshots  run the browser tests and keep their screenshots in docs/screenshots
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEMO_DB ?= demo/salesbox.db
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DSALESBOX_BUILD_BENCH=ON
 
-.PHONY: all deps configure build test demo bench format clean
+.PHONY: all deps configure build web test demo bench format clean screenshots
+
+WEB_SOURCES := $(shell find web/src web/index.html web/public web/vite.config.ts web/svelte.config.js web/tsconfig.json web/scripts -type f 2>/dev/null)
 
 all: build
 
@@ -20,14 +23,28 @@ $(BUILD)/build.ninja:
 
 configure: deps $(BUILD)/build.ninja
 
-build: configure
+build: configure web
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The web app: npm ci when package-lock.json changed, npm run build when a source changed.
+web: web/dist/index.html
+
+web/node_modules/.installed: web/package-lock.json web/package.json | deps
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build --silent
+	touch $@
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 demo: build
 	$(BUILD)/salesbox demo --db $(DEMO_DB) --replace
+
+screenshots: build
+	scripts/run-e2e $(BUILD) docs/screenshots
 
 bench: build
 	scripts/run-benchmarks $(BUILD)
