@@ -100,11 +100,17 @@ Result<json> Home(storage::Store& store, const Clock& clock, const Principal& pr
                                {"value", MoneyList(won_value)},
                                {"since", FormatDate(QuarterStart(today))}};
 
-    // Activities: the user's own (a manager's start page is about their own day too).
+    // Activities of the people whose work the user sees: a rep their own, a manager the team's,
+    // executives everyone's.
     const auto count_activities = [&](std::vector<storage::Filter> extra) -> Result<int64_t> {
       storage::ListQuery q;
       q.filters = VisibleFilters(principal, Kind::kActivities);
-      q.filters.push_back(Match("owner_id", FilterOp::kEq, {principal.user_id.value}));
+      if (principal.role == Role::kRep || principal.role == Role::kManager ||
+          principal.role == Role::kMarketing) {
+        q.filters.push_back(
+            Match("owner_id", FilterOp::kIn,
+                  std::vector<storage::Value>(principal.owners.begin(), principal.owners.end())));
+      }
       for (auto& f : extra) q.filters.push_back(std::move(f));
       return s.activities().Count(q);
     };

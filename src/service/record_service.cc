@@ -304,8 +304,24 @@ json NumberOf(const std::string& text) {
   return text;
 }
 
+// The names of accounts, for records that refer to one (a list shows names, not keys).
+class AccountNames {
+ public:
+  explicit AccountNames(storage::Store& store) : store_(store) {}
+  Result<std::string> Name(int64_t id) {
+    if (auto it = names_.find(id); it != names_.end()) return it->second;
+    SB_ASSIGN_OR_RETURN(Account account, store_.accounts().Get(AccountId{id}));
+    return names_.emplace(id, account.name).first->second;
+  }
+
+ private:
+  storage::Store& store_;
+  std::map<int64_t, std::string> names_;
+};
+
 template <typename T, typename IdT>
-Result<json> ToJson(const ApiDef<T, IdT>& def, const T& record, Lookups& lookups) {
+Result<json> ToJson(const ApiDef<T, IdT>& def, const T& record, Lookups& lookups,
+                    AccountNames& accounts) {
   json out = json::object();
   out["id"] = record.id.value;
   if constexpr (requires { record.version; }) out["version"] = record.version;
@@ -327,6 +343,12 @@ Result<json> ToJson(const ApiDef<T, IdT>& def, const T& record, Lookups& lookups
   for (const IdField<T>& id : def.ids) {
     std::optional<int64_t> value = id.get(record);
     out[id.name] = value ? json(*value) : json(nullptr);
+    if (std::string_view(id.name) == "account_id") {
+      out["account_name"] = nullptr;
+      if (value) {
+        SB_ASSIGN_OR_RETURN(out["account_name"], accounts.Name(*value));
+      }
+    }
   }
   for (const MoneyField<T>& money : def.money) out[money.name] = (record.*money.member).minor_units;
   return out;
@@ -403,7 +425,8 @@ class Operations {
         store_(store),
         principal_(principal),
         now_(now),
-        lookups_(store, Lookups::Mode::kPoint) {
+        lookups_(store, Lookups::Mode::kPoint),
+        accounts_(store) {
     context_.lookups = &lookups_;
     context_.decimal = DecimalSeparator::kPoint;
     context_.date_order = DateOrder::kDayFirst;
@@ -531,7 +554,7 @@ class Operations {
     return Status::InvalidArgument(finished.message());
   }
 
-  Result<json> Render(const T& record) { return ToJson(def_, record, lookups_); }
+  Result<json> Render(const T& record) { return ToJson(def_, record, lookups_, accounts_); }
 
   Result<std::map<std::string, std::string>> CellsOf(const T& record) {
     return Cells(def_, record, lookups_);
@@ -543,6 +566,7 @@ class Operations {
   const Principal& principal_;
   Timestamp now_;
   Lookups lookups_;
+  AccountNames accounts_;
   ParseContext context_;
 };
 
@@ -638,14 +662,24 @@ Result<storage::ListQuery> BuildList(const ApiDef<T, IdT>& def, const Principal&
   query.offset = request.offset;
   query.filters = VisibleFilters(principal, def.kind);
   for (const auto& [name, texts] : request.filters) {
+    if (name == "id") {  // every kind: fetch several known records in one call
+      Status status;
+      std::vector<Value> ids = IdValues(texts, name, &status);
+      SB_RETURN_IF_ERROR(status);
+      if (ids.size() > 500) {
+        return Status::InvalidArgument("id: at most 500 ids per request").WithField("id");
+      }
+      query.filters.push_back(Match("id", FilterOp::kIn, std::move(ids)));
+      continue;
+    }
     const FilterDef* filter = nullptr;
     for (const FilterDef& f : def.filters) {
       if (name == f.name) filter = &f;
     }
     if (filter == nullptr) {
       std::string message = "unknown filter \"" + name + "\" for " + def.path + "; filters are";
+      message += " id";
       for (const FilterDef& f : def.filters) message += std::string(" ") + f.name;
-      if (def.filters.empty()) message += " none";
       return Status::InvalidArgument(std::move(message)).WithField(name);
     }
     if (texts.empty()) continue;
@@ -772,6 +806,9 @@ KindInfo MakeInfo(Kind kind) {
     }
     for (const auto& id : def.ids) {
       info.fields.push_back({id.name, FieldInfo::Type::kInteger, false, false, false});
+      if (std::string_view(id.name) == "account_id") {
+        info.fields.push_back({"account_name", FieldInfo::Type::kString, false, true, false});
+      }
     }
     for (const auto& money : def.money) {
       info.fields.push_back({money.name, FieldInfo::Type::kInteger, false, true, false});
@@ -779,6 +816,7 @@ KindInfo MakeInfo(Kind kind) {
     if (def.kind == Kind::kUsers) {
       info.fields.push_back({"password", FieldInfo::Type::kString, false, false, true});
     }
+    info.filters.emplace_back("id");
     for (const FilterDef& f : def.filters) info.filters.emplace_back(f.name);
     for (const SortDef& s : def.sorts) info.sorts.emplace_back(s.name);
     if (def.date_name != nullptr) info.date_field = def.date_name;
