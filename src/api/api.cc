@@ -5,11 +5,15 @@
 
 #include <charconv>
 #include <functional>
+#include <future>
+#include <mutex>
+#include <unordered_map>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
 
+#include "api/response_cache.h"
 #include "common/status_macros.h"
 #include "service/home_service.h"
 #include "service/record_service.h"
@@ -262,6 +266,11 @@ struct Api::Impl {
   service::RecordService records;
   std::vector<Route> routes;
   json openapi;
+  ResponseCache cache;
+  // Answers being computed, by cache key: when many connections ask the same thing at once
+  // (400 dashboards after a write), one computes and the others wait for its answer.
+  std::mutex inflight_mutex;
+  std::unordered_map<std::string, std::shared_future<http::Response>> inflight;
 
   Impl(storage::Store& s, const Clock& c, service::AuthService& a)
       : store(s), clock(c), auth(a), records(s, c) {
@@ -565,10 +574,50 @@ struct Api::Impl {
       }
     }
     try {
+      if (route.method == "GET" && c.principal) return CachedGet(route, c);
       return route.handler(c);
     } catch (const json::exception& e) {
       return ErrorResponse(400, "bad_request", e.what());
     }
+  }
+
+  // A signed-in GET: answered from the cache while the data is unchanged. The key holds the
+  // user (what they may see), the minute (answers that depend on "now": overdue, today) and the
+  // request target.
+  http::Response CachedGet(const Route& route, Context& c) {
+    Result<uint64_t> version = store.DataVersion();
+    if (!version.ok()) return route.handler(c);
+    const int64_t minute = clock.Now().time_since_epoch().count() / 60;
+    std::string key = std::to_string(c.principal->user_id.value) + ' ' +
+                      std::to_string(minute) + ' ' + c.request.path + '?' + c.request.query;
+    if (std::optional<http::Response> hit = cache.Find(key, *version)) {
+      hit->headers.emplace_back("X-Salesbox-Cache", "hit");
+      return *std::move(hit);
+    }
+    std::promise<http::Response> promise;
+    {
+      std::unique_lock lock(inflight_mutex);
+      auto it = inflight.find(key);
+      if (it != inflight.end()) {
+        std::shared_future<http::Response> pending = it->second;
+        lock.unlock();
+        return pending.get();
+      }
+      inflight.emplace(key, promise.get_future().share());
+    }
+    http::Response response;
+    try {
+      response = route.handler(c);
+    } catch (...) {
+      response = ErrorResponse(500, "internal", "an internal error occurred");
+    }
+    if (response.status == 200) cache.Put(key, *version, response);
+    promise.set_value(response);
+    {
+      std::lock_guard lock(inflight_mutex);
+      inflight.erase(key);
+    }
+    return response;
   }
 
   json BuildOpenApi() const;

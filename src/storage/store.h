@@ -186,6 +186,11 @@ class Store {
   // between, the next open rebuilds the indexes. Returns `body`'s status, else the rebuild's.
   virtual Status BulkLoad(const std::function<Status(Store&)>& body) = 0;
 
+  // A number that changes whenever committed data may have changed, through this store or any
+  // other connection to the same database (another process's import included). Equal numbers
+  // mean nothing was written in between, so answers computed from the data are still right.
+  virtual Result<uint64_t> DataVersion() = 0;
+
   // The schema migrations applied to this database, oldest first.
   virtual Result<std::vector<AppliedMigration>> AppliedMigrations() = 0;
 

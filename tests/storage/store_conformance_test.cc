@@ -652,6 +652,21 @@ TEST_P(StoreConformanceTest, RoundTripsSessionsSharesAndAuditEntries) {
   EXPECT_THAT(store().audit_log().Insert(bad), StatusIs(StatusCode::kInvalidArgument));
 }
 
+TEST_P(StoreConformanceTest, DataVersionMovesWithEveryWriteAndOnlyThen) {
+  SB_ASSERT_OK_AND_ASSIGN(uint64_t v1, store().DataVersion());
+  SB_ASSERT_OK_AND_ASSIGN(uint64_t same, store().DataVersion());
+  EXPECT_EQ(v1, same);
+  SB_ASSERT_OK(store().teams().List({}).status());
+  SB_ASSERT_OK_AND_ASSIGN(uint64_t after_read, store().DataVersion());
+  EXPECT_EQ(v1, after_read);
+  SB_ASSERT_OK(store().teams().Insert(MakeTeam("Vest")));
+  SB_ASSERT_OK_AND_ASSIGN(uint64_t v2, store().DataVersion());
+  EXPECT_NE(v1, v2);
+  SB_ASSERT_OK(store().Transact([&](Store& s) { return s.teams().Insert(MakeTeam("Øst")).status(); }));
+  SB_ASSERT_OK_AND_ASSIGN(uint64_t v3, store().DataVersion());
+  EXPECT_NE(v2, v3);
+}
+
 TEST_P(StoreConformanceTest, GetOfMissingRecordIsNotFound) {
   EXPECT_THAT(store().opportunities().Get(OpportunityId{404}),
               StatusIsWithMessage(StatusCode::kNotFound, "opportunity 404"));
@@ -1483,6 +1498,17 @@ TEST_P(StoreConformanceTest, ReopeningKeepsDataAndDoesNotReapplyMigrations) {
   }
   SB_ASSERT_OK_AND_ASSIGN(Opportunity opportunity, store().opportunities().Get(world_.opportunity));
   EXPECT_EQ(opportunity.external_id, "OPP-1");
+}
+
+TEST_P(StoreConformanceTest, DataVersionMovesWhenAnotherConnectionWrites) {
+  if (!Persistent()) GTEST_SKIP() << "another connection needs a database both can open";
+  SB_ASSERT_OK_AND_ASSIGN(uint64_t before, store().DataVersion());
+  {
+    SB_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> other, OpenStore(url_));
+    SB_ASSERT_OK(other->teams().Insert(MakeTeam("Other process")));
+  }
+  SB_ASSERT_OK_AND_ASSIGN(uint64_t after, store().DataVersion());
+  EXPECT_NE(before, after);
 }
 
 TEST_P(StoreConformanceTest, DatabaseFromANewerSalesboxIsFailedPrecondition) {

@@ -60,6 +60,7 @@ struct SqliteStore::State {
   Statement begin;
   Statement commit;
   Statement rollback;
+  Statement data_version;  // PRAGMA data_version, prepared on first use
   int depth = 0;  // nesting depth of Transact on this connection; 0: no transaction
   Status doomed;  // the first failure of a nested body; the transaction will roll back
 
@@ -396,6 +397,26 @@ Status SqliteStore::BulkLoad(const std::function<Status(Store&)>& body) {
   Status status = body(*this);
   Status restored = RestoreIndexes();
   return status.ok() ? restored : status;
+}
+
+Result<uint64_t> SqliteStore::DataVersion() {
+  State& s = *state_;
+  std::lock_guard<std::recursive_mutex> lock(s.shared.mutex);
+  if (s.data_version.get() == nullptr) {
+    SB_ASSIGN_OR_RETURN(s.data_version,
+                        Statement::Prepare(s.shared.db, "PRAGMA data_version", true));
+  }
+  sqlite3_stmt* stmt = s.data_version.get();
+  const int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(stmt);
+    return FromSqlite(s.shared.db, rc, Operation::kRead, "reading the data version");
+  }
+  const uint64_t theirs = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
+  sqlite3_reset(stmt);
+  const uint64_t ours = static_cast<uint64_t>(sqlite3_total_changes64(s.shared.db));
+  // Both only grow; ours stays far below 2^40 in practice, so the sum never repeats a value.
+  return (theirs << 40) + ours;
 }
 
 Result<std::vector<AppliedMigration>> SqliteStore::AppliedMigrations() {

@@ -77,6 +77,10 @@ class SqliteStore final : public Store {
   // crash interrupted.
   Status BulkLoad(const std::function<Status(Store&)>& body) override;
 
+  // PRAGMA data_version (moves when another connection commits) combined with this
+  // connection's sqlite3_total_changes64 (moves with our own writes, rolled back ones too).
+  Result<uint64_t> DataVersion() override;
+
   Result<std::vector<AppliedMigration>> AppliedMigrations() override;
 
   std::string_view backend() const override { return "sqlite"; }
