@@ -65,15 +65,23 @@ Result<Principal> LoadPrincipal(storage::Store& store, UserId user_id) {
   p.name = user.name;
   p.locale = user.locale;
   p.owners.push_back(user.id.value);
-  if (user.role == Role::kManager && user.team_id) {
+  if (user.role == Role::kManager) {
+    // The team they belong to and every team they are set as manager of.
+    std::vector<storage::Value> teams;
+    if (user.team_id) teams.emplace_back(user.team_id->value);
+    storage::ListQuery managed;
+    managed.filters.push_back(
+        storage::Match("manager_id", storage::FilterOp::kEq, {user.id.value}));
+    SB_ASSIGN_OR_RETURN(std::vector<Team> led, store.teams().List(managed));
+    for (const Team& team : led) teams.emplace_back(team.id.value);
     storage::ListQuery members;
-    members.filters.push_back(
-        storage::Match("team_id", storage::FilterOp::kEq, {user.team_id->value}));
+    members.filters.push_back(storage::Match("team_id", storage::FilterOp::kIn, teams));
     SB_RETURN_IF_ERROR(store.users().Scan(members, [&](const User& member) {
       if (member.id != user.id) p.owners.push_back(member.id.value);
       return Status::Ok();
     }));
     std::sort(p.owners.begin(), p.owners.end());
+    p.owners.erase(std::unique(p.owners.begin(), p.owners.end()), p.owners.end());
   }
   return p;
 }
@@ -204,6 +212,12 @@ Status SetPassword(storage::Store& store, const Clock& clock, std::string_view e
     user.password_hash = hash;
     user.updated_at = now;
     SB_RETURN_IF_ERROR(s.users().Update(user));
+    // A new password ends every session signed in with the old one.
+    storage::ListQuery sessions;
+    sessions.filters.push_back(
+        storage::Match("user_id", storage::FilterOp::kEq, {user.id.value}));
+    SB_ASSIGN_OR_RETURN(std::vector<Session> open, s.sessions().List(sessions));
+    for (const Session& session : open) SB_RETURN_IF_ERROR(s.sessions().Delete(session.id));
     return AuditSystemChange(s, now, "update", user.id.value,
                              "{\"password\":[\"(set)\",\"(changed)\"]}");
   });
@@ -258,6 +272,14 @@ Result<SignedIn> AuthService::SignIn(std::string_view email, std::string_view pa
   }
   const auto fail = [&]() -> Status {
     std::lock_guard<std::mutex> lock(state_->throttle_mutex);
+    if (state_->failures.size() > 10000) {
+      // Bounded memory whatever e-mails strangers try: forget failures outside the window.
+      std::erase_if(state_->failures, [&](const auto& entry) {
+        return entry.second.locked_until <= now &&
+               (entry.second.at.empty() ||
+                entry.second.at.back() + options_.failure_window <= now);
+      });
+    }
     State::Failures& f = state_->failures[key];
     f.at.push_back(now);
     while (!f.at.empty() && f.at.front() + options_.failure_window <= now) f.at.pop_front();

@@ -197,8 +197,6 @@ TEST_F(LoadPrincipalTest, AManagerWithoutATeamOwnsOnlyThemselves) {
 }
 
 TEST_F(LoadPrincipalTest, AManagerOwnsTheMembersOfTheTeamTheyManage) {
-  GTEST_SKIP() << "BUG: auth.cc:68 LoadPrincipal only looks at the manager's own team_id, not "
-                  "at teams.manager_id, although auth.h says 'the team they manage or belong to'";
   SB_ASSERT_OK_AND_ASSIGN(UserId rep, AddUser("s1@example.com", Role::kRep, south_, true, ""));
   SB_ASSERT_OK_AND_ASSIGN(UserId manager,
                           AddUser("m@example.com", Role::kManager, std::nullopt, true, ""));

@@ -580,6 +580,22 @@ Status BeforeWrite(const json& body, const T* before, T& record, const Principal
                    const std::vector<std::string>& given, Timestamp now) {
   if constexpr (requires { record.owner_id; }) {
     if (before == nullptr && !Given(given, "owner_email")) record.owner_id = principal.user_id;
+    // Reps and managers assign work only within their own people: a deal handed to another
+    // team would leave their hands (and their manager's view) unnoticed.
+    const bool assigns = before == nullptr ? record.owner_id.has_value()
+                                           : record.owner_id != before->owner_id;
+    if (assigns && (principal.role == Role::kRep || principal.role == Role::kManager)) {
+      const bool ours = record.owner_id &&
+                        std::find(principal.owners.begin(), principal.owners.end(),
+                                  record.owner_id->value) != principal.owners.end();
+      if (!ours) {
+        return Status::PermissionDenied(
+                   principal.role == Role::kRep
+                       ? "a rep may assign records only to themselves"
+                       : "a manager may assign records only to members of their team")
+            .WithField("owner_id");
+      }
+    }
   }
   if constexpr (std::is_same_v<T, Opportunity>) {
     const bool stage_changed = before != nullptr && before->stage != record.stage;
