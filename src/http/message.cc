@@ -4,6 +4,8 @@
 // strict only where the server must refuse (PercentDecode reports a bad escape).
 #include "http/message.h"
 
+#include "common/json_text.h"
+
 #include <cstdio>
 
 namespace salesbox::http {
@@ -33,37 +35,6 @@ int HexValue(char c) {
   return -1;
 }
 
-// Appends `text` as the inside of a JSON string literal (RFC 8259 section 7). Bytes >= 0x80 pass
-// through: the error messages are UTF-8 already.
-void AppendJsonEscaped(std::string_view text, std::string* out) {
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned char>(c));
-          *out += escaped;
-        } else {
-          *out += c;
-        }
-    }
-  }
-}
 
 }  // namespace
 
@@ -144,11 +115,11 @@ Response Response::Empty(int status) {
 }
 
 Response Response::Error(int status, std::string_view code, std::string_view message) {
-  std::string body = R"({"error":{"code":")";
-  AppendJsonEscaped(code, &body);
-  body += R"(","message":")";
-  AppendJsonEscaped(message, &body);
-  body += "\"}}";
+  std::string body = R"({"error":{"code":)";
+  AppendJsonString(code, &body);
+  body += R"(,"message":)";
+  AppendJsonString(message, &body);
+  body += "}}";
   return Json(status, std::move(body));
 }
 

@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "common/json_text.h"
 #include "common/status_macros.h"
 
 namespace salesbox::service {
@@ -128,23 +129,6 @@ Status AuditSystemChange(storage::Store& store, Timestamp at, std::string_view a
   return store.audit_log().Insert(entry).status();
 }
 
-// A JSON string literal for `text` (e-mails and names: escape quotes, backslashes, controls).
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
-      out += buffer;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -193,7 +177,7 @@ Result<UserId> CreateUser(storage::Store& store, const Clock& clock, const NewUs
     SB_RETURN_IF_ERROR(inserted.status());
     id = *inserted;
     return AuditSystemChange(s, now, "create", id.value,
-                             "{\"email\":[null," + Quote(email) + "],\"role\":[null,\"" +
+                             "{\"email\":[null," + JsonString(email) + "],\"role\":[null,\"" +
                                  std::string(ToString(input.role)) + "\"]}");
   }));
   return id;

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/json_text.h"
 #include "common/status_macros.h"
 #include "csv/csv_reader.h"
 #include "service/transfer_internal.h"
@@ -447,37 +448,6 @@ class CsvSink : public RowSink {
   std::string line_;
 };
 
-void AppendJsonString(std::string_view text, std::string* out) {
-  *out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof(buffer), "\\u%04x", static_cast<unsigned>(c));
-          *out += buffer;
-        } else {
-          *out += c;
-        }
-    }
-  }
-  *out += '"';
-}
 
 class JsonSink : public RowSink {
  public:
