@@ -32,11 +32,17 @@ constexpr std::string_view kPrefix = "/api/v1";
 
 // --- errors -----------------------------------------------------------------------------------
 
+// JSON text of `value`. Input that was not UTF-8 (a path or parameter quoted in a message) is
+// replaced by U+FFFD rather than failing the answer.
+std::string Dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 http::Response ErrorResponse(int status, std::string_view code, std::string_view message,
                              std::string_view field = {}) {
   json error = {{"code", code}, {"message", message}};
   if (!field.empty()) error["field"] = field;
-  return http::Response::Json(status, json{{"error", error}}.dump());
+  return http::Response::Json(status, Dump(json{{"error", error}}));
 }
 
 // How a failed service call answers. `input_status` is what kInvalidArgument means here: 422
@@ -208,7 +214,7 @@ Status CheckBody(const KindInfo& info, const json& body, bool update) {
           .WithField(key);
     }
   }
-  if (update && !body.contains("version")) {
+  if (update && (!body.contains("version") || body["version"].is_null())) {
     return Status::InvalidArgument(
                "version: required; send the version you read, so a change made meanwhile is "
                "not overwritten")
@@ -305,15 +311,15 @@ struct Api::Impl {
            return r;
          }});
     Add({"GET", v1 + "/openapi.json", "This document", "meta", Access::kPublic, std::nullopt, "",
-         200, false, [this](Context&) { return http::Response::Json(200, openapi.dump()); }});
+         200, false, [this](Context&) { return http::Response::Json(200, Dump(openapi)); }});
     Add({"GET", v1 + "/stages", "Opportunity stages in board order", "opportunities",
          Access::kSignedIn, std::nullopt, "", 200, false,
-         [](Context&) { return http::Response::Json(200, service::Stages().dump()); }});
+         [](Context&) { return http::Response::Json(200, Dump(service::Stages())); }});
     Add({"GET", v1 + "/home", "The signed-in user's dashboard", "home", Access::kSignedIn,
          std::nullopt, "", 200, false, [this](Context& c) {
            Result<json> home = service::Home(store, clock, *c.principal);
            if (!home.ok()) return FromStatus(home.status());
-           return http::Response::Json(200, home->dump());
+           return http::Response::Json(200, Dump(*home));
          }});
     Add({"GET", v1 + "/audit-log", "Changes: who, when, what, old and new", "audit",
          Access::kSignedIn, std::nullopt, "", 200, false,
@@ -322,13 +328,13 @@ struct Api::Impl {
          "opportunities", Access::kSignedIn, std::nullopt, "", 200, false, [this](Context& c) {
            Result<json> history = records.History(*c.principal, c.id);
            if (!history.ok()) return FromStatus(history.status());
-           return http::Response::Json(200, history->dump());
+           return http::Response::Json(200, Dump(*history));
          }});
     Add({"GET", v1 + "/accounts/{id}/shares", "Who else works on an account", "accounts",
          Access::kSignedIn, std::nullopt, "", 200, false, [this](Context& c) {
            Result<json> shares = records.Shares(*c.principal, c.id);
            if (!shares.ok()) return FromStatus(shares.status());
-           return http::Response::Json(200, shares->dump());
+           return http::Response::Json(200, Dump(*shares));
          }});
     Add({"PUT", v1 + "/accounts/{id}/shares", "Share an account with other users", "accounts",
          Access::kSignedIn, std::nullopt, "Shares", 200, false,
@@ -344,7 +350,7 @@ struct Api::Impl {
              if (!list.ok()) return FromStatus(list.status(), 400);
              Result<json> out = records.List(*c.principal, kind, *list);
              if (!out.ok()) return FromStatus(out.status(), 400);
-             return http::Response::Json(200, out->dump());
+             return http::Response::Json(200, Dump(*out));
            }});
       Add({"POST", base, "Create a " + what, std::string(info.path), Access::kSignedIn, kind,
            std::string(info.path), 201, false, [this, kind](Context& c) {
@@ -352,13 +358,13 @@ struct Api::Impl {
              if (!checked.ok()) return FromStatus(checked, 400);
              Result<json> out = records.Create(*c.principal, kind, c.body);
              if (!out.ok()) return FromStatus(out.status());
-             return http::Response::Json(201, out->dump());
+             return http::Response::Json(201, Dump(*out));
            }});
       Add({"GET", base + "/{id}", "Get a " + what, std::string(info.path), Access::kSignedIn,
            kind, "", 200, false, [this, kind](Context& c) {
              Result<json> out = records.Get(*c.principal, kind, c.id);
              if (!out.ok()) return FromStatus(out.status());
-             return http::Response::Json(200, out->dump());
+             return http::Response::Json(200, Dump(*out));
            }});
       Add({"PATCH", base + "/{id}", "Change a " + what, std::string(info.path),
            Access::kSignedIn, kind, std::string(info.path), 200, false, [this, kind](Context& c) {
@@ -367,7 +373,7 @@ struct Api::Impl {
              Result<json> out = records.Update(*c.principal, kind, c.id, c.body);
              if (!out.ok()) return FromStatus(out.status());
              if (kind == Kind::kUsers) auth.Forget(UserId{c.id});
-             return http::Response::Json(200, out->dump());
+             return http::Response::Json(200, Dump(*out));
            }});
       Add({"DELETE", base + "/{id}", "Delete a " + what, std::string(info.path),
            Access::kSignedIn, kind, "", 204, false, [this, kind](Context& c) {
@@ -477,7 +483,7 @@ struct Api::Impl {
     }
     Result<json> out = records.AuditLog(*c.principal, entity, entity_id, limit, offset);
     if (!out.ok()) return FromStatus(out.status(), 400);
-    return http::Response::Json(200, out->dump());
+    return http::Response::Json(200, Dump(*out));
   }
 
   http::Response SetShares(Context& c) {
@@ -495,7 +501,7 @@ struct Api::Impl {
     }
     Result<json> out = records.SetShares(*c.principal, c.id, ids);
     if (!out.ok()) return FromStatus(out.status());
-    return http::Response::Json(200, out->dump());
+    return http::Response::Json(200, Dump(*out));
   }
 
   http::Response Handle(const http::Request& request) {
@@ -574,7 +580,9 @@ struct Api::Impl {
       }
     }
     try {
-      if (route.method == "GET" && c.principal) return CachedGet(route, c);
+      // The session's answer holds its own CSRF token: never shared between sessions.
+      const bool cacheable = route.pattern != std::string(kPrefix) + "/session";
+      if (route.method == "GET" && c.principal && cacheable) return CachedGet(route, c);
       return route.handler(c);
     } catch (const json::exception& e) {
       return ErrorResponse(400, "bad_request", e.what());

@@ -86,7 +86,7 @@ using Strand = asio::strand<asio::io_context::executor_type>;
 using Socket = asio::basic_stream_socket<tcp, Strand>;
 
 constexpr std::string_view kHtmlCsp =
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'";
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 

@@ -423,7 +423,7 @@ TEST_F(ServerTest, ServesStaticFilesWithEtagsAndTheSpaFallback) {
   EXPECT_EQ(spa->Header("content-type"), "text/html; charset=utf-8");
   EXPECT_EQ(spa->Header("cache-control"), "no-cache");
   EXPECT_EQ(spa->Header("content-security-policy"),
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'");
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
 
   ASSERT_TRUE(client.Send(Get("/assets/missing.js")));
   std::optional<RawResponse> missing = client.Read();

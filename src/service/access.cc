@@ -43,10 +43,15 @@ std::vector<Filter> VisibleFilters(const Principal& p, Kind kind) {
   if (SeesEverything(p)) return {};
   const bool marketing = p.role == Role::kMarketing;
   switch (kind) {
-    case Kind::kTeams:
     case Kind::kSegments:
     case Kind::kCampaigns:
       return {};
+    case Kind::kTeams: {
+      if (marketing) return {};  // they assign leads to anyone
+      std::vector<Filter> own = {Match("manager_id", FilterOp::kEq, {p.user_id.value})};
+      if (p.team_id) own.push_back(Match("id", FilterOp::kEq, {p.team_id->value}));
+      return {AnyOf(std::move(own))};
+    }
     case Kind::kUsers:
       if (marketing) return {};
       if (!p.team_id) return {Match("id", FilterOp::kEq, {p.user_id.value})};

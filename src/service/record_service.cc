@@ -551,7 +551,7 @@ class Operations {
     if (spec_.finish == nullptr) return Status::Ok();
     Status finished = spec_.finish(record, context_, ToDate(now_));
     if (finished.ok()) return finished;
-    return Status::InvalidArgument(finished.message());
+    return Status::InvalidArgument(finished.message()).WithField(finished.field());
   }
 
   Result<json> Render(const T& record) { return ToJson(def_, record, lookups_, accounts_); }

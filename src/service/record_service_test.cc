@@ -313,12 +313,14 @@ class RecordServiceTest : public ::testing::Test {
 
   Names Visible(const std::string& user, Kind kind) {
     if (user == "exec" || user == "admin") return all_[kind];
-    if (kind == Kind::kTeams || kind == Kind::kCampaigns) return all_[kind];
+    if (kind == Kind::kCampaigns) return all_[kind];
     if (user == "mkt") {
       if (kind == Kind::kOpportunities) return {"oMkt"};
       if (kind == Kind::kActivities) return {"actMkt"};
       return all_[kind];
     }
+    // Reps and managers see their own team (rn1, rn2, mn: North; rs1, rs2, ms: South).
+    if (kind == Kind::kTeams) return {user[1] == 'n' ? "North" : "South"};
     static const std::map<std::string, std::map<Kind, Names>> kTable = {
         {"rn1",
          {{Kind::kAccounts, {"aN1", "aShared"}},

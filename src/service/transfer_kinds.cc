@@ -921,7 +921,9 @@ Status FinishOpportunity(Opportunity& o, ParseContext& context, Date today) {
     return Status::InvalidArgument("closed_date is set but the opportunity is open (stage " +
                                    std::string(ToString(o.stage)) + ")");
   }
-  if (o.amount.minor_units < 0) return Status::InvalidArgument("amount is negative");
+  if (o.amount.minor_units < 0) {
+    return Status::InvalidArgument("amount is negative").WithField("amount");
+  }
   return Status::Ok();
 }
 
