@@ -64,7 +64,7 @@ TEST_F(CliTest, UsageAndHelp) {
   CliRun help = Salesbox("--help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.output, HasSubstr("import"));
-  for (const char* command : {"init", "import", "export", "demo", "stats"}) {
+  for (const char* command : {"init", "import", "export", "demo", "stats", "serve", "user"}) {
     CliRun run = Salesbox(std::string(command) + " --help");
     EXPECT_EQ(run.exit_code, 0) << command;
     EXPECT_THAT(run.output, HasSubstr("usage: salesbox " + std::string(command))) << command;
@@ -149,6 +149,63 @@ TEST_F(CliTest, MissingFileAndGarbageDatabaseAreErrors) {
   EXPECT_THAT(opened.output, HasSubstr("salesbox stats:"));
 }
 
+TEST_F(CliTest, UserAddPasswdAndList) {
+  ASSERT_EQ(Salesbox("init --db " + db_).exit_code, 0);
+  const std::string password = Write("pw", "correct horse battery\n");
+  const std::string add = "user add --db " + db_ +
+                          " --email Anna@Example.dk --name 'Anna Holm' --role manager"
+                          " --team 'Danmark Øst' --locale da --password-stdin < " + password;
+  CliRun added = Salesbox(add);
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  EXPECT_THAT(added.output, HasSubstr("added anna@example.dk (manager"));
+  CliRun list = Salesbox("user list --db " + db_);
+  ASSERT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_THAT(list.output, HasSubstr("anna@example.dk"));
+  EXPECT_THAT(list.output, HasSubstr("Danmark Øst"));
+  EXPECT_THAT(list.output, HasSubstr("yes"));
+  // The hash is argon2id, never the password.
+  CliRun exported = Salesbox("export --db " + db_ + " --kind users");
+  EXPECT_THAT(exported.output, Not(HasSubstr("correct horse")));
+
+  CliRun twice = Salesbox(add);
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_THAT(twice.output, HasSubstr("exists already"));
+  CliRun passwd = Salesbox("user passwd --db " + db_ + " --email anna@example.dk --password-stdin < " +
+                           Write("pw2", "another good one\n"));
+  EXPECT_EQ(passwd.exit_code, 0) << passwd.output;
+  CliRun nobody = Salesbox("user passwd --db " + db_ + " --email nobody@example.dk --password-stdin < " +
+                           password);
+  EXPECT_EQ(nobody.exit_code, 1);
+  EXPECT_THAT(nobody.output, HasSubstr("no user has e-mail nobody@example.dk"));
+  CliRun short_password = Salesbox("user add --db " + db_ +
+                                   " --email b@example.dk --name B --password-stdin < " +
+                                   Write("short", "abc\n"));
+  EXPECT_EQ(short_password.exit_code, 1);
+  EXPECT_THAT(short_password.output, HasSubstr("at least 8 characters"));
+  CliRun no_stdin = Salesbox("user add --db " + db_ + " --email c@example.dk --name C");
+  EXPECT_EQ(no_stdin.exit_code, 2);
+  EXPECT_THAT(no_stdin.output, HasSubstr("--password-stdin is required"));
+  CliRun bad_role = Salesbox("user add --db " + db_ +
+                             " --email d@example.dk --name D --role boss --password-stdin < " +
+                             password);
+  EXPECT_EQ(bad_role.exit_code, 2);
+  EXPECT_THAT(bad_role.output, HasSubstr("--role"));
+  EXPECT_EQ(Salesbox("user frobnicate --db " + db_).exit_code, 2);
+}
+
+TEST_F(CliTest, ServeRefusesAMissingDatabaseAndBadFlags) {
+  CliRun missing = Salesbox("serve --db " + (dir_ / "nope.db").string() + " --port 0");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.output, HasSubstr("does not exist"));
+  ASSERT_EQ(Salesbox("init --db " + db_).exit_code, 0);
+  CliRun bad_port = Salesbox("serve --db " + db_ + " --port 70000");
+  EXPECT_EQ(bad_port.exit_code, 2);
+  EXPECT_THAT(bad_port.output, HasSubstr("--port"));
+  CliRun bad_web = Salesbox("serve --db " + db_ + " --port 0 --web " + (dir_ / "no-web").string());
+  EXPECT_EQ(bad_web.exit_code, 1);
+  EXPECT_THAT(bad_web.output, HasSubstr("no-web"));
+}
+
 TEST_F(CliTest, DemoGeneratesAndPrintsLogins) {
   CliRun demo = Salesbox("demo --db " + db_ + " --scale 0.05 --today 2025-06-30 --no-serve --quiet");
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
@@ -156,6 +213,7 @@ TEST_F(CliTest, DemoGeneratesAndPrintsLogins) {
   for (const char* role : {"rep", "manager", "executive", "marketing", "admin"}) {
     EXPECT_THAT(demo.output, HasSubstr(std::string("  ") + role)) << role;
   }
+  EXPECT_THAT(demo.output, HasSubstr("password is salesbox-demo"));
   CliRun again = Salesbox("demo --db " + db_ + " --scale 0.05 --no-serve --quiet");
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_THAT(again.output, HasSubstr("--replace"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `salesbox user add|passwd|list`: who may sign in. Passwords are read from stdin, never from
 // the command line (it shows in `ps` and the shell history).
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -113,7 +114,9 @@ int RunUser(std::span<const std::string> words) {
     user.password = *password;
     Result<UserId> id = service::CreateUser(**store, clock, user);
     if (!id.ok()) return Fail("user", id.status());
-    std::printf("added %s (%s, user %lld)\n", user.email.c_str(),
+    std::string stored = user.email;  // e-mails are kept lower-case
+    for (char& c : stored) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::printf("added %s (%s, user %lld)\n", stored.c_str(),
                 std::string(ToString(user.role)).c_str(), static_cast<long long>(id->value));
     return kExitOk;
   }
