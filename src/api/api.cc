@@ -15,6 +15,7 @@
 
 #include "api/response_cache.h"
 #include "common/status_macros.h"
+#include "service/audit.h"
 #include "service/home_service.h"
 #include "service/record_service.h"
 
@@ -436,19 +437,8 @@ struct Api::Impl {
         user.locale = locale;
         user.updated_at = clock.Now();
         SB_RETURN_IF_ERROR(s.users().Update(user));
-        AuditEntry entry;
-        unsigned char raw[16];
-        randombytes_buf(raw, sizeof(raw));
-        char hex[33];
-        sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-        entry.event_id = hex;
-        entry.at = clock.Now();
-        entry.user_id = user.id;
-        entry.action = "update";
-        entry.entity = "users";
-        entry.entity_id = user.id.value;
-        entry.changes = json{{"locale", json::array({old, locale})}}.dump();
-        return s.audit_log().Insert(entry).status();
+        return service::AppendAudit(s, clock.Now(), user.id, "update", "users", user.id.value,
+                                    json{{"locale", json::array({old, locale})}}.dump());
       });
       if (!status.ok()) return FromStatus(status);
       auth.Forget(c.principal->user_id);

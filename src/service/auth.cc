@@ -13,6 +13,7 @@
 
 #include "common/json_text.h"
 #include "common/status_macros.h"
+#include "service/audit.h"
 
 namespace salesbox::service {
 namespace {
@@ -119,14 +120,7 @@ namespace {
 
 Status AuditSystemChange(storage::Store& store, Timestamp at, std::string_view action,
                          int64_t user_id, std::string changes) {
-  AuditEntry entry;
-  entry.event_id = RandomHex(16);
-  entry.at = at;
-  entry.action = std::string(action);
-  entry.entity = "users";
-  entry.entity_id = user_id;
-  entry.changes = std::move(changes);
-  return store.audit_log().Insert(entry).status();
+  return AppendAudit(store, at, std::nullopt, action, "users", user_id, std::move(changes));
 }
 
 

@@ -4,8 +4,6 @@
 // references, money in minor units, list filters and sort fields.
 #include "service/record_service.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -14,6 +12,7 @@
 
 #include "common/status_macros.h"
 #include "service/access.h"
+#include "service/audit.h"
 #include "service/transfer_internal.h"
 
 namespace salesbox::service {
@@ -386,25 +385,10 @@ std::string Changes(const std::map<std::string, std::string>* before,
   return changes.dump();
 }
 
-std::string RandomId() {
-  unsigned char raw[16];
-  randombytes_buf(raw, sizeof(raw));
-  char hex[33];
-  sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-  return std::string(hex);
-}
-
 Status WriteAudit(storage::Store& store, const Principal& principal, Timestamp at,
                   std::string_view action, Kind kind, int64_t id, std::string changes) {
-  AuditEntry entry;
-  entry.event_id = RandomId();
-  entry.at = at;
-  entry.user_id = principal.user_id;
-  entry.action = std::string(action);
-  entry.entity = std::string(KindName(kind));
-  entry.entity_id = id;
-  entry.changes = std::move(changes);
-  return store.audit_log().Insert(entry).status();
+  return AppendAudit(store, at, principal.user_id, action, KindName(kind), id,
+                     std::move(changes));
 }
 
 // Reference errors from the store ("account 17 does not exist") are the input's fault.
