@@ -375,8 +375,17 @@ Status SqliteStore::RestoreIndexes() {
       return Status::Ok();
     }
   }
-  // A larger cache while sorting the index keys; back to the normal size afterwards.
-  SB_RETURN_IF_ERROR(Run("PRAGMA cache_size = -262144", "rebuilding indexes"));
+  // CREATE INDEX sorts the table's keys with SQLite's external sorter, which keeps keys in
+  // memory up to the page cache's size and then writes a sorted run to a temporary file. One
+  // huge in-memory run (the 256 MiB cache this used to set) sorts slowly, by pointer-chasing
+  // through main memory; runs of a few MiB sort within the CPU caches and are merged cheaply,
+  // and with a worker thread (PRAGMA threads) one run is sorted while the table is read for the
+  // next. Measured with `salesbox demo --scale 100` (17.8M rows) on the 2-core machine: the
+  // rebuild took 69 s with 256 MiB and no worker, 41-52 s with 8 MiB and one worker (53 s with
+  // 2 MiB, 63 s with 32 MiB), and the demo's peak RSS fell from 556 MB to 149 MB. Both settings
+  // go back to the connection's normal ones afterwards.
+  SB_RETURN_IF_ERROR(Run("PRAGMA cache_size = -8192", "rebuilding indexes"));
+  SB_RETURN_IF_ERROR(Run("PRAGMA threads = 2", "rebuilding indexes"));
   Status status = Transact([this, db](Store&) -> Status {
     SB_ASSIGN_OR_RETURN(auto indexes, ReadPairs(db, kSelectSuspendedIndexes));
     for (const auto& [name, sql] : indexes) {
@@ -385,7 +394,9 @@ Status SqliteStore::RestoreIndexes() {
     return Run("DROP TABLE suspended_indexes", "rebuilding indexes");
   });
   Status reset = Run("PRAGMA cache_size = -65536", "rebuilding indexes");
-  return status.ok() ? reset : status;
+  Status threads = Run("PRAGMA threads = 0", "rebuilding indexes");
+  if (!status.ok()) return status;
+  return reset.ok() ? threads : reset;
 }
 
 Status SqliteStore::BulkLoad(const std::function<Status(Store&)>& body) {
