@@ -33,6 +33,10 @@ using ValuePropositionId = Id<struct ValuePropositionTag>;
 using SessionId = Id<struct SessionTag>;
 using AccountShareId = Id<struct AccountShareTag>;
 using AuditEntryId = Id<struct AuditEntryTag>;
+using PlaybookId = Id<struct PlaybookTag>;
+using ScorecardAnswerId = Id<struct ScorecardAnswerTag>;
+using AuditRunId = Id<struct AuditRunTag>;
+using ActionItemId = Id<struct ActionItemTag>;
 
 }  // namespace salesbox
 

@@ -116,7 +116,8 @@ struct Opportunity {
 };
 
 // One change of an opportunity as it was recorded at `changed_at` (Salesforce's
-// OpportunityHistory): the values of stage, amount, probability and close date after the change.
+// OpportunityHistory): the values of stage, amount, probability, close date and next-step date
+// after the change.
 // Used to see each deal as it was, never its final state, when learning the forecast.
 struct OpportunityChange {
   OpportunityChangeId id;
@@ -127,6 +128,9 @@ struct OpportunityChange {
   std::optional<double> probability;
   std::optional<Date> close_on;
   std::optional<UserId> changed_by;
+  // The dated next step after the change, when known (recorded from migration 0004 on; empty
+  // in older history). The audit reads it to see whether a deal had a dated next step then.
+  std::optional<Date> next_step_on;
 
   friend bool operator==(const OpportunityChange&, const OpportunityChange&) = default;
 };

@@ -614,7 +614,8 @@ Status AfterWrite(storage::Store& store, const T* before, const T& after,
                   const Principal& principal, Timestamp now) {
   if constexpr (std::is_same_v<T, Opportunity>) {
     if (before != nullptr && before->stage == after.stage && before->amount == after.amount &&
-        before->probability == after.probability && before->close_on == after.close_on) {
+        before->probability == after.probability && before->close_on == after.close_on &&
+        before->next_step_on == after.next_step_on) {
       return Status::Ok();
     }
     OpportunityChange change;
@@ -625,6 +626,7 @@ Status AfterWrite(storage::Store& store, const T* before, const T& after,
     change.probability = after.probability;
     change.close_on = after.close_on;
     change.changed_by = principal.user_id;
+    change.next_step_on = after.next_step_on;
     // Two changes within one second keep the later state (the key is opportunity + second).
     return store.opportunity_changes().Upsert(change).status();
   } else {

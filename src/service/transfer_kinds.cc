@@ -979,6 +979,10 @@ constexpr ColumnSpec<OpportunityChange> kOpportunityChangeColumns[] = {
      .aliases = "changedby|createdby|user|editedby|lastmodifiedby",
      .parse = RefIn<&OpportunityChange::changed_by, &Lookups::User>,
      .format = RefOut<&OpportunityChange::changed_by, &Lookups::UserRef>},
+    {.name = "next_step_date",
+     .aliases = "nextstepdate|nextstepon",
+     .parse = DateIn<&OpportunityChange::next_step_on>,
+     .format = DateOut<&OpportunityChange::next_step_on>},
 };
 
 const KindSpec<OpportunityChange, OpportunityChangeId> kOpportunityChangeSpec = {

@@ -22,6 +22,7 @@
 #include "domain/activity.h"
 #include "domain/lead.h"
 #include "domain/opportunity.h"
+#include "domain/scorecard.h"
 #include "domain/strategy.h"
 #include "domain/user.h"
 
@@ -214,6 +215,7 @@ struct Table<OpportunityChange> {
     v("probability", r.probability);
     v("close_on", r.close_on);
     v("changed_by", r.changed_by);
+    v("next_step_on", r.next_step_on);
   }
 };
 
@@ -339,6 +341,83 @@ struct Table<AuditEntry> {
     v("entity", r.entity);
     v("entity_id", r.entity_id);
     v("changes", r.changes);
+  }
+};
+
+template <>
+struct Table<PlaybookVersion> {
+  static constexpr std::string_view kName = "playbooks";
+  static constexpr std::string_view kWhat = "playbook";
+  static constexpr bool kVersioned = false;
+  static constexpr std::array<std::string_view, 2> kKey{"name", "revision"};
+  template <typename R, typename V>
+  static void Fields(R& r, V& v) {
+    v("name", r.name);
+    v("revision", r.revision);
+    v("subject_type", r.subject_type);
+    v("body", r.body);
+    v("checksum", r.checksum);
+    v("active", r.active);
+    v("loaded_by", r.loaded_by);
+    v("loaded_at", r.loaded_at);
+  }
+};
+
+template <>
+struct Table<ScorecardAnswer> {
+  static constexpr std::string_view kName = "scorecard_answers";
+  static constexpr std::string_view kWhat = "scorecard answer";
+  static constexpr bool kVersioned = false;
+  static constexpr std::array<std::string_view, 4> kKey{"subject_type", "subject_id",
+                                                        "criterion_id", "answered_at"};
+  template <typename R, typename V>
+  static void Fields(R& r, V& v) {
+    v("subject_type", r.subject_type);
+    v("subject_id", r.subject_id);
+    v("criterion_id", r.criterion_id);
+    v("answer", r.answer);
+    v("note", r.note);
+    v("answered_by", r.answered_by);
+    v("answered_at", r.answered_at);
+  }
+};
+
+template <>
+struct Table<AuditRun> {
+  static constexpr std::string_view kName = "audit_runs";
+  static constexpr std::string_view kWhat = "audit run";
+  static constexpr bool kVersioned = false;
+  static constexpr std::array<std::string_view, 3> kKey{"as_of", "scope", "created_at"};
+  template <typename R, typename V>
+  static void Fields(R& r, V& v) {
+    v("as_of", r.as_of);
+    v("scope", r.scope);
+    v("playbooks", r.playbooks);
+    v("items", r.items);
+    v("green", r.green);
+    v("yellow", r.yellow);
+    v("red", r.red);
+    v("created_by", r.created_by);
+    v("created_at", r.created_at);
+    v("report", r.report);
+  }
+};
+
+template <>
+struct Table<ActionItem> {
+  static constexpr std::string_view kName = "action_items";
+  static constexpr std::string_view kWhat = "action item";
+  static constexpr bool kVersioned = false;
+  static constexpr std::array<std::string_view, 1> kKey{"activity_id"};
+  template <typename R, typename V>
+  static void Fields(R& r, V& v) {
+    v("activity_id", r.activity_id);
+    v("subject_type", r.subject_type);
+    v("subject_id", r.subject_id);
+    v("criterion_id", r.criterion_id);
+    v("run_id", r.run_id);
+    v("created_at", r.created_at);  // not last: the upsert keeps it, and binds ?1..?n
+    v("created_by", r.created_by);
   }
 };
 

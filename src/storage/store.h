@@ -19,6 +19,7 @@
 #include "domain/activity.h"
 #include "domain/lead.h"
 #include "domain/opportunity.h"
+#include "domain/scorecard.h"
 #include "domain/strategy.h"
 #include "domain/user.h"
 
@@ -79,6 +80,34 @@ struct ListQuery {
   int64_t offset = 0;
 };
 
+// A grouped summary: for the records matching `filters`, one row per distinct combination of
+// the `group_by` fields, with each of `aggregates` computed over the group's records. The
+// analytics read large tables this way instead of loading every record.
+enum class AggregateFn {
+  kCount,  // records in the group (field unused)
+  kMin,    // smallest non-null value of field; null when none
+  kMax,    // largest non-null value of field; null when none
+  kSum,    // sum of an integer or real field; null when no non-null value
+};
+
+struct Aggregate {
+  AggregateFn fn = AggregateFn::kCount;
+  std::string field;
+};
+
+struct AggregateQuery {
+  std::vector<Filter> filters;        // all must hold
+  std::vector<std::string> group_by;  // stored field names ("id" allowed); none: one row
+  std::vector<Aggregate> aggregates;
+};
+
+// Values are as a filter takes them: int64_t for integers and ids, double for reals, text for
+// everything else (dates, timestamps and enum names compare as their text), monostate for null.
+struct AggregateRow {
+  std::vector<Value> keys;    // one per group_by field
+  std::vector<Value> values;  // one per aggregate
+};
+
 template <typename IdT>
 struct UpsertResult {
   IdT id;
@@ -108,6 +137,11 @@ class Repository {
   // Calls `fn` for each record matching `query`, in order, without holding them all in memory.
   // Stops at and returns the first non-OK status `fn` returns. `fn` must not write to the store.
   virtual Status Scan(const ListQuery& query, const std::function<Status(const T&)>& fn) = 0;
+
+  // Calls `fn` once per group of `query` (in no particular order). kInvalidArgument for an
+  // unknown field or filter, as List. `fn` must not write to the store.
+  virtual Status Aggregate(const AggregateQuery& query,
+                           const std::function<Status(const AggregateRow&)>& fn) = 0;
 
   // Stores a new record; `record.id` and `record.version` are ignored (the new version is 1).
   // kAlreadyExists if its natural key (see Upsert) is taken; kNotFound if a referenced record
@@ -144,6 +178,10 @@ using ValuePropositionRepository = Repository<ValueProposition, ValueProposition
 using SessionRepository = Repository<Session, SessionId>;
 using AccountShareRepository = Repository<AccountShare, AccountShareId>;
 using AuditLogRepository = Repository<AuditEntry, AuditEntryId>;
+using PlaybookRepository = Repository<PlaybookVersion, PlaybookId>;
+using ScorecardAnswerRepository = Repository<ScorecardAnswer, ScorecardAnswerId>;
+using AuditRunRepository = Repository<AuditRun, AuditRunId>;
+using ActionItemRepository = Repository<ActionItem, ActionItemId>;
 
 struct AppliedMigration {
   int version = 0;
@@ -174,6 +212,11 @@ class Store {
   virtual AccountShareRepository& account_shares() = 0;
   // Append-only by convention: salesbox never updates or deletes entries.
   virtual AuditLogRepository& audit_log() = 0;
+  virtual PlaybookRepository& playbooks() = 0;
+  virtual ScorecardAnswerRepository& scorecard_answers() = 0;
+  // Append-only by convention, like the audit log.
+  virtual AuditRunRepository& audit_runs() = 0;
+  virtual ActionItemRepository& action_items() = 0;
 
   // Runs `body` in one transaction; commits iff it returns OK, otherwise rolls back everything
   // it wrote and returns its status. Nested calls join the outer transaction.

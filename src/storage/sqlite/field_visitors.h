@@ -105,6 +105,10 @@ template <>
 struct EntityOf<ValuePropositionId> {
   using type = ValueProposition;
 };
+template <>
+struct EntityOf<AuditRunId> {
+  using type = AuditRun;
+};
 
 // How a column is stored and which filter values it accepts.
 enum class ColumnKind { kText, kInteger, kBool, kReal, kEnum, kDate, kTimestamp };

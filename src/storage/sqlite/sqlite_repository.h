@@ -174,6 +174,63 @@ class SqliteRepository final : public Repository<T, IdT> {
     return static_cast<int64_t>(sqlite3_column_int64(statement.get(), 0));
   }
 
+  Status Aggregate(const AggregateQuery& query,
+                   const std::function<Status(const AggregateRow&)>& fn) override {
+    std::lock_guard<std::recursive_mutex> lock(connection_->mutex);
+    ListQuery where;
+    where.filters = query.filters;
+    detail::QueryParts parts;
+    SB_RETURN_IF_ERROR(
+        detail::BuildQuery(Schema::kName, columns_, connection_->tables, where, false, &parts));
+    std::string sql = "SELECT ";
+    std::string group;
+    bool first = true;
+    auto add = [&sql, &first](std::string_view text) {
+      if (!first) sql += ", ";
+      first = false;
+      sql += text;
+    };
+    for (const std::string& field : query.group_by) {
+      SB_RETURN_IF_ERROR(CheckAggregateField(field));
+      add(field);
+      group += group.empty() ? " GROUP BY " : ", ";
+      group += field;
+    }
+    for (const storage::Aggregate& aggregate : query.aggregates) {
+      if (aggregate.fn == AggregateFn::kCount) {
+        add("count(*)");
+        continue;
+      }
+      SB_RETURN_IF_ERROR(CheckAggregateField(aggregate.field));
+      const char* fn_name = aggregate.fn == AggregateFn::kMin   ? "min("
+                            : aggregate.fn == AggregateFn::kMax ? "max("
+                                                                : "sum(";
+      add(std::string(fn_name) + aggregate.field + ")");
+    }
+    if (first) return Status::InvalidArgument("aggregating " + std::string(Schema::kName) +
+                                              ": nothing to group or compute");
+    sql += " FROM ";
+    sql += Schema::kName;
+    sql += parts.where;
+    sql += group;
+    SB_ASSIGN_OR_RETURN(Statement statement, Statement::Prepare(db(), sql, false));
+    const std::string what = "aggregating " + std::string(Schema::kName);
+    const int bind_rc = detail::BindParams(statement.get(), parts);
+    if (bind_rc != SQLITE_OK) return Error(bind_rc, Operation::kRead, what);
+    AggregateRow row;
+    row.keys.resize(query.group_by.size());
+    row.values.resize(query.aggregates.size());
+    while (true) {
+      const int rc = sqlite3_step(statement.get());
+      if (rc == SQLITE_DONE) return Status::Ok();
+      if (rc != SQLITE_ROW) return Error(rc, Operation::kRead, what);
+      int column = 0;
+      for (Value& key : row.keys) key = ColumnValue(statement.get(), column++);
+      for (Value& value : row.values) value = ColumnValue(statement.get(), column++);
+      SB_RETURN_IF_ERROR(fn(row));
+    }
+  }
+
   Status Scan(const ListQuery& query, const std::function<Status(const T&)>& fn) override {
     return ForEach(query, [&fn](T&& record) { return fn(record); });
   }
@@ -321,6 +378,30 @@ class SqliteRepository final : public Repository<T, IdT> {
     return std::string(Schema::kWhat) + " " + std::to_string(id);
   }
   static std::string Describe(const T& record) { return Describe(record.id.value); }
+  Status CheckAggregateField(std::string_view field) const {
+    if (field == "id") return Status::Ok();
+    for (const detail::ColumnInfo& column : columns_) {
+      if (column.name == field) return Status::Ok();
+    }
+    return Status::InvalidArgument("aggregating " + std::string(Schema::kName) +
+                                   ": unknown field \"" + std::string(field) + "\"");
+  }
+
+  static Value ColumnValue(sqlite3_stmt* stmt, int column) {
+    switch (sqlite3_column_type(stmt, column)) {
+      case SQLITE_INTEGER:
+        return static_cast<int64_t>(sqlite3_column_int64(stmt, column));
+      case SQLITE_FLOAT:
+        return sqlite3_column_double(stmt, column);
+      case SQLITE_NULL:
+        return std::monostate();
+      default: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+        return std::string(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(stmt, column)));
+      }
+    }
+  }
+
   static std::string Counting() { return "counting " + std::string(Schema::kName); }
   // Outside a transaction another connection may delete the record between the statements of
   // an upsert.

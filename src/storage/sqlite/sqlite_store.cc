@@ -80,6 +80,10 @@ struct SqliteStore::State {
   std::unique_ptr<SqliteRepository<Session, SessionId>> sessions;
   std::unique_ptr<SqliteRepository<AccountShare, AccountShareId>> account_shares;
   std::unique_ptr<SqliteRepository<AuditEntry, AuditEntryId>> audit_log;
+  std::unique_ptr<SqliteRepository<PlaybookVersion, PlaybookId>> playbooks;
+  std::unique_ptr<SqliteRepository<ScorecardAnswer, ScorecardAnswerId>> scorecard_answers;
+  std::unique_ptr<SqliteRepository<AuditRun, AuditRunId>> audit_runs;
+  std::unique_ptr<SqliteRepository<ActionItem, ActionItemId>> action_items;
 };
 
 SqliteStore::SqliteStore() : state_(std::make_unique<State>()) {}
@@ -236,6 +240,13 @@ Status SqliteStore::CreateRepositories() {
   SB_ASSIGN_OR_RETURN(s.account_shares,
                       (SqliteRepository<AccountShare, AccountShareId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.audit_log, (SqliteRepository<AuditEntry, AuditEntryId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.playbooks,
+                      (SqliteRepository<PlaybookVersion, PlaybookId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.scorecard_answers,
+                      (SqliteRepository<ScorecardAnswer, ScorecardAnswerId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.audit_runs, (SqliteRepository<AuditRun, AuditRunId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.action_items,
+                      (SqliteRepository<ActionItem, ActionItemId>::Create(shared)));
   return Status::Ok();
 }
 
@@ -259,6 +270,12 @@ ValuePropositionRepository& SqliteStore::value_propositions() {
 SessionRepository& SqliteStore::sessions() { return *state_->sessions; }
 AccountShareRepository& SqliteStore::account_shares() { return *state_->account_shares; }
 AuditLogRepository& SqliteStore::audit_log() { return *state_->audit_log; }
+PlaybookRepository& SqliteStore::playbooks() { return *state_->playbooks; }
+ScorecardAnswerRepository& SqliteStore::scorecard_answers() {
+  return *state_->scorecard_answers;
+}
+AuditRunRepository& SqliteStore::audit_runs() { return *state_->audit_runs; }
+ActionItemRepository& SqliteStore::action_items() { return *state_->action_items; }
 
 Status SqliteStore::Transact(const std::function<Status(Store&)>& body) {
   State& s = *state_;

@@ -67,6 +67,10 @@ class SqliteStore final : public Store {
   SessionRepository& sessions() override;
   AccountShareRepository& account_shares() override;
   AuditLogRepository& audit_log() override;
+  PlaybookRepository& playbooks() override;
+  ScorecardAnswerRepository& scorecard_answers() override;
+  AuditRunRepository& audit_runs() override;
+  ActionItemRepository& action_items() override;
 
   // See the class comment for nesting. Besides the body's status: kUnavailable if the write
   // lock cannot be had (BEGIN or COMMIT), other FromSqlite codes if COMMIT fails.
