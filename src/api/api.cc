@@ -10,6 +10,10 @@
 #include <unordered_map>
 #include <iostream>
 #include <nlohmann/json.hpp>
+
+#include "analytics/audit/playbook.h"
+#include "service/audit_views.h"
+#include "service/pipeline_audit.h"
 #include <string_view>
 #include <vector>
 
@@ -278,6 +282,15 @@ struct Api::Impl {
   // (400 dashboards after a write), one computes and the others wait for its answer.
   std::mutex inflight_mutex;
   std::unordered_map<std::string, std::shared_future<http::Response>> inflight;
+  // The audit's facts, by day, while the data is unchanged: gathering them reads every activity,
+  // so pages, items and scorecards share one gathering (at most a few days are kept).
+  struct AuditFacts {
+    Date as_of{};
+    uint64_t version = 0;
+    std::shared_ptr<const service::AuditData> data;
+  };
+  std::mutex audit_mutex;
+  std::vector<AuditFacts> audit_facts;
 
   Impl(storage::Store& s, const Clock& c, service::AuthService& a)
       : store(s), clock(c), auth(a), records(s, c) {
@@ -340,6 +353,8 @@ struct Api::Impl {
     Add({"PUT", v1 + "/accounts/{id}/shares", "Share an account with other users", "accounts",
          Access::kSignedIn, std::nullopt, "Shares", 200, false,
          [this](Context& c) { return SetShares(c); }});
+
+    AddAuditRoutes();
 
     for (Kind kind : service::ApiKinds()) {
       const KindInfo& info = DescribeKind(kind);
@@ -490,6 +505,346 @@ struct Api::Impl {
       ids.push_back(id.get<int64_t>());
     }
     Result<json> out = records.SetShares(*c.principal, c.id, ids);
+    if (!out.ok()) return FromStatus(out.status());
+    return http::Response::Json(200, Dump(*out));
+  }
+
+  // --- the audit ------------------------------------------------------------------------
+
+  void AddAuditRoutes() {
+    const std::string v1(kPrefix);
+    Add({"GET", v1 + "/audit", "The audit report: counts, groups, heat map, worst items, trend",
+         "audit", Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return AuditReport(c); }});
+    Add({"GET", v1 + "/audit/items", "Audited items by colour, the most valuable first", "audit",
+         Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return AuditItems(c); }});
+    Add({"GET", v1 + "/audit/scorecard", "One item's scorecard: answers, reasons, actions",
+         "audit", Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return AuditScorecard(c); }});
+    Add({"POST", v1 + "/audit/answers", "Answer a scorecard criterion (dated now)", "audit",
+         Access::kSignedIn, std::nullopt, "AuditAnswer", 201, false,
+         [this](Context& c) { return AuditAnswer(c); }});
+    Add({"POST", v1 + "/audit/actions",
+         "Plan an action on a finding: a task for the owner, linked to the criterion", "audit",
+         Access::kSignedIn, std::nullopt, "AuditAction", 201, false,
+         [this](Context& c) { return AuditAction(c); }});
+    Add({"GET", v1 + "/audit/runs", "Saved audit runs, newest first", "audit", Access::kSignedIn,
+         std::nullopt, "", 200, false, [this](Context& c) {
+           auto scopes = service::ReadableRunScopes(store, *c.principal);
+           Result<json> runs = service::AuditRunsJson(store, scopes ? &*scopes : nullptr);
+           if (!runs.ok()) return FromStatus(runs.status());
+           return http::Response::Json(200, Dump(json{{"items", *runs}}));
+         }});
+    Add({"POST", v1 + "/audit/runs", "Save the audit of the signed-in user's scope as a run",
+         "audit", Access::kSignedIn, std::nullopt, "AuditRunRequest", 201, false,
+         [this](Context& c) { return SaveAuditRun(c); }});
+    Add({"GET", v1 + "/audit/runs/{id}", "A saved run's report", "audit", Access::kSignedIn,
+         std::nullopt, "", 200, false, [this](Context& c) { return AuditRun(c); }});
+    Add({"GET", v1 + "/audit/compare", "How items moved between two saved runs", "audit",
+         Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return CompareRuns(c); }});
+  }
+
+  Result<std::shared_ptr<const service::AuditData>> AuditDataFor(Date as_of) {
+    SB_ASSIGN_OR_RETURN(uint64_t version, store.DataVersion());
+    std::lock_guard lock(audit_mutex);
+    for (const AuditFacts& facts : audit_facts) {
+      if (facts.as_of == as_of && facts.version == version) return facts.data;
+    }
+    SB_ASSIGN_OR_RETURN(std::shared_ptr<const service::AuditData> data,
+                        service::LoadAuditData(store, as_of));
+    std::erase_if(audit_facts, [version](const AuditFacts& f) { return f.version != version; });
+    if (audit_facts.size() >= 3) audit_facts.erase(audit_facts.begin());
+    audit_facts.push_back(AuditFacts{as_of, version, data});
+    return data;
+  }
+
+  static std::optional<std::string> Param(const Context& c, std::string_view name) {
+    for (auto& [key, value] : c.request.QueryParams()) {
+      if (key == name) return value;
+    }
+    return std::nullopt;
+  }
+
+  static Result<int64_t> PositiveParam(const Context& c, std::string_view name) {
+    std::optional<std::string> text = Param(c, name);
+    if (!text) return Status::InvalidArgument(std::string(name) + ": missing").WithField(std::string(name));
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size() || value <= 0) {
+      return Status::InvalidArgument(std::string(name) + ": \"" + *text + "\" is not a positive id")
+          .WithField(std::string(name));
+    }
+    return value;
+  }
+
+  // The audit for the request's as_of, team_id and rep_id, within what the user may see.
+  Result<service::AuditOutcome> AuditFor(const Context& c) {
+    const Date today = ToDate(clock.Now());
+    Date as_of = today;
+    if (auto text = Param(c, "as_of")) {
+      Result<Date> parsed = ParseIsoDate(*text);
+      if (!parsed.ok()) {
+        return Status::InvalidArgument("as_of: " + parsed.status().message()).WithField("as_of");
+      }
+      if (*parsed > today) {
+        return Status::InvalidArgument("as_of: " + *text + " is in the future").WithField("as_of");
+      }
+      as_of = *parsed;
+    }
+    service::AuditScope scope;
+    scope.viewer = &*c.principal;
+    if (Param(c, "team_id")) {
+      SB_ASSIGN_OR_RETURN(int64_t team, PositiveParam(c, "team_id"));
+      scope.team_id = team;
+    }
+    if (Param(c, "rep_id")) {
+      SB_ASSIGN_OR_RETURN(int64_t rep, PositiveParam(c, "rep_id"));
+      scope.rep_id = rep;
+    }
+    SB_ASSIGN_OR_RETURN(std::string label, service::ScopeLabel(store, scope));
+    if (!scope.team_id && !scope.rep_id) label = DefaultScopeLabel(*c.principal);
+    SB_ASSIGN_OR_RETURN(std::shared_ptr<const service::AuditData> data, AuditDataFor(as_of));
+    return service::RunAudit(store, data, scope, label);
+  }
+
+  // What the user's own audit is called when no team or rep is asked for: a rep's own items,
+  // a manager's team, everything for executives and admins.
+  std::string DefaultScopeLabel(const Principal& p) {
+    if (p.role == Role::kRep) return "rep:" + p.email;
+    if (p.role == Role::kManager && p.team_id) {
+      Result<Team> team = store.teams().Get(*p.team_id);
+      if (team.ok()) return "team:" + team->name;
+    }
+    return "company";
+  }
+
+  static int LocaleOf(const Context& c) {
+    if (auto locale = Param(c, "locale")) return analytics::audit::LocaleIndex(*locale);
+    return analytics::audit::LocaleIndex(c.principal->locale);
+  }
+
+  http::Response AuditReport(Context& c) {
+    Result<service::AuditOutcome> outcome = AuditFor(c);
+    if (!outcome.ok()) return FromStatus(outcome.status(), 400);
+    const service::AuditData& d = *outcome->data;
+    json out = analytics::audit::ReportJson(d.input, outcome->items, d.labels, outcome->report,
+                                            LocaleOf(c), /*with_items=*/false);
+    out["playbooks"] = d.playbooks.label();
+    return http::Response::Json(200, Dump(out));
+  }
+
+  http::Response AuditItems(Context& c) {
+    service::ItemPage page;
+    if (auto colour = Param(c, "colour")) {
+      if (*colour != "green" && *colour != "yellow" && *colour != "red") {
+        return ErrorResponse(400, "bad_request", "colour: must be green, yellow or red", "colour");
+      }
+      page.colour = *colour;
+    }
+    if (auto type = Param(c, "subject_type")) {
+      Result<SubjectType> parsed = ParseEnum<SubjectType>(*type);
+      if (!parsed.ok()) return ErrorResponse(400, "bad_request", parsed.status().message(), "subject_type");
+      page.subject_type = *parsed;
+    }
+    if (auto area = Param(c, "area")) page.area = *area;
+    for (auto [name, target, hi] : {std::tuple<const char*, int64_t*, int64_t>{"limit", &page.limit, 500},
+                                    {"offset", &page.offset, INT64_MAX}}) {
+      if (auto text = Param(c, name)) {
+        int64_t value = 0;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (ec != std::errc() || end != text->data() + text->size() || value < 0 || value > hi ||
+            (std::string_view(name) == "limit" && value == 0)) {
+          return ErrorResponse(400, "bad_request",
+                               std::string(name) + ": \"" + *text + "\" is out of range", name);
+        }
+        *target = value;
+      }
+    }
+    Result<service::AuditOutcome> outcome = AuditFor(c);
+    if (!outcome.ok()) return FromStatus(outcome.status(), 400);
+    return http::Response::Json(200, Dump(service::AuditItemsJson(*outcome, page, LocaleOf(c))));
+  }
+
+  http::Response AuditScorecard(Context& c) {
+    const std::optional<std::string> type_text = Param(c, "subject_type");
+    Result<SubjectType> type = ParseEnum<SubjectType>(type_text.value_or(""));
+    if (!type.ok()) {
+      return ErrorResponse(400, "bad_request", "subject_type: must be opportunity or account",
+                           "subject_type");
+    }
+    Result<int64_t> id = PositiveParam(c, "id");
+    if (!id.ok()) return FromStatus(id.status(), 400);
+    Result<service::AuditOutcome> outcome = AuditFor(c);
+    if (!outcome.ok()) return FromStatus(outcome.status(), 400);
+    Result<json> card = service::ScorecardJson(store, *outcome, *type, *id, LocaleOf(c));
+    if (!card.ok()) return FromStatus(card.status());
+    return http::Response::Json(200, Dump(*card));
+  }
+
+  // Checks that `body` is an object with only `allowed` keys, each of the given JSON type.
+  static std::optional<http::Response> CheckFields(
+      const json& body, std::initializer_list<std::pair<const char*, json::value_t>> allowed,
+      std::initializer_list<const char*> required) {
+    if (!body.is_object()) return ErrorResponse(400, "bad_request", "the body must be a JSON object");
+    for (auto it = body.begin(); it != body.end(); ++it) {
+      bool known = false;
+      for (const auto& [name, type] : allowed) {
+        if (it.key() != name) continue;
+        known = true;
+        const bool ok = it->is_null() || it->type() == type ||
+                        (type == json::value_t::number_integer && it->is_number_unsigned());
+        if (!ok) {
+          return ErrorResponse(400, "bad_request",
+                               it.key() + ": must be " +
+                                   (type == json::value_t::string ? "a string" : "an integer"),
+                               it.key());
+        }
+      }
+      if (!known) return ErrorResponse(400, "bad_request", it.key() + ": unknown field", it.key());
+    }
+    for (const char* name : required) {
+      if (!body.contains(name) || body[name].is_null()) {
+        return ErrorResponse(422, "invalid", std::string(name) + ": required", name);
+      }
+    }
+    return std::nullopt;
+  }
+
+  http::Response AuditAnswer(Context& c) {
+    using V = json::value_t;
+    if (auto bad = CheckFields(c.body,
+                               {{"subject_type", V::string}, {"subject_id", V::number_integer},
+                                {"criterion_id", V::string}, {"answer", V::string},
+                                {"note", V::string}},
+                               {"subject_type", "subject_id", "criterion_id", "answer"})) {
+      return *bad;
+    }
+    service::AnswerRequest request;
+    Result<SubjectType> type = ParseEnum<SubjectType>(c.body["subject_type"].get<std::string>());
+    if (!type.ok()) return ErrorResponse(422, "invalid", type.status().message(), "subject_type");
+    request.subject_type = *type;
+    request.subject_id = c.body["subject_id"].get<int64_t>();
+    request.criterion_id = c.body["criterion_id"].get<std::string>();
+    Result<Answer> answer = ParseEnum<Answer>(c.body["answer"].get<std::string>());
+    if (!answer.ok()) return ErrorResponse(422, "invalid", answer.status().message(), "answer");
+    request.answer = *answer;
+    if (c.body.contains("note") && c.body["note"].is_string()) request.note = c.body["note"];
+    Result<ScorecardAnswer> stored = service::RecordAnswer(store, *c.principal, request, clock.Now());
+    if (!stored.ok()) return FromStatus(stored.status());
+    return http::Response::Json(
+        201, Dump(json{{"id", stored->id.value},
+                       {"subject_type", std::string(ToString(stored->subject_type))},
+                       {"subject_id", stored->subject_id},
+                       {"criterion_id", stored->criterion_id},
+                       {"answer", std::string(ToString(stored->answer))},
+                       {"note", stored->note},
+                       {"answered_by", stored->answered_by ? json(stored->answered_by->value) : json(nullptr)},
+                       {"answered_at", FormatTimestamp(stored->answered_at)}}));
+  }
+
+  http::Response AuditAction(Context& c) {
+    using V = json::value_t;
+    if (auto bad = CheckFields(c.body,
+                               {{"subject_type", V::string}, {"subject_id", V::number_integer},
+                                {"criterion_id", V::string}, {"owner_id", V::number_integer},
+                                {"due", V::string}, {"note", V::string},
+                                {"run_id", V::number_integer}},
+                               {"subject_type", "subject_id", "due"})) {
+      return *bad;
+    }
+    service::ActionRequest request;
+    Result<SubjectType> type = ParseEnum<SubjectType>(c.body["subject_type"].get<std::string>());
+    if (!type.ok()) return ErrorResponse(422, "invalid", type.status().message(), "subject_type");
+    request.subject_type = *type;
+    request.subject_id = c.body["subject_id"].get<int64_t>();
+    if (c.body.contains("criterion_id") && c.body["criterion_id"].is_string()) {
+      request.criterion_id = c.body["criterion_id"];
+    }
+    if (c.body.contains("owner_id") && c.body["owner_id"].is_number()) {
+      request.owner_id = c.body["owner_id"].get<int64_t>();
+    }
+    Result<Date> due = ParseIsoDate(c.body["due"].get<std::string>());
+    if (!due.ok()) return ErrorResponse(422, "invalid", "due: " + due.status().message(), "due");
+    request.due = *due;
+    if (c.body.contains("note") && c.body["note"].is_string()) request.note = c.body["note"];
+    if (c.body.contains("run_id") && c.body["run_id"].is_number()) {
+      request.run_id = c.body["run_id"].get<int64_t>();
+    }
+    Result<ActionItem> item = service::CreateAction(store, *c.principal, request, clock.Now());
+    if (!item.ok()) return FromStatus(item.status());
+    return http::Response::Json(
+        201, Dump(json{{"id", item->id.value},
+                       {"activity_id", item->activity_id.value},
+                       {"subject_type", std::string(ToString(item->subject_type))},
+                       {"subject_id", item->subject_id},
+                       {"criterion_id", item->criterion_id},
+                       {"created_at", FormatTimestamp(item->created_at)}}));
+  }
+
+  http::Response SaveAuditRun(Context& c) {
+    using V = json::value_t;
+    if (auto bad = CheckFields(c.body, {{"as_of", V::string}}, {})) return *bad;
+    if (c.principal->role == Role::kRep || c.principal->role == Role::kMarketing) {
+      return ErrorResponse(403, "forbidden", "saving audit runs is for managers and executives");
+    }
+    // The body's as_of, if any, becomes the query's.
+    http::Request copy = c.request;
+    if (c.body.contains("as_of") && c.body["as_of"].is_string()) {
+      copy.query = "as_of=" + c.body["as_of"].get<std::string>();
+    } else {
+      copy.query.clear();
+    }
+    Context run_context{copy, c.principal, c.csrf_token, 0, nullptr};
+    Result<service::AuditOutcome> outcome = AuditFor(run_context);
+    if (!outcome.ok()) return FromStatus(outcome.status());
+    Result<::salesbox::AuditRun> run = service::SaveRun(store, *outcome, c.principal->user_id, clock.Now());
+    if (!run.ok()) return FromStatus(run.status());
+    return http::Response::Json(201, Dump(json{{"id", run->id.value},
+                                               {"as_of", FormatDate(run->as_of)},
+                                               {"scope", run->scope},
+                                               {"items", run->items},
+                                               {"green", run->green},
+                                               {"yellow", run->yellow},
+                                               {"red", run->red}}));
+  }
+
+  // kNotFound unless the user may read the run.
+  Result<::salesbox::AuditRun> ReadableRun(const Principal& principal, int64_t id) {
+    Result<::salesbox::AuditRun> run = store.audit_runs().Get(AuditRunId{id});
+    const Status missing = Status::NotFound("audit run " + std::to_string(id) + " does not exist");
+    if (!run.ok()) return missing;
+    auto scopes = service::ReadableRunScopes(store, principal);
+    if (scopes && std::find(scopes->begin(), scopes->end(), run->scope) == scopes->end()) {
+      return missing;
+    }
+    return run;
+  }
+
+  http::Response AuditRun(Context& c) {
+    Result<::salesbox::AuditRun> run = ReadableRun(*c.principal, c.id);
+    if (!run.ok()) return FromStatus(run.status());
+    json report = json::parse(run->report, nullptr, false);
+    if (report.is_object()) report.erase("items");
+    report["id"] = run->id.value;
+    report["created_at"] = FormatTimestamp(run->created_at);
+    return http::Response::Json(200, Dump(report));
+  }
+
+  http::Response CompareRuns(Context& c) {
+    Result<int64_t> from = PositiveParam(c, "from");
+    if (!from.ok()) return FromStatus(from.status(), 400);
+    Result<int64_t> to = PositiveParam(c, "to");
+    if (!to.ok()) return FromStatus(to.status(), 400);
+    for (int64_t id : {*from, *to}) {
+      Result<::salesbox::AuditRun> run = ReadableRun(*c.principal, id);
+      if (!run.ok()) return FromStatus(run.status());
+    }
+    Result<::salesbox::AuditRun> later = store.audit_runs().Get(AuditRunId{*to});
+    Result<std::shared_ptr<const service::AuditData>> names =
+        AuditDataFor(later.ok() ? later->as_of : ToDate(clock.Now()));
+    Result<json> out = service::CompareRunsJson(store, *from, *to, names.ok() ? names->get() : nullptr);
     if (!out.ok()) return FromStatus(out.status());
     return http::Response::Json(200, Dump(*out));
   }
@@ -646,6 +1001,29 @@ json Api::Impl::BuildOpenApi() const {
   schemas["Preferences"] = {
       {"type", "object"},
       {"properties", {{"locale", {{"type", "string"}, {"enum", {"en", "da", "sv", "nb"}}}}}}};
+  schemas["AuditAnswer"] = {
+      {"type", "object"},
+      {"required", {"subject_type", "subject_id", "criterion_id", "answer"}},
+      {"properties",
+       {{"subject_type", {{"type", "string"}, {"enum", {"opportunity", "account"}}}},
+        {"subject_id", {{"type", "integer"}}},
+        {"criterion_id", {{"type", "string"}}},
+        {"answer", {{"type", "string"}, {"enum", {"yes", "no", "unknown"}}}},
+        {"note", {{"type", "string"}}}}}};
+  schemas["AuditAction"] = {
+      {"type", "object"},
+      {"required", {"subject_type", "subject_id", "due"}},
+      {"properties",
+       {{"subject_type", {{"type", "string"}, {"enum", {"opportunity", "account"}}}},
+        {"subject_id", {{"type", "integer"}}},
+        {"criterion_id", {{"type", "string"}}},
+        {"owner_id", {{"type", "integer"}}},
+        {"due", {{"type", "string"}, {"format", "date"}}},
+        {"note", {{"type", "string"}}},
+        {"run_id", {{"type", "integer"}}}}}};
+  schemas["AuditRunRequest"] = {
+      {"type", "object"},
+      {"properties", {{"as_of", {{"type", "string"}, {"format", "date"}}}}}};
   schemas["Shares"] = {
       {"type", "object"},
       {"required", {"user_ids"}},

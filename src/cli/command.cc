@@ -2,7 +2,10 @@
 // The command table and the dispatcher behind main().
 #include "cli/command.h"
 
+#include "storage/open_store.h"
+
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,8 @@ constexpr Command kCommands[] = {
     {"stats", "what is in the database: counts, pipeline, wins, orders", RunStats},
     {"serve", "serve the web app and the REST API", RunServe},
     {"user", "add users, set passwords, list who may sign in", RunUser},
+    {"audit", "five-area audit of opportunities and customers: red/yellow/green", RunAudit},
+    {"playbook", "load, list and show the audit's playbooks", RunPlaybook},
 };
 
 void PrintUsage(std::FILE* out) {
@@ -36,6 +41,16 @@ int Fail(std::string_view command, const Status& status, bool usage) {
   std::fprintf(stderr, "salesbox %.*s: %s\n", static_cast<int>(command.size()), command.data(),
                status.message().c_str());
   return usage ? kExitUsage : kExitError;
+}
+
+Result<std::unique_ptr<storage::Store>> OpenExistingStore(const std::string& db) {
+  std::error_code ec;
+  if (db.rfind("sqlite:", 0) != 0 && db.rfind("postgres", 0) != 0 &&
+      !std::filesystem::exists(db, ec)) {
+    return Status::NotFound(db + " does not exist; create it with `salesbox init --db " + db +
+                            "` or `salesbox demo --db " + db + "`");
+  }
+  return storage::OpenStore(db);
 }
 
 int Main(int argc, char** argv) {  // NOLINT

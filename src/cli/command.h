@@ -7,7 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
+
+#include "common/result.h"
 #include "common/status.h"
+#include "storage/store.h"
 
 namespace salesbox::cli {
 
@@ -31,6 +35,12 @@ int RunDemo(std::span<const std::string> args);
 int RunStats(std::span<const std::string> args);
 int RunServe(std::span<const std::string> args);
 int RunUser(std::span<const std::string> args);
+int RunAudit(std::span<const std::string> args);
+int RunPlaybook(std::span<const std::string> args);
+
+// Opens a database that must already exist (a plain path is checked first, so a typo does not
+// create an empty database): kNotFound with a hint to `salesbox init` or `salesbox demo`.
+Result<std::unique_ptr<storage::Store>> OpenExistingStore(const std::string& db);
 
 // Prints "salesbox COMMAND: message" to stderr and returns kExitUsage (for kInvalidArgument from
 // argument parsing) or kExitError.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -108,6 +109,17 @@ struct AggregateRow {
   std::vector<Value> values;  // one per aggregate
 };
 
+// One field of a ScanFields row, without copying: text points into the backend's row buffer and
+// is valid only during the callback.
+struct FieldValue {
+  enum class Kind { kNull, kInteger, kReal, kText };
+  Kind kind = Kind::kNull;
+  int64_t integer = 0;
+  double real = 0;
+  std::string_view text;
+  bool is_null() const { return kind == Kind::kNull; }
+};
+
 template <typename IdT>
 struct UpsertResult {
   IdT id;
@@ -142,6 +154,12 @@ class Repository {
   // unknown field or filter, as List. `fn` must not write to the store.
   virtual Status Aggregate(const AggregateQuery& query,
                            const std::function<Status(const AggregateRow&)>& fn) = 0;
+
+  // Calls `fn` with the `fields` ("id" allowed; a Money field as its *_minor/*_currency
+  // columns) of each record matching `query`, in its order: a narrow, allocation-free read for
+  // analytics over millions of records. kInvalidArgument for an unknown field, as List.
+  virtual Status ScanFields(const ListQuery& query, const std::vector<std::string>& fields,
+                            const std::function<Status(std::span<const FieldValue>)>& fn) = 0;
 
   // Stores a new record; `record.id` and `record.version` are ignored (the new version is 1).
   // kAlreadyExists if its natural key (see Upsert) is taken; kNotFound if a referenced record

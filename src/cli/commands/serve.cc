@@ -113,14 +113,7 @@ int RunServe(std::span<const std::string> words) {
   if (!db.ok()) return Fail("serve", db.status(), /*usage=*/true);
   Result<ServeOptions> options = ParseServeFlags(*args);
   if (!options.ok()) return Fail("serve", options.status(), /*usage=*/true);
-  std::error_code ec;
-  if (db->rfind("sqlite:", 0) != 0 && db->rfind("postgres", 0) != 0 &&
-      !std::filesystem::exists(*db, ec)) {
-    return Fail("serve", Status::NotFound(*db + " does not exist; create it with `salesbox init "
-                                                "--db " + *db + "` or `salesbox demo --db " +
-                                          *db + "`"));
-  }
-  Result<std::unique_ptr<storage::Store>> store = storage::OpenStore(*db);
+  Result<std::unique_ptr<storage::Store>> store = OpenExistingStore(*db);
   if (!store.ok()) return Fail("serve", store.status());
   return Serve(**store, *options, [&](const std::string& url) {
     std::printf("salesbox serve: %s on %s\n", db->c_str(), url.c_str());

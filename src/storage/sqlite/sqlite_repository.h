@@ -174,6 +174,62 @@ class SqliteRepository final : public Repository<T, IdT> {
     return static_cast<int64_t>(sqlite3_column_int64(statement.get(), 0));
   }
 
+  Status ScanFields(const ListQuery& query, const std::vector<std::string>& fields,
+                    const std::function<Status(std::span<const FieldValue>)>& fn) override {
+    std::lock_guard<std::recursive_mutex> lock(connection_->mutex);
+    if (fields.empty()) {
+      return Status::InvalidArgument("scanning " + std::string(Schema::kName) + ": no fields");
+    }
+    detail::QueryParts parts;
+    SB_RETURN_IF_ERROR(
+        detail::BuildQuery(Schema::kName, columns_, connection_->tables, query, true, &parts));
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < fields.size(); ++i) {
+      SB_RETURN_IF_ERROR(CheckAggregateField(fields[i]));
+      if (i > 0) sql += ", ";
+      sql += fields[i];
+    }
+    sql += " FROM ";
+    sql += Schema::kName;
+    sql += parts.where;
+    sql += parts.order;
+    sql += parts.limit;
+    SB_ASSIGN_OR_RETURN(Statement statement, Statement::Prepare(db(), sql, false));
+    const std::string what = "scanning " + std::string(Schema::kName);
+    const int bind_rc = detail::BindParams(statement.get(), parts);
+    if (bind_rc != SQLITE_OK) return Error(bind_rc, Operation::kRead, what);
+    std::vector<FieldValue> row(fields.size());
+    sqlite3_stmt* stmt = statement.get();
+    while (true) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) return Status::Ok();
+      if (rc != SQLITE_ROW) return Error(rc, Operation::kRead, what);
+      for (int i = 0; i < static_cast<int>(row.size()); ++i) {
+        FieldValue& v = row[static_cast<size_t>(i)];
+        switch (sqlite3_column_type(stmt, i)) {
+          case SQLITE_INTEGER:
+            v.kind = FieldValue::Kind::kInteger;
+            v.integer = sqlite3_column_int64(stmt, i);
+            break;
+          case SQLITE_FLOAT:
+            v.kind = FieldValue::Kind::kReal;
+            v.real = sqlite3_column_double(stmt, i);
+            break;
+          case SQLITE_NULL:
+            v.kind = FieldValue::Kind::kNull;
+            break;
+          default: {
+            v.kind = FieldValue::Kind::kText;
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+            v.text = std::string_view(text ? text : "",
+                                      static_cast<size_t>(sqlite3_column_bytes(stmt, i)));
+          }
+        }
+      }
+      SB_RETURN_IF_ERROR(fn(std::span<const FieldValue>(row)));
+    }
+  }
+
   Status Aggregate(const AggregateQuery& query,
                    const std::function<Status(const AggregateRow&)>& fn) override {
     std::lock_guard<std::recursive_mutex> lock(connection_->mutex);
@@ -379,7 +435,7 @@ class SqliteRepository final : public Repository<T, IdT> {
   }
   static std::string Describe(const T& record) { return Describe(record.id.value); }
   Status CheckAggregateField(std::string_view field) const {
-    if (field == "id") return Status::Ok();
+    if (field == "id" || (Schema::kVersioned && field == "version")) return Status::Ok();
     for (const detail::ColumnInfo& column : columns_) {
       if (column.name == field) return Status::Ok();
     }

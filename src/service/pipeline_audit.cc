@@ -1,0 +1,875 @@
+// SPDX-License-Identifier: MIT
+#include "service/pipeline_audit.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_set>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status_macros.h"
+#include "domain/enum_names.h"
+#include "service/access.h"
+#include "service/audit.h"
+
+namespace salesbox::service {
+namespace {
+
+namespace audit = analytics::audit;
+using audit::Day;
+using audit::kNoDay;
+using storage::FieldValue;
+using storage::FilterOp;
+using storage::ListQuery;
+using storage::Match;
+
+Day ToDay(Date date) { return static_cast<Day>(date.time_since_epoch().count()); }
+
+// Days since the epoch of "YYYY-MM-DD..." (a date or the date part of a timestamp); kNoDay for
+// null or malformed text. Hot: called for every activity.
+Day ParseDay(const FieldValue& value) {
+  if (value.kind != FieldValue::Kind::kText || value.text.size() < 10) return kNoDay;
+  const char* s = value.text.data();
+  auto digit = [s](int i) { return static_cast<int>(s[i] - '0'); };
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return kNoDay;
+  }
+  int y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const unsigned m = static_cast<unsigned>(digit(5) * 10 + digit(6));
+  const unsigned d = static_cast<unsigned>(digit(8) * 10 + digit(9));
+  // days_from_civil (H. Hinnant).
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int>(doe) - 719468;
+}
+
+int64_t IntOr(const FieldValue& value, int64_t fallback = 0) {
+  return value.kind == FieldValue::Kind::kInteger ? value.integer : fallback;
+}
+
+std::string Text(const FieldValue& value) { return std::string(value.text); }
+
+template <typename E>
+int EnumIndex(const FieldValue& value, int fallback = -1) {
+  if (value.kind != FieldValue::Kind::kText) return fallback;
+  for (const auto& [v, name] : EnumNames<E>::kNames) {
+    if (name == value.text) return static_cast<int>(v);
+  }
+  return fallback;
+}
+
+std::string Sha256Hex(std::string_view text) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char byte : digest) {
+    out += kHex[byte >> 4];
+    out += kHex[byte & 15];
+  }
+  return out;
+}
+
+// The first instant after day `as_of`: "at < this" means "by the end of as_of".
+std::string EndOf(Date as_of) { return FormatTimestamp(StartOf(as_of + std::chrono::days(1))); }
+
+// Grows `v` so that index `id` exists.
+template <typename T>
+T& At(std::vector<T>& v, int64_t id, const T& fill) {
+  if (id < 0) id = 0;
+  if (static_cast<size_t>(id) >= v.size()) v.resize(static_cast<size_t>(id) + 1, fill);
+  return v[static_cast<size_t>(id)];
+}
+
+// What is needed of an opportunity while deciding whether it was open on D.
+struct DealState {
+  audit::OpportunityFacts facts;
+  int64_t account_id = 0;
+  std::string external_id, name;
+  bool needs_history = false;  // changed after D: its state on D comes from history
+  bool history_seen = false;
+  bool keep = false;
+};
+
+Status SubjectAccess(storage::Store& store, const Principal& principal, SubjectType type,
+                     int64_t id) {
+  const Kind kind = type == SubjectType::kOpportunity ? Kind::kOpportunities : Kind::kAccounts;
+  const char* what = type == SubjectType::kOpportunity ? "opportunity" : "account";
+  ListQuery visible;
+  visible.filters = VisibleFilters(principal, kind);
+  visible.filters.push_back(Match("id", FilterOp::kEq, {id}));
+  Result<int64_t> seen = type == SubjectType::kOpportunity
+                             ? store.opportunities().Count(visible)
+                             : store.accounts().Count(visible);
+  SB_RETURN_IF_ERROR(seen.status());
+  if (*seen == 0) {
+    return Status::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist");
+  }
+  if (!MayWrite(principal, kind)) {
+    return Status::PermissionDenied(std::string("your role may not change ") + what + "s");
+  }
+  ListQuery writable;
+  writable.filters = WritableFilters(principal, kind);
+  writable.filters.push_back(Match("id", FilterOp::kEq, {id}));
+  Result<int64_t> may = type == SubjectType::kOpportunity ? store.opportunities().Count(writable)
+                                                          : store.accounts().Count(writable);
+  SB_RETURN_IF_ERROR(may.status());
+  if (*may == 0) {
+    return Status::PermissionDenied(std::string("you may not change this ") + what);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// --- playbooks ------------------------------------------------------------------------------
+
+std::string ActivePlaybook::label() const {
+  return playbook.name + "@" + (revision > 0 ? std::to_string(revision) : std::string("builtin"));
+}
+
+std::string ActivePlaybooks::label() const {
+  return opportunity.label() + "," + account.label();
+}
+
+Result<ActivePlaybooks> LoadActivePlaybooks(storage::Store& store) {
+  ActivePlaybooks out;
+  bool have[2] = {false, false};
+  ListQuery query;
+  query.filters.push_back(Match("active", FilterOp::kEq, {int64_t{1}}));
+  SB_ASSIGN_OR_RETURN(std::vector<PlaybookVersion> active, store.playbooks().List(query));
+  for (const PlaybookVersion& stored : active) {
+    Result<audit::Playbook> parsed = audit::ParsePlaybook(stored.body);
+    if (!parsed.ok()) {
+      return Status::FailedPrecondition("stored playbook " + stored.name + "@" +
+                                        std::to_string(stored.revision) +
+                                        " does not parse: " + parsed.status().message());
+    }
+    ActivePlaybook& slot =
+        stored.subject_type == SubjectType::kOpportunity ? out.opportunity : out.account;
+    slot.playbook = std::move(*parsed);
+    slot.revision = stored.revision;
+    have[stored.subject_type == SubjectType::kOpportunity ? 0 : 1] = true;
+  }
+  for (const audit::ShippedPlaybook& shipped : audit::ShippedPlaybooks()) {
+    const bool opportunity = shipped.name == "default-opportunity";
+    const bool account = shipped.name == "default-account";
+    if ((opportunity && !have[0]) || (account && !have[1])) {
+      SB_ASSIGN_OR_RETURN(audit::Playbook parsed, audit::ParsePlaybook(shipped.json));
+      (opportunity ? out.opportunity : out.account).playbook = std::move(parsed);
+    }
+  }
+  return out;
+}
+
+Result<PlaybookLoad> LoadPlaybook(storage::Store& store, std::string_view json,
+                                  std::optional<UserId> by, Timestamp now, bool activate) {
+  SB_ASSIGN_OR_RETURN(audit::Playbook parsed, audit::ParsePlaybook(json));
+  PlaybookLoad out;
+  Status status = store.Transact([&](storage::Store& s) -> Status {
+    ListQuery same;
+    same.filters.push_back(Match("name", FilterOp::kEq, {parsed.name}));
+    same.order_by = "revision";
+    same.descending = true;
+    SB_ASSIGN_OR_RETURN(std::vector<PlaybookVersion> versions, s.playbooks().List(same));
+    if (!versions.empty() && versions.front().subject_type != parsed.subject_type) {
+      return Status::InvalidArgument("playbook: name \"" + parsed.name + "\" is already used by " +
+                                     std::string(ToString(versions.front().subject_type)) +
+                                     " playbook; choose another name");
+    }
+    const std::string checksum = Sha256Hex(json);
+    PlaybookVersion version;
+    if (!versions.empty() && versions.front().checksum == checksum) {
+      version = versions.front();
+      out.unchanged = true;
+    } else {
+      version.name = parsed.name;
+      version.revision = versions.empty() ? 1 : versions.front().revision + 1;
+      version.subject_type = parsed.subject_type;
+      version.body = std::string(json);
+      version.checksum = checksum;
+      version.loaded_by = by;
+      version.loaded_at = now;
+    }
+    if (activate && !version.active) {
+      ListQuery current;
+      current.filters.push_back(Match("active", FilterOp::kEq, {int64_t{1}}));
+      current.filters.push_back(Match("subject_type", FilterOp::kEq,
+                                      {std::string(ToString(parsed.subject_type))}));
+      SB_ASSIGN_OR_RETURN(std::vector<PlaybookVersion> active, s.playbooks().List(current));
+      for (PlaybookVersion& old : active) {
+        old.active = false;
+        SB_RETURN_IF_ERROR(s.playbooks().Update(old));
+      }
+      version.active = true;
+      if (out.unchanged) SB_RETURN_IF_ERROR(s.playbooks().Update(version));
+    }
+    if (!out.unchanged) {
+      SB_ASSIGN_OR_RETURN(version.id, s.playbooks().Insert(version));
+      SB_RETURN_IF_ERROR(AppendAudit(s, now, by, "create", "playbooks", version.id.value,
+                                     "{\"name\":[null," + nlohmann::json(version.name).dump() +
+                                         "],\"revision\":[null," +
+                                         std::to_string(version.revision) + "]}"));
+    }
+    out.version = version;
+    return Status::Ok();
+  });
+  SB_RETURN_IF_ERROR(status);
+  return out;
+}
+
+// --- scorecard answers ------------------------------------------------------------------------
+
+Result<ScorecardAnswer> RecordAnswer(storage::Store& store, const Principal& principal,
+                                     const AnswerRequest& request, Timestamp now) {
+  SB_RETURN_IF_ERROR(SubjectAccess(store, principal, request.subject_type, request.subject_id));
+  SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
+  const ActivePlaybook& active = request.subject_type == SubjectType::kOpportunity
+                                     ? playbooks.opportunity
+                                     : playbooks.account;
+  const audit::Criterion* criterion = active.playbook.Find(request.criterion_id);
+  if (criterion == nullptr) {
+    return Status::InvalidArgument("criterion \"" + request.criterion_id +
+                                   "\" is not in the playbook " + active.label())
+        .WithField("criterion_id");
+  }
+  if (criterion->auto_rule) {
+    return Status::InvalidArgument("criterion \"" + request.criterion_id +
+                                   "\" is computed from the data and cannot be answered")
+        .WithField("criterion_id");
+  }
+  if (request.note.size() > 2000) {
+    return Status::InvalidArgument("note: longer than 2000 characters").WithField("note");
+  }
+  ScorecardAnswer answer;
+  answer.subject_type = request.subject_type;
+  answer.subject_id = request.subject_id;
+  answer.criterion_id = request.criterion_id;
+  answer.answer = request.answer;
+  answer.note = request.note;
+  answer.answered_by = principal.user_id;
+  answer.answered_at = now;
+  Status status = store.Transact([&](storage::Store& s) -> Status {
+    // Two answers within one second: the later replaces the earlier (the key is per second).
+    SB_ASSIGN_OR_RETURN(auto upserted, s.scorecard_answers().Upsert(answer));
+    answer.id = upserted.id;
+    return AppendAudit(
+        s, now, principal.user_id, "create", "scorecard_answers", answer.id.value,
+        nlohmann::json{{"subject_type", {nullptr, ToString(answer.subject_type)}},
+                       {"subject_id", {nullptr, answer.subject_id}},
+                       {"criterion_id", {nullptr, answer.criterion_id}},
+                       {"answer", {nullptr, ToString(answer.answer)}},
+                       {"note", {nullptr, answer.note}}}
+            .dump());
+  });
+  SB_RETURN_IF_ERROR(status);
+  return answer;
+}
+
+// --- gathering the facts ----------------------------------------------------------------------
+
+Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Date as_of) {
+  auto data = std::make_shared<AuditData>();
+  data->as_of = as_of;
+  SB_ASSIGN_OR_RETURN(data->playbooks, LoadActivePlaybooks(store));
+  audit::AuditInput& input = data->input;
+  audit::Labels& labels = data->labels;
+  input.as_of = ToDay(as_of);
+  input.opportunity_playbook = &data->playbooks.opportunity.playbook;
+  input.account_playbook = &data->playbooks.account.playbook;
+  const Day d = input.as_of;
+  const std::string end = EndOf(as_of);
+  const std::string as_of_text = FormatDate(as_of);
+
+  // People, teams and segments.
+  SB_RETURN_IF_ERROR(store.users().ScanFields(
+      ListQuery{}, {"id", "name", "email", "team_id"}, [&](std::span<const FieldValue> r) {
+        labels.people[r[0].integer] = audit::Person{Text(r[1]), Text(r[2]), IntOr(r[3])};
+        return Status::Ok();
+      }));
+  SB_RETURN_IF_ERROR(store.teams().ScanFields(ListQuery{}, {"id", "name"},
+                                              [&](std::span<const FieldValue> r) {
+                                                labels.teams[r[0].integer] = Text(r[1]);
+                                                return Status::Ok();
+                                              }));
+  std::unordered_map<int64_t, bool> core;
+  SB_RETURN_IF_ERROR(store.segments().ScanFields(
+      ListQuery{}, {"id", "name", "core"}, [&](std::span<const FieldValue> r) {
+        labels.segments[r[0].integer] = Text(r[1]);
+        core[r[0].integer] = IntOr(r[2]) != 0;
+        return Status::Ok();
+      }));
+
+  // Accounts that existed on D. `account_at[id]` is the index, -1 none.
+  std::vector<int32_t> account_at;
+  {
+    ListQuery query;
+    query.filters.push_back(Match("created_at", FilterOp::kLt, {end}));
+    SB_RETURN_IF_ERROR(store.accounts().ScanFields(
+        query, {"id", "external_id", "name", "owner_id", "segment_id", "abc_class"},
+        [&](std::span<const FieldValue> r) {
+          audit::AccountFacts facts;
+          facts.id = r[0].integer;
+          facts.owner_id = IntOr(r[3]);
+          facts.segment_id = IntOr(r[4]);
+          facts.core_segment = facts.segment_id != 0 && core[facts.segment_id];
+          if (r[5].text.size() == 1 && r[5].text[0] >= 'A' && r[5].text[0] <= 'C') {
+            facts.abc_class = r[5].text[0];
+          }
+          facts.role_strength.fill(-1);
+          facts.role_last_active.fill(kNoDay);
+          At(account_at, facts.id, int32_t{-1}) = static_cast<int32_t>(input.accounts.size());
+          data->account_index[facts.id] = static_cast<int32_t>(input.accounts.size());
+          input.accounts.push_back(facts);
+          labels.account_external_ids.push_back(Text(r[1]));
+          labels.account_names.push_back(Text(r[2]));
+          return Status::Ok();
+        }));
+  }
+  auto account_index = [&account_at](int64_t id) -> int32_t {
+    return id > 0 && static_cast<size_t>(id) < account_at.size() ? account_at[static_cast<size_t>(id)]
+                                                                  : -1;
+  };
+
+  // Contacts created by D: their account and role, and the accounts' role coverage.
+  std::vector<int8_t> contact_role;     // by contact id; -1: none
+  std::vector<int32_t> contact_account; // by contact id: account index
+  {
+    ListQuery query;
+    query.filters.push_back(Match("created_at", FilterOp::kLt, {end}));
+    SB_RETURN_IF_ERROR(store.contacts().ScanFields(
+        query, {"id", "account_id", "buying_role", "relationship_strength"},
+        [&](std::span<const FieldValue> r) {
+          const int32_t a = account_index(IntOr(r[1]));
+          const int role = EnumIndex<BuyingRole>(r[2], 0);
+          At(contact_role, r[0].integer, int8_t{-1}) = static_cast<int8_t>(role);
+          At(contact_account, r[0].integer, int32_t{-1}) = a;
+          if (a < 0) return Status::Ok();
+          audit::AccountFacts& account = input.accounts[static_cast<size_t>(a)];
+          account.roles_present |= static_cast<uint16_t>(1u << role);
+          if (role != static_cast<int>(BuyingRole::kUnknown)) {
+            const int8_t strength =
+                r[3].is_null() ? int8_t{0} : static_cast<int8_t>(std::clamp<int64_t>(r[3].integer, 0, 4));
+            if (!r[3].is_null()) {
+              account.role_strength[role] = std::max(account.role_strength[role], strength);
+            }
+            account.weakest_role_strength = account.weakest_role_strength < 0
+                                                ? strength
+                                                : std::min(account.weakest_role_strength, strength);
+          }
+          return Status::Ok();
+        }));
+  }
+
+  // Opportunities: which were open on D, and in what state.
+  std::vector<DealState> deals;
+  std::vector<int32_t> deal_at;  // by opportunity id: index into `deals`, -1 none
+  std::vector<std::set<std::string>> account_lines(input.accounts.size());
+  bool any_history = false;
+  {
+    ListQuery query;
+    query.filters.push_back(Match("created_on", FilterOp::kLe, {as_of_text}));
+    SB_RETURN_IF_ERROR(store.opportunities().ScanFields(
+        query,
+        {"id", "external_id", "name", "owner_id", "account_id", "stage", "amount_minor",
+         "amount_currency", "created_on", "close_on", "closed_on", "next_step", "next_step_on",
+         "competitors", "product_lines", "updated_at"},
+        [&](std::span<const FieldValue> r) {
+          const int stage = EnumIndex<Stage>(r[5], 0);
+          const Day closed_on = ParseDay(r[10]);
+          const int32_t a = account_index(IntOr(r[4]));
+          if (IsClosed(static_cast<Stage>(stage)) && closed_on != kNoDay && closed_on <= d) {
+            if (static_cast<Stage>(stage) == Stage::kClosedWon && a >= 0) {
+              std::string_view lines = r[14].text;
+              while (!lines.empty()) {
+                const size_t cut = lines.find(';');
+                std::string_view line = lines.substr(0, cut);
+                while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+                while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+                if (!line.empty()) account_lines[static_cast<size_t>(a)].insert(std::string(line));
+                if (cut == std::string_view::npos) break;
+                lines.remove_prefix(cut + 1);
+              }
+            }
+            return Status::Ok();
+          }
+          DealState deal;
+          audit::OpportunityFacts& f = deal.facts;
+          f.id = r[0].integer;
+          f.owner_id = IntOr(r[3]);
+          f.account = a;
+          f.stage = static_cast<Stage>(stage);
+          Result<Currency> currency = Currency::Parse(r[7].text);
+          f.amount = Money{IntOr(r[6]), currency.ok() ? *currency : Currency()};
+          f.created_on = ParseDay(r[8]);
+          f.close_on = ParseDay(r[9]);
+          f.next_step_on = ParseDay(r[12]);
+          f.next_step_text = !r[11].text.empty();
+          f.competitors = !r[13].text.empty();
+          f.product_lines = !r[14].text.empty();
+          deal.account_id = IntOr(r[4]);
+          deal.external_id = Text(r[1]);
+          deal.name = Text(r[2]);
+          // Changed after D (or closed after D): its state on D is in its history.
+          deal.needs_history = r[15].text >= std::string_view(end) || IsClosed(f.stage);
+          deal.keep = !IsClosed(f.stage);
+          any_history = any_history || deal.needs_history;
+          At(deal_at, f.id, int32_t{-1}) = static_cast<int32_t>(deals.size());
+          deals.push_back(std::move(deal));
+          return Status::Ok();
+        }));
+  }
+  if (any_history) {
+    ListQuery query;
+    query.filters.push_back(Match("changed_at", FilterOp::kLt, {end}));
+    query.order_by = "changed_at";
+    SB_RETURN_IF_ERROR(store.opportunity_changes().ScanFields(
+        query,
+        {"opportunity_id", "stage", "amount_minor", "amount_currency", "close_on", "next_step_on"},
+        [&](std::span<const FieldValue> r) {
+          const int64_t id = r[0].integer;
+          if (id <= 0 || static_cast<size_t>(id) >= deal_at.size() || deal_at[id] < 0) {
+            return Status::Ok();
+          }
+          DealState& deal = deals[static_cast<size_t>(deal_at[id])];
+          if (!deal.needs_history) return Status::Ok();
+          deal.history_seen = true;
+          audit::OpportunityFacts& f = deal.facts;
+          f.stage = static_cast<Stage>(EnumIndex<Stage>(r[1], 0));
+          Result<Currency> currency = Currency::Parse(r[3].text);
+          f.amount = Money{IntOr(r[2]), currency.ok() ? *currency : f.amount.currency};
+          f.close_on = ParseDay(r[4]);
+          f.next_step_on = ParseDay(r[5]);
+          deal.keep = !IsClosed(f.stage);
+          return Status::Ok();
+        }));
+  }
+  // A deal changed after D without history by D: its current state is all there is; a closed
+  // one cannot be placed on D and is left out.
+  std::fill(deal_at.begin(), deal_at.end(), int32_t{-1});
+  for (DealState& deal : deals) {
+    if (!deal.keep) continue;
+    const int32_t index = static_cast<int32_t>(input.opportunities.size());
+    At(deal_at, deal.facts.id, int32_t{-1}) = index;
+    data->opportunity_index[deal.facts.id] = index;
+    if (deal.facts.account >= 0) {
+      input.accounts[static_cast<size_t>(deal.facts.account)].open_opportunity = true;
+    }
+    input.opportunities.push_back(deal.facts);
+    labels.opportunity_external_ids.push_back(std::move(deal.external_id));
+    labels.opportunity_names.push_back(std::move(deal.name));
+  }
+  deals.clear();
+  deals.shrink_to_fit();
+  for (size_t a = 0; a < account_lines.size(); ++a) {
+    input.accounts[a].product_lines = static_cast<int32_t>(account_lines[a].size());
+  }
+  account_lines.clear();
+  auto deal_index = [&deal_at](int64_t id) -> int32_t {
+    return id > 0 && static_cast<size_t>(id) < deal_at.size() ? deal_at[static_cast<size_t>(id)]
+                                                               : -1;
+  };
+
+  // Activities: one pass.
+  {
+    const int meeting = static_cast<int>(ActivityType::kMeeting);
+    const int completed = static_cast<int>(ActivityStatus::kCompleted);
+    SB_RETURN_IF_ERROR(store.activities().ScanFields(
+        ListQuery{},
+        {"account_id", "contact_id", "opportunity_id", "type", "status", "at", "created_at"},
+        [&](std::span<const FieldValue> r) {
+          const Day at = ParseDay(r[5]);
+          if (at == kNoDay) return Status::Ok();
+          const int64_t contact = IntOr(r[1]);
+          int role = -1;
+          int32_t account = account_index(IntOr(r[0]));
+          if (contact > 0 && static_cast<size_t>(contact) < contact_role.size()) {
+            role = contact_role[static_cast<size_t>(contact)];
+            if (account < 0) account = contact_account[static_cast<size_t>(contact)];
+          }
+          if (at > d) {
+            // Planned ahead as of D, if it was already in the calendar on D.
+            if (account >= 0 && r[6].text < std::string_view(end)) {
+              input.accounts[static_cast<size_t>(account)].planned_ahead = true;
+            }
+            return Status::Ok();
+          }
+          if (EnumIndex<ActivityStatus>(r[4], 0) != completed) return Status::Ok();
+          const int type = EnumIndex<ActivityType>(r[3], 0);
+          const int32_t deal = deal_index(IntOr(r[2]));
+          if (deal >= 0) {
+            audit::OpportunityFacts& f = input.opportunities[static_cast<size_t>(deal)];
+            f.last_activity = std::max(f.last_activity, at);
+            ++f.type_counts[type];
+            if (role >= 0) f.role_types[role] |= static_cast<uint8_t>(1u << type);
+          }
+          if (account >= 0) {
+            audit::AccountFacts& a = input.accounts[static_cast<size_t>(account)];
+            if (d - at < 365) ++a.touches_365;
+            if (type == meeting) a.last_meeting = std::max(a.last_meeting, at);
+            if (role >= 0) {
+              a.last_contact_touch = std::max(a.last_contact_touch, at);
+              a.role_last_active[role] = std::max(a.role_last_active[role], at);
+            }
+          }
+          return Status::Ok();
+        }));
+  }
+  contact_role.clear();
+  contact_account.clear();
+
+  // Orders by D: margins per window, and who is a customer.
+  {
+    ListQuery query;
+    query.filters.push_back(Match("ordered_on", FilterOp::kLe, {as_of_text}));
+    SB_RETURN_IF_ERROR(store.orders().ScanFields(
+        query, {"account_id", "ordered_on", "margin_minor", "margin_currency"},
+        [&](std::span<const FieldValue> r) {
+          const int32_t account = account_index(IntOr(r[0]));
+          const Day on = ParseDay(r[1]);
+          if (account < 0 || on == kNoDay) return Status::Ok();
+          audit::AccountFacts& a = input.accounts[static_cast<size_t>(account)];
+          if (a.currency == Currency()) {
+            Result<Currency> currency = Currency::Parse(r[3].text);
+            if (currency.ok()) a.currency = *currency;
+          }
+          const int64_t margin = IntOr(r[2]);
+          const int age = d - on;
+          if (age < 365) {
+            a.margin_last_365 += margin;
+          } else if (age < 730) {
+            a.margin_prev_365 += margin;
+          }
+          if (age < 1096) a.margin_3y += margin;
+          a.last_order = std::max(a.last_order, on);
+          return Status::Ok();
+        }));
+  }
+  // Customers, and ABC classes for the unclassified (design note 3).
+  std::map<std::string, std::vector<int32_t>> by_currency;
+  for (size_t i = 0; i < input.accounts.size(); ++i) {
+    audit::AccountFacts& a = input.accounts[i];
+    a.customer = a.last_order != kNoDay && d - a.last_order < 365;
+    if (a.customer && a.abc_class == 0) by_currency[a.currency.ToString()].push_back(static_cast<int32_t>(i));
+  }
+  for (auto& [currency, members] : by_currency) {
+    std::sort(members.begin(), members.end(), [&input](int32_t x, int32_t y) {
+      const auto& ax = input.accounts[static_cast<size_t>(x)];
+      const auto& ay = input.accounts[static_cast<size_t>(y)];
+      return ax.margin_3y != ay.margin_3y ? ax.margin_3y > ay.margin_3y : ax.id < ay.id;
+    });
+    long double total = 0;
+    for (int32_t m : members) total += std::max<int64_t>(0, input.accounts[static_cast<size_t>(m)].margin_3y);
+    long double before = 0;
+    for (int32_t m : members) {
+      audit::AccountFacts& a = input.accounts[static_cast<size_t>(m)];
+      // The class of the customer whose margin starts at `before`: A while the customers
+      // before it make less than 80%.
+      a.abc_class = total <= 0 || before < 0.80L * total ? 'A' : before < 0.95L * total ? 'B' : 'C';
+      before += std::max<int64_t>(0, a.margin_3y);
+    }
+  }
+
+  // Answers by D, oldest first, so the latest wins when applied in order.
+  input.opportunity_answers.assign(input.opportunities.size(), {});
+  input.account_answers.assign(input.accounts.size(), {});
+  {
+    std::unordered_map<std::string, uint16_t> opportunity_criteria, account_criteria;
+    const auto& op = data->playbooks.opportunity.playbook.criteria;
+    for (size_t c = 0; c < op.size(); ++c) opportunity_criteria[op[c].id] = static_cast<uint16_t>(c);
+    const auto& ac = data->playbooks.account.playbook.criteria;
+    for (size_t c = 0; c < ac.size(); ++c) account_criteria[ac[c].id] = static_cast<uint16_t>(c);
+    ListQuery query;
+    query.filters.push_back(Match("answered_at", FilterOp::kLt, {end}));
+    query.order_by = "answered_at";
+    std::string criterion;
+    SB_RETURN_IF_ERROR(store.scorecard_answers().ScanFields(
+        query, {"subject_type", "subject_id", "criterion_id", "answer"},
+        [&](std::span<const FieldValue> r) {
+          const bool is_deal = r[0].text == "opportunity";
+          const int32_t index = is_deal ? deal_index(IntOr(r[1])) : account_index(IntOr(r[1]));
+          if (index < 0) return Status::Ok();
+          criterion.assign(r[2].text);
+          const auto& criteria = is_deal ? opportunity_criteria : account_criteria;
+          auto it = criteria.find(criterion);
+          if (it == criteria.end()) return Status::Ok();
+          const auto answer = static_cast<Answer>(EnumIndex<Answer>(r[3], 0));
+          auto& list = is_deal ? input.opportunity_answers[static_cast<size_t>(index)]
+                               : input.account_answers[static_cast<size_t>(index)];
+          list.push_back(audit::AnswerFact{it->second, answer});
+          return Status::Ok();
+        }));
+  }
+  return std::shared_ptr<const AuditData>(std::move(data));
+}
+
+// --- running and saving -----------------------------------------------------------------------
+
+Result<std::string> ScopeLabel(storage::Store& store, const AuditScope& scope) {
+  std::string label = "company";
+  if (scope.team_id) {
+    Result<Team> team = store.teams().Get(TeamId{*scope.team_id});
+    if (!team.ok()) return Status::NotFound("team " + std::to_string(*scope.team_id) + " does not exist");
+    label = "team:" + team->name;
+  }
+  if (scope.rep_id) {
+    Result<User> user = store.users().Get(UserId{*scope.rep_id});
+    if (!user.ok()) return Status::NotFound("user " + std::to_string(*scope.rep_id) + " does not exist");
+    label = (scope.team_id ? label + "," : std::string()) + "rep:" + user->email;
+  }
+  return label;
+}
+
+Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const AuditData> data,
+                              const AuditScope& scope, std::string scope_label) {
+  const audit::AuditInput& input = data->input;
+  // Which owners are in scope (empty optional: everyone).
+  std::optional<std::unordered_set<int64_t>> owners;
+  auto narrow = [&owners](std::unordered_set<int64_t> allowed) {
+    if (!owners) {
+      owners = std::move(allowed);
+      return;
+    }
+    std::unordered_set<int64_t> both;
+    for (int64_t id : *owners) {
+      if (allowed.count(id)) both.insert(id);
+    }
+    owners = std::move(both);
+  };
+  if (scope.viewer != nullptr) {
+    switch (scope.viewer->role) {
+      case Role::kRep:
+      case Role::kManager:
+        narrow(std::unordered_set<int64_t>(scope.viewer->owners.begin(), scope.viewer->owners.end()));
+        break;
+      case Role::kMarketing:
+        return Status::PermissionDenied("the audit is for sales roles");
+      case Role::kExecutive:
+      case Role::kAdmin:
+        break;
+    }
+  }
+  if (scope.team_id) {
+    std::unordered_set<int64_t> members;
+    for (const auto& [id, person] : data->labels.people) {
+      if (person.team_id == *scope.team_id) members.insert(id);
+    }
+    narrow(std::move(members));
+  }
+  if (scope.rep_id) narrow({*scope.rep_id});
+
+  AuditOutcome outcome;
+  outcome.data = data;
+  std::vector<audit::ItemResult> all = audit::Audit(input);
+  if (!owners) {
+    outcome.items = std::move(all);
+  } else {
+    for (audit::ItemResult& item : all) {
+      const int64_t owner = item.subject_type == SubjectType::kOpportunity
+                                ? input.opportunities[static_cast<size_t>(item.index)].owner_id
+                                : input.accounts[static_cast<size_t>(item.index)].owner_id;
+      if (owners->count(owner)) outcome.items.push_back(std::move(item));
+    }
+  }
+
+  // The previous saved run of this scope.
+  std::optional<audit::PreviousRun> previous;
+  {
+    ListQuery query;
+    query.filters.push_back(Match("scope", FilterOp::kEq, {scope_label}));
+    query.filters.push_back(Match("as_of", FilterOp::kLe, {FormatDate(data->as_of)}));
+    query.order_by = "created_at";
+    query.descending = true;
+    query.limit = 1;
+    SB_ASSIGN_OR_RETURN(std::vector<AuditRun> runs, store.audit_runs().List(query));
+    if (!runs.empty()) {
+      nlohmann::json saved = nlohmann::json::parse(runs[0].report, nullptr, false);
+      audit::PreviousRun run;
+      run.id = runs[0].id.value;
+      run.as_of = ToDay(runs[0].as_of);
+      if (saved.is_object() && saved.contains("items") && saved["items"].is_array()) {
+        for (const auto& row : saved["items"]) {
+          if (!row.is_array() || row.size() < 3) continue;
+          const SubjectType type =
+              row[0] == "account" ? SubjectType::kAccount : SubjectType::kOpportunity;
+          const std::string colour = row[2].get<std::string>();
+          run.colours[{type, row[1].get<int64_t>()}] =
+              colour == "green" ? audit::Colour::kGreen
+                                : colour == "yellow" ? audit::Colour::kYellow : audit::Colour::kRed;
+        }
+      }
+      previous = std::move(run);
+    }
+  }
+
+  // Open action items of the items in scope.
+  std::vector<audit::ActionStatus> actions;
+  {
+    std::unordered_set<int64_t> deal_ids, account_ids;
+    for (const audit::ItemResult& item : outcome.items) {
+      (item.subject_type == SubjectType::kOpportunity ? deal_ids : account_ids)
+          .insert(audit::ItemId(input, item));
+    }
+    SB_RETURN_IF_ERROR(store.action_items().Scan(ListQuery{}, [&](const ActionItem& action) {
+      const bool is_deal = action.subject_type == SubjectType::kOpportunity;
+      if (!(is_deal ? deal_ids : account_ids).count(action.subject_id)) return Status::Ok();
+      Result<Activity> activity = store.activities().Get(action.activity_id);
+      if (!activity.ok()) return Status::Ok();
+      audit::ActionStatus status;
+      status.activity_id = action.activity_id.value;
+      status.subject_type = action.subject_type;
+      status.subject_id = action.subject_id;
+      const auto& index = is_deal ? data->opportunity_index : data->account_index;
+      if (auto it = index.find(action.subject_id); it != index.end()) {
+        status.subject_name = is_deal ? data->labels.opportunity_names[static_cast<size_t>(it->second)]
+                                      : data->labels.account_names[static_cast<size_t>(it->second)];
+      }
+      status.criterion_id = action.criterion_id;
+      const audit::Playbook& playbook = is_deal ? data->playbooks.opportunity.playbook
+                                                : data->playbooks.account.playbook;
+      if (const audit::Criterion* c = playbook.Find(action.criterion_id)) {
+        status.criterion_text = c->text.In(0);
+      }
+      status.owner_id = activity->owner_id ? activity->owner_id->value : 0;
+      status.due = ToDay(ToDate(activity->at));
+      status.done = activity->status == ActivityStatus::kCompleted;
+      actions.push_back(std::move(status));
+      return Status::Ok();
+    }));
+  }
+  audit::ReportOptions options;
+  options.scope = std::move(scope_label);
+  outcome.report = audit::Consolidate(input, outcome.items, data->labels, previous,
+                                      std::move(actions), options);
+  return outcome;
+}
+
+nlohmann::json SavedReportJson(const AuditOutcome& outcome, int locale) {
+  nlohmann::json json = audit::ReportJson(outcome.data->input, outcome.items, outcome.data->labels,
+                                          outcome.report, locale, /*with_items=*/false);
+  nlohmann::json items = nlohmann::json::array();
+  for (const audit::ItemResult& item : outcome.items) {
+    nlohmann::json row = {std::string(ToString(item.subject_type)),
+                          audit::ItemId(outcome.data->input, item),
+                          std::string(audit::ColourName(item.colour))};
+    for (int8_t s : item.scores) row.push_back(static_cast<int>(s));
+    row.push_back(item.stale);
+    items.push_back(std::move(row));
+  }
+  json["playbooks"] = outcome.data->playbooks.label();
+  json["items"] = std::move(items);
+  return json;
+}
+
+Result<AuditRun> SaveRun(storage::Store& store, const AuditOutcome& outcome,
+                         std::optional<UserId> by, Timestamp now) {
+  AuditRun run;
+  run.as_of = outcome.data->as_of;
+  run.scope = outcome.report.scope;
+  run.playbooks = outcome.data->playbooks.label();
+  run.green = outcome.report.summary[0];
+  run.yellow = outcome.report.summary[1];
+  run.red = outcome.report.summary[2];
+  run.items = run.green + run.yellow + run.red;
+  run.created_by = by;
+  run.created_at = now;
+  run.report = SavedReportJson(outcome, 0).dump();
+  SB_ASSIGN_OR_RETURN(run.id, store.audit_runs().Insert(run));
+  return run;
+}
+
+// --- action items -----------------------------------------------------------------------------
+
+Result<ActionItem> CreateAction(storage::Store& store, const Principal& principal,
+                                const ActionRequest& request, Timestamp now) {
+  SB_RETURN_IF_ERROR(SubjectAccess(store, principal, request.subject_type, request.subject_id));
+  SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
+  const bool is_deal = request.subject_type == SubjectType::kOpportunity;
+  const audit::Playbook& playbook =
+      is_deal ? playbooks.opportunity.playbook : playbooks.account.playbook;
+  std::string text;
+  const int locale = audit::LocaleIndex(principal.locale);
+  if (!request.criterion_id.empty()) {
+    const audit::Criterion* criterion = playbook.Find(request.criterion_id);
+    if (criterion == nullptr) {
+      return Status::InvalidArgument("criterion \"" + request.criterion_id +
+                                     "\" is not in the playbook " + playbook.name)
+          .WithField("criterion_id");
+    }
+    text = criterion->action.In(locale);
+  }
+  if (request.due < ToDate(now)) {
+    return Status::InvalidArgument("due: " + FormatDate(request.due) + " is in the past")
+        .WithField("due");
+  }
+  Activity activity;
+  activity.type = ActivityType::kTask;
+  activity.status = ActivityStatus::kPlanned;
+  activity.at = StartOf(request.due) + std::chrono::hours(8);
+  if (is_deal) {
+    SB_ASSIGN_OR_RETURN(Opportunity deal, store.opportunities().Get(OpportunityId{request.subject_id}));
+    activity.opportunity_id = deal.id;
+    activity.account_id = deal.account_id;
+    activity.owner_id = deal.owner_id;
+  } else {
+    SB_ASSIGN_OR_RETURN(Account account, store.accounts().Get(AccountId{request.subject_id}));
+    activity.account_id = account.id;
+    activity.owner_id = account.owner_id;
+  }
+  if (request.owner_id) {
+    Result<User> owner = store.users().Get(UserId{*request.owner_id});
+    if (!owner.ok()) {
+      return Status::InvalidArgument("owner: user " + std::to_string(*request.owner_id) +
+                                     " does not exist")
+          .WithField("owner_id");
+    }
+    if (principal.role == Role::kRep || principal.role == Role::kManager) {
+      if (std::find(principal.owners.begin(), principal.owners.end(), *request.owner_id) ==
+          principal.owners.end()) {
+        return Status::PermissionDenied("you may give actions only to your own people")
+            .WithField("owner_id");
+      }
+    }
+    activity.owner_id = UserId{*request.owner_id};
+  }
+  if (!activity.owner_id) activity.owner_id = principal.user_id;
+  activity.outcome = "";
+  activity.notes = text.empty() ? request.note
+                                : (request.note.empty() ? text : text + " — " + request.note);
+  if (activity.notes.empty()) {
+    return Status::InvalidArgument("note: say what to do (a staleness action needs a note)")
+        .WithField("note");
+  }
+  activity.created_at = now;
+  activity.updated_at = now;
+  ActionItem item;
+  Status status = store.Transact([&](storage::Store& s) -> Status {
+    SB_ASSIGN_OR_RETURN(activity.id, s.activities().Insert(activity));
+    item.activity_id = activity.id;
+    item.subject_type = request.subject_type;
+    item.subject_id = request.subject_id;
+    item.criterion_id = request.criterion_id;
+    if (request.run_id) item.run_id = AuditRunId{*request.run_id};
+    item.created_by = principal.user_id;
+    item.created_at = now;
+    SB_ASSIGN_OR_RETURN(item.id, s.action_items().Insert(item));
+    return AppendAudit(s, now, principal.user_id, "create", "activities", activity.id.value,
+                       nlohmann::json{{"type", {nullptr, "task"}},
+                                      {"status", {nullptr, "planned"}},
+                                      {"at", {nullptr, FormatTimestamp(activity.at)}},
+                                      {"notes", {nullptr, activity.notes}},
+                                      {"criterion_id", {nullptr, request.criterion_id}}}
+                           .dump());
+  });
+  SB_RETURN_IF_ERROR(status);
+  return item;
+}
+
+}  // namespace salesbox::service

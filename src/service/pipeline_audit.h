@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// The sales audit as a service (DESIGN.md section 2): playbooks stored and versioned, scorecard
+// answers recorded with their date, the facts of every open opportunity and customer gathered
+// from the store as they stood on a date, the audit run over them (analytics/audit), saved
+// runs, and action items. (service/audit.h is something else: the log of changes.)
+//
+// Design notes
+// (1) One pass per table. Facts are gathered with Store::ScanFields over each table once
+//     (activities: ~10M rows at --scale 100), into arrays indexed by record id; nothing is
+//     loaded as full records.
+// (2) As of D. Everything is read as it stood at the end of day D (UTC): activities done by
+//     then, contacts created by then, the latest scorecard answer by then, orders by then, and
+//     each opportunity's stage, amount, close date and next-step date from its history (the
+//     last change by then). Fields without history (name, owner, competitors, a contact's role
+//     and strength) are read as they are now. So an audit of a past day gives the same result
+//     as a run saved on that day, as long as nothing without history changed.
+// (3) Customers as of D are accounts with an order in the 365 days up to D. Their ABC class is
+//     the stored one; unclassified customers are classed by their gross margin over the three
+//     years up to D within their currency (A: the customers making the top 80%, B: the next
+//     15%, C: the rest), as docs/demo-data.md measures it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "analytics/audit/audit.h"
+#include "analytics/audit/playbook.h"
+#include "analytics/audit/report.h"
+#include "common/result.h"
+#include "common/time.h"
+#include "domain/scorecard.h"
+#include "service/auth.h"
+#include "storage/store.h"
+
+namespace salesbox::service {
+
+// --- playbooks ------------------------------------------------------------------------------
+
+// The playbooks audits use: the active stored one per subject type, or the shipped default when
+// none is stored (then `revision` is 0).
+struct ActivePlaybook {
+  analytics::audit::Playbook playbook;
+  int64_t revision = 0;
+  std::string label() const;  // "default-opportunity@2", "default-account@builtin"
+};
+struct ActivePlaybooks {
+  ActivePlaybook opportunity;
+  ActivePlaybook account;
+  std::string label() const;  // "default-opportunity@2,default-account@builtin"
+};
+Result<ActivePlaybooks> LoadActivePlaybooks(storage::Store& store);
+
+struct PlaybookLoad {
+  PlaybookVersion version;
+  bool unchanged = false;  // the same body as the latest revision: nothing stored
+};
+// Checks `json` (ParsePlaybook's messages), stores it as the next revision of its name, and
+// makes it the active playbook of its subject type when `activate`. One transaction.
+Result<PlaybookLoad> LoadPlaybook(storage::Store& store, std::string_view json,
+                                  std::optional<UserId> by, Timestamp now, bool activate = true);
+
+// --- scorecard answers ------------------------------------------------------------------------
+
+struct AnswerRequest {
+  SubjectType subject_type = SubjectType::kOpportunity;
+  int64_t subject_id = 0;
+  std::string criterion_id;
+  Answer answer = Answer::kUnknown;
+  std::string note;
+};
+// Records an answer by `principal` now. kNotFound when the subject does not exist or is not
+// visible; kPermissionDenied when the principal may not change it; kInvalidArgument (with
+// field) for a criterion the active playbook does not have or computes from the data.
+Result<ScorecardAnswer> RecordAnswer(storage::Store& store, const Principal& principal,
+                                     const AnswerRequest& request, Timestamp now);
+
+// --- the audit --------------------------------------------------------------------------------
+
+// Everything the audit reads, as of one day, for the whole company.
+struct AuditData {
+  Date as_of{};
+  ActivePlaybooks playbooks;
+  analytics::audit::AuditInput input;  // points into `playbooks`: keep AuditData in place
+  analytics::audit::Labels labels;
+  std::unordered_map<int64_t, int32_t> opportunity_index;  // id -> index in input
+  std::unordered_map<int64_t, int32_t> account_index;
+};
+
+// Gathers the facts as of the end of `as_of` (design notes 1-3).
+Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Date as_of);
+
+struct AuditScope {
+  std::optional<int64_t> team_id;  // only items owned by members of this team
+  std::optional<int64_t> rep_id;   // only items owned by this user
+  const Principal* viewer = nullptr;  // only what this user may see (null: everything)
+};
+
+// The scope's owners, or kNotFound for an unknown team or rep.
+Result<std::string> ScopeLabel(storage::Store& store, const AuditScope& scope);
+
+struct AuditOutcome {
+  std::shared_ptr<const AuditData> data;
+  std::vector<analytics::audit::ItemResult> items;  // in scope
+  analytics::audit::Report report;
+};
+
+// Audits `data` within `scope`, with the trend against the latest saved run of the same scope
+// before `data->as_of` and the open action items of the items in scope.
+Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const AuditData> data,
+                              const AuditScope& scope, std::string scope_label);
+
+// The report as stored in a saved run: ReportJson without the full items, plus "items": one
+// compact row per item [subject_type, id, colour, s1..s5, stale].
+nlohmann::json SavedReportJson(const AuditOutcome& outcome, int locale);
+
+// Stores `outcome` as an immutable run.
+Result<AuditRun> SaveRun(storage::Store& store, const AuditOutcome& outcome,
+                         std::optional<UserId> by, Timestamp now);
+
+// --- action items -----------------------------------------------------------------------------
+
+struct ActionRequest {
+  SubjectType subject_type = SubjectType::kOpportunity;
+  int64_t subject_id = 0;
+  std::string criterion_id;  // empty: a staleness finding
+  std::optional<int64_t> owner_id;  // default: the subject's owner
+  Date due{};
+  std::string note;
+  std::optional<int64_t> run_id;
+};
+// Creates a planned task for the owner, due on `due`, linked to the subject, and the action item
+// that ties it to the criterion. Same access checks as RecordAnswer.
+Result<ActionItem> CreateAction(storage::Store& store, const Principal& principal,
+                                const ActionRequest& request, Timestamp now);
+
+}  // namespace salesbox::service
