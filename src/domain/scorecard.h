@@ -25,7 +25,7 @@ struct EnumNames<SubjectType> {
   }};
 };
 
-enum class Answer { kUnknown, kYes, kNo };
+enum class Answer : uint8_t { kUnknown, kYes, kNo };
 
 template <>
 struct EnumNames<Answer> {
