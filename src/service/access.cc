@@ -71,6 +71,8 @@ std::vector<Filter> VisibleFilters(const Principal& p, Kind kind) {
     case Kind::kActivities:
       if (marketing) return {Match("owner_id", FilterOp::kIn, Owners(p))};
       return {OwnedOrOnVisibleAccount(p)};
+    case Kind::kScorecardAnswers:
+      break;  // read through the audit service, not as records
     case Kind::kOpportunityHistory: {
       std::vector<Filter> of = VisibleFilters(p, Kind::kOpportunities);
       if (of.empty()) return {};

@@ -46,6 +46,7 @@ constexpr Kind kAllKinds[] = {
     Kind::kCampaigns,     Kind::kLeads,
     Kind::kOpportunities, Kind::kOpportunityHistory,
     Kind::kActivities,    Kind::kOrders,
+    Kind::kScorecardAnswers,
 };
 
 // Calls `f(spec)` with the column table of `kind`.
@@ -74,6 +75,8 @@ auto WithSpec(Kind kind, F&& f) {
       return f(internal::ActivitySpec());
     case Kind::kOrders:
       return f(internal::OrderSpec());
+    case Kind::kScorecardAnswers:
+      return f(internal::ScorecardAnswerSpec());
   }
   return f(internal::AccountSpec());
 }
@@ -102,6 +105,7 @@ class Importer {
     context_.date_order = options.date_order;
     context_.default_currency = options.default_currency;
     context_.occurrences = &occurrences_;
+    context_.store = &store;
     context_.decimal = options.decimal.value_or(
         reader.delimiter() == ';' ? DecimalSeparator::kComma : DecimalSeparator::kAuto);
   }
@@ -250,6 +254,13 @@ class Importer {
     if (spec_.finish == nullptr) return true;
     Status finished = spec_.finish(record, context_, ToDate(now_));
     if (finished.ok()) return true;
+    // A rule about one column (the status names it as its field) points at that column.
+    for (const auto& [index, column] : plan_) {
+      if (!finished.field().empty() && spec_.columns[index].name == finished.field()) {
+        AddError(RowLine(row, column), column + 1, finished.message());
+        return false;
+      }
+    }
     AddError(row.line, 0, finished.message());
     return false;
   }
@@ -518,6 +529,8 @@ std::string_view KindName(Kind kind) {
       return "activities";
     case Kind::kOrders:
       return "orders";
+    case Kind::kScorecardAnswers:
+      return "scorecard-answers";
   }
   return "?";
 }

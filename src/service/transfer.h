@@ -32,6 +32,7 @@ enum class Kind {
   kOpportunityHistory,
   kActivities,
   kOrders,
+  kScorecardAnswers,
 };
 
 // Every kind, in an order in which each one's references are imported before it.

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/money.h"
 #include "common/result.h"
@@ -128,6 +129,13 @@ struct ParseContext {
   Currency default_currency;
   // Per-import state for keys derived from row content (orders without an external id).
   std::unordered_map<std::string, int>* occurrences = nullptr;
+  // The store being imported into, for checks against stored configuration (playbooks).
+  storage::Store* store = nullptr;
+  // Scorecard answers: the criterion ids people answer, per subject type (0 opportunity,
+  // 1 account), loaded from the active playbooks on first use.
+  bool criteria_loaded = false;
+  std::vector<std::string> manual_criteria[2];
+  std::string playbook_labels[2];
   // Cells that only complete another field (contacts' first_name + last_name -> name); cleared
   // before each row.
   std::string given_name, family_name;
@@ -171,5 +179,6 @@ const KindSpec<Opportunity, OpportunityId>& OpportunitySpec();
 const KindSpec<OpportunityChange, OpportunityChangeId>& OpportunityChangeSpec();
 const KindSpec<Activity, ActivityId>& ActivitySpec();
 const KindSpec<Order, OrderId>& OrderSpec();
+const KindSpec<ScorecardAnswer, ScorecardAnswerId>& ScorecardAnswerSpec();
 
 }  // namespace salesbox::service::internal

@@ -12,6 +12,7 @@
 //     Salesforce writes percentages, our export writes fractions.
 // (4) References are written by export as the referenced record's external id (or name/e-mail),
 //     which is exactly what import resolves, so an export imports back unchanged.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <type_traits>
 
 #include "common/status_macros.h"
+#include "service/pipeline_audit.h"
 #include "service/transfer_internal.h"
 
 namespace salesbox::service::internal {
@@ -1159,6 +1161,126 @@ const KindSpec<Order, OrderId> kOrderSpec = {
     .key = [](const Order& o) { return ExternalKey(o.external_id); },
 };
 
+// --- scorecard answers ----------------------------------------------------------------------
+
+constexpr EnumAlias<SubjectType> kSubjectTypeAliases[] = {
+    {SubjectType::kOpportunity, "deal|opportunities|salgsmulighed|affarsmojlighet|salgsmulighet"},
+    {SubjectType::kAccount, "customer|accounts|kunde|kund|company"},
+};
+
+constexpr EnumAlias<Answer> kAnswerAliases[] = {
+    {Answer::kYes, "y|true|1|ja|j|x"},
+    {Answer::kNo, "n|false|0|nej|nei"},
+    {Answer::kUnknown, "dontknow|na|ukendt|okant|vetej|ukjent"},
+};
+
+// The subject by its external id (accounts also by name), as the row's subject type says.
+Status SubjectIn(std::string_view cell, ScorecardAnswer& a, ParseContext& context) {
+  if (cell.empty()) return Status::Ok();
+  if (a.subject_type == SubjectType::kOpportunity) {
+    SB_ASSIGN_OR_RETURN(OpportunityId id, context.lookups->Opportunity(cell));
+    a.subject_id = id.value;
+  } else {
+    SB_ASSIGN_OR_RETURN(AccountId id, context.lookups->Account(cell));
+    a.subject_id = id.value;
+  }
+  return Status::Ok();
+}
+Status SubjectOut(const ScorecardAnswer& a, Lookups& lookups, std::string& out) {
+  Result<std::string> ref = a.subject_type == SubjectType::kOpportunity
+                                ? lookups.OpportunityRef(OpportunityId{a.subject_id})
+                                : lookups.AccountRef(AccountId{a.subject_id});
+  SB_RETURN_IF_ERROR(ref.status());
+  out += *ref;
+  return Status::Ok();
+}
+
+constexpr ColumnSpec<ScorecardAnswer> kScorecardAnswerColumns[] = {
+    {.name = "subject_type",
+     .aliases = "subjecttype|type|subject|kind|objecttype",
+     .required = true,
+     .early = true,
+     .parse = EnumIn<&ScorecardAnswer::subject_type, kSubjectTypeAliases>,
+     .format = EnumOut<&ScorecardAnswer::subject_type>},
+    {.name = "subject_external_id",
+     .aliases = "subjectexternalid|subjectid|externalid|opportunityid|accountid|opportunity|"
+                "account|dealid",
+     .required = true,
+     .parse = SubjectIn,
+     .format = SubjectOut},
+    {.name = "criterion_id",
+     .aliases = "criterion|criterionid|question|kriterium",
+     .required = true,
+     .parse = TextIn<&ScorecardAnswer::criterion_id>,
+     .format = TextOut<&ScorecardAnswer::criterion_id>},
+    {.name = "answer",
+     .aliases = "value|response|svar",
+     .required = true,
+     .parse = EnumIn<&ScorecardAnswer::answer, kAnswerAliases>,
+     .format = EnumOut<&ScorecardAnswer::answer>},
+    {.name = "answered_at",
+     .aliases = "answeredat|date|at|timestamp|dato|datum",
+     .required = true,
+     .parse = TimestampIn<&ScorecardAnswer::answered_at>,
+     .format = TimestampOut<&ScorecardAnswer::answered_at>},
+    {.name = "note",
+     .aliases = "evidence|notes|comment|bemaerkning|kommentar|notat",
+     .parse = TextIn<&ScorecardAnswer::note>,
+     .format = TextOut<&ScorecardAnswer::note>},
+    {.name = "answered_by",
+     .aliases = "answeredby|user|by|owner",
+     .parse = RefIn<&ScorecardAnswer::answered_by, &Lookups::User>,
+     .format = RefOut<&ScorecardAnswer::answered_by, &Lookups::UserRef>},
+};
+
+Status FinishScorecardAnswer(ScorecardAnswer& a, ParseContext& context, Date today) {
+  if (a.subject_id == 0) return Status::InvalidArgument("no subject: the subject_external_id is empty");
+  if (ToDate(a.answered_at) > today) {
+    return Status::InvalidArgument("answered_at " + FormatTimestamp(a.answered_at) +
+                                   " is in the future")
+        .WithField("answered_at");
+  }
+  if (!context.criteria_loaded && context.store != nullptr) {
+    SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(*context.store));
+    for (int k = 0; k < 2; ++k) {
+      const ActivePlaybook& active = k == 0 ? playbooks.opportunity : playbooks.account;
+      for (const analytics::audit::Criterion& c : active.playbook.criteria) {
+        if (!c.auto_rule) context.manual_criteria[k].push_back(c.id);
+      }
+      context.playbook_labels[k] = active.label();
+    }
+    context.criteria_loaded = true;
+  }
+  if (context.criteria_loaded) {
+    const int k = a.subject_type == SubjectType::kOpportunity ? 0 : 1;
+    const auto& ids = context.manual_criteria[k];
+    if (std::find(ids.begin(), ids.end(), a.criterion_id) == ids.end()) {
+      std::string list;
+      for (const std::string& id : ids) list += (list.empty() ? "" : ", ") + id;
+      return Status::InvalidArgument("criterion_id \"" + a.criterion_id +
+                                     "\" is not a criterion people answer in the playbook " +
+                                     context.playbook_labels[k] + " (" + list + ")")
+          .WithField("criterion_id");
+    }
+  }
+  return Status::Ok();
+}
+
+const KindSpec<ScorecardAnswer, ScorecardAnswerId> kScorecardAnswerSpec = {
+    .kind = Kind::kScorecardAnswers,
+    .what = "scorecard answer",
+    .columns = kScorecardAnswerColumns,
+    .repository = [](storage::Store& s) -> storage::ScorecardAnswerRepository& {
+      return s.scorecard_answers();
+    },
+    .finish = FinishScorecardAnswer,
+    .key =
+        [](const ScorecardAnswer& a) {
+          return std::string(ToString(a.subject_type)) + ":" + std::to_string(a.subject_id) + ":" +
+                 a.criterion_id + "@" + FormatTimestamp(a.answered_at);
+        },
+};
+
 }  // namespace
 
 const KindSpec<Team, TeamId>& TeamSpec() { return kTeamSpec; }
@@ -1174,5 +1296,8 @@ const KindSpec<OpportunityChange, OpportunityChangeId>& OpportunityChangeSpec() 
 }
 const KindSpec<Activity, ActivityId>& ActivitySpec() { return kActivitySpec; }
 const KindSpec<Order, OrderId>& OrderSpec() { return kOrderSpec; }
+const KindSpec<ScorecardAnswer, ScorecardAnswerId>& ScorecardAnswerSpec() {
+  return kScorecardAnswerSpec;
+}
 
 }  // namespace salesbox::service::internal

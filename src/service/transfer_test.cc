@@ -110,6 +110,9 @@ class TransferTest : public ::testing::Test {
       case Kind::kActivities:
         n = store_->activities().Count(all);
         break;
+      case Kind::kScorecardAnswers:
+        n = store_->scorecard_answers().Count(all);
+        break;
       default:
         break;
     }
@@ -292,6 +295,63 @@ TEST_F(TransferTest, ReimportUpdatesByExternalIdAndTouchesOnlyPresentColumns) {
   EXPECT_EQ(FormatTimestamp(o1.updated_at), "2025-03-03T10:00:00Z");
 }
 
+TEST_F(TransferTest, ImportsScorecardAnswersCheckedAgainstThePlaybook) {
+  ImportUsersAndAccounts();
+  ImportOk(Kind::kOpportunities, "external_id,account,name,stage,amount\nO1,A1,First,propose,1000\n");
+  const std::string file =
+      "Subject Type;Subject External ID;Criterion ID;Answer;Answered At;Note;Answered By\n"
+      "opportunity;O1;budget_confirmed;ja;2025-02-01 10:00;CFO bekræftede budgettet;anna@example.com\n"
+      "deal;O1;budget_confirmed;nej;01.03.2025;Budget cut;\n"
+      "kunde;A1;plan_exists;yes;2025-01-15;;\n";
+  ImportReport report = ImportOk(Kind::kScorecardAnswers, file);
+  EXPECT_EQ(report.inserted, 3);
+  // Dated answers are history: the same file again changes nothing.
+  EXPECT_EQ(ImportOk(Kind::kScorecardAnswers, file).unchanged, 3);
+  SB_ASSERT_OK_AND_ASSIGN(std::vector<ScorecardAnswer> answers,
+                          store_->scorecard_answers().List(storage::ListQuery{}));
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[0].subject_type, SubjectType::kOpportunity);
+  EXPECT_EQ(answers[0].answer, Answer::kYes);
+  EXPECT_EQ(answers[0].note, "CFO bekræftede budgettet");
+  EXPECT_EQ(FormatTimestamp(answers[0].answered_at), "2025-02-01T10:00:00Z");
+  EXPECT_TRUE(answers[0].answered_by.has_value());
+  EXPECT_EQ(answers[1].answer, Answer::kNo);
+  EXPECT_EQ(answers[2].subject_type, SubjectType::kAccount);
+  EXPECT_EQ(Export(Kind::kScorecardAnswers),
+            "subject_type,subject_external_id,criterion_id,answer,answered_at,note,answered_by\n"
+            "opportunity,O1,budget_confirmed,yes,2025-02-01T10:00:00Z,CFO bekræftede budgettet,"
+            "anna@example.com\n"
+            "opportunity,O1,budget_confirmed,no,2025-03-01T00:00:00Z,Budget cut,\n"
+            "account,A1,plan_exists,yes,2025-01-15T00:00:00Z,,\n");
+}
+
+TEST_F(TransferTest, BadScorecardAnswersNameFileLineColumnAndWriteNothing) {
+  ImportUsersAndAccounts();
+  ImportOk(Kind::kOpportunities, "external_id,account,name,stage,amount\nO1,A1,First,propose,1000\n");
+  ImportReport report = Import(Kind::kScorecardAnswers,
+                               "subject_type,subject_external_id,criterion_id,answer,answered_at\n"
+                               "opportunity,O9,budget_confirmed,yes,2025-02-01\n"
+                               "opportunity,O1,eb_met,yes,2025-02-01\n"
+                               "account,O1,plan_exists,yes,2025-02-01\n"
+                               "lead,O1,budget_confirmed,maybe,2025-02-01\n"
+                               "opportunity,O1,budget_confirmed,yes,2025-04-01\n"
+                               "opportunity,O1,,yes,2025-02-01\n"
+                               "opportunity,O1,budget_confirmed,yes,2025-02-01\n",
+                               "answers.csv");
+  EXPECT_FALSE(report.committed);
+  const std::string errors = Errors(report);
+  EXPECT_THAT(errors, HasSubstr("answers.csv:2:2: subject_external_id: no opportunity \"O9\""));
+  EXPECT_THAT(errors, HasSubstr("answers.csv:3:3: criterion_id \"eb_met\" is not a criterion "
+                                "people answer in the playbook default-opportunity@builtin"));
+  EXPECT_THAT(errors, HasSubstr("answers.csv:4:2: subject_external_id: no account \"O1\""));
+  EXPECT_THAT(errors, HasSubstr("answers.csv:5:1: subject_type: subject type \"lead\" is not one "
+                                "of opportunity, account"));
+  EXPECT_THAT(errors, HasSubstr("answers.csv:5:4: answer: answer \"maybe\" is not one of"));
+  EXPECT_THAT(errors, HasSubstr("answers.csv:6:5: answered_at 2025-04-01T00:00:00Z is in the future"));
+  EXPECT_THAT(errors, HasSubstr("answers.csv:7:3: criterion_id: a value is required"));
+  EXPECT_EQ(Count(Kind::kScorecardAnswers), 0);  // the good last row was not written either
+}
+
 TEST_F(TransferTest, OrdersWithoutOrderNumberAreNotDuplicatedOnReimport) {
   ImportUsersAndAccounts();
   std::string file =
@@ -414,7 +474,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "f.csv:2:5: currency: \"kroner\" is not an ISO 4217 currency code (DKK, SEK, "
                     "NOK, EUR)"},
         BadFileCase{"negative_amount", Kind::kOpportunities,
-                    "account,name,stage,amount\nA1,D,qualify,-5\n", "f.csv:2: amount is negative"},
+                    "account,name,stage,amount\nA1,D,qualify,-5\n", "f.csv:2:4: amount is negative"},
         BadFileCase{"closed_date_on_open_deal", Kind::kOpportunities,
                     "account,name,stage,amount,closed_date\nA1,D,qualify,5,2025-01-01\n",
                     "f.csv:2: closed_date is set but the opportunity is open (stage qualify)"},
