@@ -10,7 +10,8 @@
 // purchases uniform over 90 days, purchases as Poisson(λ), λ ~ Gamma(0.243, 4.414/week), dropout
 // after each repeat purchase with p ~ Beta(0.793, 2.426), values Gamma(6.25, ν) with
 // ν ~ Gamma(3.74, 15.44), recorded as dated transactions in cents and summarised with
-// SummarizeRfm (calibration end day 272, weeks) like real data.
+// SummarizeRfm (calibration end day 272, weeks) like real data. The "Continuous" cohort draws the
+// same processes without dates or cents, the worst case for the likelihoods' compression.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +24,7 @@
 #include <benchmark/benchmark.h>
 
 #include "analytics/clv/bg_nbd.h"
+#include "analytics/clv/clv_model.h"
 #include "analytics/clv/gamma_gamma.h"
 #include "analytics/clv/rfm.h"
 #include "common/time.h"
@@ -90,6 +92,39 @@ std::vector<Transaction> SyntheticTransactions(int64_t customers) {
 const std::vector<Transaction>& SyntheticLog() {
   static const std::vector<Transaction> log = SyntheticTransactions(g_customers);
   return log;
+}
+
+// The worst case for compression: the same processes in continuous time and continuous spend
+// (no dates, no cents), so no two customers share a term.
+std::vector<CustomerRfm> SyntheticContinuous(int64_t customers) {
+  std::mt19937_64 rng(19970101);
+  std::gamma_distribution<double> rate(0.243, 1.0 / 4.414);
+  std::gamma_distribution<double> beta_a(0.793, 1.0), beta_b(2.426, 1.0);
+  std::gamma_distribution<double> nu(3.74, 1.0 / 15.44);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<CustomerRfm> out;
+  out.reserve(static_cast<size_t>(customers));
+  for (int64_t id = 0; id < customers; ++id) {
+    const double lambda = rate(rng);
+    const double ga = beta_a(rng), gb = beta_b(rng);
+    const double dropout = ga / (ga + gb);
+    std::gamma_distribution<double> value(6.25, 1.0 / nu(rng));
+    CustomerRfm c;
+    c.customer = id;
+    c.age = (272.0 - 90.0 * unit(rng)) / 7.0;
+    double t = 0, total = 0;
+    while (lambda > 0) {
+      t += -std::log1p(-unit(rng)) / lambda;
+      if (t > c.age) break;
+      ++c.frequency;
+      c.recency = t;
+      total += value(rng);
+      if (unit(rng) < dropout) break;
+    }
+    c.monetary = c.frequency > 0 ? total / static_cast<double>(c.frequency) : 0.0;
+    out.push_back(c);
+  }
+  return out;
 }
 
 const RfmOptions kSyntheticRfm{.calibration_end = MakeDate(1997, 9, 30),
@@ -213,6 +248,19 @@ void BM_CdnowGammaGammaEvaluation(benchmark::State& state) {
   state.counters["groups"] = static_cast<double>(likelihood.groups());
 }
 
+// CLV of every CDNOW customer from fitted parameters: 12 monthly periods (52/12 weeks), 1% a
+// month; 12 conditional expectations (a 2F1 series each) per customer.
+void BM_CdnowCustomerValues(benchmark::State& state) {
+  const BgNbdParams bg{0.243, 4.414, 0.793, 2.426};
+  const GammaGammaParams gg{6.25, 3.74, 15.44};
+  const ClvOptions options{.periods = 12, .period_length = 52.0 / 12, .discount_rate = 0.01};
+  for (auto _ : state) {
+    Result<std::vector<CustomerValue>> values = ComputeCustomerValues(Cdnow(), bg, gg, options);
+    if (!values.ok()) state.SkipWithError("ComputeCustomerValues failed");
+    benchmark::DoNotOptimize(values);
+  }
+}
+
 void BM_SyntheticSummarizeRfm(benchmark::State& state) {
   const std::vector<Transaction>& log = SyntheticLog();
   for (auto _ : state) {
@@ -234,6 +282,20 @@ void BM_SyntheticFitBgNbdAndGammaGamma(benchmark::State& state) {
 
 void BM_SyntheticPlainLikelihoodPass(benchmark::State& state) { OnePass(state, Synthetic()); }
 
+const std::vector<CustomerRfm>& Continuous() {
+  static const std::vector<CustomerRfm> rows = SyntheticContinuous(g_customers);
+  return rows;
+}
+
+void BM_ContinuousFitBgNbdAndGammaGamma(benchmark::State& state) {
+  const std::vector<CustomerRfm>& rows = Continuous();
+  FitBoth(state, rows);
+  Result<BgNbdLikelihood> bg = BgNbdLikelihood::Create(rows);
+  state.counters["bg_groups"] = bg.ok() ? static_cast<double>(bg->groups()) : 0;
+}
+
+void BM_ContinuousPlainLikelihoodPass(benchmark::State& state) { OnePass(state, Continuous()); }
+
 BENCHMARK(BM_CdnowFitBgNbdAndGammaGamma)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 BENCHMARK(BM_CdnowPlainLikelihoodPass)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 BENCHMARK(BM_CdnowFitBgNbd)->Unit(benchmark::kMicrosecond)->MinTime(1.0);
@@ -241,9 +303,12 @@ BENCHMARK(BM_CdnowFitGammaGamma)->Unit(benchmark::kMicrosecond)->MinTime(1.0);
 BENCHMARK(BM_CdnowCompress)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_CdnowBgNbdEvaluation)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_CdnowGammaGammaEvaluation)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CdnowCustomerValues)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SyntheticSummarizeRfm)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_SyntheticFitBgNbdAndGammaGamma)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_SyntheticPlainLikelihoodPass)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_ContinuousFitBgNbdAndGammaGamma)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_ContinuousPlainLikelihoodPass)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 }  // namespace
 }  // namespace salesbox::analytics::clv

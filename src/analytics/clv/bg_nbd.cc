@@ -21,8 +21,9 @@
 //       negative log-likelihood, so the scale of the objective and of its gradient does not grow
 //       with the cohort (on the sum, quasi-Newton steps can overshoot into degenerate ridges).
 //       ∂/∂θ_i = param_i · ∂/∂param_i.
-//   (5) Several starts, scaled to the data's mean age; the best optimum is kept. An optimum on
-//       the box |θ| = 20 means the data do not identify the model (e.g. b → ∞), which is
+//   (5) Several starts, scaled to the data's mean age, each screened to a relative change of
+//       1e-4 (about half the evaluations of a full run); the best is polished and kept. An optimum
+//       on the box |θ| = 20 means the data do not identify the model (e.g. b → ∞), which is
 //       reported instead of returned.
 //   (6) Predictions follow FHL 2005 eqs. 7, 8, 10; E[Y(t)|·] = P(alive) · (a+b+x−1)/(a−1) ·
 //       [1 − ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))].
@@ -94,7 +95,7 @@ Result<BgNbdLikelihood> BgNbdLikelihood::Create(std::span<const CustomerRfm> cus
   out.mean_age_ = customers.empty() ? 0 : age_sum / static_cast<double>(customers.size());
 
   // Note (3): dense ids for distinct times and for distinct (x, t_x, T); then the groups are
-  // laid out by ascending x (a counting sort over the few distinct x).
+  // laid out by ascending x.
   struct TimeHash {
     size_t operator()(uint64_t bits) const { return internal::Mix64(bits); }
   };
@@ -110,8 +111,8 @@ Result<BgNbdLikelihood> BgNbdLikelihood::Create(std::span<const CustomerRfm> cus
                              static_cast<uint64_t>(t.age_index));
     }
   };
-  internal::DenseIds<uint64_t, TimeHash> time_ids(std::min<size_t>(customers.size(), 1 << 16));
-  internal::DenseIds<Triple, TripleHash> triple_ids(std::min<size_t>(customers.size(), 1 << 16));
+  internal::DenseIds<uint64_t, TimeHash> time_ids(customers.size());
+  internal::DenseIds<Triple, TripleHash> triple_ids(customers.size());
   std::vector<double> counts;
   for (const CustomerRfm& c : customers) {
     // + 0.0 turns −0 into +0, so both get one id.
@@ -125,29 +126,37 @@ Result<BgNbdLikelihood> BgNbdLikelihood::Create(std::span<const CustomerRfm> cus
   for (uint64_t bits : time_ids.keys()) out.times_.push_back(std::bit_cast<double>(bits));
 
   const std::vector<Triple>& triples = triple_ids.keys();
-  std::vector<int64_t> xs;
-  for (const Triple& t : triples) xs.push_back(t.x);
-  std::sort(xs.begin(), xs.end());
-  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
-  std::vector<size_t> block_of(triples.size());
-  std::vector<size_t> block_size(xs.size(), 0);
-  for (size_t i = 0; i < triples.size(); ++i) {
-    block_of[i] =
-        static_cast<size_t>(std::lower_bound(xs.begin(), xs.end(), triples[i].x) - xs.begin());
-    ++block_size[block_of[i]];
-  }
-  size_t offset = 0;
-  for (size_t k = 0; k < xs.size(); ++k) {
-    out.blocks_.push_back({xs[k], offset, offset, 0});
-    offset += block_size[k];
-  }
+  std::vector<int64_t> x_of(triples.size());
+  for (size_t i = 0; i < triples.size(); ++i) x_of[i] = triples[i].x;
+  const internal::FrequencyLayout layout = internal::LayOutByFrequency(x_of);
   out.groups_.resize(triples.size());
   for (size_t i = 0; i < triples.size(); ++i) {
-    Block& block = out.blocks_[block_of[i]];
-    out.groups_[block.end++] = {triples[i].x, triples[i].recency_index, triples[i].age_index,
-                                counts[i]};
-    block.count += counts[i];
+    out.groups_[layout.position[i]] = {triples[i].x, triples[i].recency_index, triples[i].age_index,
+                                       counts[i]};
   }
+  for (const internal::FrequencyLayout::Range& range : layout.ranges) {
+    Block block{range.x, range.begin, range.end, 0};
+    for (size_t i = range.begin; i < range.end; ++i) block.count += out.groups_[i].count;
+    out.blocks_.push_back(block);
+  }
+  // Renumber the times in the order the groups use them, so an evaluation reads ln(α+t) and
+  // 1/(α+t) nearly sequentially even when every customer has times of their own.
+  std::vector<int32_t> renumbered(out.times_.size(), -1);
+  std::vector<double> times;
+  times.reserve(out.times_.size());
+  auto renumber = [&](int32_t& index) {
+    int32_t& to = renumbered[static_cast<size_t>(index)];
+    if (to < 0) {
+      to = static_cast<int32_t>(times.size());
+      times.push_back(out.times_[static_cast<size_t>(index)]);
+    }
+    index = to;
+  };
+  for (Group& g : out.groups_) {
+    renumber(g.age_index);
+    renumber(g.recency_index);
+  }
+  out.times_ = std::move(times);
   return out;
 }
 

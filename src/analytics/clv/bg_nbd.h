@@ -25,7 +25,8 @@ struct BgNbdParams {
 
 // The BG/NBD log-likelihood of one cohort, compressed once for repeated evaluation: customers
 // with equal (x, t_x, T) share one term, and ln Γ(r+x) − ln Γ(r) etc. are summed once per
-// distinct x. Immutable after Create; thread-safe to evaluate concurrently.
+// distinct x. Immutable after Create; thread-safe to evaluate concurrently (an evaluation uses
+// per-thread scratch buffers of O(groups) doubles, kept for the next evaluation).
 class BgNbdLikelihood {
  public:
   // kInvalidArgument (naming the customer) for a negative or non-finite frequency, recency or
@@ -86,7 +87,8 @@ struct BgNbdFit {
 };
 
 // Maximum-likelihood fit: L-BFGS (NLopt) on the mean NLL in log-parameters (box |ln θ| <= 20)
-// from every start; the best is kept. Errors:
+// from every start, each run to a relative change of 1e-4; the best is then run on to
+// options.relative_tolerance and kept. Errors:
 //   kInvalidArgument     as BgNbdLikelihood::Create;
 //   kFailedPrecondition  no customers, one customer, no repeat buyer, every age T = 0, or the
 //                        best optimum on the parameter box or not converged (the data do not

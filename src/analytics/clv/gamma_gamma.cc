@@ -16,8 +16,10 @@
 //   (2) The surface has a degenerate ridge p → ∞, γ → 0 (p γ fixed: every customer's values
 //       constant). Fitted on the SUM of the NLL, BFGS from (1, 1, 1) was seen to drift along it
 //       to p ≈ 24,000 (research note in tests/data/cdnow/SOURCE.md). So the objective is the MEAN
-//       NLL in log-parameters, there are several starts scaled to the mean spend, the best is
-//       kept, and an optimum on the box |ln θ| = 20 is reported as an error rather than returned.
+//       NLL in log-parameters, there are several starts scaled to the mean spend (screened, the
+//       best polished, as in bg_nbd.cc note 5), and an optimum on the box |ln θ| = 20 is
+//       reported as an error rather than returned. Every start tried in the tests, (1, 1, 1) and
+//       the ridge point itself included, reaches the optimum.
 //   (3) E[M | x, m] = (p γ + p x m) / (p x + q − 1).
 #include "analytics/clv/gamma_gamma.h"
 
@@ -79,7 +81,7 @@ Result<GammaGammaLikelihood> GammaGammaLikelihood::Create(std::span<const Custom
   out.customers_ = static_cast<int64_t>(raw.size());
   out.mean_spend_ = raw.empty() ? 0 : spend_sum / static_cast<double>(raw.size());
 
-  // Dense ids for distinct (x, m), then a counting sort by ascending x.
+  // Dense ids for distinct (x, m), then the groups laid out by ascending x.
   struct Pair {
     int64_t x;
     uint64_t m_bits;
@@ -90,7 +92,7 @@ Result<GammaGammaLikelihood> GammaGammaLikelihood::Create(std::span<const Custom
       return internal::Mix64(static_cast<uint64_t>(k.x) * 0x9E3779B97F4A7C15ULL ^ k.m_bits);
     }
   };
-  internal::DenseIds<Pair, PairHash> ids(std::min<size_t>(raw.size(), 1 << 16));
+  internal::DenseIds<Pair, PairHash> ids(raw.size());
   std::vector<Group> distinct;
   for (const Group& g : raw) {
     const size_t id = static_cast<size_t>(ids.IdOf({g.x, std::bit_cast<uint64_t>(g.m)}));
@@ -102,27 +104,15 @@ Result<GammaGammaLikelihood> GammaGammaLikelihood::Create(std::span<const Custom
       distinct[id].count += 1;
     }
   }
-  std::vector<int64_t> xs;
-  for (const Group& g : distinct) xs.push_back(g.x);
-  std::sort(xs.begin(), xs.end());
-  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
-  std::vector<size_t> block_of(distinct.size());
-  std::vector<size_t> block_size(xs.size(), 0);
-  for (size_t i = 0; i < distinct.size(); ++i) {
-    block_of[i] =
-        static_cast<size_t>(std::lower_bound(xs.begin(), xs.end(), distinct[i].x) - xs.begin());
-    ++block_size[block_of[i]];
-  }
-  size_t offset = 0;
-  for (size_t k = 0; k < xs.size(); ++k) {
-    out.blocks_.push_back({xs[k], offset, offset, 0});
-    offset += block_size[k];
-  }
+  std::vector<int64_t> x_of(distinct.size());
+  for (size_t i = 0; i < distinct.size(); ++i) x_of[i] = distinct[i].x;
+  const internal::FrequencyLayout layout = internal::LayOutByFrequency(x_of);
   out.groups_.resize(distinct.size());
-  for (size_t i = 0; i < distinct.size(); ++i) {
-    Block& block = out.blocks_[block_of[i]];
-    out.groups_[block.end++] = distinct[i];
-    block.count += distinct[i].count;
+  for (size_t i = 0; i < distinct.size(); ++i) out.groups_[layout.position[i]] = distinct[i];
+  for (const internal::FrequencyLayout::Range& range : layout.ranges) {
+    Block block{range.x, range.begin, range.end, 0};
+    for (size_t i = range.begin; i < range.end; ++i) block.count += out.groups_[i].count;
+    out.blocks_.push_back(block);
   }
   return out;
 }

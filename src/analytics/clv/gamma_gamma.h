@@ -81,7 +81,8 @@ struct GammaGammaFit {
 };
 
 // Maximum-likelihood fit: L-BFGS (NLopt) on the mean NLL in log-parameters (box |ln θ| <= 20)
-// from every start, best kept. Errors:
+// from every start, each run to a relative change of 1e-4; the best is then run on to
+// options.relative_tolerance and kept. Errors:
 //   kInvalidArgument     as GammaGammaLikelihood::Create;
 //   kFailedPrecondition  no repeat customer, one repeat customer, every repeat customer with
 //                        the same mean spend, an optimum on the parameter box (the degenerate

@@ -3,10 +3,12 @@
 // customers share one term) and a logarithm of a long product taken once.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace salesbox::analytics::clv::internal {
@@ -66,6 +68,44 @@ class DenseIds {
   std::vector<int32_t> slots_;
   std::vector<Key> keys_;
 };
+
+// Items ordered by ascending frequency x, ties in input order: a counting sort over the distinct
+// x (usually a few dozen), O(n).
+struct FrequencyLayout {
+  struct Range {
+    int64_t x;
+    size_t begin, end;
+  };
+  std::vector<size_t> position;  // item i goes to position[i]
+  std::vector<Range> ranges;     // one per distinct x, ascending
+};
+
+inline FrequencyLayout LayOutByFrequency(std::span<const int64_t> xs) {
+  struct Hash {
+    size_t operator()(int64_t x) const { return Mix64(static_cast<uint64_t>(x)); }
+  };
+  DenseIds<int64_t, Hash> ids(64);
+  std::vector<int32_t> id_of(xs.size());
+  for (size_t i = 0; i < xs.size(); ++i) id_of[i] = ids.IdOf(xs[i]);
+  const std::vector<int64_t>& distinct = ids.keys();
+  std::vector<size_t> rank(distinct.size());
+  for (size_t k = 0; k < distinct.size(); ++k) rank[k] = k;
+  std::sort(rank.begin(), rank.end(),
+            [&distinct](size_t l, size_t r) { return distinct[l] < distinct[r]; });
+  FrequencyLayout out;
+  std::vector<size_t> next(distinct.size(), 0);  // by id: next free position
+  std::vector<size_t> size(distinct.size(), 0);
+  for (int32_t id : id_of) ++size[static_cast<size_t>(id)];
+  size_t offset = 0;
+  for (size_t id : rank) {
+    out.ranges.push_back({distinct[id], offset, offset + size[id]});
+    next[id] = offset;
+    offset += size[id];
+  }
+  out.position.resize(xs.size());
+  for (size_t i = 0; i < xs.size(); ++i) out.position[i] = next[static_cast<size_t>(id_of[i])]++;
+  return out;
+}
 
 // Accumulates ln Π f_i with a single log at the end, for sums of many logarithms in a
 // likelihood. Four partial products are kept, so consecutive multiplications do not wait for
