@@ -136,6 +136,29 @@ std::string CsvField(const std::string& text) {
   return out + "\"";
 }
 
+// `text` cut or padded to `width` characters (UTF-8 code points), for aligned columns.
+std::string Column(std::string_view text, size_t width) {
+  std::string out;
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 1;
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0xF0) {
+      len = 4;
+    } else if (c >= 0xE0) {
+      len = 3;
+    } else if (c >= 0xC0) {
+      len = 2;
+    }
+    if (chars == width) break;
+    out.append(text.substr(i, len));
+    ++chars;
+    i += len;
+  }
+  out.append(width - chars, ' ');
+  return out;
+}
+
 std::string MoneyText(int64_t minor, const std::string& currency) {
   // Whole major units with thin grouping; the table is for reading, JSON/CSV keep minor units.
   Result<Currency> parsed = Currency::Parse(currency);
@@ -491,13 +514,12 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
          {std::pair<const char*, const std::vector<GroupRow>*>{"team", &section.by_team},
           {"rep", &section.by_rep},
           {"stage", &section.by_stage}}) {
-      std::snprintf(line, sizeof line, "\n%-34s %6s %6s %6s %6s  %s\n", title, "items", "green",
-                    "yellow", "red", "weakest area");
+      std::snprintf(line, sizeof line, "\n%s %6s %6s %6s %6s  %s\n", Column(title, 34).c_str(),
+                    "items", "green", "yellow", "red", "weakest area");
       out += line;
       for (const GroupRow& row : *rows) {
-        std::string label = row.label;
-        if (label.size() > 34) label.resize(34);
-        std::snprintf(line, sizeof line, "%-34s %6lld %6lld %6lld %6lld  %s\n", label.c_str(),
+        std::snprintf(line, sizeof line, "%s %6lld %6lld %6lld %6lld  %s\n",
+                      Column(row.label, 34).c_str(),
                       static_cast<long long>(row.tally.items()),
                       static_cast<long long>(row.tally.count[0]),
                       static_cast<long long>(row.tally.count[1]),
@@ -519,10 +541,10 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
                                       : labels.account_names[k];
         std::string reason =
             item.findings.empty() ? "" : FindingReason(item.findings.front(), playbook, locale);
-        std::snprintf(line, sizeof line, "  %-6s %18s  %-40.40s %s\n",
+        std::snprintf(line, sizeof line, "  %-6s %18s  %s %s\n",
                       std::string(ColourName(item.colour)).c_str(),
                       MoneyText(ItemValue(input, item).minor_units, currency).c_str(),
-                      name.c_str(), reason.c_str());
+                      Column(name, 40).c_str(), reason.c_str());
         out += line;
       }
     }

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+// The audit run on the default demo company (seed 42, scale 1, today 2025-06-02) finds the
+// truths docs/demo-data.md plants: each rep's neglected scorecard area (truth 3) comes out as the
+// rep's weakest area, and the under-served A-customers (truth 5) are red for missed touchpoints.
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "analytics/audit/playbook.h"
+#include "analytics/audit/report.h"
+#include "demo/demo_company.h"
+#include "service/pipeline_audit.h"
+#include "storage/open_store.h"
+#include "testing/status_matchers.h"
+
+namespace salesbox {
+namespace {
+
+namespace audit = analytics::audit;
+
+class DemoAuditTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Result<std::unique_ptr<storage::Store>> store = storage::OpenStore("sqlite::memory:");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = store->release();
+    demo::DemoOptions options;
+    options.seed = 42;
+    options.scale = 1;
+    options.today = MakeDate(2025, 6, 2);
+    Result<demo::DemoSummary> summary = demo::GenerateDemoCompany(*store_, options);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  }
+  static void TearDownTestSuite() {
+    delete store_;
+    store_ = nullptr;
+  }
+
+  static service::AuditOutcome Run(Date as_of) {
+    Result<std::shared_ptr<const service::AuditData>> data =
+        service::LoadAuditData(*store_, as_of);
+    EXPECT_TRUE(data.ok()) << data.status().ToString();
+    Result<service::AuditOutcome> outcome =
+        service::RunAudit(*store_, *data, service::AuditScope{}, "company");
+    EXPECT_TRUE(outcome.ok()) << outcome.status().ToString();
+    return *std::move(outcome);
+  }
+
+  static storage::Store* store_;
+};
+
+storage::Store* DemoAuditTest::store_ = nullptr;
+
+// docs/demo-data.md, truth 3: the area each rep neglects.
+const std::map<std::string, std::string> kNeglected = {
+    {"anders.nielsen", "relationships"},   {"sofie.jensen", "understanding"},
+    {"mikkel.hansen", "joint_process"},    {"louise.pedersen", "value"},
+    {"rasmus.andersen", "commitment"},     {"camilla.christensen", "understanding"},
+    {"jesper.larsen", "joint_process"},    {"line.soerensen", "value"},
+    {"thomas.rasmussen", "commitment"},    {"signe.joergensen", "relationships"},
+    {"erik.johansson", "joint_process"},   {"anna.karlsson", "value"},
+    {"johan.nilsson", "commitment"},       {"emma.eriksson", "relationships"},
+    {"oskar.larsson", "understanding"},    {"elin.andersson", "value"},
+    {"fredrik.persson", "commitment"},     {"sara.gustafsson", "relationships"},
+    {"viktor.olsson", "understanding"},    {"maja.lindstrom", "joint_process"},
+    {"kari.johansen", "commitment"},       {"haakon.lie", "relationships"},
+    {"silje.kristiansen", "understanding"}, {"eirik.bakke", "joint_process"},
+    {"marte.solberg", "value"},
+};
+
+TEST_F(DemoAuditTest, EachRepsWeakestAreaIsTheOneThePlantedDataNeglects) {
+  service::AuditOutcome outcome = Run(MakeDate(2025, 6, 2));
+  ASSERT_FALSE(outcome.report.sections.empty());
+  const audit::Section& deals = outcome.report.sections[0];
+  ASSERT_EQ(deals.subject_type, SubjectType::kOpportunity);
+  int checked = 0;
+  for (const audit::GroupRow& rep : deals.by_rep) {
+    const std::string login = rep.key.substr(0, rep.key.find('@'));
+    auto it = kNeglected.find(login);
+    if (it == kNeglected.end()) continue;
+    ASSERT_GE(rep.weakest_area, 0) << login;
+    EXPECT_EQ(deals.playbook->areas[rep.weakest_area].id, it->second) << login;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 25);
+}
+
+TEST_F(DemoAuditTest, UnderServedACustomersAreRedForMissedTouchpoints) {
+  service::AuditOutcome outcome = Run(MakeDate(2025, 6, 2));
+  // docs/demo-data.md, truth 5 (a sample of the 43 listed accounts).
+  const std::set<std::string> under_served = {
+      "ACC-000050", "ACC-000088", "ACC-000259", "ACC-000314", "ACC-000317", "ACC-000368",
+      "ACC-000401", "ACC-000454", "ACC-000475", "ACC-000479", "ACC-000482", "ACC-000483",
+      "ACC-000512", "ACC-000523", "ACC-000548", "ACC-000597", "ACC-000669", "ACC-000714",
+      "ACC-000746", "ACC-000815", "ACC-000867", "ACC-000929", "ACC-000989", "ACC-001055",
+      "ACC-001094", "ACC-001163", "ACC-001184", "ACC-001282", "ACC-001352", "ACC-001363",
+      "ACC-001457", "ACC-001523", "ACC-001526", "ACC-001574", "ACC-001587", "ACC-001696",
+      "ACC-001735", "ACC-001785", "ACC-001809", "ACC-001818", "ACC-001856", "ACC-001962",
+      "ACC-001987"};
+  const service::AuditData& data = *outcome.data;
+  int flagged = 0, other_a = 0, other_a_touch_red = 0;
+  for (const audit::ItemResult& item : outcome.items) {
+    if (item.subject_type != SubjectType::kAccount) continue;
+    const std::string& external = data.labels.account_external_ids[static_cast<size_t>(item.index)];
+    bool touchpoints = false;
+    for (const audit::Finding& f : item.findings) {
+      touchpoints = touchpoints || f.kind == audit::FindingKind::kTouchpointsMissed;
+    }
+    if (under_served.count(external)) {
+      EXPECT_EQ(item.colour, audit::Colour::kRed) << external;
+      if (touchpoints) ++flagged;
+    } else if (item.abc_class == 'A') {
+      ++other_a;
+      if (touchpoints) ++other_a_touch_red;
+    }
+  }
+  // Every under-served customer the audit classes A misses its touchpoints; B and C classes
+  // need fewer touches, so a few of the 43 (classed per currency here) may meet theirs.
+  EXPECT_GE(flagged, 38);
+  EXPECT_GT(other_a, 150);
+  // Nearly every other A-customer gets its touches. (Three do not: ACC-000353, ACC-000814 and
+  // ACC-001157 have 0-3 completed activities on the account in the year; the audit classes
+  // customers per currency, the document ranks them across currencies in DKK.)
+  EXPECT_LE(other_a_touch_red, 3);
+}
+
+TEST_F(DemoAuditTest, JsonHasTheRequiredFieldsAndCountsAddUp) {
+  service::AuditOutcome outcome = Run(MakeDate(2025, 6, 2));
+  const service::AuditData& data = *outcome.data;
+  nlohmann::json json =
+      audit::ReportJson(data.input, outcome.items, data.labels, outcome.report, 0);
+  const auto& summary = json["summary"];
+  EXPECT_EQ(summary["green"].get<int64_t>() + summary["yellow"].get<int64_t>() +
+                summary["red"].get<int64_t>(),
+            summary["items"].get<int64_t>());
+  EXPECT_EQ(summary["items"].get<size_t>(), json["items"].size());
+  for (const auto& item : json["items"]) {
+    for (const char* key : {"subject_type", "id", "name", "owner", "stage", "colour",
+                            "area_scores", "reasons", "actions"}) {
+      ASSERT_TRUE(item.contains(key)) << key;
+    }
+    ASSERT_EQ(item["area_scores"].size(), 5u);
+    EXPECT_EQ(item["reasons"].size(), item["actions"].size());
+    EXPECT_EQ(item["reasons"].empty(), item["colour"] == "green");
+  }
+  // Both kinds are audited: the open deals and the customers of the last 12 months.
+  EXPECT_EQ(outcome.report.sections.size(), 2u);
+  EXPECT_EQ(outcome.report.sections[0].total.items(), 591);  // the demo's open deals
+}
+
+TEST_F(DemoAuditTest, AMeddiccPlaybookScoresTheSameCompany) {
+  std::string json;
+  for (const audit::ShippedPlaybook& p : audit::ShippedPlaybooks()) {
+    if (p.name == "meddicc") json = std::string(p.json);
+  }
+  SB_ASSERT_OK_AND_ASSIGN(service::PlaybookLoad loaded,
+                          service::LoadPlaybook(*store_, json, std::nullopt,
+                                                StartOf(MakeDate(2025, 6, 2))));
+  service::AuditOutcome outcome = Run(MakeDate(2025, 6, 2));
+  EXPECT_EQ(outcome.data->playbooks.opportunity.label(), "meddicc@1");
+  EXPECT_EQ(outcome.report.sections[0].total.items(), 591);
+  // Put the default back for the other tests.
+  std::string fallback;
+  for (const audit::ShippedPlaybook& p : audit::ShippedPlaybooks()) {
+    if (p.name == "default-opportunity") fallback = std::string(p.json);
+  }
+  SB_ASSERT_OK_AND_ASSIGN(service::PlaybookLoad restored,
+                          service::LoadPlaybook(*store_, fallback, std::nullopt,
+                                                StartOf(MakeDate(2025, 6, 2))));
+  EXPECT_EQ(restored.version.name, "default-opportunity");
+}
+
+}  // namespace
+}  // namespace salesbox
