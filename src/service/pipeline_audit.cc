@@ -102,6 +102,7 @@ Status SubjectAccess(storage::Store& store, const Principal& principal, SubjectT
                      int64_t id) {
   const Kind kind = type == SubjectType::kOpportunity ? Kind::kOpportunities : Kind::kAccounts;
   const char* what = type == SubjectType::kOpportunity ? "opportunity" : "account";
+  const char* plural = type == SubjectType::kOpportunity ? "opportunities" : "accounts";
   ListQuery visible;
   visible.filters = VisibleFilters(principal, kind);
   visible.filters.push_back(Match("id", FilterOp::kEq, {id}));
@@ -113,7 +114,7 @@ Status SubjectAccess(storage::Store& store, const Principal& principal, SubjectT
     return Status::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist");
   }
   if (!MayWrite(principal, kind)) {
-    return Status::PermissionDenied(std::string("your role may not change ") + what + "s");
+    return Status::PermissionDenied(std::string("your role may not change ") + plural);
   }
   ListQuery writable;
   writable.filters = WritableFilters(principal, kind);
@@ -679,13 +680,15 @@ Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const Audit
     }
   }
 
-  // The previous saved run of this scope.
+  // The previous saved run of this scope: the one with the latest audit date up to ours (of
+  // those, the last saved; ties are broken by id). Not simply the last saved: a run back-filled
+  // for an earlier date must not become the previous run of every later audit.
   std::optional<audit::PreviousRun> previous;
   {
     ListQuery query;
     query.filters.push_back(Match("scope", FilterOp::kEq, {scope_label}));
     query.filters.push_back(Match("as_of", FilterOp::kLe, {FormatDate(data->as_of)}));
-    query.order_by = "created_at";
+    query.order_by = "as_of";
     query.descending = true;
     query.limit = 1;
     SB_ASSIGN_OR_RETURN(std::vector<AuditRun> runs, store.audit_runs().List(query));
