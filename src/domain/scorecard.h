@@ -77,6 +77,7 @@ struct ScorecardAnswer {
 // `salesbox audit --format json` printed it.
 struct AuditRun {
   AuditRunId id;
+  std::string event_id;  // random, unique: two runs saved in the same second stay apart
   Date as_of{};
   std::string scope;  // "company", "team:Danmark Øst", "rep:anders.nielsen@..."
   std::string playbooks;  // "default-opportunity@1,default-account@1"

@@ -774,6 +774,13 @@ nlohmann::json SavedReportJson(const AuditOutcome& outcome, int locale) {
 Result<AuditRun> SaveRun(storage::Store& store, const AuditOutcome& outcome,
                          std::optional<UserId> by, Timestamp now) {
   AuditRun run;
+  unsigned char random[16];
+  randombytes_buf(random, sizeof random);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char byte : random) {
+    run.event_id += kHex[byte >> 4];
+    run.event_id += kHex[byte & 15];
+  }
   run.as_of = outcome.data->as_of;
   run.scope = outcome.report.scope;
   run.playbooks = outcome.data->playbooks.label();

@@ -387,9 +387,10 @@ struct Table<AuditRun> {
   static constexpr std::string_view kName = "audit_runs";
   static constexpr std::string_view kWhat = "audit run";
   static constexpr bool kVersioned = false;
-  static constexpr std::array<std::string_view, 3> kKey{"as_of", "scope", "created_at"};
+  static constexpr std::array<std::string_view, 1> kKey{"event_id"};
   template <typename R, typename V>
   static void Fields(R& r, V& v) {
+    v("event_id", r.event_id);
     v("as_of", r.as_of);
     v("scope", r.scope);
     v("playbooks", r.playbooks);

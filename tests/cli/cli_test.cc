@@ -3,6 +3,7 @@
 // that a failed import leaves the database as it was.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace salesbox {
 namespace {
@@ -229,7 +231,7 @@ TEST_F(CliTest, DemoCompanyExportImportsBackByteForByte) {
   const char* kinds[] = {"users",         "teams",         "segments",
                          "accounts",      "contacts",      "campaigns",
                          "leads",         "opportunities", "opportunity-history",
-                         "activities",    "orders"};
+                         "activities",    "orders",        "scorecard-answers"};
   std::vector<std::string> exported;
   for (const char* kind : kinds) {
     CliRun run = Salesbox("export --db " + db_ + " --kind " + kind);
@@ -244,6 +246,98 @@ TEST_F(CliTest, DemoCompanyExportImportsBackByteForByte) {
     EXPECT_EQ(Salesbox("export --db " + copy + " --kind " + kinds[i]).output, exported[i])
         << kinds[i];
   }
+}
+
+TEST_F(CliTest, AuditPrintsEveryFormatSavesRunsAndRefusesBadFlags) {
+  ASSERT_EQ(Salesbox("demo --db " + db_ + " --scale 0.05 --today 2025-06-30 --no-serve --quiet")
+                .exit_code,
+            0);
+  const std::string base = "audit --db " + db_ + " --as-of 2025-06-30";
+  CliRun table = Salesbox(base);
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_THAT(table.output, HasSubstr("Audit as of 2025-06-30 (company)"));
+  EXPECT_THAT(table.output, HasSubstr("weakest area"));
+
+  CliRun json = Salesbox(base + " --format json --locale da");
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  nlohmann::json report = nlohmann::json::parse(json.output);
+  EXPECT_EQ(report["as_of"], "2025-06-30");
+  EXPECT_EQ(report["locale"], "da");
+  const int64_t items = report["summary"]["items"];
+  EXPECT_GT(items, 0);
+  EXPECT_EQ(report["items"].size(), static_cast<size_t>(items));
+
+  CliRun csv = Salesbox(base + " --format csv");
+  ASSERT_EQ(csv.exit_code, 0);
+  EXPECT_EQ(std::count(csv.output.begin(), csv.output.end(), '\n') - 1 >= items, true);
+  EXPECT_THAT(csv.output, HasSubstr("subject_type,id,external_id,name,owner,team,stage,colour"));
+
+  const std::string html = (dir_ / "audit.html").string();
+  ASSERT_EQ(Salesbox(base + " --format html --locale sv --out " + html).exit_code, 0);
+  std::ifstream html_in(html);
+  std::string page((std::istreambuf_iterator<char>(html_in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(page, HasSubstr("<svg"));
+
+  const std::string pdf = (dir_ / "audit.pdf").string();
+  CliRun pdf_run = Salesbox(base + " --format pdf --out " + pdf);
+  ASSERT_EQ(pdf_run.exit_code, 0) << pdf_run.output;
+  std::ifstream pdf_in(pdf, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(pdf_in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.substr(0, 5), "%PDF-");
+  EXPECT_THAT(bytes.substr(bytes.size() - 8), HasSubstr("%%EOF"));
+
+  // Saved runs: the second shows the trend against the first.
+  CliRun first = Salesbox(base + " --save --format json");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_THAT(first.output, HasSubstr("saved audit run 1"));
+  CliRun second = Salesbox(base + " --save");
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_THAT(second.output, HasSubstr("trend against run 1 (as of 2025-06-30): 0 to green, 0 to "
+                                       "yellow, 0 to red, " + std::to_string(items) +
+                                       " unchanged, 0 new, 0 gone"));
+
+  CliRun team = Salesbox(base + " --team Norge --format json");
+  ASSERT_EQ(team.exit_code, 0) << team.output;
+  EXPECT_EQ(nlohmann::json::parse(team.output)["scope"], "team:Norge");
+
+  EXPECT_EQ(Salesbox(base + " --format xml").exit_code, 2);
+  EXPECT_EQ(Salesbox(base + " --format pdf").exit_code, 2);  // needs --out
+  EXPECT_EQ(Salesbox("audit --db " + db_ + " --as-of 2025-13-01").exit_code, 2);
+  EXPECT_EQ(Salesbox("audit --db " + db_ + " --as-of 2999-01-01").exit_code, 2);
+  EXPECT_EQ(Salesbox("audit --db " + db_ + " --locale fi").exit_code, 2);
+  CliRun no_team = Salesbox(base + " --team Atlantis");
+  EXPECT_EQ(no_team.exit_code, 1);
+  EXPECT_THAT(no_team.output, HasSubstr("no team \"Atlantis\""));
+  CliRun missing = Salesbox("audit --db " + (dir_ / "nope.db").string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.output, HasSubstr("does not exist"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "nope.db"));
+}
+
+TEST_F(CliTest, PlaybookLoadListShowAndBadFiles) {
+  ASSERT_EQ(Salesbox("init --db " + db_).exit_code, 0);
+  CliRun shown = Salesbox("playbook show meddicc");
+  ASSERT_EQ(shown.exit_code, 0);
+  const std::string file = Write("meddicc.json", shown.output);
+  CliRun loaded = Salesbox("playbook load --db " + db_ + " " + file);
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.output;
+  EXPECT_THAT(loaded.output, HasSubstr("loaded meddicc revision 1 (opportunity), active"));
+  EXPECT_THAT(Salesbox("playbook load --db " + db_ + " " + file).output,
+              HasSubstr("unchanged: meddicc revision 1"));
+  CliRun list = Salesbox("playbook list --db " + db_);
+  EXPECT_THAT(list.output, HasSubstr("active: meddicc@1 (opportunities), default-account@builtin"));
+
+  nlohmann::json bad = nlohmann::json::parse(shown.output);
+  bad["criteria"][2]["area"] = "pain";
+  const std::string bad_file = Write("bad.json", bad.dump());
+  CliRun refused = Salesbox("playbook load --db " + db_ + " " + bad_file);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.output, HasSubstr("bad.json: playbook: criteria[2].area: unknown area \"pain\""));
+  const std::string broken = Write("broken.json", "{\"name\": \"x\",");
+  EXPECT_THAT(Salesbox("playbook load --db " + db_ + " " + broken).output,
+              HasSubstr("not valid JSON"));
+  EXPECT_EQ(Salesbox("playbook show nothing").exit_code, 1);
+  EXPECT_EQ(Salesbox("playbook frobnicate --db " + db_).exit_code, 2);
 }
 
 }  // namespace

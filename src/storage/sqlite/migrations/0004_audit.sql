@@ -42,6 +42,7 @@ CREATE TABLE scorecard_answers (
 -- Immutable: salesbox inserts runs and never updates or deletes them.
 CREATE TABLE audit_runs (
   id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
   as_of TEXT NOT NULL,
   scope TEXT NOT NULL,
   playbooks TEXT NOT NULL,
@@ -53,9 +54,9 @@ CREATE TABLE audit_runs (
   created_at TEXT NOT NULL,
   report TEXT NOT NULL,
   CONSTRAINT audit_runs_counts_add_up CHECK (green + yellow + red = items),
-  CONSTRAINT audit_runs_as_of_scope_created_at_key UNIQUE (as_of, scope, created_at)
+  CONSTRAINT audit_runs_event_id_key UNIQUE (event_id)
 );
-CREATE INDEX audit_runs_created_at_idx ON audit_runs (created_at);
+CREATE INDEX audit_runs_scope_as_of_idx ON audit_runs (scope, as_of);
 
 CREATE TABLE action_items (
   id INTEGER PRIMARY KEY,
