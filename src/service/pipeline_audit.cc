@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -97,6 +98,56 @@ struct DealState {
   bool history_seen = false;
   bool keep = false;
 };
+
+// What records changed after D looked like on D, from the change log (service/audit.h): for each
+// field, the old value of its first change after D. Covers the fields the audit reads that have
+// no history of their own (an opportunity's competitors, owner, account; a contact's role,
+// strength and account; an account's owner). Keys are the canonical column names.
+struct Rollback {
+  using Fields = std::unordered_map<std::string, nlohmann::json>;
+  std::unordered_map<int64_t, Fields> opportunities, contacts, accounts;
+
+  static const nlohmann::json* Find(const std::unordered_map<int64_t, Fields>& table, int64_t id,
+                                    const char* field) {
+    auto record = table.find(id);
+    if (record == table.end()) return nullptr;
+    auto value = record->second.find(field);
+    return value == record->second.end() ? nullptr : &value->second;
+  }
+  // The text a field had on D, or `now` when it did not change since.
+  static std::string_view TextOr(const std::unordered_map<int64_t, Fields>& table, int64_t id,
+                                 const char* field, std::string_view now) {
+    const nlohmann::json* old = Find(table, id, field);
+    if (old == nullptr) return now;
+    return old->is_string() ? std::string_view(old->get_ref<const std::string&>())
+                            : std::string_view();
+  }
+};
+
+Result<Rollback> LoadRollback(storage::Store& store, const std::string& end) {
+  Rollback rollback;
+  ListQuery query;
+  query.filters.push_back(Match("at", FilterOp::kGe, {end}));
+  query.filters.push_back(Match("action", FilterOp::kEq, {std::string("update")}));
+  query.filters.push_back(Match("entity", FilterOp::kIn,
+                                {std::string("opportunities"), std::string("contacts"),
+                                 std::string("accounts")}));
+  query.order_by = "at";
+  SB_RETURN_IF_ERROR(store.audit_log().ScanFields(
+      query, {"entity", "entity_id", "changes"}, [&](std::span<const FieldValue> r) {
+        auto& table = r[0].text == "opportunities" ? rollback.opportunities
+                      : r[0].text == "contacts"    ? rollback.contacts
+                                                   : rollback.accounts;
+        nlohmann::json changes = nlohmann::json::parse(r[2].text, nullptr, false);
+        if (!changes.is_object()) return Status::Ok();
+        Rollback::Fields& fields = table[r[1].integer];
+        for (auto it = changes.begin(); it != changes.end(); ++it) {
+          if (it->is_array() && it->size() == 2) fields.emplace(it.key(), (*it)[0]);
+        }
+        return Status::Ok();
+      }));
+  return rollback;
+}
 
 Status SubjectAccess(storage::Store& store, const Principal& principal, SubjectType type,
                      int64_t id) {
@@ -289,12 +340,25 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   const std::string end = EndOf(as_of);
   const std::string as_of_text = FormatDate(as_of);
 
+  SB_ASSIGN_OR_RETURN(const Rollback rollback, LoadRollback(store, end));
+
   // People, teams and segments.
+  std::unordered_map<std::string, int64_t> user_by_email;
   SB_RETURN_IF_ERROR(store.users().ScanFields(
       ListQuery{}, {"id", "name", "email", "team_id"}, [&](std::span<const FieldValue> r) {
         labels.people[r[0].integer] = audit::Person{Text(r[1]), Text(r[2]), IntOr(r[3])};
+        user_by_email[Text(r[2])] = r[0].integer;
         return Status::Ok();
       }));
+  // An owner as it was on D: the logged old e-mail, when the owner changed since.
+  auto owner_on_d = [&](const std::unordered_map<int64_t, Rollback::Fields>& table, int64_t id,
+                        int64_t now) -> int64_t {
+    const nlohmann::json* old = Rollback::Find(table, id, "owner_email");
+    if (old == nullptr) return now;
+    if (!old->is_string()) return 0;
+    auto it = user_by_email.find(old->get<std::string>());
+    return it == user_by_email.end() ? now : it->second;
+  };
   SB_RETURN_IF_ERROR(store.teams().ScanFields(ListQuery{}, {"id", "name"},
                                               [&](std::span<const FieldValue> r) {
                                                 labels.teams[r[0].integer] = Text(r[1]);
@@ -310,6 +374,7 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
 
   // Accounts that existed on D. `account_at[id]` is the index, -1 none.
   std::vector<int32_t> account_at;
+  std::unordered_map<std::string, int64_t> account_by_external;
   {
     ListQuery query;
     query.filters.push_back(Match("created_at", FilterOp::kLt, {end}));
@@ -318,7 +383,8 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
         [&](std::span<const FieldValue> r) {
           audit::AccountFacts facts;
           facts.id = r[0].integer;
-          facts.owner_id = IntOr(r[3]);
+          facts.owner_id = owner_on_d(rollback.accounts, facts.id, IntOr(r[3]));
+          account_by_external[Text(r[1])] = facts.id;
           facts.segment_id = IntOr(r[4]);
           facts.core_segment = facts.segment_id != 0 && core[facts.segment_id];
           if (r[5].text.size() == 1 && r[5].text[0] >= 'A' && r[5].text[0] <= 'C') {
@@ -338,6 +404,14 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
     return id > 0 && static_cast<size_t>(id) < account_at.size() ? account_at[static_cast<size_t>(id)]
                                                                   : -1;
   };
+  // A record's account as it was on D (the change log keeps the account's external id).
+  auto account_on_d = [&](const std::unordered_map<int64_t, Rollback::Fields>& table, int64_t id,
+                          int64_t now) -> int64_t {
+    const nlohmann::json* old = Rollback::Find(table, id, "account");
+    if (old == nullptr || !old->is_string()) return now;
+    auto it = account_by_external.find(old->get<std::string>());
+    return it == account_by_external.end() ? now : it->second;
+  };
 
   // Contacts created by D: their account and role, and the accounts' role coverage.
   std::vector<int8_t> contact_role;     // by contact id; -1: none
@@ -348,8 +422,21 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
     SB_RETURN_IF_ERROR(store.contacts().ScanFields(
         query, {"id", "account_id", "buying_role", "relationship_strength"},
         [&](std::span<const FieldValue> r) {
-          const int32_t a = account_index(IntOr(r[1]));
-          const int role = EnumIndex<BuyingRole>(r[2], 0);
+          const int64_t id = r[0].integer;
+          const int32_t a = account_index(account_on_d(rollback.contacts, id, IntOr(r[1])));
+          FieldValue role_value = r[2];
+          role_value.text = Rollback::TextOr(rollback.contacts, id, "buying_role", r[2].text);
+          const int role = EnumIndex<BuyingRole>(role_value, 0);
+          FieldValue strength_value = r[3];
+          if (const nlohmann::json* old = Rollback::Find(rollback.contacts, id, "relationship_strength")) {
+            // The change log keeps cells as text ("4"); null when it was empty.
+            int64_t value = 0;
+            const std::string text = old->is_string() ? old->get<std::string>() : std::string();
+            auto [end_ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            const bool number = !text.empty() && ec == std::errc() && end_ptr == text.data() + text.size();
+            strength_value.kind = number ? FieldValue::Kind::kInteger : FieldValue::Kind::kNull;
+            strength_value.integer = value;
+          }
           At(contact_role, r[0].integer, int8_t{-1}) = static_cast<int8_t>(role);
           At(contact_account, r[0].integer, int32_t{-1}) = a;
           if (a < 0) return Status::Ok();
@@ -357,8 +444,10 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
           account.roles_present |= static_cast<uint16_t>(1u << role);
           if (role != static_cast<int>(BuyingRole::kUnknown)) {
             const int8_t strength =
-                r[3].is_null() ? int8_t{0} : static_cast<int8_t>(std::clamp<int64_t>(r[3].integer, 0, 4));
-            if (!r[3].is_null()) {
+                strength_value.is_null()
+                    ? int8_t{0}
+                    : static_cast<int8_t>(std::clamp<int64_t>(strength_value.integer, 0, 4));
+            if (!strength_value.is_null()) {
               account.role_strength[role] = std::max(account.role_strength[role], strength);
             }
             account.weakest_role_strength = account.weakest_role_strength < 0
@@ -383,9 +472,11 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
          "amount_currency", "created_on", "close_on", "closed_on", "next_step", "next_step_on",
          "competitors", "product_lines", "updated_at"},
         [&](std::span<const FieldValue> r) {
+          const int64_t id = r[0].integer;
           const int stage = EnumIndex<Stage>(r[5], 0);
           const Day closed_on = ParseDay(r[10]);
-          const int32_t a = account_index(IntOr(r[4]));
+          const int32_t a =
+              account_index(account_on_d(rollback.opportunities, id, IntOr(r[4])));
           if (IsClosed(static_cast<Stage>(stage)) && closed_on != kNoDay && closed_on <= d) {
             if (static_cast<Stage>(stage) == Stage::kClosedWon && a >= 0) {
               std::string_view lines = r[14].text;
@@ -403,8 +494,8 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
           }
           DealState deal;
           audit::OpportunityFacts& f = deal.facts;
-          f.id = r[0].integer;
-          f.owner_id = IntOr(r[3]);
+          f.id = id;
+          f.owner_id = owner_on_d(rollback.opportunities, id, IntOr(r[3]));
           f.account = a;
           f.stage = static_cast<Stage>(stage);
           Result<Currency> currency = Currency::Parse(r[7].text);
@@ -412,12 +503,13 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
           f.created_on = ParseDay(r[8]);
           f.close_on = ParseDay(r[9]);
           f.next_step_on = ParseDay(r[12]);
-          f.next_step_text = !r[11].text.empty();
-          f.competitors = !r[13].text.empty();
-          f.product_lines = !r[14].text.empty();
+          const auto& log = rollback.opportunities;
+          f.next_step_text = !Rollback::TextOr(log, id, "next_step", r[11].text).empty();
+          f.competitors = !Rollback::TextOr(log, id, "competitors", r[13].text).empty();
+          f.product_lines = !Rollback::TextOr(log, id, "product_lines", r[14].text).empty();
           deal.account_id = IntOr(r[4]);
           deal.external_id = Text(r[1]);
-          deal.name = Text(r[2]);
+          deal.name = std::string(Rollback::TextOr(log, id, "name", r[2].text));
           // Changed after D (or closed after D): its state on D is in its history.
           deal.needs_history = r[15].text >= std::string_view(end) || IsClosed(f.stage);
           deal.keep = !IsClosed(f.stage);

@@ -9,11 +9,14 @@
 //     (activities: ~10M rows at --scale 100), into arrays indexed by record id; nothing is
 //     loaded as full records.
 // (2) As of D. Everything is read as it stood at the end of day D (UTC): activities done by
-//     then, contacts created by then, the latest scorecard answer by then, orders by then, and
-//     each opportunity's stage, amount, close date and next-step date from its history (the
-//     last change by then). Fields without history (name, owner, competitors, a contact's role
-//     and strength) are read as they are now. So an audit of a past day gives the same result
-//     as a run saved on that day, as long as nothing without history changed.
+//     then (by their date), contacts and accounts created by then, the latest scorecard answer
+//     by then, orders by then, and each opportunity's stage, amount, close date and next-step
+//     date from its history (the last change by then). Fields without a history of their own
+//     (an opportunity's competitors, next step, owner and account; a contact's role, strength
+//     and account; an account's owner) are rolled back from the change log: the old value of
+//     their first change after D. So an audit of a past day gives the same result as a run
+//     saved on that day. Not covered: changes that bypass the change log (CSV imports update
+//     records without logging each field), and activities logged after D but dated before it.
 // (3) Customers as of D are accounts with an order in the 365 days up to D. Their ABC class is
 //     the stored one; unclassified customers are classed by their gross margin over the three
 //     years up to D within their currency (A: the customers making the top 80%, B: the next

@@ -1533,6 +1533,23 @@ TEST_F(PipelineAuditTest, AnAuditAsOfASavedRunsDateReproducesItAfterTheDataChang
   action.criterion_id = "compelling_event";
   action.due = On(5);
   SB_ASSERT_OK(CreateAction(*store_, P("mgr"), action, clock_.Now()));
+  // Fields without history of their own change too: they are rolled back from the change log.
+  // o1 gets competitors recorded and a new owner; alfa's economic buyer turns champion and
+  // weaker; beta's economic buyer grows stronger.
+  SB_ASSERT_OK(Records().Update(P("admin"), Kind::kOpportunities, Id("o1"),
+                                {{"version", VersionOf(Id("o1"))},
+                                 {"competitors", "Visma;SAP"},
+                                 {"owner_email", "rep2@example.com"}}));
+  {
+    SB_ASSERT_OK_AND_ASSIGN(json eb1, Records().Get(P("admin"), Kind::kContacts, Id("eb1")));
+    SB_ASSERT_OK(Records().Update(P("admin"), Kind::kContacts, Id("eb1"),
+                                  {{"version", eb1["version"]},
+                                   {"buying_role", "champion"},
+                                   {"relationship_strength", 1}}));
+    SB_ASSERT_OK_AND_ASSIGN(json eb2, Records().Get(P("admin"), Kind::kContacts, Id("eb2")));
+    SB_ASSERT_OK(Records().Update(P("admin"), Kind::kContacts, Id("eb2"),
+                                  {{"version", eb2["version"]}, {"relationship_strength", 4}}));
+  }
 
   // As of D, nothing of that shows: the saved run is reproduced exactly.
   SB_ASSERT_OK_AND_ASSIGN(AuditOutcome again, Run(D()));
