@@ -835,6 +835,8 @@ Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const Audit
       status.owner_id = activity->owner_id ? activity->owner_id->value : 0;
       status.due = ToDay(ToDate(activity->at));
       status.done = activity->status == ActivityStatus::kCompleted;
+      // Done actions stay in the report for 90 days after they were due, then drop out.
+      if (status.done && data->input.as_of - status.due > 90) return Status::Ok();
       actions.push_back(std::move(status));
       return Status::Ok();
     }));
@@ -891,7 +893,24 @@ Result<AuditRun> SaveRun(storage::Store& store, const AuditOutcome& outcome,
 
 Result<ActionItem> CreateAction(storage::Store& store, const Principal& principal,
                                 const ActionRequest& request, Timestamp now) {
-  SB_RETURN_IF_ERROR(SubjectAccess(store, principal, request.subject_type, request.subject_id));
+  // Executives direct the work they see: they may plan actions on any item, though they do not
+  // change the items themselves. Everyone else needs to be able to change the item.
+  if (principal.role == Role::kExecutive) {
+    const Kind kind =
+        request.subject_type == SubjectType::kOpportunity ? Kind::kOpportunities : Kind::kAccounts;
+    ListQuery visible;
+    visible.filters = VisibleFilters(principal, kind);
+    visible.filters.push_back(Match("id", FilterOp::kEq, {request.subject_id}));
+    Result<int64_t> seen = kind == Kind::kOpportunities ? store.opportunities().Count(visible)
+                                                        : store.accounts().Count(visible);
+    SB_RETURN_IF_ERROR(seen.status());
+    if (*seen == 0) {
+      return Status::NotFound(std::string(ToString(request.subject_type)) + " " +
+                              std::to_string(request.subject_id) + " does not exist");
+    }
+  } else {
+    SB_RETURN_IF_ERROR(SubjectAccess(store, principal, request.subject_type, request.subject_id));
+  }
   SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
   const bool is_deal = request.subject_type == SubjectType::kOpportunity;
   const audit::Playbook& playbook =
