@@ -12,13 +12,14 @@
 //
 // Determinism. Every random choice comes from internal::Random streams keyed by (seed, stream,
 // item): one stream per account for its attributes, one for its contacts, one for its own
-// activities, one for its orders, and one per opportunity for its plan and one for its
-// activities. Nothing depends on the order in which streams are consumed, on hash-map iteration
-// or on std:: distributions, so the same seed, scale and today give the same rows. The model works
-// in "relative days" since the start of the window (today - 1095 days); calendar facts (weekends,
-// July, quarter ends) are applied when a relative time becomes a date, and only through values
-// already drawn, so the draws - and therefore which accounts are under-served, which rep neglects
-// what, which deal is won - do not depend on the calendar.
+// activities, one for its orders, one for its account-plan answers, and one per opportunity for
+// its plan, one for its activities, one for the next steps in its history and one for its
+// scorecard answers. Nothing depends on the order in which streams are consumed, on hash-map
+// iteration or on std:: distributions, so the same seed, scale and today give the same rows. The
+// model works in "relative days" since the start of the window (today - 1095 days); calendar
+// facts (weekends, July, quarter ends) are applied when a relative time becomes a date, and only
+// through values already drawn, so the draws - and therefore which accounts are under-served,
+// which rep neglects what, which deal is won - do not depend on the calendar.
 //
 // Streaming. Accounts are generated one at a time: the account, its contacts and its
 // opportunities are inserted at once (their ids are needed by what follows), in transactions of
@@ -29,8 +30,10 @@
 // opportunity); rows in generation order append to the second kind and scatter over the first,
 // rows in time order the reverse. Sorting buffers of 100,000 rows was the fastest compromise
 // measured with SQLite's default 2 MB page cache (buffers of 30k, 300k and 1.5M rows were
-// slower). Memory is one buffer plus 16 bytes per account (for the lead phase), whatever the
-// scale.
+// slower). Scorecard answers are buffered too (~32 bytes a row) but written in generation
+// order, subject by subject, the order of their table's only index, and they do not count
+// towards the flush threshold, so that they cannot move any other row. Memory is one buffer plus
+// 16 bytes per account (for the lead phase), whatever the scale.
 //
 // The planted truths (numbered as in docs/demo-data.md):
 //  (1) core segments: orders carry ~35% gross margin against ~20% elsewhere, and core customers
@@ -38,13 +41,18 @@
 //  (2) each rep states probability = stage default + a personal bias (kBaseRepBias);
 //  (3) each rep neglects one scorecard area (slot + territory, mod 5), visible in the data: few
 //      economic-buyer meetings, few discovery meetings before proposing, next steps missing or
-//      past, competitors unknown and deep discounts, or close dates pushed again and again;
+//      past (in the opportunity and in every history row), competitors unknown and deep
+//      discounts, or close dates pushed again and again;
 //  (4) P(win) is 0.55 with both a completed economic-buyer meeting and a dated next step, 0.22
 //      with one of them and 0.08 with neither;
 //  (5) 24% of the long-standing customers with the highest expected margin get fewer than four
 //      completed activities in the last 365 days and no new deals, other customers at least five;
 //  (6) completed activities dip in July and late December; won deals bunch at quarter ends;
-//      the production-planning webinar qualifies ~40% of its leads, the broad offer e-mail ~2%.
+//      the production-planning webinar qualifies ~40% of its leads, the broad offer e-mail ~2%;
+//  (7) reps answer the manual criteria of the default playbooks as deals move through the
+//      stages, "yes" mostly but seldom in their neglected area, a little more often on deals
+//      they will win; customers' account plans are answered in reviews, richer for the valuable
+//      ones, and few and stale for the under-served of (5).
 #include "demo/demo_company.h"
 
 #include <algorithm>
@@ -53,6 +61,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -64,6 +73,7 @@
 #include "common/status_macros.h"
 #include "demo/internal/nordic_data.h"
 #include "demo/internal/random.h"
+#include "demo/internal/scorecard_notes.h"
 #include "demo/internal/text.h"
 
 namespace salesbox::demo {
@@ -99,6 +109,10 @@ enum Stream : uint64_t {
   kStreamOrgNumbers = 8,
   kStreamDealCount = 9,
   kStreamWinOrders = 10,
+  // Added after the rest: new streams leave every draw of the older ones as it was.
+  kStreamDealNextSteps = 11,
+  kStreamDealAnswers = 12,
+  kStreamAccountAnswers = 13,
 };
 
 // ---- Scorecard areas and reps -----------------------------------------------------------------
@@ -233,6 +247,35 @@ constexpr std::string_view kNextSteps[5][3] = {
     {"Contract review with legal", "Final price negotiation", "Agree the implementation plan"},
     {"Signing meeting", "Board approval", "Purchase order from procurement"},
 };
+
+// ---- Scorecard answers ------------------------------------------------------------------------
+
+// How many of an area's manual criteria (internal::kOpportunityCriteria, in that order) a deal's
+// owner has answered by the end of each stage: the stage minimums of the default opportunity
+// playbook (playbooks/default-opportunity.json), at most the area's manual criteria; the rest of
+// a minimum is met by the auto criteria (economic buyer, next step dated, competitors, ICP fit).
+constexpr int kManualCount[kAreaCount] = {0, 4, 3, 3, 3};
+constexpr int kManualTarget[kAreaCount][5] = {
+    {0, 0, 0, 0, 0},  // relationships: all four are auto
+    {1, 2, 3, 3, 3},  // understanding
+    {0, 1, 2, 3, 3},  // joint process
+    {0, 1, 2, 3, 3},  // value
+    {1, 1, 2, 3, 3},  // commitment
+};
+// P(yes) for an area's criterion on a deal where the area is done well (the plan's flag) and
+// where it is not; a rep's neglected area halves it; deals that will be won get a little more.
+constexpr double kYesDone = 0.85;
+constexpr double kYesNotDone = 0.3;
+constexpr double kYesNeglectFactor = 0.5;
+constexpr double kYesWonBonus = 0.07;
+// Account reviews in the last two years by expected margin: high (>= kUnderServedMarginDkk),
+// mid (>= 40k DKK), low: review slots, P(a slot has a review), P(a criterion is answered in
+// it) and P(yes).
+constexpr int kReviewSlots[3] = {4, 2, 1};
+constexpr double kReviewHeld[3] = {0.85, 0.7, 0.45};
+constexpr double kReviewAnswered[3] = {0.85, 0.6, 0.45};
+constexpr double kReviewYes[3] = {0.78, 0.68, 0.6};
+constexpr double kAnswerWindowDays = 730;
 
 // ---- Activities -------------------------------------------------------------------------------
 
@@ -374,6 +417,8 @@ struct DealPlan {
   std::vector<DealEvent> events;
 };
 
+constexpr int32_t kNoDay = std::numeric_limits<int32_t>::min();
+
 struct PendingChange {
   int64_t at = 0;  // seconds since the epoch
   int64_t seq = 0;
@@ -381,9 +426,21 @@ struct PendingChange {
   int64_t amount_minor = 0;
   int64_t owner = 0;
   double probability = 0;
-  int32_t close_day = 0;  // days since the epoch
+  int32_t close_day = 0;           // days since the epoch
+  int32_t next_step_day = kNoDay;  // days since the epoch, or kNoDay
   uint8_t stage = 0;
   uint8_t currency = 0;
+};
+
+// A scorecard answer; the note is written from (criterion, answer, language, day) when stored.
+struct PendingAnswer {
+  int64_t at = 0;  // seconds since the epoch
+  int64_t subject = 0;
+  int64_t owner = 0;
+  uint8_t account = 0;    // subject type: 0 opportunity, 1 account
+  uint8_t criterion = 0;  // index into internal::kOpportunityCriteria or kAccountCriteria
+  uint8_t answer = 0;     // Answer
+  uint8_t language = 0;   // 0..2 the country's language, internal::kEnglish
 };
 
 struct PendingOrder {
@@ -470,6 +527,10 @@ class Generator {
   // Writes the buffered history, orders and activities, sorted by time, in transactions of
   // kRowsPerTransaction rows.
   Status FlushBuffers();
+  // Writes the buffered scorecard answers in generation order (subject by subject, the order of
+  // the table's only index). They are not counted in Buffered(): when the other buffers are
+  // flushed, and so the ids of their rows, does not depend on them.
+  Status FlushAnswers();
   int64_t Buffered() const {
     return static_cast<int64_t>(changes_.size() + orders_.size() + activities_.size());
   }
@@ -481,6 +542,18 @@ class Generator {
                 DealPlan* plan);
   Status EmitDeal(storage::Store& s, int64_t index, int d, const AccountAttributes& a,
                   AccountId account, const DealPlan& plan);
+  // The next-step date after each history row in change_rows_ (truth 3); the last row gets
+  // `current`, the opportunity's own.
+  void HistoryNextSteps(int64_t index, int d, const DealPlan& plan, std::optional<Date> current);
+  // The owner's dated answers to the deal's manual scorecard criteria, stage by stage, strictly
+  // after `created` and before `end` (the close, or today).
+  void DealAnswers(int64_t index, int d, const AccountAttributes& a, const DealPlan& plan,
+                   int64_t opportunity, Timestamp created, Timestamp end);
+  // A customer's account-plan answers from its reviews in the last two years (truth 5).
+  void AccountAnswers(int64_t index, const AccountAttributes& a, AccountId account,
+                      double customer_from);
+  // Moves the scratch answers, sorted by time, to the write buffer.
+  void TakeAnswers();
   void AccountActivities(int64_t index, const AccountAttributes& a, AccountId account,
                          bool customer, double customer_from, double customer_until);
   void Orders(int64_t index, const AccountAttributes& a, AccountId account, bool customer,
@@ -546,8 +619,11 @@ class Generator {
     double amount_dkk;
     double probability;
     double close_rel;
+    double t;               // the event's relative day
+    int32_t next_step_day;  // kNoDay: none
   };
   std::vector<ChangeRow> change_rows_;
+  std::vector<PendingAnswer> subject_answers_;
   Account account_;
   Contact contact_;
   Opportunity opportunity_;
@@ -557,6 +633,7 @@ class Generator {
   std::vector<PendingChange> changes_;
   std::vector<PendingOrder> orders_;
   std::vector<PendingActivity> activities_;
+  std::vector<PendingAnswer> answers_;
   int64_t rows_in_transaction_ = 0;
   int64_t seq_ = 0;
 
@@ -1086,7 +1163,7 @@ Status Generator::EmitDeal(storage::Store& s, int64_t index, int d, const Accoun
     Timestamp at = At(e.t);
     if (!change_rows_.empty() && at <= last) at = last + seconds(60);
     last = at;
-    change_rows_.push_back({at, stage, amount, probability, close});
+    change_rows_.push_back({at, stage, amount, probability, close, e.t, kNoDay});
   }
   const bool closed = IsClosed(stage);
   const Date closed_on = ToDate(last);
@@ -1151,6 +1228,9 @@ Status Generator::EmitDeal(storage::Store& s, int64_t index, int d, const Accoun
   ++summary_.opportunities;
   ++rows_in_transaction_;
 
+  HistoryNextSteps(index, d, p, o.next_step_on);
+  DealAnswers(index, d, a, p, id.value, change_rows_.front().at, closed ? last : now_);
+
   const uint8_t currency = static_cast<uint8_t>(a.country);
   for (const ChangeRow& row : change_rows_) {
     PendingChange& c = changes_.emplace_back();
@@ -1161,6 +1241,7 @@ Status Generator::EmitDeal(storage::Store& s, int64_t index, int d, const Accoun
     c.owner = rep.id.value;
     c.close_day = DayNumber(IsClosed(row.stage) ? ToDate(row.at) : DayOf(row.close_rel));
     c.probability = row.probability;
+    c.next_step_day = row.next_step_day;
     c.stage = static_cast<uint8_t>(row.stage);
     c.currency = currency;
   }
@@ -1283,6 +1364,258 @@ Status Generator::EmitDeal(storage::Store& s, int64_t index, int d, const Accoun
                 contact, id.value, 0, owner, 1.0);
   }
   return Status::Ok();
+}
+
+// ---- Next steps in the history and scorecard answers ------------------------------------------
+
+// `d`, or the Monday after when it falls on a weekend.
+Date WorkingDayFrom(Date d) {
+  const unsigned weekday = std::chrono::weekday(d).c_encoding();
+  return weekday == 6 ? d + days(2) : weekday == 0 ? d + days(1) : d;
+}
+
+// `d`, or the Friday before when it falls on a weekend.
+Date WorkingDayUntil(Date d) {
+  const unsigned weekday = std::chrono::weekday(d).c_encoding();
+  return weekday == 6 ? d - days(1) : weekday == 0 ? d - days(2) : d;
+}
+
+void Generator::HistoryNextSteps(int64_t index, int d, const DealPlan& p,
+                                 std::optional<Date> current) {
+  Random r(StreamKey(seed_, kStreamDealNextSteps,
+                     static_cast<uint64_t>(index) * 256 + static_cast<uint64_t>(d)));
+  const double quiet_u = r.Uniform();
+  // A lost deal that lingers has gone quiet after active_until: its last next step, a few days
+  // after the last work on it, is left to pass.
+  const bool lingers = !p.won && p.tc > p.active_until;
+  const int32_t quiet_day = DayNumber(WorkingDayFrom(
+      ToDate(At(p.active_until)) + days(1 + static_cast<int>(std::floor(quiet_u * 6)))));
+  const size_t n = change_rows_.size();
+  const bool closed = IsClosed(change_rows_.back().stage);
+  int32_t previous = kNoDay;
+  for (size_t i = 0; i < n; ++i) {
+    ChangeRow& row = change_rows_[i];
+    // The same draws for every row, used or not.
+    const double u = r.Uniform();
+    const double v = r.Uniform();
+    const double w = r.Uniform();
+    if (i + 1 == n) {
+      // The last row is the opportunity as it stands.
+      row.next_step_day = current ? DayNumber(*current) : kNoDay;
+      break;
+    }
+    const Date day = ToDate(row.at);
+    int32_t next = kNoDay;
+    if (p.joint_process) {
+      // A dated step ahead: the date of the deal's next change, or, before the close, the last
+      // step agreed; never the same day.
+      const ChangeRow& following = change_rows_[i + 1];
+      if (lingers && row.t >= p.active_until) {
+        next = previous;
+      } else if (lingers && following.t > p.active_until) {
+        next = quiet_day;
+      } else {
+        Date on = ToDate(following.at);
+        if (closed && i + 2 == n && current && *current > day) on = *current;
+        next = DayNumber(WorkingDayFrom(std::max(on, day + days(1))));
+      }
+    } else if (i > 0 && u < 0.25) {
+      // A step set after the previous change and left to pass.
+      const Date before = ToDate(change_rows_[i - 1].at);
+      const int64_t gap = (day - before).count();
+      if (gap >= 2) {
+        const Date on = before + days(1 + static_cast<int64_t>(v * static_cast<double>(gap - 1)));
+        next = DayNumber(std::max(WorkingDayUntil(on), before));
+      }
+    } else if (u < 0.32) {
+      // Now and then a step a few days ahead, not followed up.
+      next = DayNumber(WorkingDayFrom(day + days(1 + static_cast<int>(std::floor(w * 5)))));
+    }
+    row.next_step_day = next;
+    previous = next;
+  }
+}
+
+void Generator::DealAnswers(int64_t index, int d, const AccountAttributes& a, const DealPlan& p,
+                            int64_t opportunity, Timestamp created, Timestamp end) {
+  using internal::kOpportunityCriteria;
+  constexpr int kCriteria = internal::kOpportunityCriterionCount;
+  Random r(StreamKey(seed_, kStreamDealAnswers,
+                     static_cast<uint64_t>(index) * 256 + static_cast<uint64_t>(d)));
+  const Rep& rep = reps_[static_cast<size_t>(a.rep)];
+  const uint8_t language = static_cast<uint8_t>(r.Chance(0.65) ? a.country : internal::kEnglish);
+  // Areas the rep works well on this deal are answered "yes" mostly; the neglected one seldom.
+  const bool done[kAreaCount] = {p.relationship, p.understanding, p.joint_process, p.value,
+                                 p.commitment};
+  double yes[kAreaCount];
+  for (int area = 0; area < kAreaCount; ++area) {
+    yes[area] =
+        (done[area] ? kYesDone : kYesNotDone) * (rep.neglect == area ? kYesNeglectFactor : 1.0) +
+        (p.won ? kYesWonBonus : 0.0);
+  }
+  // Answers are given while the deal is worked, and not after today.
+  const double limit = std::min(p.active_until, today_rel_);
+  subject_answers_.clear();
+  Answer state[kCriteria];
+  bool answered[kCriteria] = {};
+  Timestamp last_at[kCriteria] = {};
+  for (int s = 0; s < 5; ++s) {
+    // The same draws for every stage, reached or not.
+    const double ahead_u = r.Uniform();
+    const int ahead_area = 1 + static_cast<int>(r.Below(kAreaCount - 1));
+    const double from = p.stage_start[s];
+    const double to = s < p.last_stage ? p.stage_start[s + 1] : p.active_until;
+    int rank[kAreaCount] = {};
+    for (int c = 0; c < kCriteria; ++c) {
+      const double u_answer = r.Uniform();
+      const double u_yes = r.Uniform();
+      const double u_unknown = r.Uniform();
+      const double u_time = r.Uniform();
+      const int area = kOpportunityCriteria[c].area;
+      const int k = rank[area]++;
+      if (s > p.last_stage) continue;
+      // What the stage minimum asks for; now and then a criterion more, ahead of the stage.
+      int target = kManualTarget[area][s];
+      if (area == ahead_area && ahead_u < 0.3) {
+        target = std::min(kManualCount[area],
+                          std::max(kManualTarget[area][std::min(s + 1, 4)], target + 1));
+      }
+      if (k >= target) continue;
+      const double t = from + std::max(0.0, to - from) * (0.05 + 0.75 * u_time);
+      if (t >= limit) continue;
+      Answer answer;
+      if (!answered[c]) {
+        // A neglected area is also left unanswered more often.
+        if (u_answer >= (rep.neglect == area ? 0.8 : 0.95)) continue;
+        answer = u_yes < yes[area] ? Answer::kYes
+                 : u_unknown < 0.2 ? Answer::kUnknown
+                                   : Answer::kNo;
+      } else if (state[c] != Answer::kYes && u_answer < 0.5 && u_yes < yes[area]) {
+        answer = Answer::kYes;  // a gap closed later in the deal
+      } else {
+        continue;
+      }
+      Timestamp at = At(t);
+      if (at <= created) at = created + seconds(60);
+      if (answered[c] && at <= last_at[c]) at = last_at[c] + seconds(60);
+      if (at >= end) continue;
+      answered[c] = true;
+      state[c] = answer;
+      last_at[c] = at;
+      PendingAnswer& pa = subject_answers_.emplace_back();
+      pa.at = Seconds(at);
+      pa.subject = opportunity;
+      pa.owner = rep.id.value;
+      pa.account = 0;
+      pa.criterion = static_cast<uint8_t>(c);
+      pa.answer = static_cast<uint8_t>(answer);
+      pa.language = language;
+    }
+  }
+  TakeAnswers();
+}
+
+void Generator::AccountAnswers(int64_t index, const AccountAttributes& a, AccountId account,
+                               double customer_from) {
+  constexpr int kCriteria = internal::kAccountCriterionCount;
+  Random r(StreamKey(seed_, kStreamAccountAnswers, static_cast<uint64_t>(index)));
+  const uint8_t language = static_cast<uint8_t>(r.Chance(0.65) ? a.country : internal::kEnglish);
+  const int tier = a.expected_margin_dkk >= kUnderServedMarginDkk ? 0
+                   : a.expected_margin_dkk >= 40e3                ? 1
+                                                                  : 2;
+  const double escalation_u = r.Uniform();
+  const double escalation_t = r.Uniform();
+  const double escalation_days = r.Uniform(20, 120);
+  const double stale_u = r.Uniform();
+  const double stale_t = r.Uniform();
+  const double from = std::max(today_rel_ - kAnswerWindowDays, customer_from + 7);
+  const int64_t owner = reps_[static_cast<size_t>(a.rep)].id.value;
+  // One customer in ten raised an escalation in the window (resolved 20-120 days later); the
+  // under-served are not even asked.
+  const bool escalation = !a.under_served && escalation_u < 0.1;
+  subject_answers_.clear();
+  auto add = [&](double t, int criterion, Answer answer) {
+    if (t < from || t >= today_rel_) return;
+    const Timestamp at = At(t);
+    if (at >= now_) return;
+    PendingAnswer& pa = subject_answers_.emplace_back();
+    pa.at = Seconds(at);
+    pa.subject = account.value;
+    pa.owner = owner;
+    pa.account = 1;
+    pa.criterion = static_cast<uint8_t>(criterion);
+    pa.answer = static_cast<uint8_t>(answer);
+    pa.language = language;
+  };
+  constexpr int kSlots = 4;
+  for (int k = 0; k < kSlots; ++k) {
+    // The same draws for every slot, used or not.
+    const double held_u = r.Uniform();
+    const double when_u = r.Uniform();
+    double u_ask[kCriteria];
+    double u_yes[kCriteria];
+    double u_unknown[kCriteria];
+    double u_hour[kCriteria];
+    for (int c = 0; c < kCriteria; ++c) {
+      u_ask[c] = r.Uniform();
+      u_yes[c] = r.Uniform();
+      u_unknown[c] = r.Uniform();
+      u_hour[c] = r.Uniform();
+    }
+    double t = 0;
+    double ask = 0;
+    double p_yes = 0;
+    if (a.under_served) {
+      // Truth 5: at most one review, 13 to 24 months ago, with few answers.
+      if (k != 0 || stale_u < 0.4) continue;
+      t = today_rel_ - 400 - 330 * stale_t;
+      ask = 0.3;
+      p_yes = 0.55;
+    } else {
+      // Reviews by value: every ~6 months for the top customers, yearly or less for the rest.
+      if (k >= kReviewSlots[tier] || held_u >= kReviewHeld[tier]) continue;
+      const double len = kAnswerWindowDays / kReviewSlots[tier];
+      t = today_rel_ - kAnswerWindowDays + len * (k + when_u);
+      ask = kReviewAnswered[tier];
+      p_yes = kReviewYes[tier];
+    }
+    t = std::floor(t);
+    int asked = 0;
+    for (int c = 0; c < kCriteria; ++c) {
+      if (u_ask[c] >= ask) continue;
+      if (a.under_served && asked == 4) break;
+      ++asked;
+      if (c == internal::kAccountNoOpenEscalation && escalation) continue;
+      const double y = c == internal::kAccountNoOpenEscalation ? 0.95 : p_yes;
+      const Answer answer = u_yes[c] < y          ? Answer::kYes
+                            : u_unknown[c] < 0.15 ? Answer::kUnknown
+                                                  : Answer::kNo;
+      add(t + 0.05 + 0.9 * u_hour[c], c, answer);
+    }
+  }
+  if (escalation) {
+    const double raised = from + (today_rel_ - 5 - from) * escalation_t;
+    add(raised, internal::kAccountNoOpenEscalation, Answer::kNo);
+    add(raised + escalation_days, internal::kAccountNoOpenEscalation, Answer::kYes);
+  }
+  TakeAnswers();
+}
+
+void Generator::TakeAnswers() {
+  std::sort(subject_answers_.begin(), subject_answers_.end(),
+            [](const PendingAnswer& x, const PendingAnswer& y) {
+              return x.at != y.at ? x.at < y.at : x.criterion < y.criterion;
+            });
+  for (size_t i = 0; i < subject_answers_.size(); ++i) {
+    const PendingAnswer& pa = subject_answers_[i];
+    // The natural key is (subject, criterion, answered_at): a repeat in the same minute is one.
+    if (i > 0 && pa.at == subject_answers_[i - 1].at &&
+        pa.criterion == subject_answers_[i - 1].criterion) {
+      continue;
+    }
+    answers_.push_back(pa);
+  }
+  subject_answers_.clear();
 }
 
 void Generator::AccountActivities(int64_t index, const AccountAttributes& a, AccountId account,
@@ -1530,6 +1863,7 @@ Status Generator::GenerateAccount(storage::Store& s, int64_t index) {
     Orders(index, a, account, customer, a.prior_customer ? 0 : customer_from + 30, customer_until,
            last_win);
   }
+  if (customer) AccountAnswers(index, a, account, customer_from);
 
   AccountBrief& brief = briefs_[static_cast<size_t>(index)];
   brief.id = account.value;
@@ -1570,6 +1904,9 @@ Status Generator::FlushBuffers() {
       change.probability = c.probability;
       change.close_on = FromDayNumber(c.close_day);
       change.changed_by = UserId{c.owner};
+      change.next_step_on = c.next_step_day == kNoDay
+                                ? std::nullopt
+                                : std::optional<Date>(FromDayNumber(c.next_step_day));
       SB_RETURN_IF_ERROR(s.opportunity_changes().Insert(change).status());
       ++summary_.opportunity_changes;
     }
@@ -1623,6 +1960,34 @@ Status Generator::FlushBuffers() {
   changes_.clear();
   orders_.clear();
   activities_.clear();
+  return FlushAnswers();
+}
+
+Status Generator::FlushAnswers() {
+  size_t next = 0;
+  ScorecardAnswer answer;
+  auto write_some = [&](storage::Store& s) -> Status {
+    for (int64_t rows = 0; next < answers_.size() && rows < kRowsPerTransaction; ++next, ++rows) {
+      const PendingAnswer& p = answers_[next];
+      const bool account = p.account != 0;
+      answer.subject_type = account ? SubjectType::kAccount : SubjectType::kOpportunity;
+      answer.subject_id = p.subject;
+      answer.criterion_id.assign(account ? internal::kAccountCriteria[p.criterion].id
+                                         : internal::kOpportunityCriteria[p.criterion].id);
+      answer.answer = static_cast<Answer>(p.answer);
+      answer.answered_by = UserId{p.owner};
+      answer.answered_at = FromSeconds(p.at);
+      internal::SetAnswerNote(account, p.criterion, answer.answer, p.language,
+                              ToDate(answer.answered_at), &answer.note);
+      SB_RETURN_IF_ERROR(s.scorecard_answers().Insert(answer).status());
+      ++summary_.scorecard_answers;
+    }
+    return Status::Ok();
+  };
+  while (next < answers_.size()) {
+    SB_RETURN_IF_ERROR(store_.Transact(write_some).WithContext("demo: writing scorecard answers"));
+  }
+  answers_.clear();
   return Status::Ok();
 }
 
@@ -1643,6 +2008,9 @@ Status Generator::GenerateAccounts() {
       return Status::Ok();
     }));
     if (Buffered() >= kBufferedRows) SB_RETURN_IF_ERROR(FlushBuffers());
+    if (static_cast<int64_t>(answers_.size()) >= kBufferedRows) {
+      SB_RETURN_IF_ERROR(FlushAnswers());
+    }
     if (next * 10 / account_count_ > reported) {
       reported = next * 10 / account_count_;
       Progress("accounts " + std::to_string(next) + "/" + std::to_string(account_count_) +

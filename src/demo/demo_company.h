@@ -18,7 +18,8 @@ struct DemoOptions {
   uint64_t seed = 42;
   // Multiplies the number of accounts (and so of everything hanging off them); teams and reps
   // grow with the square root so that a rep's book stays plausible. 1 = ~2,000 accounts,
-  // ~6,000 opportunities, ~150,000 activities; 100 = ~1M opportunities, ~10M activities.
+  // ~6,000 opportunities, ~150,000 activities, ~57,000 scorecard answers; 100 = ~1M
+  // opportunities, ~10M activities.
   double scale = 1.0;
   // The demo's "today": history runs three years back from it, open deals close after it.
   // The same seed, scale and today give the same data, row for row.
@@ -46,6 +47,7 @@ struct DemoSummary {
   int64_t opportunity_changes = 0;
   int64_t activities = 0;
   int64_t orders = 0;
+  int64_t scorecard_answers = 0;  // opportunities' and accounts' answers to manual criteria
   std::vector<DemoLogin> logins;  // one per role: rep, manager, executive, marketing, admin
 };
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
@@ -17,6 +18,8 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "demo/demo_measures.h"
 #include "demo/internal/text.h"
@@ -115,7 +118,7 @@ std::vector<std::string> Rows(const DemoData& d) {
   }
   for (const OpportunityChange& c : d.changes) {
     rows.push_back(Row(c.id, c.opportunity_id, c.changed_at, c.stage, c.amount, c.probability,
-                       c.close_on, c.changed_by));
+                       c.close_on, c.changed_by, c.next_step_on));
   }
   for (const Activity& a : d.activities) {
     rows.push_back(Row(a.id, a.external_id, a.type, a.status, a.at, a.owner_id, a.account_id,
@@ -125,6 +128,10 @@ std::vector<std::string> Rows(const DemoData& d) {
   for (const Order& o : d.orders) {
     rows.push_back(
         Row(o.id, o.external_id, o.account_id, o.ordered_on, o.revenue, o.margin, o.created_at));
+  }
+  for (const ScorecardAnswer& a : d.answers) {
+    rows.push_back(Row(a.id, a.subject_type, a.subject_id, a.criterion_id, a.answer, a.note,
+                       a.answered_by, a.answered_at));
   }
   return rows;
 }
@@ -248,6 +255,8 @@ TEST(DemoCompanyTest, SummaryCountsWhatWasStored) {
   EXPECT_EQ(s.opportunity_changes, static_cast<int64_t>(d.changes.size()));
   EXPECT_EQ(s.activities, static_cast<int64_t>(d.activities.size()));
   EXPECT_EQ(s.orders, static_cast<int64_t>(d.orders.size()));
+  EXPECT_EQ(s.scorecard_answers, static_cast<int64_t>(d.answers.size()));
+  EXPECT_GT(s.scorecard_answers, 0);
   ASSERT_EQ(s.logins.size(), 5u);
   std::set<std::string> roles;
   for (const DemoLogin& login : s.logins) roles.insert(login.role);
@@ -268,6 +277,7 @@ void ExpectDocumentedVolumes(const DemoSummary& summary, const DemoData& d) {
   EXPECT_THAT(s.orders, ::testing::AllOf(::testing::Ge(15000), ::testing::Le(40000)));
   EXPECT_THAT(s.leads, ::testing::AllOf(::testing::Ge(2500), ::testing::Le(4000)));
   EXPECT_GE(s.opportunity_changes, 4 * s.opportunities);
+  EXPECT_THAT(s.scorecard_answers, ::testing::AllOf(::testing::Ge(35000), ::testing::Le(70000)));
   EXPECT_EQ(s.campaigns, 27);
 
   int open = 0;
@@ -318,9 +328,9 @@ void ExpectDocumentedOptimism(const DemoData& d, const DemoIndex& x) {
   EXPECT_GT(optimism.at(most) - optimism.at(least), 0.3);
 }
 
-// Truth 3: the area each rep neglects, as documented.
-void ExpectDocumentedNeglectedAreas(const DemoData& d, const DemoIndex& x) {
-  const std::map<std::string, std::string> neglects = {
+// The area each rep neglects (docs/demo-data.md, truth 3), by e-mail name.
+const std::map<std::string, std::string>& Neglects() {
+  static const std::map<std::string, std::string> neglects = {
       {"anders.nielsen", "relationships"},
       {"sofie.jensen", "understanding"},
       {"mikkel.hansen", "joint_process"},
@@ -347,6 +357,12 @@ void ExpectDocumentedNeglectedAreas(const DemoData& d, const DemoIndex& x) {
       {"eirik.bakke", "joint_process"},
       {"marte.solberg", "value"},
   };
+  return neglects;
+}
+
+// Truth 3: the area each rep neglects, as documented.
+void ExpectDocumentedNeglectedAreas(const DemoData& d, const DemoIndex& x) {
+  const std::map<std::string, std::string>& neglects = Neglects();
   const std::map<std::string, test::AreaMetrics> metrics = test::MeasureAreas(d, x, Today());
   // Each metric oriented so that higher is worse.
   const std::map<std::string, double (*)(const test::AreaMetrics&)> badness = {
@@ -379,6 +395,90 @@ void ExpectDocumentedNeglectedAreas(const DemoData& d, const DemoIndex& x) {
       EXPECT_LT(discounting, 0.3) << name;
     }
   }
+}
+
+// Truth 3 in the history: reps who neglect the joint process seldom leave a change with a next
+// step dated ahead of it.
+void ExpectDocumentedNextStepHistory(const DemoData& d, const DemoIndex& x) {
+  const std::map<std::string, test::NextStepHistory> history = test::MeasureNextStepHistory(d, x);
+  double best_neglecter = 0;
+  double worst_other = 1;
+  for (const auto& [name, neglected] : Neglects()) {
+    const test::NextStepHistory& h = history.at(name + "@demo.salesbox.example");
+    EXPECT_GT(h.rows, 300) << name;
+    if (neglected == "joint_process") {
+      best_neglecter = std::max(best_neglecter, h.ahead);
+    } else {
+      worst_other = std::min(worst_other, h.ahead);
+    }
+  }
+  EXPECT_LT(best_neglecter, 0.45);
+  EXPECT_GT(worst_other, 0.55);
+}
+
+// Truth 7: each rep answers "yes" far less often in the area they neglect (relationships has no
+// manual criteria: it shows through the auto rules).
+void ExpectDocumentedScorecardAnswers(const DemoData& d, const DemoIndex& x) {
+  const std::map<std::string, test::AnswerShares> shares = test::MeasureAnswerShares(d, x);
+  ASSERT_EQ(shares.size(), 25u);
+  for (int area = 1; area < 5; ++area) {
+    double best_neglecter = 0;
+    double worst_other = 1;
+    for (const auto& [name, neglected] : Neglects()) {
+      const test::AnswerShares& s = shares.at(name + "@demo.salesbox.example");
+      EXPECT_GT(s.answers[area], 100) << name << " " << test::kOpportunityAreas[area];
+      if (neglected == test::kOpportunityAreas[area]) {
+        best_neglecter = std::max(best_neglecter, s.yes[area]);
+      } else {
+        worst_other = std::min(worst_other, s.yes[area]);
+      }
+    }
+    EXPECT_LT(best_neglecter, 0.4) << test::kOpportunityAreas[area];
+    EXPECT_GT(worst_other, best_neglecter + 0.25) << test::kOpportunityAreas[area];
+  }
+  EXPECT_EQ(shares.begin()->second.answers[0], 0);  // relationships: auto criteria only
+}
+
+// Truth 5 in the account plans: the under-served A-customers have few or stale answers, the
+// other A-customers were reviewed in the last year.
+void ExpectDocumentedAccountAnswers(const DemoData& d) {
+  const test::ACustomers a = test::MeasureACustomers(d, Today());
+  const test::AccountAnswerCounts counts = test::CountAccountAnswers(d, Today());
+  auto count = [](const std::unordered_map<int64_t, int64_t>& m, int64_t id) {
+    const auto it = m.find(id);
+    return it == m.end() ? int64_t{0} : it->second;
+  };
+  std::unordered_map<std::string, int64_t> ids;
+  for (const Account& account : d.accounts) ids[account.external_id] = account.id.value;
+  const std::set<std::string> under_served(a.under_served.begin(), a.under_served.end());
+  std::vector<int64_t> others;
+  for (const std::string& external_id : a.a_customers) {
+    const int64_t id = ids.at(external_id);
+    if (under_served.count(external_id)) {
+      EXPECT_EQ(count(counts.last_year, id), 0) << external_id;
+      EXPECT_LE(count(counts.all, id), 4) << external_id;
+    } else {
+      others.push_back(count(counts.last_year, id));
+    }
+  }
+  ASSERT_FALSE(others.empty());
+  std::sort(others.begin(), others.end());
+  EXPECT_GE(others[others.size() / 2], 8);
+  // Richer for high-value customers: A-customers have more answers than the other customers.
+  int64_t a_answers = 0;
+  for (const std::string& external_id : a.a_customers) {
+    a_answers += count(counts.all, ids.at(external_id));
+  }
+  int64_t other_answers = 0;
+  int64_t other_customers = 0;
+  const std::set<std::string> a_set(a.a_customers.begin(), a.a_customers.end());
+  for (const Account& account : d.accounts) {
+    if (account.status != AccountStatus::kCustomer || a_set.count(account.external_id)) continue;
+    ++other_customers;
+    other_answers += count(counts.all, account.id.value);
+  }
+  EXPECT_GT(static_cast<double>(a_answers) / static_cast<double>(a.a_customers.size()),
+            2.0 * static_cast<double>(other_answers) / static_cast<double>(other_customers));
 }
 
 // Truth 5, with the under-served A-customers listed in docs/demo-data.md.
@@ -422,13 +522,27 @@ TEST(DemoCompanyTest, DefaultDemoMatchesTheDocument) {
     ExpectDocumentedNeglectedAreas(d, x);
   }
   {
+    SCOPED_TRACE("truth 3: next steps in the history");
+    ExpectDocumentedNextStepHistory(d, x);
+  }
+  {
     SCOPED_TRACE("truth 5: under-served A-customers");
     ExpectDocumentedUnderServedACustomers(d);
   }
+  {
+    SCOPED_TRACE("truth 5: account-plan answers");
+    ExpectDocumentedAccountAnswers(d);
+  }
+  {
+    SCOPED_TRACE("truth 7: scorecard answers");
+    ExpectDocumentedScorecardAnswers(d, x);
+  }
   // Every row, id and value exactly as the generator has always made them: changes for speed
   // (buffering, batching, threads) must not change the company. A change to what the generator
-  // makes, on purpose, updates this fingerprint and the figures in docs/demo-data.md.
-  EXPECT_EQ(Fingerprint(Rows(d)), 0x68cd42d9abdb58b4ULL) << "the default demo company has changed";
+  // makes, on purpose, updates this fingerprint and the figures in docs/demo-data.md. (Last
+  // update: history rows gained next_step_on and scorecard answers were added; every row of the
+  // other tables is still the one the previous fingerprint, 0x68cd42d9abdb58b4, pinned.)
+  EXPECT_EQ(Fingerprint(Rows(d)), 0x7e7951a927947702ULL) << "the default demo company has changed";
 }
 
 // A generated demo (seed 42, scale 0.25), loaded once per suite and shared by its tests (ctest
@@ -589,6 +703,7 @@ TEST_F(DemoCompanyQuarterScaleTest, RecordsAreConsistent) {
     EXPECT_EQ(last.amount, o.amount) << o.external_id;
     EXPECT_EQ(last.probability, o.probability) << o.external_id;
     EXPECT_EQ(last.close_on, o.close_on) << o.external_id;
+    EXPECT_EQ(last.next_step_on, o.next_step_on) << o.external_id;
     EXPECT_LT(last.changed_at, StartOf(today));
     if (o.closed_on) {
       EXPECT_EQ(ToDate(last.changed_at), *o.closed_on);
@@ -688,6 +803,115 @@ TEST_F(DemoCompanyQuarterScaleTest, TheTargetedWebinarWorksAndTheBroadEmailDoesN
   EXPECT_LT(email, 0.06);
   EXPECT_GT(newsletter, email);
   EXPECT_LT(newsletter, webinar);
+}
+
+// Truth 3 in the history: a deal whose rep keeps a dated next step carries one, dated after the
+// change, on (nearly) every history row; the other deals mostly carry none or one already past.
+TEST_F(DemoCompanyQuarterScaleTest, HistoryNextStepsFollowTheJointProcess) {
+  const DemoData& d = *data_;
+  const DemoIndex& x = *index_;
+  int64_t ahead[2] = {0, 0};
+  int64_t rows[2] = {0, 0};
+  int64_t undated_rows = 0;
+  for (const Opportunity& o : d.opportunities) {
+    const int dated = test::HasDatedNextStep(o, Today()) ? 1 : 0;
+    const auto& history = x.history.at(o.id.value);
+    for (const OpportunityChange* c : history) {
+      if (IsClosed(c->stage)) continue;
+      ++rows[dated];
+      if (test::NextStepAhead(*c)) ++ahead[dated];
+      if (!dated && !c->next_step_on) ++undated_rows;
+    }
+  }
+  ASSERT_GT(rows[0], 1000);
+  ASSERT_GT(rows[1], 1000);
+  const double with = static_cast<double>(ahead[1]) / static_cast<double>(rows[1]);
+  const double without = static_cast<double>(ahead[0]) / static_cast<double>(rows[0]);
+  EXPECT_GT(with, 0.9);
+  EXPECT_LT(without, 0.2);
+  // Without a joint process the next step is mostly missing.
+  EXPECT_GT(static_cast<double>(undated_rows) / static_cast<double>(rows[0]), 0.5);
+}
+
+// Answers are the owner's, to manual criteria only, dated strictly within the deal's life (after
+// its creation, before its close and before today), or for accounts: customers, in the last two
+// years.
+TEST_F(DemoCompanyQuarterScaleTest, ScorecardAnswersAreDatedWithinTheSubjectsLife) {
+  const DemoData& d = *data_;
+  const DemoIndex& x = *index_;
+  const Timestamp now = StartOf(Today());
+  const Timestamp two_years_ago = StartOf(Today() - std::chrono::days(731));
+  int64_t count[3] = {0, 0, 0};  // by Answer
+  int64_t on_deals = 0;
+  for (const ScorecardAnswer& a : d.answers) {
+    EXPECT_LT(a.answered_at, now);
+    EXPECT_FALSE(a.note.empty());
+    ASSERT_TRUE(a.answered_by);
+    ++count[static_cast<int>(a.answer)];
+    if (a.subject_type == SubjectType::kOpportunity) {
+      ++on_deals;
+      EXPECT_TRUE(test::OpportunityManualCriteria().count(a.criterion_id)) << a.criterion_id;
+      const Opportunity* o = x.opportunity_pos.at(a.subject_id);
+      EXPECT_EQ(a.answered_by, o->owner_id);
+      const auto& history = x.history.at(o->id.value);
+      EXPECT_GT(a.answered_at, history.front()->changed_at) << o->external_id;
+      if (o->closed_on) {
+        EXPECT_LT(a.answered_at, history.back()->changed_at) << o->external_id;
+        EXPECT_LE(ToDate(a.answered_at), *o->closed_on) << o->external_id;
+      }
+    } else {
+      EXPECT_TRUE(test::AccountManualCriteria().count(a.criterion_id)) << a.criterion_id;
+      const Account* account = x.account_pos.at(a.subject_id);
+      EXPECT_EQ(account->status, AccountStatus::kCustomer) << account->external_id;
+      EXPECT_EQ(a.answered_by, account->owner_id);
+      EXPECT_GE(a.answered_at, two_years_ago);
+      EXPECT_GT(a.answered_at, account->created_at);
+    }
+  }
+  EXPECT_GT(on_deals, 5000);
+  EXPECT_GT(static_cast<int64_t>(d.answers.size()) - on_deals, 1000);
+  // Mostly yes, some explicit no, a few unknown.
+  const double all = static_cast<double>(d.answers.size());
+  EXPECT_GT(static_cast<double>(count[static_cast<int>(Answer::kYes)]) / all, 0.5);
+  EXPECT_GT(static_cast<double>(count[static_cast<int>(Answer::kNo)]) / all, 0.1);
+  EXPECT_GT(static_cast<double>(count[static_cast<int>(Answer::kUnknown)]) / all, 0.02);
+}
+
+// Deals that end up won had somewhat stronger scorecards (answered before the close), so that
+// area scores carry signal for the forecast.
+TEST_F(DemoCompanyQuarterScaleTest, WonDealsHadStrongerScorecards) {
+  const test::OutcomeShares shares = test::MeasureYesByOutcome(*data_, *index_);
+  EXPECT_GT(shares.won, shares.lost + 0.05);
+  EXPECT_LT(shares.won, 0.95);
+}
+
+// The generated answers use the default playbooks' manual criteria: never an auto criterion,
+// whose answer the audit computes from the data.
+TEST_F(DemoCompanyQuarterScaleTest, ScorecardAnswersUseTheDefaultPlaybooksManualCriteria) {
+  for (const auto& [file, manual] :
+       {std::pair{"default-opportunity.json", &test::OpportunityManualCriteria()},
+        std::pair{"default-account.json", &test::AccountManualCriteria()}}) {
+    const std::string path = std::string(SALESBOX_SOURCE_DIR) + "/playbooks/" + file;
+    std::ifstream in(path);
+    if (!in) GTEST_SKIP() << "no " << path;
+    const nlohmann::json playbook = nlohmann::json::parse(in);
+    std::map<std::string, int> area_index;
+    for (const nlohmann::json& area : playbook.at("areas")) {
+      const int i = static_cast<int>(area_index.size());
+      area_index[area.at("id").get<std::string>()] = i;
+    }
+    std::map<std::string, int> playbook_manual;
+    for (const nlohmann::json& criterion : playbook.at("criteria")) {
+      if (criterion.contains("auto")) continue;
+      playbook_manual[criterion.at("id").get<std::string>()] =
+          area_index.at(criterion.at("area").get<std::string>());
+    }
+    EXPECT_EQ(playbook_manual, *manual) << file;
+  }
+  std::set<std::string> used;
+  for (const ScorecardAnswer& a : data_->answers) used.insert(a.criterion_id);
+  EXPECT_EQ(used.size(),
+            test::OpportunityManualCriteria().size() + test::AccountManualCriteria().size());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -34,6 +35,7 @@ struct DemoData {
   std::vector<OpportunityChange> changes;
   std::vector<Activity> activities;
   std::vector<Order> orders;
+  std::vector<ScorecardAnswer> answers;
 };
 
 template <typename T, typename IdT>
@@ -58,6 +60,7 @@ inline Result<DemoData> LoadDemoData(storage::Store& store) {
   SB_RETURN_IF_ERROR(ScanAll(store.opportunity_changes(), &d.changes));
   SB_RETURN_IF_ERROR(ScanAll(store.activities(), &d.activities));
   SB_RETURN_IF_ERROR(ScanAll(store.orders(), &d.orders));
+  SB_RETURN_IF_ERROR(ScanAll(store.scorecard_answers(), &d.answers));
   return d;
 }
 
@@ -88,6 +91,7 @@ struct DemoIndex {
     for (const Activity& a : d.activities) {
       if (a.opportunity_id) deal_activities[a.opportunity_id->value].push_back(&a);
     }
+    for (const Opportunity& o : d.opportunities) opportunity_pos[o.id.value] = &o;
   }
   std::unordered_map<int64_t, std::string> user_email;
   std::unordered_map<int64_t, bool> core_segment;
@@ -95,6 +99,7 @@ struct DemoIndex {
   std::unordered_map<int64_t, BuyingRole> contact_role;
   std::unordered_map<int64_t, std::vector<const OpportunityChange*>> history;
   std::unordered_map<int64_t, std::vector<const Activity*>> deal_activities;
+  std::unordered_map<int64_t, const Opportunity*> opportunity_pos;
 };
 
 // ---- Truth 1: core segments are more profitable ----------------------------------------------
@@ -301,6 +306,135 @@ inline WinRates MeasureWinRates(const DemoData& d, const DemoIndex& x, Date toda
   }
   return {static_cast<double>(won[1]) / all[1], static_cast<double>(won[0]) / all[0], all[1],
           all[0]};
+}
+
+// ---- Truth 3 in the history: next steps after each change -------------------------------------
+
+// True when a history row carries a next step dated after the row's own day.
+inline bool NextStepAhead(const OpportunityChange& c) {
+  return c.next_step_on && *c.next_step_on > ToDate(c.changed_at);
+}
+
+struct NextStepHistory {
+  // Over the open-stage history rows: the share whose next step is dated after the row's day.
+  double ahead = 0;
+  int64_t rows = 0;
+};
+
+// Per rep e-mail, over the open-stage rows of the rep's deals.
+inline std::map<std::string, NextStepHistory> MeasureNextStepHistory(const DemoData& d,
+                                                                     const DemoIndex& x) {
+  std::map<std::string, std::pair<int64_t, int64_t>> counts;
+  for (const Opportunity& o : d.opportunities) {
+    if (!o.owner_id) continue;
+    auto& [ahead, rows] = counts[x.user_email.at(o.owner_id->value)];
+    for (const OpportunityChange* c : x.history.at(o.id.value)) {
+      if (IsClosed(c->stage)) continue;
+      ++rows;
+      if (NextStepAhead(*c)) ++ahead;
+    }
+  }
+  std::map<std::string, NextStepHistory> out;
+  for (const auto& [email, c] : counts) {
+    out[email] = {static_cast<double>(c.first) / static_cast<double>(c.second), c.second};
+  }
+  return out;
+}
+
+// ---- Truth 7: scorecard answers -----------------------------------------------------------------
+
+// The manual criteria of the default playbooks (playbooks/default-opportunity.json and
+// default-account.json) and their areas, in the playbook's order (0-based).
+inline const std::map<std::string, int>& OpportunityManualCriteria() {
+  static const std::map<std::string, int> criteria = {
+      {"issue_written", 1},           {"impact_quantified", 1}, {"understanding_confirmed", 1},
+      {"decision_criteria_known", 1}, {"mutual_plan", 2},       {"plan_agreed", 2},
+      {"decision_process_known", 2},  {"value_mapped", 3},      {"difference_acknowledged", 3},
+      {"business_case_agreed", 3},    {"budget_confirmed", 4},  {"compelling_event", 4},
+      {"seen_as_partner", 4},
+  };
+  return criteria;
+}
+inline const std::map<std::string, int>& AccountManualCriteria() {
+  static const std::map<std::string, int> criteria = {
+      {"plan_exists", 1},          {"plan_reviewed", 1},    {"priorities_known", 1},
+      {"buying_process_known", 1}, {"escalation_path", 2},  {"satisfaction_measured", 3},
+      {"no_open_escalation", 3},   {"value_documented", 3}, {"reference", 3},
+      {"wallet_known", 4},
+  };
+  return criteria;
+}
+inline constexpr const char* kOpportunityAreas[5] = {"relationships", "understanding",
+                                                     "joint_process", "value", "commitment"};
+
+struct AnswerShares {
+  double yes[5] = {};       // per opportunity area: yes answers / answers
+  int64_t answers[5] = {};  // answers per area
+};
+
+// Per rep e-mail (the deal's owner): the share of "yes" among the answers on the rep's deals,
+// per area of the opportunity playbook.
+inline std::map<std::string, AnswerShares> MeasureAnswerShares(const DemoData& d,
+                                                               const DemoIndex& x) {
+  std::map<std::string, std::array<std::pair<int64_t, int64_t>, 5>> counts;
+  for (const ScorecardAnswer& a : d.answers) {
+    if (a.subject_type != SubjectType::kOpportunity) continue;
+    const Opportunity* o = x.opportunity_pos.at(a.subject_id);
+    if (!o->owner_id) continue;
+    const int area = OpportunityManualCriteria().at(a.criterion_id);
+    auto& [yes, all] = counts[x.user_email.at(o->owner_id->value)][static_cast<size_t>(area)];
+    ++all;
+    if (a.answer == Answer::kYes) ++yes;
+  }
+  std::map<std::string, AnswerShares> out;
+  for (const auto& [email, areas] : counts) {
+    AnswerShares& s = out[email];
+    for (size_t i = 0; i < 5; ++i) {
+      s.answers[i] = areas[i].second;
+      s.yes[i] = areas[i].second == 0
+                     ? 0.0
+                     : static_cast<double>(areas[i].first) / static_cast<double>(areas[i].second);
+    }
+  }
+  return out;
+}
+
+// Share of "yes" among the answers on closed deals, won and lost.
+struct OutcomeShares {
+  double won = 0;
+  double lost = 0;
+};
+
+inline OutcomeShares MeasureYesByOutcome(const DemoData& d, const DemoIndex& x) {
+  int64_t yes[2] = {0, 0};
+  int64_t all[2] = {0, 0};
+  for (const ScorecardAnswer& a : d.answers) {
+    if (a.subject_type != SubjectType::kOpportunity) continue;
+    const Opportunity* o = x.opportunity_pos.at(a.subject_id);
+    if (!IsClosed(o->stage)) continue;
+    const int won = o->stage == Stage::kClosedWon ? 1 : 0;
+    ++all[won];
+    if (a.answer == Answer::kYes) ++yes[won];
+  }
+  return {static_cast<double>(yes[1]) / static_cast<double>(all[1]),
+          static_cast<double>(yes[0]) / static_cast<double>(all[0])};
+}
+
+// Account answers per account id: all of them, and those in the 365 days before today.
+struct AccountAnswerCounts {
+  std::unordered_map<int64_t, int64_t> all;
+  std::unordered_map<int64_t, int64_t> last_year;
+};
+
+inline AccountAnswerCounts CountAccountAnswers(const DemoData& d, Date today) {
+  AccountAnswerCounts out;
+  const Timestamp from = StartOf(today - std::chrono::days(365));
+  for (const ScorecardAnswer& a : d.answers) {
+    if (a.subject_type != SubjectType::kAccount) continue;
+    ++out.all[a.subject_id];
+    if (a.answered_at >= from) ++out.last_year[a.subject_id];
+  }
+  return out;
 }
 
 // ---- Truth 5: under-served A-customers --------------------------------------------------------
