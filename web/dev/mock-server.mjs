@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createAudit } from './mock-audit.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -660,6 +661,8 @@ function home(user) {
 
 // --- routing ------------------------------------------------------------------------------------
 
+const auditApi = createAudit({ db, byId, newId, stamp, HttpError, teamMemberIds, isoTime, emailOf });
+
 async function api(req, res, url) {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method;
@@ -726,6 +729,10 @@ async function api(req, res, url) {
     const limit = Number(url.searchParams.get('limit') ?? 50);
     const offset = Number(url.searchParams.get('offset') ?? 0);
     return send(res, 200, { items: items.slice().reverse().slice(offset, offset + limit), total: items.length, limit, offset });
+  }
+  if (kind === 'audit') {
+    const [status, body] = await auditApi(user, method, parts, url.searchParams, () => readBody(req));
+    return send(res, status, body);
   }
   if (kind === 'opportunities' && parts[2] === 'history' && parts.length === 3) {
     if (method !== 'GET') throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here`);

@@ -407,6 +407,7 @@ await scenario('marketing manages lead status; settings read-only for non-admins
   await page.goto(`${BASE}/settings`);
   await page.waitForSelector('[data-testid=settings-profile]');
   check((await page.$('[data-testid=new-user]')) === null, 'no user creation for marketing');
+  check((await page.$('[data-nav="/audit"]')) === null, 'no Audit in the navigation for marketing');
 });
 
 await scenario('admin sees users and teams and can open the new-user form', async (page) => {
@@ -421,6 +422,249 @@ await scenario('admin sees users and teams and can open the new-user form', asyn
   await page.fill('#nu-email', 'not-an-email');
   await page.click('[data-testid=new-user-form] button[type=submit]');
   await page.waitForSelector('[data-testid=new-user-form] [data-testid=field-error], [data-testid=new-user-form] .alert.error');
+});
+
+// --- the audit -------------------------------------------------------------------------------------
+
+/** Console errors from now on (the sign-in page's 401 session check comes before). */
+function watchConsole(page) {
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return errors;
+}
+
+/** `YYYY-MM-DD` minus `days`. */
+function daysBefore(iso, days) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+await scenario('audit: manager sees the heat map and red list, answers a criterion, plans an action', async (page) => {
+  await signIn(page, USERS.manager);
+  const user = await me(page);
+  const errors = watchConsole(page);
+  await page.click('[data-nav="/audit"]');
+  await page.waitForURL(/\/audit$/);
+  await page.waitForSelector('[data-testid=heat-map-chart] canvas');
+
+  // One team: reps × areas, one row per rep with audited items, five area columns.
+  const report = (await apiFrom(page, 'GET', '/audit')).body;
+  const section = report.sections.find((s) => s.subject_type === 'opportunity');
+  check((await page.getAttribute('[data-testid=heat-map]', 'data-axis')) === 'rep', 'a manager of one team sees reps × areas');
+  const rows = Number(await page.getAttribute('[data-testid=heat-map]', 'data-rows'));
+  check(rows === section.by_rep.filter((r) => r.tally.items > 0).length && rows >= 2, `heat-map rows ${rows}`);
+  const columns = await page.$$eval('[data-testid=heat-column]', (bs) => bs.map((b) => b.getAttribute('data-area')));
+  check(JSON.stringify(columns) === JSON.stringify(section.areas.map((a) => a.id)), `heat-map columns ${columns}`);
+
+  // The as-of date: the audit as the data stood a month ago, then back to today.
+  const today = await page.inputValue('[data-testid=as-of]');
+  check(today === report.as_of, `the date picker shows the audit's date ${report.as_of}: ${today}`);
+  const past = daysBefore(today, 30);
+  await page.fill('[data-testid=as-of]', past);
+  await page.waitForURL(new RegExp(`as_of=${past}`));
+  const pastReport = (await apiFrom(page, 'GET', `/audit?as_of=${past}`)).body;
+  await page.waitForSelector(`[data-testid=audit-summary][data-as-of="${past}"][data-items="${pastReport.summary.items}"]`);
+  await page.waitForSelector(`[data-testid=audit-row] a[href$="?as_of=${past}"]`); // scorecards as of the same date
+  await page.fill('[data-testid=as-of]', today);
+  await page.waitForURL(/\/audit$/);
+  await page.waitForSelector(`[data-testid=audit-summary][data-as-of="${today}"][data-items="${report.summary.items}"]`);
+
+  // The red list: red rows, as many as the report counts.
+  await page.waitForSelector('[data-testid=audit-row]');
+  const colours = await page.$$eval('[data-testid=audit-row]', (trs) => trs.map((tr) => tr.getAttribute('data-colour')));
+  check(colours.length > 0 && colours.every((c) => c === 'red'), `red list colours: ${[...new Set(colours)]}`);
+  const redTab = await page.textContent('[data-testid=colour-tab][data-colour=red] .count');
+  check(Number(redTab.replace(/\D/g, '')) === section.total.red, `red tab count ${redTab}, report ${section.total.red}`);
+
+  // A heat-map column filters the list by that area; clicking it again clears it.
+  const area = columns[0];
+  await page.click(`[data-testid=heat-column][data-area=${area}]`);
+  await page.waitForSelector('[data-testid=area-note]');
+  check(page.url().includes(`area=${area}`), `area in the URL: ${page.url()}`);
+  const filtered = (await apiFrom(page, 'GET', `/audit/items?colour=red&subject_type=opportunity&area=${area}&limit=25`)).body;
+  await page.waitForFunction(
+    (ids) => {
+      const shown = [...document.querySelectorAll('[data-testid=audit-row]')].map((tr) => tr.getAttribute('data-id'));
+      return shown.length === ids.length && shown.every((id, i) => id === ids[i]);
+    },
+    filtered.items.map((i) => String(i.id)),
+  );
+  const iArea = section.areas.findIndex((a) => a.id === area);
+  check(filtered.items.every((i) => i.area_scores[iArea] < i.area_minimums[iArea]), 'the filtered items miss the area minimum');
+  await page.click(`[data-testid=heat-column][data-area=${area}]`);
+  await page.waitForSelector('[data-testid=area-note]', { state: 'detached' });
+
+  // A red opportunity on the first page with a manual criterion not yet answered yes (from the
+  // bottom of the page up, so the screenshots' first row keeps the demo's own answers).
+  const shown = await page.$$eval('[data-testid=audit-row]', (trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))));
+  let target = null;
+  for (const id of shown.reverse()) {
+    const card = (await apiFrom(page, 'GET', `/audit/scorecard?subject_type=opportunity&id=${id}`)).body;
+    for (const a of card.areas) {
+      const c = a.criteria.find((x) => !x.auto && x.answer !== 'yes');
+      if (c) {
+        target = { id, area: a.id, score: a.score, criterion: c.id, owner: card.owner, actions: card.action_items.length };
+        break;
+      }
+    }
+    if (target) break;
+  }
+  check(target, 'a red opportunity with an open manual criterion');
+  await page.click(`[data-testid=audit-row][data-id="${target.id}"] a`);
+  await page.waitForURL(new RegExp(`/audit/opportunity/${target.id}$`));
+  await page.waitForSelector('[data-testid=area-score]');
+  check((await page.getAttribute('[data-testid=colour-badge]', 'data-colour')) === 'red', 'red badge');
+  check((await page.getAttribute('[data-testid=open-record]', 'href')) === `/opportunities/${target.id}`, 'link to the opportunity');
+  const scoreSel = `[data-testid=area-score][data-area=${target.area}]`;
+  check(Number(await page.getAttribute(scoreSel, 'data-score')) === target.score, 'score as the API says');
+
+  // Auto criteria are marked "from the data" and cannot be answered.
+  const autoRows = page.locator('[data-testid=criterion-row][data-auto=true]');
+  check((await autoRows.count()) > 0, 'auto criteria listed');
+  check((await autoRows.first().locator('[data-testid=auto-tag]').count()) === 1, 'auto criterion marked');
+  check((await page.locator('[data-testid=criterion-row][data-auto=true] [data-testid=answer-edit]').count()) === 0, 'no answer button on auto criteria');
+
+  // Answer the manual criterion yes with a note: the area's score goes up by one.
+  const row = `[data-testid=criterion-row][data-id=${target.criterion}]`;
+  const note = `E2E evidence ${Date.now()}`;
+  await page.click(`${row} [data-testid=answer-edit]`);
+  await page.click(`${row} label:has([data-testid=answer-yes])`);
+  await page.fill(`${row} [data-testid=answer-note]`, note);
+  await page.click(`${row} [data-testid=answer-save]`);
+  await page.waitForSelector(`${row}[data-answer=yes]`);
+  await page.waitForSelector(`${scoreSel}[data-score="${target.score + 1}"]`);
+  const latest = await page.textContent(`${row} [data-testid=latest-answer]`);
+  check(latest.includes(note) && latest.includes(user.name), `latest answer shows note and who: ${latest}`);
+  const stored = (await apiFrom(page, 'GET', `/audit/scorecard?subject_type=opportunity&id=${target.id}`)).body;
+  const crit = stored.areas.find((a) => a.id === target.area).criteria.find((c) => c.id === target.criterion);
+  check(crit.answer === 'yes' && crit.latest.note === note, 'answer stored');
+
+  // Plan an action from a reason: the owner defaults to the item's owner; the manager takes it.
+  await page.click('[data-testid=reason-row] [data-testid=plan-action]');
+  await page.waitForSelector('[data-testid=plan-form]');
+  const users = (await apiFrom(page, 'GET', '/users?limit=500')).body.items;
+  const itemOwner = users.find((u) => u.email === target.owner);
+  check(itemOwner && (await page.inputValue('[data-testid=plan-owner]')) === String(itemOwner.id), 'owner defaults to the item’s owner');
+  check(/^\d{4}-\d{2}-\d{2}$/.test(await page.inputValue('[data-testid=plan-due]')), 'a due date by default');
+  await page.selectOption('[data-testid=plan-owner]', String(user.id));
+  const actionNote = `E2E action ${Date.now()}`;
+  await page.fill('[data-testid=plan-note]', actionNote);
+  await page.click('[data-testid=plan-submit]');
+  await page.waitForSelector('[data-testid=plan-result]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=action-item]').length === n, target.actions + 1);
+
+  // The action is a planned task in the manager's activity list.
+  await page.click('[data-testid=plan-result] a[href="/activities"]');
+  await page.waitForURL(/\/activities$/);
+  await page.waitForSelector(`[data-testid=planned-activities] [data-testid=planned-row]:has-text("${actionNote}")`);
+  check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+const repAudit = async (page) => {
+  await signIn(page, USERS.rep);
+  const user = await me(page);
+  const errors = watchConsole(page);
+  // Audit is in the (phone) menu.
+  await page.click('[data-testid=menu-button]');
+  await page.click('[data-nav="/audit"]');
+  await page.waitForURL(/\/audit$/);
+  await page.waitForSelector('[data-testid=heat-map-chart] canvas');
+  check((await page.getAttribute('[data-testid=heat-map]', 'data-rows')) === '1', 'the rep’s heat map has one row: the rep');
+  check((await page.$('[data-testid=save-run]')) === null, 'no "Save this audit" for a rep');
+  check((await page.$('[data-testid=team-filter]')) === null && (await page.$('[data-testid=rep-filter]')) === null, 'no scope filters for a rep');
+  // Only the rep's own items, in every colour, opportunities and customers.
+  for (const type of ['opportunity', 'account']) {
+    await page.click(`[data-testid=section-tab][data-type=${type}]`);
+    for (const colour of ['red', 'yellow', 'green']) {
+      await page.click(`[data-testid=colour-tab][data-colour=${colour}]`);
+      await page.waitForFunction(
+        ({ type, colour }) =>
+          location.search.includes(type === 'account' ? 'tab=account' : '') &&
+          (colour === 'red' || location.search.includes(`colour=${colour}`)) &&
+          (document.querySelector('[data-testid=audit-list-empty]') ||
+            [...document.querySelectorAll('[data-testid=audit-row]')].every((tr) => tr.getAttribute('data-colour') === colour)),
+        { type, colour },
+      );
+      const owners = await page.$$eval('[data-testid=audit-row]', (trs) => trs.map((tr) => tr.getAttribute('data-owner')));
+      check(owners.every((o) => o === user.email), `${type}/${colour}: rows of others: ${owners.filter((o) => o !== user.email)}`);
+    }
+  }
+  const all = (await apiFrom(page, 'GET', '/audit/items?limit=500')).body;
+  check(all.total > 0 && all.items.every((i) => i.owner === user.email), 'the API lists only the rep’s items');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `the audit page scrolls sideways by ${overflow}px`);
+  await page.goto(`${BASE}/audit/runs`);
+  await page.waitForSelector('[data-testid=runs]');
+  check((await page.$('[data-testid=save-run]')) === null, 'no save button on the runs page for a rep');
+  check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  // The server says no as well.
+  const denied = await apiFrom(page, 'POST', '/audit/runs', {});
+  check(denied.status === 403 && denied.body.error.code === 'forbidden', `a rep saving a run: ${denied.status}`);
+};
+repAudit.viewport = { width: 390, height: 844 };
+await scenario('audit: a rep sees only own items and cannot save a run (phone width)', repAudit);
+
+await scenario('audit: executive saves two runs and compares them', async (page) => {
+  await signIn(page, USERS.executive);
+  const original = (await me(page)).locale;
+  const errors = watchConsole(page);
+  try {
+    await setLocale(page, 'en');
+    const before = (await apiFrom(page, 'GET', '/audit/runs')).body.items.map((r) => r.id);
+    await page.goto(`${BASE}/audit`);
+    await page.waitForSelector('[data-testid=audit-summary]');
+    const today = await page.inputValue('[data-testid=as-of]');
+    // 1. A run as of a month ago, from the runs page.
+    await page.click('[data-testid=audit-runs-link]');
+    await page.waitForSelector('[data-testid=save-run-form]');
+    const asOf = daysBefore(today, 30);
+    await page.fill('[data-testid=save-run-date]', asOf);
+    await page.click('[data-testid=save-run]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=run-row]').length === n, before.length + 1);
+    // 2. Today's run, from the dashboard.
+    await page.click('a.back[href="/audit"]');
+    await page.waitForURL(/\/audit$/);
+    await page.waitForSelector('[data-testid=audit-summary]');
+    await page.click('[data-testid=save-run]');
+    await page.waitForSelector('[data-testid=toast]');
+    await page.waitForSelector('[data-testid=audit-trend]');
+    const runs = (await apiFrom(page, 'GET', '/audit/runs')).body.items.filter((r) => !before.includes(r.id));
+    check(runs.length === 2, `two new runs (got ${runs.length})`);
+    const older = runs.find((r) => r.as_of === asOf);
+    const newer = runs.find((r) => r.id !== older?.id);
+    check(older && newer && newer.as_of > older.as_of, 'one run a month ago, one today');
+    check(older.green + older.yellow + older.red === older.items, 'the colours add up to the items');
+
+    // Compare them: pick the two, see the moves matrix and the moved lists.
+    await page.click('[data-testid=audit-runs-link]');
+    await page.waitForURL(/\/audit\/runs/);
+    await page.waitForSelector(`[data-testid=run-row][data-id="${older.id}"]`);
+    await page.check(`[data-testid=run-row][data-id="${older.id}"] [data-testid=run-from]`);
+    await page.check(`[data-testid=run-row][data-id="${newer.id}"] [data-testid=run-to]`);
+    await page.waitForURL(new RegExp(`from=${older.id}&to=${newer.id}`));
+    await page.waitForSelector('[data-testid=moves-matrix]');
+    const compare = (await apiFrom(page, 'GET', `/audit/compare?from=${older.id}&to=${newer.id}`)).body;
+    const total = compare.moves.reduce((a, m) => a + m.count, 0);
+    await page.waitForFunction(
+      (total) =>
+        [...document.querySelectorAll('[data-testid=move-cell]')].reduce((a, td) => a + (Number(td.textContent.replace(/\D/g, '')) || 0), 0) === total,
+      total,
+    );
+    const redToGreen = compare.moves.find((m) => m.from === 'red' && m.to === 'green')?.count ?? 0;
+    const cell = (await page.textContent('[data-testid=move-cell][data-from=red][data-to=green]')).replace(/\D/g, '');
+    check(Number(cell || 0) === redToGreen, `red → green cell ${cell}, API ${redToGreen}`);
+    check((await page.$$('[data-testid=moved-red] [data-testid=moved-item]')).length === compare.to_red.length, 'moved to red listed');
+    check((await page.$$('[data-testid=moved-green] [data-testid=moved-item]')).length === compare.to_green.length, 'moved to green listed');
+    for (const close of await page.$$('[data-testid=toast] button')) await close.click().catch(() => {});
+    await page.waitForSelector('[data-testid=toast]', { state: 'detached' });
+    await shot(page, 'audit-runs.png');
+    check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  } finally {
+    if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });
+  }
 });
 
 await scenario('screenshots of the main pages', async (page) => {
@@ -461,6 +705,18 @@ await scenario('screenshots of the main pages', async (page) => {
     await page.goto(`${BASE}/leads`);
     await page.waitForSelector('[data-testid=lead-row], .empty');
     await shot(page, 'leads.png');
+    // The audit pages are long: taller shots show the heat map and the list, the scorecard's areas.
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.goto(`${BASE}/audit`);
+    await page.waitForSelector('[data-testid=heat-map-chart] canvas');
+    await page.waitForSelector('[data-testid=colour-bars-chart] canvas');
+    await page.waitForSelector('[data-testid=audit-row]');
+    await shot(page, 'audit-dashboard.png');
+    const card = await page.getAttribute('[data-testid=audit-row] a', 'href');
+    await page.goto(`${BASE}${card}`);
+    await page.waitForSelector('[data-testid=area-score]');
+    await shot(page, 'audit-scorecard.png');
+    await page.setViewportSize({ width: 1280, height: 800 });
   } finally {
     if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });
   }

@@ -10,6 +10,9 @@ export type RouteName =
   | 'opportunities'
   | 'opportunity'
   | 'board'
+  | 'audit'
+  | 'auditRuns'
+  | 'scorecard'
   | 'activities'
   | 'leads'
   | 'settings';
@@ -22,6 +25,9 @@ export const ROUTES: readonly RouteDef<RouteName>[] = [
   { name: 'opportunities', pattern: '/opportunities' },
   { name: 'opportunity', pattern: '/opportunities/:id' },
   { name: 'board', pattern: '/board' },
+  { name: 'audit', pattern: '/audit' },
+  { name: 'auditRuns', pattern: '/audit/runs' },
+  { name: 'scorecard', pattern: '/audit/:type/:id' },
   { name: 'activities', pattern: '/activities' },
   { name: 'leads', pattern: '/leads' },
   { name: 'settings', pattern: '/settings' },
