@@ -3,18 +3,16 @@
 
 #include <sodium.h>
 
+#include "service/auth.h"
+
 namespace salesbox::service {
 
 Status AppendAudit(storage::Store& store, Timestamp at, std::optional<UserId> who,
                    std::string_view action, std::string_view entity, int64_t entity_id,
                    std::string changes) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
-  unsigned char raw[16];
-  randombytes_buf(raw, sizeof(raw));
-  char hex[sizeof(raw) * 2 + 1];
-  sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
   AuditEntry entry;
-  entry.event_id = hex;
+  entry.event_id = RandomHex(16);
   entry.at = at;
   entry.user_id = who;
   entry.action = std::string(action);

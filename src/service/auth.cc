@@ -29,7 +29,16 @@ bool SodiumReady() {
   return ready;
 }
 
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
 std::string RandomHex(size_t bytes) {
+  SodiumReady();
   std::string raw(bytes, '\0');
   randombytes_buf(raw.data(), raw.size());
   std::string hex(bytes * 2 + 1, '\0');
@@ -47,14 +56,6 @@ std::string Sha256Hex(std::string_view text) {
   hex.pop_back();
   return hex;
 }
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 Result<Principal> LoadPrincipal(storage::Store& store, UserId user_id) {
   SB_ASSIGN_OR_RETURN(User user, store.users().Get(user_id));

@@ -31,6 +31,11 @@ struct Principal {
   std::vector<int64_t> owners;
 };
 
+// `bytes` random bytes from libsodium as lower-case hex (tokens, event ids).
+std::string RandomHex(size_t bytes);
+// The SHA-256 of `text` as lower-case hex.
+std::string Sha256Hex(std::string_view text);
+
 // Loads the principal for `user_id` (kNotFound; kUnauthenticated when the user is inactive).
 Result<Principal> LoadPrincipal(storage::Store& store, UserId user_id);
 

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "service/pipeline_audit.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -64,18 +62,6 @@ int EnumIndex(const FieldValue& value, int fallback = -1) {
     if (name == value.text) return static_cast<int>(v);
   }
   return fallback;
-}
-
-std::string Sha256Hex(std::string_view text) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char byte : digest) {
-    out += kHex[byte >> 4];
-    out += kHex[byte & 15];
-  }
-  return out;
 }
 
 // The first instant after day `as_of`: "at < this" means "by the end of as_of".
@@ -868,13 +854,7 @@ nlohmann::json SavedReportJson(const AuditOutcome& outcome, int locale) {
 Result<AuditRun> SaveRun(storage::Store& store, const AuditOutcome& outcome,
                          std::optional<UserId> by, Timestamp now) {
   AuditRun run;
-  unsigned char random[16];
-  randombytes_buf(random, sizeof random);
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char byte : random) {
-    run.event_id += kHex[byte >> 4];
-    run.event_id += kHex[byte & 15];
-  }
+  run.event_id = RandomHex(16);
   run.as_of = outcome.data->as_of;
   run.scope = outcome.report.scope;
   run.playbooks = outcome.data->playbooks.label();
