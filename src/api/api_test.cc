@@ -2085,6 +2085,15 @@ std::set<std::string> RoutesInDocsApiMd() {
       "GET /api/v1/opportunities/{id}/history",
       "GET /api/v1/accounts/{id}/shares",
       "PUT /api/v1/accounts/{id}/shares",
+      "GET /api/v1/audit",
+      "GET /api/v1/audit/items",
+      "GET /api/v1/audit/scorecard",
+      "POST /api/v1/audit/answers",
+      "POST /api/v1/audit/actions",
+      "GET /api/v1/audit/runs",
+      "POST /api/v1/audit/runs",
+      "GET /api/v1/audit/runs/{id}",
+      "GET /api/v1/audit/compare",
   };
   for (const char* kind : {"accounts", "contacts", "leads", "campaigns", "opportunities",
                            "activities", "orders", "teams", "users"}) {
@@ -2134,10 +2143,14 @@ TEST_F(ApiTest, EveryRouteInOpenApiAnswers) {
   std::stable_partition(operations.begin(), operations.end(), [](const auto& op) {
     return !(op.first == "DELETE" && op.second == "/api/v1/session");
   });
+  Reply saved_run = Post("admin", "/api/v1/audit/runs", json::object());
+  ASSERT_EQ(saved_run.status, 201) << saved_run.Text();
   for (const auto& [method, pattern] : operations) {
     std::string target = pattern;
     const size_t slot = target.find("{id}");
-    if (slot != std::string::npos) {
+    if (pattern == "/api/v1/audit/runs/{id}") {
+      target.replace(slot, 4, std::to_string(saved_run.body["id"].get<int64_t>()));
+    } else if (slot != std::string::npos) {
       // /api/v1/<kind>/{id}...: an existing record (a copy nothing refers to, for DELETE).
       const std::string path = pattern.substr(std::string("/api/v1/").size());
       const std::string kind_path = path.substr(0, path.find('/'));
@@ -2161,6 +2174,204 @@ TEST_F(ApiTest, EveryRouteInOpenApiAnswers) {
     EXPECT_LT(reply.status, 500) << reply.Text();
     EXPECT_EQ(reply.raw.route, method + " " + pattern);
   }
+}
+
+// --- the audit ---------------------------------------------------------------------------------
+
+TEST_F(ApiTest, TheAuditShowsEachRoleWhatItMaySee) {
+  std::map<std::string, int64_t> totals;
+  for (const char* user : {"r1a", "r1b", "m1", "m2", "exec", "admin"}) {
+    SCOPED_TRACE(user);
+    Reply report = Get(user, "/api/v1/audit");
+    ASSERT_EQ(report.status, 200) << report.Text();
+    const json& summary = report.body["summary"];
+    EXPECT_EQ(summary["green"].get<int64_t>() + summary["yellow"].get<int64_t>() +
+                  summary["red"].get<int64_t>(),
+              summary["items"].get<int64_t>());
+    totals[user] = summary["items"];
+    Reply items = Get(user, "/api/v1/audit/items?limit=500");
+    ASSERT_EQ(items.status, 200) << items.Text();
+    EXPECT_EQ(items.body["total"], summary["items"]);
+    for (const json& item : items.body["items"]) {
+      const std::string owner = item["owner"];
+      if (std::string(user) == "r1a" || std::string(user) == "r1b") {
+        EXPECT_EQ(owner, World::Email(user)) << item.dump();
+      } else if (std::string(user) == "m1") {
+        EXPECT_TRUE(owner == World::Email("m1") || owner == World::Email("r1a") ||
+                    owner == World::Email("r1b"))
+            << item.dump();
+      }
+    }
+  }
+  EXPECT_GT(totals["r1a"], 0);
+  EXPECT_GE(totals["m1"], totals["r1a"] + totals["r1b"]);
+  EXPECT_EQ(totals["exec"], totals["admin"]);
+  EXPECT_GE(totals["exec"], totals["m1"] + totals["m2"]);
+  EXPECT_EQ(Get("r1a", "/api/v1/audit").body["scope"], "rep:" + World::Email("r1a"));
+  EXPECT_EQ(Get("m1", "/api/v1/audit").body["scope"], "team:North");
+  Reply marketing = Get("mkt", "/api/v1/audit");
+  EXPECT_EQ(marketing.status, 403);
+  EXPECT_EQ(marketing.body["error"]["code"], "forbidden");
+}
+
+TEST_F(ApiTest, AnAnswerShowsOnTheScorecardAndAnActionBecomesATask) {
+  Reply items = Get("r1a", "/api/v1/audit/items?subject_type=opportunity&limit=1");
+  ASSERT_EQ(items.status, 200) << items.Text();
+  ASSERT_FALSE(items.body["items"].empty());
+  const int64_t id = items.body["items"][0]["id"];
+  const std::string card_url =
+      "/api/v1/audit/scorecard?subject_type=opportunity&id=" + std::to_string(id);
+  Reply answered = Post("r1a", "/api/v1/audit/answers",
+                        {{"subject_type", "opportunity"},
+                         {"subject_id", id},
+                         {"criterion_id", "budget_confirmed"},
+                         {"answer", "yes"},
+                         {"note", "CFO confirmed the budget"}});
+  ASSERT_EQ(answered.status, 201) << answered.Text();
+  EXPECT_EQ(answered.body["answered_by"], w().Id("r1a"));
+  Reply card = Get("r1a", card_url);
+  ASSERT_EQ(card.status, 200) << card.Text();
+  bool found = false;
+  for (const json& area : card.body["areas"]) {
+    for (const json& criterion : area["criteria"]) {
+      if (criterion["id"] != "budget_confirmed") continue;
+      found = true;
+      EXPECT_EQ(criterion["answer"], "yes");
+      EXPECT_EQ(criterion["latest"]["note"], "CFO confirmed the budget");
+      EXPECT_EQ(criterion["auto"], false);
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(card.body["answers"]["budget_confirmed"], "yes");
+
+  Reply action = Post("r1a", "/api/v1/audit/actions",
+                      {{"subject_type", "opportunity"},
+                       {"subject_id", id},
+                       {"criterion_id", "mutual_plan"},
+                       {"due", "2025-03-10"},
+                       {"note", "draft it with the CFO"}});
+  ASSERT_EQ(action.status, 201) << action.Text();
+  Reply task = Get("r1a", "/api/v1/activities/" + std::to_string(action.body["activity_id"].get<int64_t>()));
+  ASSERT_EQ(task.status, 200) << task.Text();
+  EXPECT_EQ(task.body["type"], "task");
+  EXPECT_EQ(task.body["status"], "planned");
+  EXPECT_EQ(task.body["owner_id"], w().Id("r1a"));
+  EXPECT_THAT(task.body["notes"].get<std::string>(), HasSubstr("draft it with the CFO"));
+  Reply after = Get("r1a", card_url);
+  ASSERT_EQ(after.body["action_items"].size(), 1u);
+  EXPECT_EQ(after.body["action_items"][0]["criterion_id"], "mutual_plan");
+  EXPECT_EQ(after.body["action_items"][0]["gap_closed"], false);
+
+  // Someone else's deal does not exist for this rep.
+  Reply other = Get("r2a", "/api/v1/audit/items?subject_type=opportunity&limit=1");
+  ASSERT_FALSE(other.body["items"].empty());
+  const int64_t theirs = other.body["items"][0]["id"];
+  EXPECT_EQ(Get("r1a", "/api/v1/audit/scorecard?subject_type=opportunity&id=" +
+                           std::to_string(theirs)).status,
+            404);
+  EXPECT_EQ(Post("r1a", "/api/v1/audit/answers",
+                 {{"subject_type", "opportunity"},
+                  {"subject_id", theirs},
+                  {"criterion_id", "budget_confirmed"},
+                  {"answer", "yes"}})
+                .status,
+            404);
+}
+
+TEST_F(ApiTest, BadAuditRequestsAre4xxWithTheField) {
+  struct Case {
+    const char* method;
+    const char* target;
+    json body;
+    int status;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"GET", "/api/v1/audit?as_of=2025-02-30", nullptr, 400, "as_of"},
+      {"GET", "/api/v1/audit?as_of=2099-01-01", nullptr, 400, "as_of"},
+      {"GET", "/api/v1/audit?team_id=abc", nullptr, 400, "team_id"},
+      {"GET", "/api/v1/audit?team_id=999", nullptr, 404, ""},
+      {"GET", "/api/v1/audit/items?colour=purple", nullptr, 400, "colour"},
+      {"GET", "/api/v1/audit/items?limit=0", nullptr, 400, "limit"},
+      {"GET", "/api/v1/audit/items?subject_type=lead", nullptr, 400, "subject_type"},
+      {"GET", "/api/v1/audit/scorecard?subject_type=opportunity", nullptr, 400, "id"},
+      {"GET", "/api/v1/audit/scorecard?subject_type=opportunity&id=999999", nullptr, 404, ""},
+      {"GET", "/api/v1/audit/compare?from=1", nullptr, 400, "to"},
+      {"GET", "/api/v1/audit/compare?from=999998&to=999999", nullptr, 404, ""},
+      {"GET", "/api/v1/audit/runs/999999", nullptr, 404, ""},
+      {"POST", "/api/v1/audit/answers", json::array(), 400, ""},
+      {"POST", "/api/v1/audit/answers", {{"subject_type", "opportunity"}, {"mood", "good"}}, 400,
+       "mood"},
+      {"POST", "/api/v1/audit/answers", {{"subject_type", "opportunity"}, {"subject_id", "x"}},
+       400, "subject_id"},
+      {"POST", "/api/v1/audit/answers", {{"subject_type", "opportunity"}}, 422, "subject_id"},
+      {"POST", "/api/v1/audit/answers",
+       {{"subject_type", "opportunity"}, {"subject_id", 1}, {"criterion_id", "x"},
+        {"answer", "maybe"}},
+       422, "answer"},
+      {"POST", "/api/v1/audit/actions",
+       {{"subject_type", "opportunity"}, {"subject_id", 1}, {"due", "03/10/2025"}}, 422, "due"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.method) + " " + c.target + " " + c.body.dump());
+    Reply reply = c.body.is_null() ? Do("admin", c.method, c.target)
+                                   : Do("admin", c.method, c.target, c.body.dump());
+    EXPECT_EQ(reply.status, c.status) << reply.Text();
+    ASSERT_TRUE(reply.body.contains("error")) << reply.Text();
+    if (*c.field) {
+      EXPECT_EQ(reply.body["error"]["field"], c.field) << reply.Text();
+    }
+  }
+  // A criterion the data decides, and one the playbook does not have.
+  Reply items = Get("r1a", "/api/v1/audit/items?subject_type=opportunity&limit=1");
+  const int64_t id = items.body["items"][0]["id"];
+  for (const char* criterion : {"eb_met", "crystal_ball"}) {
+    Reply reply = Post("r1a", "/api/v1/audit/answers",
+                       {{"subject_type", "opportunity"},
+                        {"subject_id", id},
+                        {"criterion_id", criterion},
+                        {"answer", "yes"}});
+    EXPECT_EQ(reply.status, 422) << reply.Text();
+    EXPECT_EQ(reply.body["error"]["field"], "criterion_id");
+  }
+  EXPECT_EQ(Post("r1a", "/api/v1/audit/actions",
+                 {{"subject_type", "opportunity"}, {"subject_id", id}, {"due", "2025-01-01"}})
+                .status,
+            422);  // in the past
+  EXPECT_EQ(Post("r1a", "/api/v1/audit/runs", json::object()).status, 403);
+  EXPECT_EQ(Post("mkt", "/api/v1/audit/runs", json::object()).status, 403);
+}
+
+TEST_F(ApiTest, SavedRunsAreListedAndCompared) {
+  Reply first = Post("exec", "/api/v1/audit/runs", {{"as_of", "2025-02-01"}});
+  ASSERT_EQ(first.status, 201) << first.Text();
+  EXPECT_EQ(first.body["as_of"], "2025-02-01");
+  EXPECT_EQ(first.body["scope"], "company");
+  Reply second = Post("exec", "/api/v1/audit/runs", json::object());
+  ASSERT_EQ(second.status, 201) << second.Text();
+  const int64_t a = first.body["id"], b = second.body["id"];
+  Reply runs = Get("exec", "/api/v1/audit/runs");
+  ASSERT_EQ(runs.status, 200);
+  std::set<int64_t> listed;
+  for (const json& run : runs.body["items"]) listed.insert(run["id"].get<int64_t>());
+  EXPECT_TRUE(listed.count(a) && listed.count(b));
+  // A rep does not see company runs.
+  for (const json& run : Get("r1a", "/api/v1/audit/runs").body["items"]) {
+    EXPECT_EQ(run["scope"], "rep:" + World::Email("r1a"));
+  }
+  EXPECT_EQ(Get("r1a", "/api/v1/audit/runs/" + std::to_string(a)).status, 404);
+  Reply compare = Get("exec", "/api/v1/audit/compare?from=" + std::to_string(a) +
+                                  "&to=" + std::to_string(b));
+  ASSERT_EQ(compare.status, 200) << compare.Text();
+  int64_t into_second = 0;
+  for (const json& move : compare.body["moves"]) {
+    if (move["to"] != "gone") into_second += move["count"].get<int64_t>();
+  }
+  EXPECT_EQ(into_second, second.body["items"].get<int64_t>());
+  Reply saved = Get("exec", "/api/v1/audit/runs/" + std::to_string(b));
+  ASSERT_EQ(saved.status, 200);
+  EXPECT_EQ(saved.body["summary"]["items"], second.body["items"]);
+  EXPECT_FALSE(saved.body.contains("items"));
 }
 
 // --- the HTTP server in front -----------------------------------------------------------------
