@@ -38,9 +38,8 @@
 namespace salesbox::analytics::clv {
 namespace {
 
-using internal::Digamma;
 using internal::FormatNumber;
-using internal::LogGamma;
+using internal::LogGammaAndDigamma;
 
 constexpr double kLogBound = 20.0;
 constexpr double kConvergedGradient = 1e-4;
@@ -123,8 +122,8 @@ double GammaGammaLikelihood::MeanNegLogLikelihood(std::span<const double> log_pa
   const double q = std::exp(log_params[1]);
   const double gamma = std::exp(log_params[2]);
   const double log_gamma = log_params[2];
-  const double lgamma_q = LogGamma(q);
-  const double digamma_q = Digamma(q);
+  double lgamma_q, digamma_q;
+  LogGammaAndDigamma(q, &lgamma_q, &digamma_q);
 
   double ll = 0, g_p = 0, g_q = 0, g_gamma = 0;
   for (const Block& block : blocks_) {
@@ -132,7 +131,9 @@ double GammaGammaLikelihood::MeanNegLogLikelihood(std::span<const double> log_pa
     const double px = p * x;
     const double pxq = px + q;
     const double log_x = groups_[block.begin].log_x;
-    const double digamma_pxq = Digamma(pxq);
+    double lgamma_pxq, digamma_pxq, lgamma_px, digamma_px;
+    LogGammaAndDigamma(pxq, &lgamma_pxq, &digamma_pxq);
+    LogGammaAndDigamma(px, &lgamma_px, &digamma_px);
     double sum_log_m = 0, sum_inv_s = 0;
     internal::LogProduct product_s;  // Π (γ + m x)^count, one log per block
     double sum_log_s = 0;
@@ -149,9 +150,9 @@ double GammaGammaLikelihood::MeanNegLogLikelihood(std::span<const double> log_pa
     }
     sum_log_s += product_s.Log();
     const double n = block.count;
-    ll += n * (LogGamma(pxq) - LogGamma(px) - lgamma_q + q * log_gamma + px * log_x) +
+    ll += n * (lgamma_pxq - lgamma_px - lgamma_q + q * log_gamma + px * log_x) +
           (px - 1.0) * sum_log_m - pxq * sum_log_s;
-    g_p += x * (n * (digamma_pxq - Digamma(px) + log_x) + sum_log_m - sum_log_s);
+    g_p += x * (n * (digamma_pxq - digamma_px + log_x) + sum_log_m - sum_log_s);
     g_q += n * (digamma_pxq - digamma_q + log_gamma) - sum_log_s;
     g_gamma += n * q / gamma - pxq * sum_inv_s;
   }

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "analytics/clv/cdnow_test_data.h"
+#include "common/time.h"
 #include "testing/status_matchers.h"
 
 namespace salesbox::analytics::clv {
@@ -140,6 +141,20 @@ TEST_F(GammaGammaCdnowTest, AnalyticGradientMatchesFiniteDifferences) {
           << "coordinate " << i << " at theta[0]=" << theta[0];
     }
   }
+}
+
+// From the transactions in cents (SummarizeRfm): p and q do not depend on the currency unit, γ
+// scales with it, and the LL shifts by −Σ ln 100 (the density of m in cents).
+TEST(GammaGammaTest, FitOnTheTransactionsInCentsScalesOnlyGamma) {
+  SB_ASSERT_OK_AND_ASSIGN(std::vector<Transaction> log, test::LoadCdnowSampleTransactions());
+  const std::vector<CustomerRfm> rfm =
+      SummarizeRfm(log, {.calibration_end = MakeDate(1997, 9, 30), .time_unit = TimeUnit::kWeek});
+  SB_ASSERT_OK_AND_ASSIGN(GammaGammaFit fit, FitGammaGamma(rfm));
+  EXPECT_EQ(fit.customers, 946);
+  EXPECT_NEAR(fit.params.p, kPublished.p, 0.015);
+  EXPECT_NEAR(fit.params.q, kPublished.q, 0.015);
+  EXPECT_NEAR(fit.params.gamma / 100, kPublished.gamma, 0.015);
+  EXPECT_NEAR(fit.log_likelihood + 946 * std::log(100.0), kRefitLogLikelihood, 0.05);
 }
 
 // One customer with x = 1 and m = 2 at p = 1, q = 2, γ = 1: the density of m is

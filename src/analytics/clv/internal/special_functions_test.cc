@@ -51,5 +51,14 @@ TEST(SpecialFunctionsTest, LogGammaAndDigammaAtKnownPoints) {
   EXPECT_TRUE(std::isnan(LogGamma(-1)) || std::isinf(LogGamma(-1)));  // pole: no throw
 }
 
+TEST(SpecialFunctionsTest, FastLogGammaAndDigammaAgreeWithBoost) {
+  for (double x = 1e-6; x < 1e12; x *= 1.37) {
+    double log_gamma, digamma;
+    LogGammaAndDigamma(x, &log_gamma, &digamma);
+    EXPECT_NEAR(log_gamma, LogGamma(x), 1e-13 * std::max(1.0, std::fabs(LogGamma(x)))) << x;
+    EXPECT_NEAR(digamma, Digamma(x), 1e-13 * std::max(1.0, std::fabs(Digamma(x)))) << x;
+  }
+}
+
 }  // namespace
 }  // namespace salesbox::analytics::clv::internal
