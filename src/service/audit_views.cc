@@ -132,9 +132,10 @@ Result<json> ScorecardJson(storage::Store& store, const AuditOutcome& outcome, S
   json actions = json::array();
   for (const audit::ActionStatus& action : outcome.report.actions) {
     if (action.subject_type != type || action.subject_id != id) continue;
+    const audit::Criterion* criterion = playbook.Find(action.criterion_id);
     actions.push_back({{"activity_id", action.activity_id},
                        {"criterion_id", action.criterion_id},
-                       {"criterion", action.criterion_text},
+                       {"criterion", criterion ? criterion->text.In(locale) : action.criterion_text},
                        {"due", action.due == audit::kNoDay
                                    ? std::string()
                                    : FormatDate(Date(std::chrono::days(action.due)))},

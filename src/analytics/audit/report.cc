@@ -44,6 +44,7 @@ std::string StageOf(const ItemResult& item, const AuditInput& input) {
 // Accumulates one group's tally and area statistics.
 struct Accumulator {
   std::string label;
+  int64_t id = 0;  // the team's or rep's id; 0 for other groupings
   Tally tally;
   std::array<int64_t, kAreaCount> score_sum{};
   std::array<int64_t, kAreaCount> meets{};
@@ -64,6 +65,7 @@ struct Accumulator {
     GroupRow row;
     row.key = std::move(key);
     row.label = label.empty() ? row.key : label;
+    row.id = id;
     row.tally = tally;
     const double n = static_cast<double>(tally.items());
     double worst = 0;
@@ -109,6 +111,7 @@ Json AreasJson(const std::array<double, kAreaCount>& values) {
 
 Json GroupJson(const GroupRow& row, const Playbook& playbook, int locale) {
   return {{"key", row.key},
+          {"id", row.id == 0 ? Json(nullptr) : Json(row.id)},
           {"label", row.label},
           {"tally", TallyJson(row.tally)},
           {"mean_score", AreasJson(row.mean_score)},
@@ -216,10 +219,12 @@ Report Consolidate(const AuditInput& input, const std::vector<ItemResult>& items
       const auto team = labels.teams.find(team_id);
       const std::string team_name = team == labels.teams.end() ? std::string() : team->second;
       Accumulator& by_team = teams[team_name.empty() ? "(no team)" : team_name];
+      by_team.id = team_name.empty() ? 0 : team_id;
       by_team.Add(item, value);
       if (person != labels.people.end()) {
         Accumulator& by_rep = reps[person->second.email];
         by_rep.label = person->second.name;
+        by_rep.id = owner;
         by_rep.Add(item, value);
       } else {
         reps["(no owner)"].Add(item, value);
@@ -381,12 +386,18 @@ Json ReportJson(const AuditInput& input, const std::vector<ItemResult>& items,
   Json actions = Json::array();
   for (const ActionStatus& a : report.actions) {
     const auto person = labels.people.find(a.owner_id);
+    std::string criterion_text = a.criterion_text;
+    const Playbook* playbook =
+        a.subject_type == SubjectType::kOpportunity ? input.opportunity_playbook : input.account_playbook;
+    if (playbook != nullptr) {
+      if (const Criterion* c = playbook->Find(a.criterion_id)) criterion_text = c->text.In(locale);
+    }
     actions.push_back({{"activity_id", a.activity_id},
                        {"subject_type", std::string(ToString(a.subject_type))},
                        {"subject_id", a.subject_id},
                        {"subject_name", a.subject_name},
                        {"criterion_id", a.criterion_id},
-                       {"criterion", a.criterion_text},
+                       {"criterion", criterion_text},
                        {"owner", person == labels.people.end() ? "" : person->second.email},
                        {"due", DayText(a.due)},
                        {"done", a.done},

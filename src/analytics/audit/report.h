@@ -74,6 +74,7 @@ struct Tally {
 struct GroupRow {
   std::string key;    // team name, rep e-mail, segment name, stage or class
   std::string label;  // what to show: the team's or rep's name ...
+  int64_t id = 0;     // by_team: the team's id, by_rep: the user's id (filters take them); else 0
   Tally tally;
   std::array<double, kAreaCount> mean_score{};
   std::array<double, kAreaCount> meets_minimum{};  // share of items meeting the area minimum

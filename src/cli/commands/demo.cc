@@ -119,8 +119,9 @@ int RunDemo(std::span<const std::string> words) {
               static_cast<long long>(summary->opportunities),
               static_cast<long long>(summary->opportunity_changes),
               static_cast<long long>(summary->activities), static_cast<long long>(summary->orders));
-  std::printf("  %lld campaigns, %lld leads\n\n", static_cast<long long>(summary->campaigns),
-              static_cast<long long>(summary->leads));
+  std::printf("  %lld campaigns, %lld leads, %lld scorecard answers\n\n",
+              static_cast<long long>(summary->campaigns), static_cast<long long>(summary->leads),
+              static_cast<long long>(summary->scorecard_answers));
   std::printf("Demo users, one per role (every demo user's password is %s):\n", kDemoPassword);
   for (const demo::DemoLogin& login : summary->logins) {
     std::printf("  %-10s %-45s %s%s%s\n", login.role.c_str(), login.email.c_str(),
