@@ -172,6 +172,7 @@ void ReportFits(benchmark::State& state, const BgNbdFit& bg, const GammaGammaFit
   state.counters["gamma"] = gg.params.gamma;
   state.counters["gg_ll"] = gg.log_likelihood;
   state.counters["gg_evals"] = gg.evaluations;
+  state.counters["gg_customers"] = static_cast<double>(gg.customers);
 }
 
 // Both fits from the RFM rows, as the CLI does: compression included.
