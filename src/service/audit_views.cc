@@ -24,11 +24,8 @@ const audit::Playbook& PlaybookOf(const AuditData& data, SubjectType type) {
                                            : data.playbooks.account.playbook;
 }
 
-// One item as ReportJson writes it (the report's item list with a single entry).
 json ItemJson(const AuditOutcome& outcome, const audit::ItemResult& item, int locale) {
-  const AuditData& data = *outcome.data;
-  json one = audit::ReportJson(data.input, {item}, data.labels, audit::Report{}, locale);
-  return one["items"][0];
+  return audit::ItemJson(outcome.data->input, item, outcome.data->labels, locale);
 }
 
 }  // namespace

@@ -93,6 +93,8 @@ struct OpportunityFacts {
 struct AnswerFact {
   uint16_t criterion = 0;  // index into the playbook's criteria
   Answer answer = Answer::kUnknown;
+  int64_t at = 0;  // when it was answered (seconds since the epoch), to keep the latest
+  int64_t id = 0;  // the stored answer's id, to order answers given in the same second
 };
 
 // Why an item is not green: a criterion not met in an area below its minimum, or staleness.

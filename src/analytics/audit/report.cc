@@ -2,6 +2,7 @@
 #include "analytics/audit/report.h"
 
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 #include <unordered_map>
 #include <utility>
@@ -406,66 +407,84 @@ Json ReportJson(const AuditInput& input, const std::vector<ItemResult>& items,
   out["actions"] = actions;
   if (!with_items) return out;
   Json list = Json::array();
-  for (const ItemResult& item : items) {
-    const Playbook& playbook = PlaybookOf(input, item.subject_type);
-    const bool is_deal = item.subject_type == SubjectType::kOpportunity;
-    const size_t k = static_cast<size_t>(item.index);
-    const auto person = labels.people.find(OwnerOf(input, item));
-    std::string team;
-    if (person != labels.people.end()) {
-      auto t = labels.teams.find(person->second.team_id);
-      if (t != labels.teams.end()) team = t->second;
-    }
-    const Money value = ItemValue(input, item);
-    Json answers = Json::object();
-    for (size_t c = 0; c < playbook.criteria.size(); ++c) {
-      answers[playbook.criteria[c].id] = std::string(ToString(item.answers[c]));
-    }
-    Json reasons = Json::array();
-    Json todo = Json::array();
-    for (const Finding& f : item.findings) {
-      reasons.push_back(FindingReason(f, playbook, locale));
-      todo.push_back(FindingAction(f, playbook, locale));
-    }
-    list.push_back({
-        {"subject_type", std::string(ToString(item.subject_type))},
-        {"id", ItemId(input, item)},
-        {"external_id", is_deal ? labels.opportunity_external_ids[k] : labels.account_external_ids[k]},
-        {"name", is_deal ? labels.opportunity_names[k] : labels.account_names[k]},
-        {"owner", person == labels.people.end() ? "" : person->second.email},
-        {"owner_name", person == labels.people.end() ? "" : person->second.name},
-        {"team", team},
-        {"stage", is_deal ? StageOf(item, input) : std::string("customer")},
-        {"abc_class", is_deal ? Json(nullptr) : Json(std::string(1, item.abc_class))},
-        {"colour", std::string(ColourName(item.colour))},
-        {"area_scores", Json(std::vector<int>(item.scores.begin(), item.scores.end()))},
-        {"area_minimums", Json(std::vector<int>(item.minimums.begin(), item.minimums.end()))},
-        {"stale", item.stale},
-        {"value", {{"minor", value.minor_units}, {"currency", value.currency.ToString()}}},
-        {"answers", answers},
-        {"reasons", reasons},
-        {"actions", todo},
-        {"findings", [&item, &playbook] {
-           Json codes = Json::array();
-           for (const Finding& f : item.findings) {
-             static constexpr const char* kKinds[] = {"criterion", "no_recent_activity",
-                                                      "next_step_passed", "close_date_passed",
-                                                      "touchpoints_missed"};
-             codes.push_back({{"kind", kKinds[static_cast<int>(f.kind)]},
-                              {"criterion", f.criterion < 0
-                                                ? Json(nullptr)
-                                                : Json(playbook.criteria[static_cast<size_t>(
-                                                                             f.criterion)]
-                                                           .id)},
-                              {"days", f.days},
-                              {"limit", f.limit}});
-           }
-           return codes;
-         }()},
-    });
-  }
-  out["items"] = list;
+  for (const ItemResult& item : items) list.push_back(ItemJson(input, item, labels, locale));
+  out["items"] = std::move(list);
   return out;
+}
+
+Json ItemJson(const AuditInput& input, const ItemResult& item, const Labels& labels, int locale) {
+  const Playbook& playbook = PlaybookOf(input, item.subject_type);
+  const bool is_deal = item.subject_type == SubjectType::kOpportunity;
+  const size_t k = static_cast<size_t>(item.index);
+  const auto person = labels.people.find(OwnerOf(input, item));
+  std::string team;
+  if (person != labels.people.end()) {
+    auto t = labels.teams.find(person->second.team_id);
+    if (t != labels.teams.end()) team = t->second;
+  }
+  const Money value = ItemValue(input, item);
+  Json answers = Json::object();
+  for (size_t c = 0; c < playbook.criteria.size(); ++c) {
+    answers[playbook.criteria[c].id] = std::string(ToString(item.answers[c]));
+  }
+  Json reasons = Json::array();
+  Json todo = Json::array();
+  for (const Finding& f : item.findings) {
+    reasons.push_back(FindingReason(f, playbook, locale));
+    todo.push_back(FindingAction(f, playbook, locale));
+  }
+  return Json{
+      {"subject_type", std::string(ToString(item.subject_type))},
+      {"id", ItemId(input, item)},
+      {"external_id", is_deal ? labels.opportunity_external_ids[k] : labels.account_external_ids[k]},
+      {"name", is_deal ? labels.opportunity_names[k] : labels.account_names[k]},
+      {"owner", person == labels.people.end() ? "" : person->second.email},
+      {"owner_name", person == labels.people.end() ? "" : person->second.name},
+      {"team", team},
+      {"stage", is_deal ? StageOf(item, input) : std::string("customer")},
+      {"abc_class", is_deal ? Json(nullptr) : Json(std::string(1, item.abc_class))},
+      {"colour", std::string(ColourName(item.colour))},
+      {"area_scores", Json(std::vector<int>(item.scores.begin(), item.scores.end()))},
+      {"area_minimums", Json(std::vector<int>(item.minimums.begin(), item.minimums.end()))},
+      {"stale", item.stale},
+      {"value", {{"minor", value.minor_units}, {"currency", value.currency.ToString()}}},
+      {"answers", answers},
+      {"reasons", reasons},
+      {"actions", todo},
+      {"findings", [&item, &playbook] {
+         Json codes = Json::array();
+         for (const Finding& f : item.findings) {
+           static constexpr const char* kKinds[] = {"criterion", "no_recent_activity",
+                                                    "next_step_passed", "close_date_passed",
+                                                    "touchpoints_missed"};
+           codes.push_back({{"kind", kKinds[static_cast<int>(f.kind)]},
+                            {"criterion", f.criterion < 0
+                                              ? Json(nullptr)
+                                              : Json(playbook.criteria[static_cast<size_t>(
+                                                                           f.criterion)]
+                                                         .id)},
+                            {"days", f.days},
+                            {"limit", f.limit}});
+         }
+         return codes;
+       }()},
+  };
+}
+
+void WriteReportJson(const AuditInput& input, const std::vector<ItemResult>& items,
+                     const Labels& labels, const Report& report, int locale,
+                     const std::function<void(std::string_view)>& write) {
+  // The report without its items, then the items one at a time: a company's audit can hold a
+  // million items, and one JSON tree of them all would take gigabytes.
+  std::string head = ReportJson(input, items, labels, report, locale, /*with_items=*/false).dump();
+  head.pop_back();  // the closing brace
+  write(head);
+  write(",\"items\":[");
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) write(",");
+    write(ItemJson(input, items[i], labels, locale).dump());
+  }
+  write("]}\n");
 }
 
 std::string ReportCsv(const AuditInput& input, const std::vector<ItemResult>& items,

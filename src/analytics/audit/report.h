@@ -11,9 +11,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -136,6 +138,16 @@ int64_t ItemId(const AuditInput& input, const ItemResult& item);
 nlohmann::json ReportJson(const AuditInput& input, const std::vector<ItemResult>& items,
                           const Labels& labels, const Report& report, int locale,
                           bool with_items = true);
+
+// One item as ReportJson lists it.
+nlohmann::json ItemJson(const AuditInput& input, const ItemResult& item, const Labels& labels,
+                        int locale);
+
+// ReportJson written piece by piece to `write` (compact, one line), without building the whole
+// tree: for audits of hundreds of thousands of items.
+void WriteReportJson(const AuditInput& input, const std::vector<ItemResult>& items,
+                     const Labels& labels, const Report& report, int locale,
+                     const std::function<void(std::string_view)>& write);
 
 // One CSV row per item (header first): subject_type,id,external_id,name,owner,team,stage,colour,
 // score_1..score_5,minimum_1..minimum_5,stale,value,currency,reasons,actions (reasons and actions

@@ -3,6 +3,7 @@
 // `salesbox playbook`: load, list and show the playbooks it scores with.
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <sstream>
 #include <string>
@@ -34,17 +35,21 @@ constexpr FlagSpec kAuditFlags[] = {
     {"save", "", "store the run (immutable, dated) for later comparison"},
 };
 
-Status WriteOut(const std::optional<std::string>& path, const std::string& bytes) {
+// Writes what `produce` hands to its writer to `path` (standard output when empty). A file is
+// written beside the target and renamed, so a failed write never leaves half a file.
+Status WriteOut(const std::optional<std::string>& path,
+                const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
   if (!path) {
-    std::fwrite(bytes.data(), 1, bytes.size(), stdout);
+    produce([](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
     return Status::Ok();
   }
-  // Write beside the target and rename, so a failed write never leaves half a file.
   const std::string temp = *path + ".partial";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) return Status::InvalidArgument("--out: cannot write " + *path);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    produce([&out](std::string_view piece) {
+      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    });
     out.close();
     if (!out) {
       std::remove(temp.c_str());
@@ -139,8 +144,7 @@ int RunAudit(std::span<const std::string> words) {
 
   std::string bytes;
   if (format == "json") {
-    bytes = audit::ReportJson(d.input, outcome->items, d.labels, outcome->report, locale).dump(2);
-    bytes += "\n";
+    // Streamed at the end, straight to the output.
   } else if (format == "csv") {
     bytes = audit::ReportCsv(d.input, outcome->items, d.labels, locale);
   } else if (format == "table") {
@@ -176,7 +180,13 @@ int RunAudit(std::span<const std::string> words) {
                  static_cast<long long>(run->id.value), FormatDate(run->as_of).c_str(),
                  run->scope.c_str(), static_cast<long long>(run->items));
   }
-  Status written = WriteOut(out, bytes);
+  Status written = WriteOut(out, [&](const std::function<void(std::string_view)>& write) {
+    if (format == "json") {
+      audit::WriteReportJson(d.input, outcome->items, d.labels, outcome->report, locale, write);
+    } else {
+      write(bytes);
+    }
+  });
   if (!written.ok()) return Fail("audit", written);
   return kExitOk;
 }
