@@ -499,6 +499,9 @@ class Generator {
     const double mix = Clamp(std::log10(std::max(scale, 1.0)) / 2, 0, 1);
     deal_count_factor_ = 1 + 0.7 * mix;
     activity_factor_ = 1 - 0.85 * mix;
+    // ... and the larger company took up scorecards later: at scale 100 deals worked to an end
+    // more than 18 months before today have none (scale 1: every deal has its answers).
+    answers_from_rel_ = mix > 0 ? 545.0 * mix : -1.0;
     for (const internal::RegionData& region : internal::Regions()) {
       region_weights_.push_back(region.weight);
     }
@@ -591,6 +594,7 @@ class Generator {
   int teams_per_group_ = 1;
   double deal_count_factor_ = 1;
   double activity_factor_ = 1;
+  double answers_from_rel_ = -1;  // deals active only before this relative day get no answers
   std::vector<int> region_weights_;
   std::array<Currency, internal::kCountries> currencies_;
   Currency dkk_;
@@ -1442,6 +1446,10 @@ void Generator::DealAnswers(int64_t index, int d, const AccountAttributes& a, co
   constexpr int kCriteria = internal::kOpportunityCriterionCount;
   Random r(StreamKey(seed_, kStreamDealAnswers,
                      static_cast<uint64_t>(index) * 256 + static_cast<uint64_t>(d)));
+  if (p.active_until < answers_from_rel_) {
+    subject_answers_.clear();
+    return;
+  }
   const Rep& rep = reps_[static_cast<size_t>(a.rep)];
   const uint8_t language = static_cast<uint8_t>(r.Chance(0.65) ? a.country : internal::kEnglish);
   // Areas the rep works well on this deal are answered "yes" mostly; the neglected one seldom.
