@@ -517,8 +517,14 @@ std::string ReportCsv(const AuditInput& input, const std::vector<ItemResult>& it
            CsvField(team) + "," +
            (is_deal ? StageOf(item, input) : "customer " + std::string(1, item.abc_class)) + "," +
            std::string(ColourName(item.colour));
-    for (int8_t s : item.scores) out += "," + std::to_string(s);
-    for (int8_t m : item.minimums) out += "," + std::to_string(m);
+    for (int8_t s : item.scores) {
+      out += ',';
+      out += std::to_string(s);
+    }
+    for (int8_t m : item.minimums) {
+      out += ',';
+      out += std::to_string(m);
+    }
     out += std::string(",") + (item.stale ? "true" : "false") + "," +
            std::to_string(value.minor_units) + "," + value.currency.ToString() + "," +
            CsvField(reasons) + "," + CsvField(todo) + "\n";
