@@ -163,6 +163,55 @@ std::string Column(std::string_view text, size_t width) {
   return out;
 }
 
+// The terminal table's own words, per locale of kLocales (the playbook has the rest).
+struct TableWords {
+  const char* header;  // as of, scope, items, green, yellow, red
+  const char* team;
+  const char* rep;
+  const char* stage;
+  const char* items;
+  const char* colours[3];
+  const char* weakest;
+  const char* at_risk;  // currency
+  const char* trend;    // run, as of, to green, to yellow, to red, unchanged, new, gone
+  const char* actions;  // actions, open, gaps closed
+};
+
+constexpr TableWords kTableWords[] = {
+    {"Audit as of %s (%s): %lld items: %lld green, %lld yellow, %lld red\n", "team", "rep",
+     "stage", "items", {"green", "yellow", "red"}, "weakest area",
+     "value at risk (%s), highest first:",
+     "trend against run %lld (as of %s): %lld to green, %lld to yellow, %lld to red, %lld "
+     "unchanged, %lld new, %lld gone",
+     "action plans: %zu actions, %lld open, %lld gaps closed"},
+    {"Audit pr. %s (%s): %lld poster: %lld grønne, %lld gule, %lld røde\n", "team", "sælger",
+     "fase", "poster", {"grøn", "gul", "rød"}, "svageste område",
+     "værdi i risiko (%s), højeste først:",
+     "udvikling siden kørsel %lld (pr. %s): %lld til grøn, %lld til gul, %lld til rød, %lld "
+     "uændrede, %lld nye, %lld væk",
+     "handlingsplaner: %zu handlinger, %lld åbne, %lld huller lukket"},
+    {"Revision per %s (%s): %lld poster: %lld gröna, %lld gula, %lld röda\n", "team", "säljare",
+     "fas", "poster", {"grön", "gul", "röd"}, "svagaste område",
+     "värde i riskzonen (%s), högst först:",
+     "utveckling sedan körning %lld (per %s): %lld till grön, %lld till gul, %lld till röd, %lld "
+     "oförändrade, %lld nya, %lld borta",
+     "handlingsplaner: %zu åtgärder, %lld öppna, %lld luckor stängda"},
+    {"Revisjon per %s (%s): %lld poster: %lld grønne, %lld gule, %lld røde\n", "team", "selger",
+     "fase", "poster", {"grønn", "gul", "rød"}, "svakeste område",
+     "verdi i risiko (%s), høyest først:",
+     "utvikling siden kjøring %lld (per %s): %lld til grønn, %lld til gul, %lld til rød, %lld "
+     "uendret, %lld nye, %lld borte",
+     "handlingsplaner: %zu tiltak, %lld åpne, %lld hull lukket"},
+};
+
+// `text` right-aligned in `width` characters.
+std::string Right(std::string_view text, size_t width) {
+  std::string padded = Column(text, width);
+  size_t end = padded.find_last_not_of(' ');
+  std::string trimmed = end == std::string::npos ? std::string() : padded.substr(0, end + 1);
+  return std::string(padded.size() - trimmed.size(), ' ') + trimmed;
+}
+
 std::string MoneyText(int64_t minor, const std::string& currency) {
   // Whole major units with thin grouping; the table is for reading, JSON/CSV keep minor units.
   Result<Currency> parsed = Currency::Parse(currency);
@@ -536,8 +585,10 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
                         const Labels& labels, const Report& report, int locale) {
   std::string out;
   char line[512];
+  const TableWords& w =
+      kTableWords[locale >= 0 && locale < static_cast<int>(std::size(kTableWords)) ? locale : 0];
   const int64_t total = report.summary[0] + report.summary[1] + report.summary[2];
-  std::snprintf(line, sizeof line, "Audit as of %s (%s): %lld items: %lld green, %lld yellow, %lld red\n",
+  std::snprintf(line, sizeof line, w.header,
                 DayText(report.as_of).c_str(), report.scope.c_str(),
                 static_cast<long long>(total), static_cast<long long>(report.summary[0]),
                 static_cast<long long>(report.summary[1]),
@@ -547,11 +598,12 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
     const Playbook& playbook = *section.playbook;
     out += "\n== " + playbook.title.In(locale) + " ==\n";
     for (const auto& [title, rows] :
-         {std::pair<const char*, const std::vector<GroupRow>*>{"team", &section.by_team},
-          {"rep", &section.by_rep},
-          {"stage", &section.by_stage}}) {
-      std::snprintf(line, sizeof line, "\n%s %6s %6s %6s %6s  %s\n", Column(title, 34).c_str(),
-                    "items", "green", "yellow", "red", "weakest area");
+         {std::pair<const char*, const std::vector<GroupRow>*>{w.team, &section.by_team},
+          {w.rep, &section.by_rep},
+          {w.stage, &section.by_stage}}) {
+      std::snprintf(line, sizeof line, "\n%s %s %s %s %s  %s\n", Column(title, 34).c_str(),
+                    Right(w.items, 6).c_str(), Right(w.colours[0], 6).c_str(),
+                    Right(w.colours[1], 6).c_str(), Right(w.colours[2], 6).c_str(), w.weakest);
       out += line;
       for (const GroupRow& row : *rows) {
         std::snprintf(line, sizeof line, "%s %6lld %6lld %6lld %6lld  %s\n",
@@ -566,7 +618,8 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
       }
     }
     for (const auto& [currency, indexes] : section.worst) {
-      out += "\nvalue at risk (" + currency + "), highest first:\n";
+      std::snprintf(line, sizeof line, w.at_risk, currency.c_str());
+      out.append("\n").append(line).append("\n");
       size_t shown = 0;
       for (size_t i : indexes) {
         if (++shown > 10) break;
@@ -577,8 +630,8 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
                                       : labels.account_names[k];
         std::string reason =
             item.findings.empty() ? "" : FindingReason(item.findings.front(), playbook, locale);
-        std::snprintf(line, sizeof line, "  %-6s %18s  %s %s\n",
-                      std::string(ColourName(item.colour)).c_str(),
+        std::snprintf(line, sizeof line, "  %s %18s  %s %s\n",
+                      Column(w.colours[static_cast<int>(item.colour)], 6).c_str(),
                       MoneyText(ItemValue(input, item).minor_units, currency).c_str(),
                       Column(name, 40).c_str(), reason.c_str());
         out += line;
@@ -587,14 +640,12 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
   }
   if (report.trend) {
     const Trend& t = *report.trend;
-    std::snprintf(line, sizeof line,
-                  "\ntrend against run %lld (as of %s): %lld to green, %lld to yellow, %lld to "
-                  "red, %lld unchanged, %lld new, %lld gone\n",
+    std::snprintf(line, sizeof line, w.trend,
                   static_cast<long long>(t.previous_run_id), DayText(t.previous_as_of).c_str(),
                   static_cast<long long>(t.to_green), static_cast<long long>(t.to_yellow),
                   static_cast<long long>(t.to_red), static_cast<long long>(t.unchanged),
                   static_cast<long long>(t.added), static_cast<long long>(t.gone));
-    out += line;
+    out.append("\n").append(line).append("\n");
   }
   if (!report.actions.empty()) {
     int64_t open = 0, closed = 0;
@@ -602,10 +653,9 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
       if (!a.done) ++open;
       if (a.closed.value_or(false)) ++closed;
     }
-    std::snprintf(line, sizeof line, "\naction plans: %zu actions, %lld open, %lld gaps closed\n",
-                  report.actions.size(), static_cast<long long>(open),
-                  static_cast<long long>(closed));
-    out += line;
+    std::snprintf(line, sizeof line, w.actions, report.actions.size(),
+                  static_cast<long long>(open), static_cast<long long>(closed));
+    out.append("\n").append(line).append("\n");
   }
   return out;
 }
