@@ -169,6 +169,7 @@ struct TableWords {
   const char* team;
   const char* rep;
   const char* stage;
+  const char* segment;
   const char* items;
   const char* colours[3];
   const char* weakest;
@@ -179,25 +180,25 @@ struct TableWords {
 
 constexpr TableWords kTableWords[] = {
     {"Audit as of %s (%s): %lld items: %lld green, %lld yellow, %lld red\n", "team", "rep",
-     "stage", "items", {"green", "yellow", "red"}, "weakest area",
+     "stage", "segment", "items", {"green", "yellow", "red"}, "weakest area",
      "value at risk (%s), highest first:",
      "trend against run %lld (as of %s): %lld to green, %lld to yellow, %lld to red, %lld "
      "unchanged, %lld new, %lld gone",
      "action plans: %zu actions, %lld open, %lld gaps closed"},
     {"Audit pr. %s (%s): %lld poster: %lld grønne, %lld gule, %lld røde\n", "team", "sælger",
-     "fase", "poster", {"grøn", "gul", "rød"}, "svageste område",
+     "fase", "segment", "poster", {"grøn", "gul", "rød"}, "svageste område",
      "værdi i risiko (%s), højeste først:",
      "udvikling siden kørsel %lld (pr. %s): %lld til grøn, %lld til gul, %lld til rød, %lld "
      "uændrede, %lld nye, %lld væk",
      "handlingsplaner: %zu handlinger, %lld åbne, %lld huller lukket"},
     {"Revision per %s (%s): %lld poster: %lld gröna, %lld gula, %lld röda\n", "team", "säljare",
-     "fas", "poster", {"grön", "gul", "röd"}, "svagaste område",
+     "fas", "segment", "poster", {"grön", "gul", "röd"}, "svagaste område",
      "värde i riskzonen (%s), högst först:",
      "utveckling sedan körning %lld (per %s): %lld till grön, %lld till gul, %lld till röd, %lld "
      "oförändrade, %lld nya, %lld borta",
      "handlingsplaner: %zu åtgärder, %lld öppna, %lld luckor stängda"},
     {"Revisjon per %s (%s): %lld poster: %lld grønne, %lld gule, %lld røde\n", "team", "selger",
-     "fase", "poster", {"grønn", "gul", "rød"}, "svakeste område",
+     "fase", "segment", "poster", {"grønn", "gul", "rød"}, "svakeste område",
      "verdi i risiko (%s), høyest først:",
      "utvikling siden kjøring %lld (per %s): %lld til grønn, %lld til gul, %lld til rød, %lld "
      "uendret, %lld nye, %lld borte",
@@ -600,6 +601,7 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
     for (const auto& [title, rows] :
          {std::pair<const char*, const std::vector<GroupRow>*>{w.team, &section.by_team},
           {w.rep, &section.by_rep},
+          {w.segment, &section.by_segment},
           {w.stage, &section.by_stage}}) {
       std::snprintf(line, sizeof line, "\n%s %s %s %s %s  %s\n", Column(title, 34).c_str(),
                     Right(w.items, 6).c_str(), Right(w.colours[0], 6).c_str(),
