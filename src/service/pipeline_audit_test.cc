@@ -1015,10 +1015,21 @@ TEST_F(PipelineAuditTest, FactsAreReadFromTheRowsAsOfD) {
   EXPECT_EQ(deal("o5").role_types[eb], meeting);
   EXPECT_EQ(deal("o1").account, data->account_index.at(Id("alfa")));
 
-  // Answers by the end of D, oldest first.
+  // Answers by the end of D: the latest per criterion (8 answers to 7 criteria), not the one
+  // after D, nor "bogus".
   const auto& o1_answers =
       in.opportunity_answers.at(static_cast<size_t>(data->opportunity_index.at(Id("o1"))));
-  EXPECT_EQ(o1_answers.size(), 8u);  // not the one after D, nor "bogus"
+  EXPECT_EQ(o1_answers.size(), 7u);
+  const int impact = [&] {
+    const auto& criteria = data->playbooks.opportunity.playbook.criteria;
+    for (size_t c = 0; c < criteria.size(); ++c) {
+      if (criteria[c].id == "impact_quantified") return static_cast<int>(c);
+    }
+    return -1;
+  }();
+  for (const audit::AnswerFact& fact : o1_answers) {
+    if (fact.criterion == impact) EXPECT_EQ(fact.answer, Answer::kYes);  // no at -30, yes at -10
+  }
 
   // Labels.
   const size_t o1 = static_cast<size_t>(data->opportunity_index.at(Id("o1")));
