@@ -1028,7 +1028,9 @@ TEST_F(PipelineAuditTest, FactsAreReadFromTheRowsAsOfD) {
     return -1;
   }();
   for (const audit::AnswerFact& fact : o1_answers) {
-    if (fact.criterion == impact) EXPECT_EQ(fact.answer, Answer::kYes);  // no at -30, yes at -10
+    if (fact.criterion == impact) {
+      EXPECT_EQ(fact.answer, Answer::kYes);  // no at -30, yes at -10
+    }
   }
 
   // Labels.
