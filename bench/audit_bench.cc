@@ -74,8 +74,9 @@ void RunOnce(benchmark::State& state) {
     state.SkipWithError(store.status().ToString().c_str());
     return;
   }
+  Result<std::unique_ptr<storage::Store>> second = storage::OpenStore(DbPath());
   Result<std::shared_ptr<const service::AuditData>> data =
-      service::LoadAuditData(**store, AsOf());
+      service::LoadAuditData(**store, AsOf(), second.ok() ? second->get() : nullptr);
   if (!data.ok()) {
     state.SkipWithError(data.status().ToString().c_str());
     return;

@@ -917,7 +917,8 @@ struct Api::Impl {
       if (c.body.is_discarded()) {
         // Parse again for the message: where the JSON breaks.
         try {
-          (void)json::parse(request.body);
+          json ignored = json::parse(request.body);
+          (void)ignored;
         } catch (const json::parse_error& e) {
           return ErrorResponse(400, "bad_request", std::string("malformed JSON: ") + e.what());
         }

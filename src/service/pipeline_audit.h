@@ -96,8 +96,11 @@ struct AuditData {
   std::unordered_map<int64_t, int32_t> account_index;
 };
 
-// Gathers the facts as of the end of `as_of` (design notes 1-3).
-Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Date as_of);
+// Gathers the facts as of the end of `as_of` (design notes 1-3). With `parallel_reader` (a
+// second connection to the same database), the scorecard answers are read on it in a second
+// thread while the activities are read on `store`.
+Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Date as_of,
+                                                      storage::Store* parallel_reader = nullptr);
 
 struct AuditScope {
   std::optional<int64_t> team_id;  // only items owned by members of this team

@@ -2,6 +2,9 @@
 // The audit run on the default demo company (seed 42, scale 1, today 2025-06-02) finds the
 // truths docs/demo-data.md plants: each rep's neglected scorecard area (truth 3) comes out as the
 // rep's weakest area, and the under-served A-customers (truth 5) are red for missed touchpoints.
+#include <unistd.h>
+
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -173,6 +176,38 @@ TEST_F(DemoAuditTest, AMeddiccPlaybookScoresTheSameCompany) {
                           service::LoadPlaybook(*store_, fallback, std::nullopt,
                                                 StartOf(MakeDate(2025, 6, 2))));
   EXPECT_EQ(restored.version.name, "default-opportunity");
+}
+
+TEST(DemoAuditFileTest, ReadingAnswersOnASecondConnectionGivesTheSameAudit) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("salesbox_audit_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "demo.db").string();
+  {
+    SB_ASSERT_OK_AND_ASSIGN(std::unique_ptr<storage::Store> store, storage::OpenStore(path));
+    demo::DemoOptions options;
+    options.scale = 0.1;
+    options.today = MakeDate(2025, 6, 2);
+    SB_ASSERT_OK(demo::GenerateDemoCompany(*store, options).status());
+  }
+  SB_ASSERT_OK_AND_ASSIGN(std::unique_ptr<storage::Store> store, storage::OpenStore(path));
+  SB_ASSERT_OK_AND_ASSIGN(std::unique_ptr<storage::Store> second, storage::OpenStore(path));
+  nlohmann::json reports[2];
+  for (int parallel = 0; parallel < 2; ++parallel) {
+    SB_ASSERT_OK_AND_ASSIGN(
+        std::shared_ptr<const service::AuditData> data,
+        service::LoadAuditData(*store, MakeDate(2025, 6, 2), parallel ? second.get() : nullptr));
+    SB_ASSERT_OK_AND_ASSIGN(service::AuditOutcome outcome,
+                            service::RunAudit(*store, data, service::AuditScope{}, "company"));
+    reports[parallel] = service::SavedReportJson(outcome, 0);
+  }
+  EXPECT_GT(reports[0]["items"].size(), 50u);
+  EXPECT_EQ(reports[0]["items"], reports[1]["items"]);
+  EXPECT_EQ(reports[0]["sections"], reports[1]["sections"]);
+  store.reset();
+  second.reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -136,7 +136,15 @@ int RunAudit(std::span<const std::string> words) {
   }
   Result<std::string> label = service::ScopeLabel(store, scope);
   if (!label.ok()) return Fail("audit", label.status());
-  Result<std::shared_ptr<const service::AuditData>> data = service::LoadAuditData(store, as_of);
+  // A second connection reads the scorecard answers while the first reads the activities (a
+  // file database only: every sqlite::memory: connection is a database of its own).
+  std::unique_ptr<storage::Store> second;
+  if (db->find(":memory:") == std::string::npos) {
+    Result<std::unique_ptr<storage::Store>> reader = OpenExistingStore(*db);
+    if (reader.ok()) second = std::move(*reader);
+  }
+  Result<std::shared_ptr<const service::AuditData>> data =
+      service::LoadAuditData(store, as_of, second.get());
   if (!data.ok()) return Fail("audit", data.status());
   Result<service::AuditOutcome> outcome = service::RunAudit(store, *data, scope, *label);
   if (!outcome.ok()) return Fail("audit", outcome.status());
