@@ -22,6 +22,7 @@ constexpr Command kCommands[] = {
     {"user", "add users, set passwords, list who may sign in", RunUser},
     {"audit", "five-area audit of opportunities and customers: red/yellow/green", RunAudit},
     {"playbook", "load, list and show the audit's playbooks", RunPlaybook},
+    {"clv", "customer lifetime value (BG/NBD, Gamma-Gamma) and ABC classes", RunClv},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -37,6 +37,7 @@ int RunServe(std::span<const std::string> args);
 int RunUser(std::span<const std::string> args);
 int RunAudit(std::span<const std::string> args);
 int RunPlaybook(std::span<const std::string> args);
+int RunClv(std::span<const std::string> args);
 
 // Opens a database that must already exist (a plain path is checked first, so a typo does not
 // create an empty database): kNotFound with a hint to `salesbox init` or `salesbox demo`.
