@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,38 @@ int Fail(std::string_view command, const Status& status, bool usage) {
   std::fprintf(stderr, "salesbox %.*s: %s\n", static_cast<int>(command.size()), command.data(),
                status.message().c_str());
   return usage ? kExitUsage : kExitError;
+}
+
+Status WriteOutput(const std::optional<std::string>& path,
+                   const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
+  if (!path) {
+    produce([](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
+    return std::fflush(stdout) == 0 ? Status::Ok() : Status::Internal("writing the output failed");
+  }
+  const std::string temp = *path + ".partial";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::InvalidArgument("--out: cannot write " + *path);
+    produce([&out](std::string_view piece) {
+      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    });
+    out.close();
+    if (!out) {
+      std::remove(temp.c_str());
+      return Status::InvalidArgument("--out: cannot write " + *path);
+    }
+  }
+  if (std::rename(temp.c_str(), path->c_str()) != 0) {
+    std::remove(temp.c_str());
+    return Status::InvalidArgument("--out: cannot write " + *path);
+  }
+  return Status::Ok();
+}
+
+Status WriteOutput(const std::optional<std::string>& path, const std::string& bytes) {
+  return WriteOutput(path, [&bytes](const std::function<void(std::string_view)>& write) {
+    write(bytes);
+  });
 }
 
 Result<std::unique_ptr<storage::Store>> OpenExistingStore(const std::string& db) {

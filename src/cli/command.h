@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "common/result.h"
 #include "common/status.h"
@@ -38,6 +40,14 @@ int RunUser(std::span<const std::string> args);
 int RunAudit(std::span<const std::string> args);
 int RunPlaybook(std::span<const std::string> args);
 int RunClv(std::span<const std::string> args);
+
+// Writes what `produce` hands to its writer to `path`, or to standard output when `path` is
+// empty. A file is written beside the target and renamed, so a failed write never leaves half
+// a file. kInvalidArgument ("--out: cannot write PATH") when the file cannot be written.
+Status WriteOutput(const std::optional<std::string>& path,
+                   const std::function<void(const std::function<void(std::string_view)>&)>& produce);
+// The same for output that is ready as one string.
+Status WriteOutput(const std::optional<std::string>& path, const std::string& bytes);
 
 // Opens a database that must already exist (a plain path is checked first, so a typo does not
 // create an empty database): kNotFound with a hint to `salesbox init` or `salesbox demo`.

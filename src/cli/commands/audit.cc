@@ -35,34 +35,6 @@ constexpr FlagSpec kAuditFlags[] = {
     {"save", "", "store the run (immutable, dated) for later comparison"},
 };
 
-// Writes what `produce` hands to its writer to `path` (standard output when empty). A file is
-// written beside the target and renamed, so a failed write never leaves half a file.
-Status WriteOut(const std::optional<std::string>& path,
-                const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
-  if (!path) {
-    produce([](std::string_view piece) { std::fwrite(piece.data(), 1, piece.size(), stdout); });
-    return Status::Ok();
-  }
-  const std::string temp = *path + ".partial";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::InvalidArgument("--out: cannot write " + *path);
-    produce([&out](std::string_view piece) {
-      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
-    });
-    out.close();
-    if (!out) {
-      std::remove(temp.c_str());
-      return Status::InvalidArgument("--out: cannot write " + *path);
-    }
-  }
-  if (std::rename(temp.c_str(), path->c_str()) != 0) {
-    std::remove(temp.c_str());
-    return Status::InvalidArgument("--out: cannot write " + *path);
-  }
-  return Status::Ok();
-}
-
 int AuditUsage() {
   std::printf(
       "usage: salesbox audit --db PATH [--as-of DATE] [--team NAME] [--rep EMAIL]\n"
@@ -188,7 +160,7 @@ int RunAudit(std::span<const std::string> words) {
                  static_cast<long long>(run->id.value), FormatDate(run->as_of).c_str(),
                  run->scope.c_str(), static_cast<long long>(run->items));
   }
-  Status written = WriteOut(out, [&](const std::function<void(std::string_view)>& write) {
+  Status written = WriteOutput(out, [&](const std::function<void(std::string_view)>& write) {
     if (format == "json") {
       audit::WriteReportJson(d.input, outcome->items, d.labels, outcome->report, locale, write);
     } else {

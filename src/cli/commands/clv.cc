@@ -203,31 +203,6 @@ std::string Csv(const CustomerValueReport& report) {
   return out;
 }
 
-// Writes `bytes` to `path` (standard output when empty), through a temporary file so that a
-// failed write never leaves half a file.
-Status WriteOut(const std::optional<std::string>& path, const std::string& bytes) {
-  if (!path) {
-    std::fwrite(bytes.data(), 1, bytes.size(), stdout);
-    return std::fflush(stdout) == 0 ? Status::Ok() : Status::Internal("writing the output failed");
-  }
-  const std::string temp = *path + ".partial";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::InvalidArgument("--out: cannot write " + *path);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) {
-      std::remove(temp.c_str());
-      return Status::InvalidArgument("--out: cannot write " + *path);
-    }
-  }
-  if (std::rename(temp.c_str(), path->c_str()) != 0) {
-    std::remove(temp.c_str());
-    return Status::InvalidArgument("--out: cannot write " + *path);
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 int RunClv(std::span<const std::string> words) {
@@ -309,7 +284,7 @@ int RunClv(std::span<const std::string> words) {
   } else {
     bytes = Table(*report);
   }
-  Status written = WriteOut(args->Get("out"), bytes);
+  Status written = WriteOutput(args->Get("out"), bytes);
   if (!written.ok()) return Fail("clv", written);
   return kExitOk;
 }
