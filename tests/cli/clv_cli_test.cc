@@ -25,29 +25,17 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "testing/cli_run.h"
+
 namespace salesbox {
 namespace {
 
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using test::CliRun;
 
-CliRun Salesbox(const std::string& args) {
-  std::string command = std::string(SALESBOX_BINARY) + " " + args + " 2>&1";
-  CliRun run;
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.output.append(buffer, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+CliRun Salesbox(const std::string& args) { return test::RunCli(SALESBOX_BINARY, args); }
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
