@@ -19,6 +19,7 @@
 #include "demo/demo_company.h"
 #include "service/pipeline_audit.h"
 #include "storage/open_store.h"
+#include "testing/demo_store.h"
 #include "testing/status_matchers.h"
 
 namespace salesbox {
@@ -29,15 +30,9 @@ namespace audit = analytics::audit;
 class DemoAuditTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    Result<std::unique_ptr<storage::Store>> store = storage::OpenStore("sqlite::memory:");
+    Result<std::unique_ptr<storage::Store>> store = test::DefaultDemoStore();
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = store->release();
-    demo::DemoOptions options;
-    options.seed = 42;
-    options.scale = 1;
-    options.today = MakeDate(2025, 6, 2);
-    Result<demo::DemoSummary> summary = demo::GenerateDemoCompany(*store_, options);
-    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   }
   static void TearDownTestSuite() {
     delete store_;

@@ -18,6 +18,7 @@
 #include "demo/demo_company.h"
 #include "service/strategy_service.h"
 #include "storage/open_store.h"
+#include "testing/demo_store.h"
 #include "testing/status_matchers.h"
 
 namespace salesbox {
@@ -28,15 +29,9 @@ namespace strategy = analytics::strategy;
 class DemoStrategyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    Result<std::unique_ptr<storage::Store>> store = storage::OpenStore("sqlite::memory:");
+    Result<std::unique_ptr<storage::Store>> store = test::DefaultDemoStore();
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = store->release();
-    demo::DemoOptions options;
-    options.seed = 42;
-    options.scale = 1;
-    options.today = MakeDate(2025, 6, 2);
-    Result<demo::DemoSummary> summary = demo::GenerateDemoCompany(*store_, options);
-    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
     service::StrategyRequest request;
     request.as_of = MakeDate(2025, 6, 2);
     request.from = MakeDate(2020, 1, 1);  // every order: truth 1 is measured over all of them
