@@ -4,22 +4,28 @@
 #include <sodium.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <functional>
 #include <future>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <iostream>
-#include <nlohmann/json.hpp>
-
-#include "analytics/audit/playbook.h"
-#include "service/audit_views.h"
-#include "service/pipeline_audit.h"
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "analytics/audit/playbook.h"
+#include "analytics/clv/rfm.h"
 #include "api/response_cache.h"
 #include "common/status_macros.h"
+#include "service/access.h"
 #include "service/audit.h"
+#include "service/audit_views.h"
+#include "service/customer_value.h"
+#include "service/pipeline_audit.h"
+#include "service/strategy_service.h"
 #include "service/home_service.h"
 #include "service/record_service.h"
 
@@ -355,6 +361,14 @@ struct Api::Impl {
          [this](Context& c) { return SetShares(c); }});
 
     AddAuditRoutes();
+    Add({"GET", v1 + "/customer-value",
+         "Lifetime value per customer (BG/NBD + Gamma-Gamma) with ABC classes", "strategy",
+         Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return CustomerValue(c); }});
+    Add({"GET", v1 + "/strategy",
+         "Segments, profitability, ideal customer profile and alignment", "strategy",
+         Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return Strategy(c); }});
 
     for (Kind kind : service::ApiKinds()) {
       const KindInfo& info = DescribeKind(kind);
@@ -507,6 +521,128 @@ struct Api::Impl {
     Result<json> out = records.SetShares(*c.principal, c.id, ids);
     if (!out.ok()) return FromStatus(out.status());
     return http::Response::Json(200, Dump(*out));
+  }
+
+  // --- customer value and strategy ------------------------------------------------------
+
+  // Customer value: the model is fitted on every customer; the rows are the accounts the user
+  // may see, the most valuable first, paged.
+  http::Response CustomerValue(Context& c) {
+    if (c.principal->role == Role::kMarketing) {
+      return ErrorResponse(403, "forbidden", "customer value is for sales roles");
+    }
+    service::CustomerValueOptions options;
+    options.calibration_end = ToDate(clock.Now());
+    if (auto text = Param(c, "calibration_end")) {
+      Result<Date> parsed = ParseIsoDate(*text);
+      if (!parsed.ok()) {
+        return ErrorResponse(400, "bad_request", "calibration_end: " + parsed.status().message(),
+                             "calibration_end");
+      }
+      options.calibration_end = *parsed;
+    }
+    if (auto unit = Param(c, "time_unit")) {
+      Result<analytics::clv::TimeUnit> parsed = analytics::clv::ParseTimeUnit(*unit);
+      if (!parsed.ok()) {
+        return ErrorResponse(400, "bad_request", "time_unit: " + parsed.status().message(),
+                             "time_unit");
+      }
+      options.time_unit = *parsed;
+    }
+    int64_t limit = 50, offset = 0, horizon = options.horizon;
+    for (auto [name, target, lo, hi] :
+         {std::tuple<const char*, int64_t*, int64_t, int64_t>{"limit", &limit, 1, 500},
+          {"offset", &offset, 0, INT64_MAX},
+          {"horizon", &horizon, 1, service::kMaxCustomerValueHorizon}}) {
+      if (auto text = Param(c, name)) {
+        int64_t value = 0;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (ec != std::errc() || end != text->data() + text->size() || value < lo || value > hi) {
+          return ErrorResponse(400, "bad_request",
+                               std::string(name) + ": \"" + *text + "\" is out of range", name);
+        }
+        *target = value;
+      }
+    }
+    options.horizon = static_cast<int>(horizon);
+    if (auto text = Param(c, "discount_rate")) {
+      char* end = nullptr;
+      const double rate = std::strtod(text->c_str(), &end);
+      if (end != text->c_str() + text->size() || !(rate >= 0 && rate < 10)) {
+        return ErrorResponse(400, "bad_request", "discount_rate: \"" + *text + "\" is not in 0..10",
+                             "discount_rate");
+      }
+      options.discount_rate = rate;
+    }
+    Result<service::CustomerValueReport> report = service::ComputeCustomerValue(store, options);
+    if (!report.ok()) return FromStatus(report.status());
+    // Which accounts the user may see.
+    std::optional<std::unordered_set<int64_t>> visible;
+    std::vector<storage::Filter> filters = service::VisibleFilters(*c.principal, Kind::kAccounts);
+    if (!filters.empty()) {
+      visible.emplace();
+      storage::ListQuery query;
+      query.filters = std::move(filters);
+      Status scanned = store.accounts().ScanFields(
+          query, {"id"}, [&visible](std::span<const storage::FieldValue> r) {
+            visible->insert(r[0].integer);
+            return Status::Ok();
+          });
+      if (!scanned.ok()) return FromStatus(scanned);
+    }
+    const std::optional<std::string> currency = Param(c, "currency");
+    json out = service::CustomerValueJson(*report);
+    json rows = json::array();
+    for (const json& row : out["customers"]) {
+      if (visible && !visible->count(row["id"].get<int64_t>())) continue;
+      if (currency && row.value("currency", "") != *currency) continue;
+      rows.push_back(row);
+    }
+    // By currency (values in different currencies do not compare), the most valuable first.
+    std::stable_sort(rows.begin(), rows.end(), [](const json& x, const json& y) {
+      const std::string cx = x.value("currency", ""), cy = y.value("currency", "");
+      if (cx != cy) return cx < cy;
+      return x.value("clv", 0.0) > y.value("clv", 0.0);
+    });
+    json page = json::array();
+    for (size_t i = static_cast<size_t>(offset);
+         i < rows.size() && page.size() < static_cast<size_t>(limit); ++i) {
+      page.push_back(rows[i]);
+    }
+    out["total"] = rows.size();
+    out["limit"] = limit;
+    out["offset"] = offset;
+    out["customers"] = std::move(page);
+    return http::Response::Json(200, Dump(out));
+  }
+
+  // Strategy: company-level analysis for managers, executives, admins and marketing.
+  http::Response Strategy(Context& c) {
+    if (c.principal->role == Role::kRep) {
+      return ErrorResponse(403, "forbidden", "the strategy analysis is for managers and up");
+    }
+    service::StrategyRequest request;
+    request.as_of = ToDate(clock.Now());
+    if (auto text = Param(c, "as_of")) {
+      Result<Date> parsed = ParseIsoDate(*text);
+      if (!parsed.ok() || *parsed > request.as_of) {
+        return ErrorResponse(400, "bad_request",
+                             "as_of: \"" + *text + "\" is not a date up to today", "as_of");
+      }
+      request.as_of = *parsed;
+    }
+    if (auto text = Param(c, "from")) {
+      Result<Date> parsed = ParseIsoDate(*text);
+      if (!parsed.ok() || *parsed > request.as_of) {
+        return ErrorResponse(400, "bad_request", "from: \"" + *text + "\" is not a date before as_of",
+                             "from");
+      }
+      request.from = *parsed;
+    }
+    request.account_profitability = false;
+    Result<service::StrategyReport> report = service::RunStrategy(store, request);
+    if (!report.ok()) return FromStatus(report.status());
+    return http::Response::Json(200, Dump(service::StrategyReportJson(*report)));
   }
 
   // --- the audit ------------------------------------------------------------------------

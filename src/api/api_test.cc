@@ -2094,6 +2094,8 @@ std::set<std::string> RoutesInDocsApiMd() {
       "POST /api/v1/audit/runs",
       "GET /api/v1/audit/runs/{id}",
       "GET /api/v1/audit/compare",
+      "GET /api/v1/customer-value",
+      "GET /api/v1/strategy",
   };
   for (const char* kind : {"accounts", "contacts", "leads", "campaigns", "opportunities",
                            "activities", "orders", "teams", "users"}) {
@@ -2372,6 +2374,31 @@ TEST_F(ApiTest, SavedRunsAreListedAndCompared) {
   ASSERT_EQ(saved.status, 200);
   EXPECT_EQ(saved.body["summary"]["items"], second.body["items"]);
   EXPECT_FALSE(saved.body.contains("items"));
+}
+
+// --- customer value and strategy ----------------------------------------------------------------
+
+TEST_F(ApiTest, CustomerValueAndStrategyFollowTheRoles) {
+  // The test company has too few repeat customers for the models: a clear 4xx, never a 500.
+  Reply value = Get("exec", "/api/v1/customer-value");
+  ASSERT_EQ(value.status, 409) << value.Text();
+  EXPECT_THAT(value.body["error"]["message"].get<std::string>(),
+              HasSubstr("no customer made a repeat purchase"));
+  EXPECT_EQ(Get("mkt", "/api/v1/customer-value").status, 403);
+  for (const char* bad : {"horizon=0", "limit=501", "time_unit=fortnight",
+                          "calibration_end=2025-13-01", "discount_rate=-1"}) {
+    Reply reply = Get("exec", std::string("/api/v1/customer-value?") + bad);
+    EXPECT_EQ(reply.status, 400) << bad << " " << reply.Text();
+  }
+  Reply strategy = Get("exec", "/api/v1/strategy");
+  ASSERT_EQ(strategy.status, 200) << strategy.Text();
+  for (const char* key : {"segment_table", "profitability", "icp", "fit", "alignment"}) {
+    EXPECT_TRUE(strategy.body.contains(key)) << key;
+  }
+  EXPECT_EQ(Get("m1", "/api/v1/strategy").status, 200);
+  EXPECT_EQ(Get("r1a", "/api/v1/strategy").status, 403);
+  EXPECT_EQ(Get("exec", "/api/v1/strategy?as_of=2999-01-01").status, 400);
+  EXPECT_EQ(Get("exec", "/api/v1/strategy?from=garbage").status, 400);
 }
 
 // --- the HTTP server in front -----------------------------------------------------------------
