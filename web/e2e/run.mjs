@@ -408,6 +408,7 @@ await scenario('marketing manages lead status; settings read-only for non-admins
   await page.waitForSelector('[data-testid=settings-profile]');
   check((await page.$('[data-testid=new-user]')) === null, 'no user creation for marketing');
   check((await page.$('[data-nav="/audit"]')) === null, 'no Audit in the navigation for marketing');
+  check((await page.$('[data-nav="/customer-value"]')) === null, 'no Customer value in the navigation for marketing');
 });
 
 await scenario('admin sees users and teams and can open the new-user form', async (page) => {
@@ -661,6 +662,69 @@ await scenario('audit: executive saves two runs and compares them', async (page)
     for (const close of await page.$$('[data-testid=toast] button')) await close.click().catch(() => {});
     await page.waitForSelector('[data-testid=toast]', { state: 'detached' });
     await shot(page, 'audit-runs.png');
+    check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  } finally {
+    if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });
+  }
+});
+
+// --- customer value ----------------------------------------------------------------------------
+
+await scenario('customer value: executive sees ABC classes, switches currency, pages forward', async (page) => {
+  await signIn(page, USERS.executive);
+  const original = (await me(page)).locale;
+  const errors = watchConsole(page);
+  try {
+    await setLocale(page, 'en');
+    await page.click('[data-nav="/customer-value"]');
+    await page.waitForURL(/\/customer-value$/);
+    const all = await apiFrom(page, 'GET', '/customer-value?limit=50&offset=0');
+    check(all.status === 200, `GET /customer-value answered ${all.status}: ${JSON.stringify(all.body?.error ?? '')}`);
+    await page.waitForSelector('[data-testid=cv-row]');
+    // The first page as the API has it, each row with its ABC badge and a link to the account.
+    const shown = await page.$$eval('[data-testid=cv-row]', (trs) =>
+      trs.map((tr) => ({ id: Number(tr.getAttribute('data-id')), abc: tr.querySelector('[data-testid=abc-badge]')?.textContent?.trim() })),
+    );
+    check(shown.length === all.body.customers.length, `${shown.length} rows, API ${all.body.customers.length}`);
+    check(shown.every((r, i) => r.id === all.body.customers[i].id), 'the rows in the API order');
+    check(shown.every((r, i) => r.abc === all.body.customers[i].abc_class && /^[ABC]$/.test(r.abc)), 'every row has its ABC badge');
+    check((await page.getAttribute('[data-testid=cv-row] a', 'href')) === `/accounts/${shown[0].id}`, 'the name links to the account');
+    const tiles = await page.$$eval('[data-testid=cv-abc-tile]', (els) => els.map((el) => el.getAttribute('data-currency')));
+    check(tiles.length === Object.keys(all.body.abc).length, `one ABC summary per currency: ${tiles.join(', ')}`);
+    await page.waitForSelector('[data-testid=cv-how] [data-testid=cv-bgnbd]');
+
+    // Switch to the currency with the most customers, then page forward.
+    const [currency, summary] = Object.entries(all.body.abc).sort((x, y) => y[1].customers - x[1].customers)[0];
+    await page.selectOption('[data-testid=cv-currency]', currency);
+    await page.waitForURL(new RegExp(`currency=${currency}`));
+    const first = (await apiFrom(page, 'GET', `/customer-value?limit=50&offset=0&currency=${currency}`)).body;
+    await page.waitForFunction(
+      ({ currency, id }) => {
+        const trs = [...document.querySelectorAll('[data-testid=cv-row]')];
+        return trs.length > 0 && trs[0].getAttribute('data-id') === String(id) && trs.every((tr) => tr.getAttribute('data-currency') === currency);
+      },
+      { currency, id: first.customers[0].id },
+    );
+    check(first.total === summary.customers, `${currency}: ${first.total} customers, ABC summary ${summary.customers}`);
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await shot(page, 'customer-value.png');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    if (first.total > 50) {
+      await page.click('[data-testid=pager] button:last-child');
+      await page.waitForURL(/offset=50/);
+      const second = (await apiFrom(page, 'GET', `/customer-value?limit=50&offset=50&currency=${currency}`)).body;
+      await page.waitForFunction(
+        ({ currency, id }) => {
+          const trs = [...document.querySelectorAll('[data-testid=cv-row]')];
+          return trs.length > 0 && trs[0].getAttribute('data-id') === String(id) && trs.every((tr) => tr.getAttribute('data-currency') === currency);
+        },
+        { currency, id: second.customers[0].id },
+      );
+      const range = await page.textContent('[data-testid=pager] span');
+      check(range.startsWith('51'), `the pager shows the second page: ${range}`);
+    } else {
+      console.log(`  # ${currency} has only ${first.total} customers: no second page`);
+    }
     check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   } finally {
     if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });

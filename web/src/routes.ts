@@ -15,6 +15,7 @@ export type RouteName =
   | 'scorecard'
   | 'activities'
   | 'leads'
+  | 'customerValue'
   | 'settings';
 
 export const ROUTES: readonly RouteDef<RouteName>[] = [
@@ -30,5 +31,6 @@ export const ROUTES: readonly RouteDef<RouteName>[] = [
   { name: 'scorecard', pattern: '/audit/:type/:id' },
   { name: 'activities', pattern: '/activities' },
   { name: 'leads', pattern: '/leads' },
+  { name: 'customerValue', pattern: '/customer-value' },
   { name: 'settings', pattern: '/settings' },
 ];

@@ -11,6 +11,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/accounts/7/', ROUTES)).toEqual({ name: 'account', params: { id: '7' } });
     expect(matchRoute('/opportunities/42', ROUTES)).toEqual({ name: 'opportunity', params: { id: '42' } });
     expect(matchRoute('/board', ROUTES)?.name).toBe('board');
+    expect(matchRoute('/customer-value', ROUTES)?.name).toBe('customerValue');
     expect(matchRoute('/signin', ROUTES)?.name).toBe('signin');
     expect(matchRoute('/nope', ROUTES)).toBeNull();
     expect(matchRoute('/accounts/7/extra', ROUTES)).toBeNull();
