@@ -731,6 +731,62 @@ await scenario('customer value: executive sees ABC classes, switches currency, p
   }
 });
 
+// --- segments ----------------------------------------------------------------------------------
+
+await scenario('segments: executive sees the core segments, the segment map and the ICP; a rep has no Segments', async (page) => {
+  await signIn(page, USERS.executive);
+  const original = (await me(page)).locale;
+  const errors = watchConsole(page);
+  try {
+    await setLocale(page, 'en');
+    await page.click('[data-nav="/segments"]');
+    await page.waitForURL(/\/segments$/);
+    const res = await apiFrom(page, 'GET', '/strategy');
+    check(res.status === 200, `GET /strategy answered ${res.status}`);
+    await page.waitForSelector('[data-testid=seg-row]');
+    const rows = await page.$$eval('[data-testid=seg-row]', (trs) =>
+      trs.map((tr) => ({
+        name: tr.getAttribute('data-name'),
+        core: !!tr.querySelector('[data-testid=seg-core]'),
+        suggested: !!tr.querySelector('[data-testid=seg-suggested]'),
+        reason: tr.querySelector('[data-testid=seg-reason]')?.textContent?.trim() ?? '',
+      })),
+    );
+    check(rows.length === res.body.segment_table.segments.length, `${rows.length} segment rows, API ${res.body.segment_table.segments.length}`);
+    const core = ['Industrial mid-market', 'Logistics & distribution', 'Energy & utilities'];
+    for (const name of core) {
+      const r = rows.find((x) => x.name === name);
+      check(r && r.core && r.suggested && r.reason.length > 0, `${name} is marked core and suggested with a reason: ${JSON.stringify(r)}`);
+    }
+    check(rows.filter((r) => r.core).length === 3, `three core segments: ${rows.filter((r) => r.core).map((r) => r.name).join(', ')}`);
+    check(rows.slice(0, 3).every((r) => core.includes(r.name)), 'the core segments come first');
+    await page.waitForSelector('[data-testid=seg-map-chart] canvas');
+    await page.waitForSelector('[data-testid=icp-chart] canvas');
+    const lifts = await page.$$eval('[data-testid=icp-attribute][data-attribute=industry] [data-testid=icp-bar]', (lis) =>
+      lis.map((li) => ({ value: li.getAttribute('data-value'), lift: Number(li.getAttribute('data-lift')) })),
+    );
+    for (const name of ['Manufacturing', 'Logistics']) {
+      const l = lifts.find((x) => x.value === name);
+      check(l && l.lift > 1, `${name} lift above 1: ${JSON.stringify(l)}`);
+    }
+    check(lifts.every((l, i) => i === 0 || lifts[i - 1].lift >= l.lift), 'industry lifts sorted highest first');
+    const attrs = await page.$$eval('[data-testid=icp-attribute]', (els) => els.map((el) => el.getAttribute('data-attribute')));
+    check(attrs.join() === 'industry,size_band,region,country,lead_source', `ICP attributes: ${attrs.join()}`);
+    await page.setViewportSize({ width: 1440, height: 2600 });
+    await shot(page, 'segments.png');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  } finally {
+    if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });
+  }
+  await page.context().clearCookies();
+  await signIn(page, USERS.rep);
+  await page.waitForSelector('[data-nav="/customer-value"]');
+  check((await page.$('[data-nav="/segments"]')) === null, 'no Segments in the navigation for a rep');
+  await page.goto(`${BASE}/segments`);
+  await page.waitForSelector('[data-testid=no-access]');
+});
+
 await scenario('screenshots of the main pages', async (page) => {
   if (!takeShots) return;
   await page.goto(`${BASE}/signin`);

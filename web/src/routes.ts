@@ -16,6 +16,7 @@ export type RouteName =
   | 'activities'
   | 'leads'
   | 'customerValue'
+  | 'segments'
   | 'settings';
 
 export const ROUTES: readonly RouteDef<RouteName>[] = [
@@ -32,5 +33,6 @@ export const ROUTES: readonly RouteDef<RouteName>[] = [
   { name: 'activities', pattern: '/activities' },
   { name: 'leads', pattern: '/leads' },
   { name: 'customerValue', pattern: '/customer-value' },
+  { name: 'segments', pattern: '/segments' },
   { name: 'settings', pattern: '/settings' },
 ];

@@ -12,6 +12,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/opportunities/42', ROUTES)).toEqual({ name: 'opportunity', params: { id: '42' } });
     expect(matchRoute('/board', ROUTES)?.name).toBe('board');
     expect(matchRoute('/customer-value', ROUTES)?.name).toBe('customerValue');
+    expect(matchRoute('/segments', ROUTES)?.name).toBe('segments');
     expect(matchRoute('/signin', ROUTES)?.name).toBe('signin');
     expect(matchRoute('/nope', ROUTES)).toBeNull();
     expect(matchRoute('/accounts/7/extra', ROUTES)).toBeNull();

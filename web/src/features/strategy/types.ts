@@ -53,3 +53,67 @@ export interface CustomerValueReport {
   offset: number;
   [key: string]: unknown;
 }
+
+// GET /api/v1/strategy (docs/api.md, "Customer value and strategy"): the parts the Segments page reads.
+
+export interface Money {
+  amount: number;
+  amount_minor?: number;
+  currency: string;
+}
+
+export interface SegmentCurrency {
+  currency: string;
+  customers: number;
+  margin: Money | null;
+  margin_pct: number | null;
+  margin_per_customer: Money | null;
+  revenue?: Money | null;
+  [key: string]: unknown;
+}
+
+export interface SegmentRow {
+  segment_id: number;
+  name: string;
+  core: boolean;
+  suggested_core: boolean;
+  reason: string;
+  accounts: number;
+  customers: number;
+  won: number;
+  lost: number;
+  win_rate: number | null;
+  median_cycle_days: number | null;
+  margin_per_customer_index: number | null;
+  value_index: number | null;
+  currencies: SegmentCurrency[];
+  [key: string]: unknown;
+}
+
+export interface IcpLift {
+  value: string;
+  label: string;
+  lift: number;
+  raw_lift?: number;
+  customers: number;
+  top_customers: number;
+  share_all?: number;
+  share_top?: number;
+  in_fit?: boolean;
+}
+
+export interface StrategyReport {
+  as_of: string;
+  window: { from: string; to: string };
+  segment_table: { company: SegmentRow; rule: string; segments: SegmentRow[] };
+  icp: {
+    attributes: Record<string, IcpLift[]>;
+    customers: number;
+    top_customers: number;
+    top_share: number;
+    prior_strength: number;
+    value_basis: string;
+    error: string | null;
+  };
+  [key: string]: unknown;
+}
