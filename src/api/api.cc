@@ -25,6 +25,7 @@
 #include "service/audit_views.h"
 #include "service/customer_value.h"
 #include "service/pipeline_audit.h"
+#include "service/strategy_cascade.h"
 #include "service/strategy_service.h"
 #include "service/home_service.h"
 #include "service/record_service.h"
@@ -369,6 +370,10 @@ struct Api::Impl {
          "Segments, profitability, ideal customer profile and alignment", "strategy",
          Access::kSignedIn, std::nullopt, "", 200, false,
          [this](Context& c) { return Strategy(c); }});
+    Add({"GET", v1 + "/strategy/cascade",
+         "Objectives with progress, segments with value propositions, alignment", "strategy",
+         Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return Cascade(c); }});
 
     for (Kind kind : service::ApiKinds()) {
       const KindInfo& info = DescribeKind(kind);
@@ -622,15 +627,9 @@ struct Api::Impl {
       return ErrorResponse(403, "forbidden", "the strategy analysis is for managers and up");
     }
     service::StrategyRequest request;
-    request.as_of = ToDate(clock.Now());
-    if (auto text = Param(c, "as_of")) {
-      Result<Date> parsed = ParseIsoDate(*text);
-      if (!parsed.ok() || *parsed > request.as_of) {
-        return ErrorResponse(400, "bad_request",
-                             "as_of: \"" + *text + "\" is not a date up to today", "as_of");
-      }
-      request.as_of = *parsed;
-    }
+    Result<Date> as_of = AsOfParam(c);
+    if (!as_of.ok()) return FromStatus(as_of.status(), 400);
+    request.as_of = *as_of;
     if (auto text = Param(c, "from")) {
       Result<Date> parsed = ParseIsoDate(*text);
       if (!parsed.ok() || *parsed > request.as_of) {
@@ -643,6 +642,16 @@ struct Api::Impl {
     Result<service::StrategyReport> report = service::RunStrategy(store, request);
     if (!report.ok()) return FromStatus(report.status());
     return http::Response::Json(200, Dump(service::StrategyReportJson(*report)));
+  }
+
+  // The strategy cascade: objectives, segments with value propositions, company alignment.
+  // Every role: it shows no single customer.
+  http::Response Cascade(Context& c) {
+    Result<Date> as_of = AsOfParam(c);
+    if (!as_of.ok()) return FromStatus(as_of.status(), 400);
+    Result<service::Cascade> cascade = service::BuildCascade(store, *as_of);
+    if (!cascade.ok()) return FromStatus(cascade.status());
+    return http::Response::Json(200, Dump(service::CascadeJson(*cascade)));
   }
 
   // --- the audit ------------------------------------------------------------------------
@@ -715,20 +724,24 @@ struct Api::Impl {
     return value;
   }
 
+  // The request's as_of: a date up to today; today when absent.
+  Result<Date> AsOfParam(const Context& c) {
+    const Date today = ToDate(clock.Now());
+    auto text = Param(c, "as_of");
+    if (!text) return today;
+    Result<Date> parsed = ParseIsoDate(*text);
+    if (!parsed.ok()) {
+      return Status::InvalidArgument("as_of: " + parsed.status().message()).WithField("as_of");
+    }
+    if (*parsed > today) {
+      return Status::InvalidArgument("as_of: " + *text + " is in the future").WithField("as_of");
+    }
+    return *parsed;
+  }
+
   // The audit for the request's as_of, team_id and rep_id, within what the user may see.
   Result<service::AuditOutcome> AuditFor(const Context& c) {
-    const Date today = ToDate(clock.Now());
-    Date as_of = today;
-    if (auto text = Param(c, "as_of")) {
-      Result<Date> parsed = ParseIsoDate(*text);
-      if (!parsed.ok()) {
-        return Status::InvalidArgument("as_of: " + parsed.status().message()).WithField("as_of");
-      }
-      if (*parsed > today) {
-        return Status::InvalidArgument("as_of: " + *text + " is in the future").WithField("as_of");
-      }
-      as_of = *parsed;
-    }
+    SB_ASSIGN_OR_RETURN(const Date as_of, AsOfParam(c));
     service::AuditScope scope;
     scope.viewer = &*c.principal;
     if (Param(c, "team_id")) {

@@ -130,6 +130,12 @@ std::string KindPath(Kind kind) {
       return "teams";
     case Kind::kUsers:
       return "users";
+    case Kind::kSegments:
+      return "segments";
+    case Kind::kObjectives:
+      return "objectives";
+    case Kind::kValuePropositions:
+      return "value-propositions";
     default:
       return "?";
   }
@@ -508,6 +514,23 @@ class World {
         r.password_hash.clear();
         return Must(store->users().Insert(r), "clone").value;
       }
+      case Kind::kSegments: {
+        Segment r = Must(store->segments().Get(SegmentId{id}), "get");
+        r.name += " copy " + tag;
+        return Must(store->segments().Insert(r), "clone").value;
+      }
+      case Kind::kObjectives: {
+        Objective r = Must(store->objectives().Get(ObjectiveId{id}), "get");
+        r.name += " copy " + tag;
+        return Must(store->objectives().Insert(r), "clone").value;
+      }
+      case Kind::kValuePropositions: {
+        ValueProposition r = Must(store->value_propositions().Get(ValuePropositionId{id}), "get");
+        Segment segment;
+        segment.name = "Segment for copy " + tag;
+        r.segment_id = Must(store->segments().Insert(segment), "segment");
+        return Must(store->value_propositions().Insert(r), "clone").value;
+      }
       default:
         return 0;
     }
@@ -523,6 +546,7 @@ class World {
 
   std::map<std::string, int64_t> user;  // name -> id
   int64_t north = 0, south = 0, campaign = 0, shared_account = 0;
+  int64_t core_segment = 0, other_segment = 0;
   // By owner name ("shared" for the shared account's records).
   std::map<std::string, int64_t> account, contact, order, deal, won, activity, lead;
   std::map<Kind, std::vector<int64_t>> originals;  // the records Build() wrote, by kind
@@ -585,6 +609,32 @@ class World {
     for (Kind kind : DocumentedKinds()) {
       for (const Rec& r : Records(kind)) originals[kind].push_back(r.id);
     }
+
+    // The strategy cascade: a core and another segment, an objective, a value proposition.
+    Segment segment;
+    segment.name = "Core";
+    segment.rule = "industry=Manufacturing";
+    segment.core = true;
+    core_segment = Must(store->segments().Insert(segment), "segment").value;
+    segment.name = "Other";
+    segment.rule = "*";
+    segment.core = false;
+    other_segment = Must(store->segments().Insert(segment), "segment").value;
+    originals[Kind::kSegments] = {core_segment, other_segment};
+    Objective objective;
+    objective.name = "Meetings this year";
+    objective.metric = ObjectiveMetric::kMeetings;
+    objective.target = 100;
+    objective.period_start = MakeDate(2025, 1, 1);
+    objective.period_end = MakeDate(2025, 12, 31);
+    originals[Kind::kObjectives] = {Must(store->objectives().Insert(objective), "objective").value};
+    ValueProposition proposition;
+    proposition.segment_id = SegmentId{core_segment};
+    proposition.statement = "Fewer stops";
+    proposition.key_issues = "Downtime\nSpare parts";
+    proposition.discovery_questions = "What does an hour of downtime cost?";
+    originals[Kind::kValuePropositions] = {
+        Must(store->value_propositions().Insert(proposition), "proposition").value};
   }
 
   int64_t AddTeam(const std::string& name) {
@@ -1704,7 +1754,7 @@ TEST_F(ApiTest, DeletingAReferencedAccountIs409) {
 TEST_F(ApiTest, AnUnknownRouteOrRecordIs404) {
   for (const char* target :
        {"/api/v1/nope", "/api/v1/accounts/abc", "/api/v1/accounts/0", "/api/v1/accounts/-3",
-        "/api/v2/accounts", "/api/v1/accounts/1/nope", "/api/v1/segments"}) {
+        "/api/v2/accounts", "/api/v1/accounts/1/nope", "/api/v1/segmentz"}) {
     SCOPED_TRACE(target);
     Reply reply = Get("r1a", target);
     EXPECT_EQ(reply.status, 404) << reply.Text();
@@ -2096,9 +2146,11 @@ std::set<std::string> RoutesInDocsApiMd() {
       "GET /api/v1/audit/compare",
       "GET /api/v1/customer-value",
       "GET /api/v1/strategy",
+      "GET /api/v1/strategy/cascade",
   };
-  for (const char* kind : {"accounts", "contacts", "leads", "campaigns", "opportunities",
-                           "activities", "orders", "teams", "users"}) {
+  for (const char* kind :
+       {"accounts", "contacts", "leads", "campaigns", "opportunities", "activities", "orders",
+        "teams", "users", "segments", "objectives", "value-propositions"}) {
     const std::string base = std::string("/api/v1/") + kind;
     routes.insert("GET " + base);
     routes.insert("POST " + base);
@@ -2160,6 +2212,9 @@ TEST_F(ApiTest, EveryRouteInOpenApiAnswers) {
       for (Kind k : DocumentedKinds()) {
         if (KindPath(k) == kind_path) kind = k;
       }
+      for (Kind k : {Kind::kSegments, Kind::kObjectives, Kind::kValuePropositions}) {
+        if (KindPath(k) == kind_path) kind = k;
+      }
       ASSERT_EQ(KindPath(kind), kind_path) << pattern;
       int64_t id = w().originals.at(kind).front();
       if (method == "DELETE") id = w().Clone(kind, id);
@@ -2176,6 +2231,149 @@ TEST_F(ApiTest, EveryRouteInOpenApiAnswers) {
     EXPECT_LT(reply.status, 500) << reply.Text();
     EXPECT_EQ(reply.raw.route, method + " " + pattern);
   }
+}
+
+// --- the strategy cascade ------------------------------------------------------------------------
+
+TEST_F(ApiTest, EveryoneReadsTheCascadeAndOnlyTheRightRolesChangeIt) {
+  for (const char* user : {"r1a", "m1", "exec", "mkt", "admin"}) {
+    SCOPED_TRACE(user);
+    for (const char* kind : {"segments", "objectives", "value-propositions"}) {
+      Reply list = Get(user, std::string("/api/v1/") + kind);
+      ASSERT_EQ(list.status, 200) << list.Text();
+      EXPECT_GE(list.body["total"].get<int64_t>(), 1) << kind;
+    }
+    Reply cascade = Get(user, "/api/v1/strategy/cascade");
+    ASSERT_EQ(cascade.status, 200) << cascade.Text();
+  }
+  Reply proposition =
+      Get("r1a", "/api/v1/value-propositions?segment_id=" + std::to_string(w().core_segment));
+  ASSERT_EQ(proposition.body["items"].size(), 1u) << proposition.Text();
+  EXPECT_EQ(proposition.body["items"][0]["segment"], "Core");
+  EXPECT_EQ(proposition.body["items"][0]["key_issues"], "Downtime\nSpare parts");
+
+  const json objective = {
+      {"name", "Won in February"}, {"metric", "won_amount"},       {"target", 2000},
+      {"currency", "DKK"},         {"period_start", "2025-02-01"}, {"period_end", "2025-02-28"}};
+  for (const char* user : {"r1a", "m1", "mkt"}) {
+    EXPECT_EQ(Post(user, "/api/v1/objectives", objective).status, 403) << user;
+  }
+  EXPECT_EQ(Post("r1a", "/api/v1/value-propositions",
+                 {{"segment_id", w().other_segment}, {"statement", "x"}})
+                .status,
+            403);
+  EXPECT_EQ(Patch("m1", "/api/v1/segments/" + std::to_string(w().other_segment),
+                  {{"version", 1}, {"core", true}})
+                .status,
+            403);
+
+  Reply created = Post("exec", "/api/v1/objectives", objective);
+  ASSERT_EQ(created.status, 201) << created.Text();
+  EXPECT_EQ(created.body["metric"], "won_amount");
+  EXPECT_EQ(created.body["target"], 2000);
+  EXPECT_EQ(created.body["currency"], "DKK");
+  Reply by_marketing = Post("mkt", "/api/v1/value-propositions",
+                            {{"segment", "Other"},
+                             {"statement", "Everything else"},
+                             {"discovery_questions", "Who decides?\nWhen?"}});
+  ASSERT_EQ(by_marketing.status, 201) << by_marketing.Text();
+  EXPECT_EQ(by_marketing.body["segment_id"], w().other_segment);
+  // One value proposition per segment.
+  EXPECT_EQ(Post("admin", "/api/v1/value-propositions", {{"segment", "Other"}, {"statement", "y"}})
+                .status,
+            409);
+
+  // The cascade as of March 2025 (hand count): the four reps' won deals, 100 + 200 + 300 +
+  // 400 DKK, closed 2025-02-14; February is over, 1,000 of 2,000 DKK: missed.
+  Reply cascade = Get("r1a", "/api/v1/strategy/cascade?as_of=2025-03-03");
+  ASSERT_EQ(cascade.status, 200) << cascade.Text();
+  const json* won = nullptr;
+  for (const json& o : cascade.body["objectives"]) {
+    if (o["name"] == "Won in February") won = &o;
+  }
+  ASSERT_NE(won, nullptr) << cascade.Text();
+  EXPECT_EQ((*won)["unit"], "money");
+  EXPECT_EQ((*won)["currency"], "DKK");
+  EXPECT_DOUBLE_EQ((*won)["actual"].get<double>(), 1000.0);
+  EXPECT_DOUBLE_EQ((*won)["target"].get<double>(), 2000.0);
+  EXPECT_DOUBLE_EQ((*won)["progress"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ((*won)["elapsed"].get<double>(), 1.0);
+  EXPECT_EQ((*won)["status"], "missed");
+  const json& segments = cascade.body["segments"];
+  ASSERT_GE(segments.size(), 2u);
+  EXPECT_EQ(segments[0]["name"], "Core");  // core first
+  EXPECT_EQ(segments[0]["value_proposition"]["key_issues"],
+            json::array({"Downtime", "Spare parts"}));
+  bool other_has_questions = false;
+  for (const json& segment : segments) {
+    if (segment["name"] == "Other") {
+      EXPECT_FALSE(segment["core"].get<bool>());
+      other_has_questions = segment["value_proposition"]["discovery_questions"] ==
+                            json::array({"Who decides?", "When?"});
+    }
+  }
+  EXPECT_TRUE(other_has_questions) << segments.dump();
+  EXPECT_LE(cascade.body["alignment"].size(), 4u);
+  EXPECT_EQ(Get("r1a", "/api/v1/strategy/cascade?as_of=2999-01-01").status, 400);
+  EXPECT_EQ(Get("r1a", "/api/v1/strategy/cascade?as_of=yesterday").status, 400);
+
+  // Admins mark segments core or not.
+  Reply segment = Get("admin", "/api/v1/segments/" + std::to_string(w().other_segment));
+  Reply marked = Patch("admin", "/api/v1/segments/" + std::to_string(w().other_segment),
+                       {{"version", segment.body["version"]}, {"core", true}});
+  ASSERT_EQ(marked.status, 200) << marked.Text();
+  EXPECT_EQ(marked.body["core"], true);
+  Reply unmarked = Patch("exec", "/api/v1/segments/" + std::to_string(w().other_segment),
+                         {{"version", marked.body["version"]}, {"core", false}});
+  ASSERT_EQ(unmarked.status, 200) << unmarked.Text();
+}
+
+TEST_F(ApiTest, ABadObjectiveNamesItsField) {
+  const json good = {{"name", "Bad one"},
+                     {"metric", "meetings"},
+                     {"target", 10},
+                     {"period_start", "2025-01-01"},
+                     {"period_end", "2025-03-31"}};
+  const std::vector<std::pair<json, std::string>> cases = {
+      {{{"metric", "happiness"}}, "metric"},
+      {{{"metric", "won_amount"}}, "currency"},  // money needs a currency
+      {{{"metric", "margin_pct"}, {"target", 30}}, "currency"},
+      {{{"currency", "DKK"}}, "currency"},  // a count is not money
+      {{{"currency", "KRONER"}, {"metric", "won_amount"}}, "currency"},
+      {{{"target", -1}}, "target"},
+      {{{"target", 2.5}}, "target"},                          // a count is whole
+      {{{"metric", "win_rate"}, {"target", 120}}, "target"},  // a percentage
+      {{{"target", "lots"}}, "target"},
+      {{{"period_end", "2024-12-31"}}, "period_end"},
+      {{{"period_start", "someday"}}, "period_start"},
+      {{{"name", ""}}, "name"},
+  };
+  for (const auto& [change, field] : cases) {
+    json body = good;
+    for (const auto& [key, value] : change.items()) body[key] = value;
+    SCOPED_TRACE(body.dump());
+    Reply reply = Post("exec", "/api/v1/objectives", body);
+    EXPECT_EQ(reply.status, 422) << reply.Text();
+    EXPECT_EQ(reply.body["error"]["field"], field) << reply.Text();
+  }
+  Reply listed = Get("exec", "/api/v1/objectives?q=Bad");
+  EXPECT_EQ(listed.body["total"], 0) << "nothing half-saved";
+  Reply fine = Post("exec", "/api/v1/objectives", good);
+  ASSERT_EQ(fine.status, 201) << fine.Text();
+  // Changing the metric to a money one needs the currency in the same change.
+  Reply to_money =
+      Patch("exec", "/api/v1/objectives/" + std::to_string(fine.body["id"].get<int64_t>()),
+            {{"version", fine.body["version"]}, {"metric", "won_amount"}});
+  EXPECT_EQ(to_money.status, 422) << to_money.Text();
+  Reply with_currency =
+      Patch("exec", "/api/v1/objectives/" + std::to_string(fine.body["id"].get<int64_t>()),
+            {{"version", fine.body["version"]},
+             {"metric", "won_amount"},
+             {"currency", "SEK"},
+             {"target", "1500000.50"}});
+  ASSERT_EQ(with_currency.status, 200) << with_currency.Text();
+  EXPECT_EQ(with_currency.body["target"], 1500000.5);
+  EXPECT_EQ(with_currency.body["currency"], "SEK");
 }
 
 // --- the audit ---------------------------------------------------------------------------------
@@ -2253,7 +2451,8 @@ TEST_F(ApiTest, AnAnswerShowsOnTheScorecardAndAnActionBecomesATask) {
                        {"due", "2025-03-10"},
                        {"note", "draft it with the CFO"}});
   ASSERT_EQ(action.status, 201) << action.Text();
-  Reply task = Get("r1a", "/api/v1/activities/" + std::to_string(action.body["activity_id"].get<int64_t>()));
+  Reply task =
+      Get("r1a", "/api/v1/activities/" + std::to_string(action.body["activity_id"].get<int64_t>()));
   ASSERT_EQ(task.status, 200) << task.Text();
   EXPECT_EQ(task.body["type"], "task");
   EXPECT_EQ(task.body["status"], "planned");
@@ -2268,9 +2467,10 @@ TEST_F(ApiTest, AnAnswerShowsOnTheScorecardAndAnActionBecomesATask) {
   Reply other = Get("r2a", "/api/v1/audit/items?subject_type=opportunity&limit=1");
   ASSERT_FALSE(other.body["items"].empty());
   const int64_t theirs = other.body["items"][0]["id"];
-  EXPECT_EQ(Get("r1a", "/api/v1/audit/scorecard?subject_type=opportunity&id=" +
-                           std::to_string(theirs)).status,
-            404);
+  EXPECT_EQ(
+      Get("r1a", "/api/v1/audit/scorecard?subject_type=opportunity&id=" + std::to_string(theirs))
+          .status,
+      404);
   EXPECT_EQ(Post("r1a", "/api/v1/audit/answers",
                  {{"subject_type", "opportunity"},
                   {"subject_id", theirs},
@@ -2302,17 +2502,30 @@ TEST_F(ApiTest, BadAuditRequestsAre4xxWithTheField) {
       {"GET", "/api/v1/audit/compare?from=999998&to=999999", nullptr, 404, ""},
       {"GET", "/api/v1/audit/runs/999999", nullptr, 404, ""},
       {"POST", "/api/v1/audit/answers", json::array(), 400, ""},
-      {"POST", "/api/v1/audit/answers", {{"subject_type", "opportunity"}, {"mood", "good"}}, 400,
+      {"POST",
+       "/api/v1/audit/answers",
+       {{"subject_type", "opportunity"}, {"mood", "good"}},
+       400,
        "mood"},
-      {"POST", "/api/v1/audit/answers", {{"subject_type", "opportunity"}, {"subject_id", "x"}},
-       400, "subject_id"},
+      {"POST",
+       "/api/v1/audit/answers",
+       {{"subject_type", "opportunity"}, {"subject_id", "x"}},
+       400,
+       "subject_id"},
       {"POST", "/api/v1/audit/answers", {{"subject_type", "opportunity"}}, 422, "subject_id"},
-      {"POST", "/api/v1/audit/answers",
-       {{"subject_type", "opportunity"}, {"subject_id", 1}, {"criterion_id", "x"},
+      {"POST",
+       "/api/v1/audit/answers",
+       {{"subject_type", "opportunity"},
+        {"subject_id", 1},
+        {"criterion_id", "x"},
         {"answer", "maybe"}},
-       422, "answer"},
-      {"POST", "/api/v1/audit/actions",
-       {{"subject_type", "opportunity"}, {"subject_id", 1}, {"due", "03/10/2025"}}, 422, "due"},
+       422,
+       "answer"},
+      {"POST",
+       "/api/v1/audit/actions",
+       {{"subject_type", "opportunity"}, {"subject_id", 1}, {"due", "03/10/2025"}},
+       422,
+       "due"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.method) + " " + c.target + " " + c.body.dump());
@@ -2362,8 +2575,8 @@ TEST_F(ApiTest, SavedRunsAreListedAndCompared) {
     EXPECT_EQ(run["scope"], "rep:" + World::Email("r1a"));
   }
   EXPECT_EQ(Get("r1a", "/api/v1/audit/runs/" + std::to_string(a)).status, 404);
-  Reply compare = Get("exec", "/api/v1/audit/compare?from=" + std::to_string(a) +
-                                  "&to=" + std::to_string(b));
+  Reply compare =
+      Get("exec", "/api/v1/audit/compare?from=" + std::to_string(a) + "&to=" + std::to_string(b));
   ASSERT_EQ(compare.status, 200) << compare.Text();
   int64_t into_second = 0;
   for (const json& move : compare.body["moves"]) {

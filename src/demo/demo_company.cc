@@ -386,7 +386,7 @@ enum class EventKind : uint8_t { kCreate, kStage, kAmount, kCloseDate, kWon, kLo
 struct DealEvent {
   double t = 0;
   EventKind kind = EventKind::kCreate;
-  int stage = 0;      // the new stage (kStage); for kAmount -1 marks a discount
+  int stage = 0;     // the new stage (kStage); for kAmount -1 marks a discount
   double value = 0;  // kStage: probability; kAmount: new amount in DKK, or the discount as a
                      // fraction when stage is -1; kCloseDate: the new close (relative day)
 };
@@ -522,6 +522,7 @@ class Generator {
   Status CheckEmpty();
   Status CreateOrganisation(storage::Store& s);
   Status CreateCampaigns(storage::Store& s);
+  Status CreateCascade(storage::Store& s);
   Status GenerateAccounts();
   Status GenerateAccount(storage::Store& s, int64_t index);
   Status GenerateLeads();
@@ -2229,7 +2230,123 @@ Result<DemoSummary> Generator::Run() {
     SB_RETURN_IF_ERROR(GenerateAccounts());
     return GenerateLeads();
   }));
+  SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store& s) { return CreateCascade(s); }));
   return summary_;
+}
+
+// The core segments' value propositions (the company sells industrial services: maintenance,
+// spare parts, monitoring) and this year's objectives. Money targets are last year's result in
+// each currency plus 10 %, rounded to 100,000, so they fit the company at any scale.
+constexpr struct {
+  int segment;
+  std::string_view statement, key_issues, discovery_questions, proof_points;
+} kValuePropositions[] = {
+    {kSegmentIndustrial,
+     "Fewer unplanned stops: we keep production lines running with predictive maintenance and "
+     "spare parts on site within 24 hours.",
+     "Unplanned downtime costs more than the maintenance budget\n"
+     "Skilled technicians are retiring and hard to replace\n"
+     "Spare-parts stock ties up working capital",
+     "How many hours of unplanned downtime did you have last year, and what did an hour cost?\n"
+     "Who decides between repairing and replacing a machine?\n"
+     "How do you plan maintenance today: calendar, condition or breakdown?",
+     "Danish food producer: downtime down 38 % in the first year\n"
+     "Swedish packaging plant: spare-parts stock down 22 %"},
+    {kSegmentIndustrial + 1,
+     "Warehouses and fleets that never wait for a part: service level agreements with response "
+     "times your customers can rely on.",
+     "Peak seasons leave no room for equipment failure\n"
+     "Service partners vary from site to site\n"
+     "Customers penalise late deliveries",
+     "What happens to your deliveries when a sorter or a forklift fleet stops?\n"
+     "How many service partners do you manage across your sites?\n"
+     "Which delivery promises carry penalties?",
+     "Norwegian 3PL: one service agreement for 14 sites\n"
+     "Danish wholesaler: 99.2 % uptime through the Christmas peak"},
+    {kSegmentIndustrial + 2,
+     "Safe, documented operation of critical assets: inspections, monitoring and reporting that "
+     "satisfy the regulator.",
+     "Regulatory reporting takes engineers away from operations\n"
+     "Ageing assets with rising failure risk\n"
+     "The green transition adds new asset types",
+     "Which inspections are you required to document, and how long does it take?\n"
+     "Which assets would you replace first if the budget allowed?\n"
+     "How do you monitor remote sites today?",
+     "Swedish district heating company: inspection reports in half the time\n"
+     "Norwegian hydropower: remote monitoring of 40 stations"},
+};
+
+Status Generator::CreateCascade(storage::Store& s) {
+  const Timestamp now = StartOf(options_.today);
+  for (const auto& def : kValuePropositions) {
+    ValueProposition v;
+    v.segment_id = segment_ids_[static_cast<size_t>(def.segment)];
+    v.statement.assign(def.statement);
+    v.key_issues.assign(def.key_issues);
+    v.discovery_questions.assign(def.discovery_questions);
+    v.proof_points.assign(def.proof_points);
+    v.created_at = now;
+    v.updated_at = now;
+    SB_RETURN_IF_ERROR(s.value_propositions().Insert(v).status());
+  }
+
+  const std::chrono::year_month_day today(options_.today);
+  const Date year_start = std::chrono::sys_days(today.year() / std::chrono::January / 1);
+  const Date year_end = std::chrono::sys_days(today.year() / std::chrono::December / 31);
+  const Date last_year_start =
+      std::chrono::sys_days((today.year() - std::chrono::years(1)) / std::chrono::January / 1);
+  const unsigned quarter_month = (static_cast<unsigned>(today.month()) - 1) / 3 * 3 + 1;
+  const Date quarter_start =
+      std::chrono::sys_days(today.year() / std::chrono::month(quarter_month) / 1);
+  const Date quarter_end = std::chrono::sys_days(std::chrono::year_month_day_last(
+      today.year() / std::chrono::month(quarter_month + 2) / std::chrono::last));
+
+  Objective o;
+  o.created_at = now;
+  o.updated_at = now;
+  auto add = [&](std::string name, ObjectiveMetric metric, double target,
+                 std::optional<Money> amount, Date start, Date end) {
+    o.name = std::move(name);
+    o.metric = metric;
+    o.target = target;
+    o.target_amount = amount;
+    o.period_start = start;
+    o.period_end = end;
+    return s.objectives().Insert(o).status();
+  };
+
+  // Last year's won amount per currency.
+  storage::AggregateQuery won;
+  won.filters = {storage::Match("stage", storage::FilterOp::kEq, {std::string("closed_won")}),
+                 storage::Match("closed_on", storage::FilterOp::kGe, {FormatDate(last_year_start)}),
+                 storage::Match("closed_on", storage::FilterOp::kLt, {FormatDate(year_start)})};
+  won.group_by = {"amount_currency"};
+  won.aggregates = {{storage::AggregateFn::kSum, "amount_minor"}};
+  std::vector<Money> last_year;
+  SB_RETURN_IF_ERROR(s.opportunities().Aggregate(won, [&](const storage::AggregateRow& row) {
+    const auto* code = std::get_if<std::string>(&row.keys[0]);
+    const auto* sum = std::get_if<int64_t>(&row.values[0]);
+    if (code == nullptr || sum == nullptr) return Status::Ok();
+    SB_ASSIGN_OR_RETURN(Currency currency, Currency::Parse(*code));
+    last_year.push_back(Money{*sum, currency});
+    return Status::Ok();
+  }));
+  for (const Money& m : last_year) {
+    const int64_t step = 100000 * static_cast<int64_t>(std::pow(10, m.currency.minor_digits()));
+    const int64_t target =
+        std::max<int64_t>(step, (m.minor_units * 11 / 10 + step / 2) / step * step);
+    SB_RETURN_IF_ERROR(add("New sales " + m.currency.ToString() + " +10 %",
+                           ObjectiveMetric::kWonAmount, 0, Money{target, m.currency}, year_start,
+                           year_end));
+  }
+  SB_RETURN_IF_ERROR(add("Gross margin 30 % in Denmark", ObjectiveMetric::kMarginPct, 30,
+                         Money{0, *Currency::Parse("DKK")}, year_start, year_end));
+  SB_RETURN_IF_ERROR(add("Win rate 30 % this quarter", ObjectiveMetric::kWinRate, 30, std::nullopt,
+                         quarter_start, quarter_end));
+  SB_RETURN_IF_ERROR(add("A third of our meetings in core segments",
+                         ObjectiveMetric::kCoreMeetingShare, 35, std::nullopt, quarter_start,
+                         quarter_end));
+  return Status::Ok();
 }
 
 }  // namespace

@@ -45,6 +45,8 @@ std::vector<Filter> VisibleFilters(const Principal& p, Kind kind) {
   switch (kind) {
     case Kind::kSegments:
     case Kind::kCampaigns:
+    case Kind::kObjectives:
+    case Kind::kValuePropositions:
       return {};
     case Kind::kTeams: {
       if (marketing) return {};  // they assign leads to anyone
@@ -87,9 +89,11 @@ bool MayWrite(const Principal& p, Kind kind) {
     case Role::kAdmin:
       return true;
     case Role::kExecutive:
-      return kind == Kind::kActivities;
+      return kind == Kind::kActivities || kind == Kind::kSegments || kind == Kind::kObjectives ||
+             kind == Kind::kValuePropositions;
     case Role::kMarketing:
-      return kind == Kind::kLeads || kind == Kind::kCampaigns || kind == Kind::kActivities;
+      return kind == Kind::kLeads || kind == Kind::kCampaigns || kind == Kind::kActivities ||
+             kind == Kind::kValuePropositions;
     case Role::kRep:
     case Role::kManager:
       return kind == Kind::kAccounts || kind == Kind::kContacts || kind == Kind::kOrders ||

@@ -7,9 +7,11 @@
 //              contacts, orders, opportunities and activities; their own opportunities,
 //              activities and leads wherever they are; campaigns; their team's users.
 //   manager    the same for every member of their team.
-//   executive  everything; changes only their own activities.
+//   executive  everything; changes only their own activities, and the strategy cascade
+//              (segments, objectives, value propositions).
 //   marketing  leads and campaigns (and changes them); accounts, contacts and orders to read;
-//              only their own opportunities and activities.
+//              only their own opportunities and activities; changes value propositions.
+//   everyone   reads segments, objectives and value propositions.
 //   admin      everything, and changes everything.
 #pragma once
 

@@ -115,28 +115,31 @@ const IdField<Account> kAccountIds[] = {
     Ref<&Account::owner_id>("owner_id", "owner_email", Kind::kUsers),
 };
 const FilterDef kAccountFilters[] = {
-    {"owner_id", "owner_id", true},   {"status", "status", false},
-    {"country", "country", false},    {"industry", "industry", false},
+    {"owner_id", "owner_id", true},     {"status", "status", false},
+    {"country", "country", false},      {"industry", "industry", false},
     {"segment_id", "segment_id", true}, {"abc_class", "abc_class", false},
 };
-const SortDef kAccountSorts[] = {
-    {"name", "name"}, {"employees", "employees"}, {"country", "country"},
-    {"created_at", "created_at"}};
-const ApiDef<Account, AccountId> kAccounts{
-    Kind::kAccounts, "accounts", internal::AccountSpec, kAccountIds, {}, kAccountFilters,
-    kAccountSorts, nullptr, nullptr, "name"};
+const SortDef kAccountSorts[] = {{"name", "name"},
+                                 {"employees", "employees"},
+                                 {"country", "country"},
+                                 {"created_at", "created_at"}};
+const ApiDef<Account, AccountId> kAccounts{Kind::kAccounts, "accounts", internal::AccountSpec,
+                                           kAccountIds,     {},         kAccountFilters,
+                                           kAccountSorts,   nullptr,    nullptr,
+                                           "name"};
 
 // Contacts.
 const IdField<Contact> kContactIds[] = {
     Ref<&Contact::account_id>("account_id", "account", Kind::kAccounts),
 };
-const FilterDef kContactFilters[] = {
-    {"account_id", "account_id", true}, {"buying_role", "buying_role", false}};
-const SortDef kContactSorts[] = {
-    {"name", "name"}, {"relationship_strength", "relationship_strength"}};
-const ApiDef<Contact, ContactId> kContacts{
-    Kind::kContacts, "contacts", internal::ContactSpec, kContactIds, {}, kContactFilters,
-    kContactSorts, nullptr, nullptr, "name"};
+const FilterDef kContactFilters[] = {{"account_id", "account_id", true},
+                                     {"buying_role", "buying_role", false}};
+const SortDef kContactSorts[] = {{"name", "name"},
+                                 {"relationship_strength", "relationship_strength"}};
+const ApiDef<Contact, ContactId> kContacts{Kind::kContacts, "contacts", internal::ContactSpec,
+                                           kContactIds,     {},         kContactFilters,
+                                           kContactSorts,   nullptr,    nullptr,
+                                           "name"};
 
 // Leads.
 const IdField<Lead> kLeadIds[] = {
@@ -144,27 +147,28 @@ const IdField<Lead> kLeadIds[] = {
     Ref<&Lead::owner_id>("owner_id", "owner_email", Kind::kUsers),
     Ref<&Lead::account_id>("account_id", "account", Kind::kAccounts),
 };
-const FilterDef kLeadFilters[] = {
-    {"status", "status", false},       {"source", "source", false},
-    {"campaign_id", "campaign_id", true}, {"owner_id", "owner_id", true},
-    {"account_id", "account_id", true}};
+const FilterDef kLeadFilters[] = {{"status", "status", false},
+                                  {"source", "source", false},
+                                  {"campaign_id", "campaign_id", true},
+                                  {"owner_id", "owner_id", true},
+                                  {"account_id", "account_id", true}};
 const SortDef kLeadSorts[] = {{"name", "name"}, {"created_date", "created_on"}};
-const ApiDef<Lead, LeadId> kLeads{
-    Kind::kLeads, "leads", internal::LeadSpec, kLeadIds, {}, kLeadFilters, kLeadSorts,
-    "created_date", "created_on", "name"};
+const ApiDef<Lead, LeadId> kLeads{Kind::kLeads, "leads",      internal::LeadSpec, kLeadIds,
+                                  {},           kLeadFilters, kLeadSorts,         "created_date",
+                                  "created_on", "name"};
 
 // Campaigns.
 const IdField<Campaign> kCampaignIds[] = {
     Ref<&Campaign::segment_id>("segment_id", "segment", Kind::kSegments),
 };
 const MoneyField<Campaign> kCampaignMoney[] = {{"cost_minor", &Campaign::cost}};
-const FilterDef kCampaignFilters[] = {
-    {"channel", "channel", false}, {"segment_id", "segment_id", true}};
+const FilterDef kCampaignFilters[] = {{"channel", "channel", false},
+                                      {"segment_id", "segment_id", true}};
 const SortDef kCampaignSorts[] = {
     {"name", "name"}, {"start_date", "start_on"}, {"cost", "cost_minor"}};
 const ApiDef<Campaign, CampaignId> kCampaigns{
-    Kind::kCampaigns, "campaigns", internal::CampaignSpec, kCampaignIds, kCampaignMoney,
-    kCampaignFilters, kCampaignSorts, "start_date", "start_on", "name"};
+    Kind::kCampaigns, "campaigns",    internal::CampaignSpec, kCampaignIds, kCampaignMoney,
+    kCampaignFilters, kCampaignSorts, "start_date",           "start_on",   "name"};
 
 // Opportunities.
 const IdField<Opportunity> kOpportunityIds[] = {
@@ -172,18 +176,26 @@ const IdField<Opportunity> kOpportunityIds[] = {
     Ref<&Opportunity::owner_id>("owner_id", "owner_email", Kind::kUsers),
 };
 const MoneyField<Opportunity> kOpportunityMoney[] = {{"amount_minor", &Opportunity::amount}};
-const FilterDef kOpportunityFilters[] = {
-    {"account_id", "account_id", true}, {"owner_id", "owner_id", true},
-    {"stage", "stage", false},          {"outcome", "stage", false},
-    {"forecast_category", "forecast_category", false}};
+const FilterDef kOpportunityFilters[] = {{"account_id", "account_id", true},
+                                         {"owner_id", "owner_id", true},
+                                         {"stage", "stage", false},
+                                         {"outcome", "stage", false},
+                                         {"forecast_category", "forecast_category", false}};
 const SortDef kOpportunitySorts[] = {{"name", "name"},
                                      {"amount", "amount_minor"},
                                      {"close_date", "close_on"},
                                      {"created_date", "created_on"},
                                      {"stage", "stage"}};
-const ApiDef<Opportunity, OpportunityId> kOpportunities{
-    Kind::kOpportunities, "opportunities", internal::OpportunitySpec, kOpportunityIds,
-    kOpportunityMoney, kOpportunityFilters, kOpportunitySorts, "close_date", "close_on", "name"};
+const ApiDef<Opportunity, OpportunityId> kOpportunities{Kind::kOpportunities,
+                                                        "opportunities",
+                                                        internal::OpportunitySpec,
+                                                        kOpportunityIds,
+                                                        kOpportunityMoney,
+                                                        kOpportunityFilters,
+                                                        kOpportunitySorts,
+                                                        "close_date",
+                                                        "close_on",
+                                                        "name"};
 
 // Activities.
 const IdField<Activity> kActivityIds[] = {
@@ -199,9 +211,16 @@ const FilterDef kActivityFilters[] = {
     {"lead_id", "lead_id", true},       {"type", "type", false},
     {"status", "status", false},        {"overdue", "at", false}};
 const SortDef kActivitySorts[] = {{"date", "at"}};
-const ApiDef<Activity, ActivityId> kActivities{
-    Kind::kActivities, "activities", internal::ActivitySpec, kActivityIds, {}, kActivityFilters,
-    kActivitySorts, "date", "at", nullptr};
+const ApiDef<Activity, ActivityId> kActivities{Kind::kActivities,
+                                               "activities",
+                                               internal::ActivitySpec,
+                                               kActivityIds,
+                                               {},
+                                               kActivityFilters,
+                                               kActivitySorts,
+                                               "date",
+                                               "at",
+                                               nullptr};
 
 // Orders.
 const IdField<Order> kOrderIds[] = {
@@ -211,18 +230,18 @@ const MoneyField<Order> kOrderMoney[] = {{"revenue_minor", &Order::revenue},
                                          {"margin_minor", &Order::margin}};
 const FilterDef kOrderFilters[] = {{"account_id", "account_id", true}};
 const SortDef kOrderSorts[] = {{"date", "ordered_on"}, {"revenue", "revenue_minor"}};
-const ApiDef<Order, OrderId> kOrders{
-    Kind::kOrders, "orders", internal::OrderSpec, kOrderIds, kOrderMoney, kOrderFilters,
-    kOrderSorts, "date", "ordered_on", nullptr};
+const ApiDef<Order, OrderId> kOrders{Kind::kOrders, "orders",      internal::OrderSpec, kOrderIds,
+                                     kOrderMoney,   kOrderFilters, kOrderSorts,         "date",
+                                     "ordered_on",  nullptr};
 
 // Teams.
 const IdField<Team> kTeamIds[] = {
     Ref<&Team::manager_id>("manager_id", "manager_email", Kind::kUsers),
 };
 const SortDef kTeamSorts[] = {{"name", "name"}};
-const ApiDef<Team, TeamId> kTeams{
-    Kind::kTeams, "teams", internal::TeamSpec, kTeamIds, {}, {}, kTeamSorts,
-    nullptr, nullptr, "name"};
+const ApiDef<Team, TeamId> kTeams{Kind::kTeams, "teams", internal::TeamSpec, kTeamIds,
+                                  {},           {},      kTeamSorts,         nullptr,
+                                  nullptr,      "name"};
 
 // Users.
 const IdField<User> kUserIds[] = {
@@ -231,13 +250,51 @@ const IdField<User> kUserIds[] = {
 const FilterDef kUserFilters[] = {
     {"team_id", "team_id", true}, {"role", "role", false}, {"active", "active", false}};
 const SortDef kUserSorts[] = {{"name", "name"}, {"email", "email"}};
-const ApiDef<User, UserId> kUsers{
-    Kind::kUsers, "users", internal::UserSpec, kUserIds, {}, kUserFilters, kUserSorts,
-    nullptr, nullptr, "name"};
+const ApiDef<User, UserId> kUsers{Kind::kUsers, "users",      internal::UserSpec, kUserIds,
+                                  {},           kUserFilters, kUserSorts,         nullptr,
+                                  nullptr,      "name"};
 
-constexpr Kind kApiKinds[] = {Kind::kAccounts,   Kind::kContacts,      Kind::kLeads,
-                              Kind::kCampaigns,  Kind::kOpportunities, Kind::kActivities,
-                              Kind::kOrders,     Kind::kTeams,         Kind::kUsers};
+// Segments, objectives and value propositions (the strategy cascade).
+const FilterDef kSegmentFilters[] = {{"core", "core", false}};
+const SortDef kSegmentSorts[] = {{"name", "name"}};
+const ApiDef<Segment, SegmentId> kSegments{Kind::kSegments,
+                                           "segments",
+                                           internal::SegmentSpec,
+                                           {},
+                                           {},
+                                           kSegmentFilters,
+                                           kSegmentSorts,
+                                           nullptr,
+                                           nullptr,
+                                           "name"};
+
+const FilterDef kObjectiveFilters[] = {{"metric", "metric", false}};
+const SortDef kObjectiveSorts[] = {{"name", "name"}, {"period_start", "period_start"}};
+const ApiDef<Objective, ObjectiveId> kObjectives{
+    Kind::kObjectives, "objectives",   internal::ObjectiveSpec, {},    {}, kObjectiveFilters,
+    kObjectiveSorts,   "period_start", "period_start",          "name"};
+
+const IdField<ValueProposition> kValuePropositionIds[] = {
+    Ref<&ValueProposition::segment_id>("segment_id", "segment", Kind::kSegments),
+};
+const FilterDef kValuePropositionFilters[] = {{"segment_id", "segment_id", true}};
+const SortDef kValuePropositionSorts[] = {{"segment_id", "segment_id"}};
+const ApiDef<ValueProposition, ValuePropositionId> kValuePropositions{
+    Kind::kValuePropositions,
+    "value-propositions",
+    internal::ValuePropositionSpec,
+    kValuePropositionIds,
+    {},
+    kValuePropositionFilters,
+    kValuePropositionSorts,
+    nullptr,
+    nullptr,
+    nullptr};
+
+constexpr Kind kApiKinds[] = {Kind::kAccounts,  Kind::kContacts,      Kind::kLeads,
+                              Kind::kCampaigns, Kind::kOpportunities, Kind::kActivities,
+                              Kind::kOrders,    Kind::kTeams,         Kind::kUsers,
+                              Kind::kSegments,  Kind::kObjectives,    Kind::kValuePropositions};
 
 // Calls fn(def) with the ApiDef of `kind`.
 template <typename Fn>
@@ -259,6 +316,12 @@ auto WithDef(Kind kind, Fn&& fn) {
       return fn(kOrders);
     case Kind::kTeams:
       return fn(kTeams);
+    case Kind::kSegments:
+      return fn(kSegments);
+    case Kind::kObjectives:
+      return fn(kObjectives);
+    case Kind::kValuePropositions:
+      return fn(kValuePropositions);
     case Kind::kUsers:
     default:
       return fn(kUsers);
@@ -272,7 +335,7 @@ bool IsApiKind(Kind kind) {
 // --- JSON <-> cells ---------------------------------------------------------------------------
 
 // Boolean columns: JSON true/false, stored text "true"/"false".
-bool IsBooleanColumn(std::string_view name) { return name == "active"; }
+bool IsBooleanColumn(std::string_view name) { return name == "active" || name == "core"; }
 
 // The cell text a JSON value stands for; nullopt for arrays and objects.
 std::optional<std::string> CellOf(const json& value) {
@@ -387,8 +450,7 @@ std::string Changes(const std::map<std::string, std::string>* before,
 
 Status WriteAudit(storage::Store& store, const Principal& principal, Timestamp at,
                   std::string_view action, Kind kind, int64_t id, std::string changes) {
-  return AppendAudit(store, at, principal.user_id, action, KindName(kind), id,
-                     std::move(changes));
+  return AppendAudit(store, at, principal.user_id, action, KindName(kind), id, std::move(changes));
 }
 
 // Reference errors from the store ("account 17 does not exist") are the input's fault.
@@ -566,12 +628,12 @@ Status BeforeWrite(const json& body, const T* before, T& record, const Principal
     if (before == nullptr && !Given(given, "owner_email")) record.owner_id = principal.user_id;
     // Reps and managers assign work only within their own people: a deal handed to another
     // team would leave their hands (and their manager's view) unnoticed.
-    const bool assigns = before == nullptr ? record.owner_id.has_value()
-                                           : record.owner_id != before->owner_id;
+    const bool assigns =
+        before == nullptr ? record.owner_id.has_value() : record.owner_id != before->owner_id;
     if (assigns && (principal.role == Role::kRep || principal.role == Role::kManager)) {
-      const bool ours = record.owner_id &&
-                        std::find(principal.owners.begin(), principal.owners.end(),
-                                  record.owner_id->value) != principal.owners.end();
+      const bool ours =
+          record.owner_id && std::find(principal.owners.begin(), principal.owners.end(),
+                                       record.owner_id->value) != principal.owners.end();
       if (!ours) {
         return Status::PermissionDenied(
                    principal.role == Role::kRep
@@ -588,7 +650,8 @@ Status BeforeWrite(const json& body, const T* before, T& record, const Principal
     }
     if (stage_changed && !IsClosed(record.stage) && IsClosed(before->stage)) {
       if (!Given(given, "closed_date")) record.closed_on.reset();
-      if (!Given(given, "forecast_category")) record.forecast_category = ForecastCategory::kPipeline;
+      if (!Given(given, "forecast_category"))
+        record.forecast_category = ForecastCategory::kPipeline;
       if (!Given(given, "probability")) record.probability.reset();
     }
   }
@@ -741,8 +804,8 @@ Result<storage::ListQuery> BuildList(const ApiDef<T, IdT>& def, const Principal&
     }
     query.filters.push_back(Match(def.search, FilterOp::kContains, {request.q}));
   }
-  for (const auto& [bound, op, field] :
-       {std::tuple{&request.from, FilterOp::kGe, "from"}, std::tuple{&request.to, FilterOp::kLe, "to"}}) {
+  for (const auto& [bound, op, field] : {std::tuple{&request.from, FilterOp::kGe, "from"},
+                                         std::tuple{&request.to, FilterOp::kLe, "to"}}) {
     if (bound->empty()) continue;
     if (def.date_stored == nullptr) {
       return Status::InvalidArgument(std::string(def.path) + " has no date to bound with " + field)
@@ -768,8 +831,8 @@ Result<storage::ListQuery> BuildList(const ApiDef<T, IdT>& def, const Principal&
       if (request.sort == s.name) sort = &s;
     }
     if (sort == nullptr) {
-      std::string message = "cannot sort " + std::string(def.path) + " by \"" + request.sort +
-                            "\"; sort fields are";
+      std::string message =
+          "cannot sort " + std::string(def.path) + " by \"" + request.sort + "\"; sort fields are";
       for (const SortDef& s : def.sorts) message += std::string(" ") + s.name;
       return Status::InvalidArgument(std::move(message)).WithField("sort");
     }
@@ -797,7 +860,7 @@ KindInfo MakeInfo(Kind kind) {
     for (const auto& column : def.spec().columns) {
       FieldInfo f;
       f.name = std::string(column.name);
-      f.type = column.numeric             ? FieldInfo::Type::kNumber
+      f.type = column.numeric            ? FieldInfo::Type::kNumber
                : IsBooleanColumn(f.name) ? FieldInfo::Type::kBoolean
                                          : FieldInfo::Type::kString;
       f.required = column.required;
@@ -907,8 +970,8 @@ Result<json> RecordService::Create(const Principal& principal, Kind kind, const 
               .WithField(std::string(column.name));
         }
       }
-      SB_RETURN_IF_ERROR(BeforeWrite(body, static_cast<const T*>(nullptr), record, principal,
-                                     given, now));
+      SB_RETURN_IF_ERROR(
+          BeforeWrite(body, static_cast<const T*>(nullptr), record, principal, given, now));
       SB_RETURN_IF_ERROR(ops.Finish(record));
       Result<decltype(record.id)> id = ops.repository().Insert(record);
       if (!id.ok()) return AsInputError(id.status());
@@ -947,10 +1010,10 @@ Result<json> RecordService::Update(const Principal& principal, Kind kind, int64_
             .WithField("version");
       }
       if (version->template get<int64_t>() != before.version) {
-        return Status::Aborted("this " + std::string(def.spec().what) +
-                               " was changed by someone else (version " +
-                               std::to_string(before.version) + ", you sent " +
-                               std::to_string(version->template get<int64_t>()) + "); reload and retry");
+        return Status::Aborted(
+            "this " + std::string(def.spec().what) + " was changed by someone else (version " +
+            std::to_string(before.version) + ", you sent " +
+            std::to_string(version->template get<int64_t>()) + "); reload and retry");
       }
       T record = before;
       std::vector<std::string> given;
@@ -1032,8 +1095,9 @@ Result<json> RecordService::History(const Principal& principal, int64_t opportun
         if (!column.exported) continue;
         text.clear();
         SB_RETURN_IF_ERROR(column.format(change, ops.lookups_, text));
-        item[std::string(column.name)] =
-            text.empty() ? json(nullptr) : column.numeric ? NumberOf(text) : json(text);
+        item[std::string(column.name)] = text.empty()     ? json(nullptr)
+                                         : column.numeric ? NumberOf(text)
+                                                          : json(text);
       }
       item["amount_minor"] = change.amount.minor_units;
       item["changed_by_id"] = change.changed_by ? json(change.changed_by->value) : json(nullptr);
@@ -1057,9 +1121,9 @@ Result<json> RecordService::AuditLog(const Principal& principal, std::string_vie
   if (offset < 0) return Status::InvalidArgument("offset must not be negative").WithField("offset");
   storage::ListQuery query;
   if (principal.role == Role::kManager) {
-    query.filters.push_back(Match("user_id", FilterOp::kIn,
-                                  std::vector<Value>(principal.owners.begin(),
-                                                     principal.owners.end())));
+    query.filters.push_back(
+        Match("user_id", FilterOp::kIn,
+              std::vector<Value>(principal.owners.begin(), principal.owners.end())));
   }
   if (!entity.empty()) {
     SB_ASSIGN_OR_RETURN(Kind kind, KindForPath(entity));
@@ -1099,7 +1163,6 @@ Result<json> RecordService::AuditLog(const Principal& principal, std::string_vie
   return out;
 }
 
-
 Result<json> RecordService::Shares(const Principal& principal, int64_t account_id) {
   const Timestamp now = clock_.Now();
   json out = json::object();
@@ -1127,12 +1190,11 @@ Result<json> RecordService::SetShares(const Principal& principal, int64_t accoun
     Operations ops(kAccounts, store, principal, now);
     SB_ASSIGN_OR_RETURN(Account account, ops.Visible(account_id));
     const bool owner_is_mine =
-        account.owner_id &&
-        std::find(principal.owners.begin(), principal.owners.end(), account.owner_id->value) !=
-            principal.owners.end();
-    const bool may = principal.role == Role::kAdmin ||
-                     ((principal.role == Role::kRep || principal.role == Role::kManager) &&
-                      owner_is_mine);
+        account.owner_id && std::find(principal.owners.begin(), principal.owners.end(),
+                                      account.owner_id->value) != principal.owners.end();
+    const bool may =
+        principal.role == Role::kAdmin ||
+        ((principal.role == Role::kRep || principal.role == Role::kManager) && owner_is_mine);
     if (!may) {
       return Status::PermissionDenied(
           "only the account's owner, their manager or an admin may share it");
@@ -1162,8 +1224,7 @@ Result<json> RecordService::SetShares(const Principal& principal, int64_t accoun
     }
     json changes = json::object();
     changes["shared_with"] = json::array({before, after});
-    return WriteAudit(store, principal, now, "update", Kind::kAccounts, account_id,
-                      changes.dump());
+    return WriteAudit(store, principal, now, "update", Kind::kAccounts, account_id, changes.dump());
   }));
   return Shares(principal, account_id);
 }

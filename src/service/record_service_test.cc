@@ -61,7 +61,8 @@ class RecordServiceTest : public ::testing::Test {
   //   aFree    -      cFree     oMkt (mkt)
   //
   //   leads: lN1 (rn1), lS1 (rs1), lMkt (mkt, with activity actMkt), lFree (no owner)
-  //   campaigns: cmpSpring; teams: North, South
+  //   campaigns: cmpSpring; teams: North, South; segCore (core) with objective objMeetings and
+  //   value proposition vpCore
   void BuildWorld() {
     north_ = AddTeam("North");
     south_ = AddTeam("South");
@@ -116,6 +117,23 @@ class RecordServiceTest : public ::testing::Test {
     campaign.external_id = "cmpSpring";
     campaign.name = "cmpSpring";
     Remember(Kind::kCampaigns, "cmpSpring", store_->campaigns().Insert(campaign));
+
+    Segment segment;
+    segment.name = "segCore";
+    segment.core = true;
+    const Result<SegmentId> core = store_->segments().Insert(segment);
+    Remember(Kind::kSegments, "segCore", core);
+    Objective objective;
+    objective.name = "objMeetings";
+    objective.metric = ObjectiveMetric::kMeetings;
+    objective.target = 40;
+    objective.period_start = MakeDate(2025, 1, 1);
+    objective.period_end = MakeDate(2025, 3, 31);
+    Remember(Kind::kObjectives, "objMeetings", store_->objectives().Insert(objective));
+    ValueProposition proposition;
+    proposition.segment_id = *core;
+    proposition.statement = "vpCore";
+    Remember(Kind::kValuePropositions, "vpCore", store_->value_propositions().Insert(proposition));
 
     for (const std::string& user : kUsers) {
       Result<Principal> p = LoadPrincipal(*store_, UserId{id_.at(user)});
@@ -313,7 +331,10 @@ class RecordServiceTest : public ::testing::Test {
 
   Names Visible(const std::string& user, Kind kind) {
     if (user == "exec" || user == "admin") return all_[kind];
-    if (kind == Kind::kCampaigns) return all_[kind];
+    if (kind == Kind::kCampaigns || kind == Kind::kSegments || kind == Kind::kObjectives ||
+        kind == Kind::kValuePropositions) {
+      return all_[kind];  // the strategy is for everyone to read
+    }
     if (user == "mkt") {
       if (kind == Kind::kOpportunities) return {"oMkt"};
       if (kind == Kind::kActivities) return {"actMkt"};
@@ -377,8 +398,14 @@ class RecordServiceTest : public ::testing::Test {
   // Whether `user` may change the record `name`, which they can see.
   static bool MayChange(const std::string& user, Kind kind, const std::string& name) {
     if (user == "admin") return true;
-    if (user == "exec") return name == "actExec";
-    if (user == "mkt") return kind == Kind::kLeads || kind == Kind::kCampaigns || name == "actMkt";
+    if (user == "exec") {
+      return name == "actExec" || kind == Kind::kSegments || kind == Kind::kObjectives ||
+             kind == Kind::kValuePropositions;
+    }
+    if (user == "mkt") {
+      return kind == Kind::kLeads || kind == Kind::kCampaigns ||
+             kind == Kind::kValuePropositions || name == "actMkt";
+    }
     // Reps and managers: everything they see, of the kinds they work on.
     return kind == Kind::kAccounts || kind == Kind::kContacts || kind == Kind::kOrders ||
            kind == Kind::kOpportunities || kind == Kind::kActivities || kind == Kind::kLeads;
@@ -1298,7 +1325,7 @@ TEST(KindTest, KindsAreFoundByTheirPath) {
   SB_ASSERT_OK_AND_ASSIGN(Kind kind, KindForPath("opportunities"));
   EXPECT_EQ(kind, Kind::kOpportunities);
   EXPECT_THAT(KindForPath("widgets"), StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_EQ(ApiKinds().size(), 9u);
+  EXPECT_EQ(ApiKinds().size(), 12u);
   const KindInfo& deals = DescribeKind(Kind::kOpportunities);
   EXPECT_EQ(deals.date_field, "close_date");
   EXPECT_TRUE(deals.searchable);

@@ -321,17 +321,17 @@ Result<StrategyReport> RunStrategy(storage::Store& store, StrategyRequest reques
 
 // --- JSON -------------------------------------------------------------------------------------
 
-namespace {
-
-using nlohmann::json;
-
-json MoneyJson(const Money& money) {
+nlohmann::json MoneyJson(const Money& money) {
   double major = static_cast<double>(money.minor_units);
   for (int i = 0; i < money.currency.minor_digits(); ++i) major /= 10;
   return {{"currency", money.currency.ToString()},
           {"amount", major},
           {"amount_minor", money.minor_units}};
 }
+
+namespace {
+
+using nlohmann::json;
 
 template <typename T>
 json Optional(const std::optional<T>& value) {

@@ -116,6 +116,9 @@ Result<StrategyReport> RunStrategy(storage::Store& store, StrategyRequest reques
 
 // --- JSON (snake_case keys; money as {"currency", "amount", "amount_minor"}) --------------------
 
+// {"currency", "amount" (major units), "amount_minor"}.
+nlohmann::json MoneyJson(const Money& money);
+
 // The segment table: {"rule", "company": row, "segments": [row ...]} where a row has segment_id,
 // name, core, suggested_core, reason, accounts, customers, won, lost, win_rate,
 // median_cycle_days, margin_per_customer_index, value_index and "currencies": [...].

@@ -46,7 +46,8 @@ constexpr Kind kAllKinds[] = {
     Kind::kCampaigns,     Kind::kLeads,
     Kind::kOpportunities, Kind::kOpportunityHistory,
     Kind::kActivities,    Kind::kOrders,
-    Kind::kScorecardAnswers,
+    Kind::kScorecardAnswers, Kind::kObjectives,
+    Kind::kValuePropositions,
 };
 
 // Calls `f(spec)` with the column table of `kind`.
@@ -77,6 +78,10 @@ auto WithSpec(Kind kind, F&& f) {
       return f(internal::OrderSpec());
     case Kind::kScorecardAnswers:
       return f(internal::ScorecardAnswerSpec());
+    case Kind::kObjectives:
+      return f(internal::ObjectiveSpec());
+    case Kind::kValuePropositions:
+      return f(internal::ValuePropositionSpec());
   }
   return f(internal::AccountSpec());
 }
@@ -531,6 +536,10 @@ std::string_view KindName(Kind kind) {
       return "orders";
     case Kind::kScorecardAnswers:
       return "scorecard-answers";
+    case Kind::kObjectives:
+      return "objectives";
+    case Kind::kValuePropositions:
+      return "value-propositions";
   }
   return "?";
 }

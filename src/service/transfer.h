@@ -33,6 +33,8 @@ enum class Kind {
   kActivities,
   kOrders,
   kScorecardAnswers,
+  kObjectives,
+  kValuePropositions,
 };
 
 // Every kind, in an order in which each one's references are imported before it.

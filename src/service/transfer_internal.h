@@ -180,5 +180,7 @@ const KindSpec<OpportunityChange, OpportunityChangeId>& OpportunityChangeSpec();
 const KindSpec<Activity, ActivityId>& ActivitySpec();
 const KindSpec<Order, OrderId>& OrderSpec();
 const KindSpec<ScorecardAnswer, ScorecardAnswerId>& ScorecardAnswerSpec();
+const KindSpec<Objective, ObjectiveId>& ObjectiveSpec();
+const KindSpec<ValueProposition, ValuePropositionId>& ValuePropositionSpec();
 
 }  // namespace salesbox::service::internal

@@ -356,8 +356,10 @@ constexpr EnumAlias<ForecastCategory> kForecastAliases[] = {
 
 constexpr EnumAlias<ActivityType> kActivityTypeAliases[] = {
     {ActivityType::kCall, "phone|phonecall|opkald|samtal|telefon|telefonsamtale|samtale"},
-    {ActivityType::kMeeting, "mode|moede|moete|mote|visit|besog|besoeg|customervisit|m\xc3\xb8" "de|"
-                             "m\xc3\xb6te|m\xc3\xb8te"},
+    {ActivityType::kMeeting,
+     "mode|moede|moete|mote|visit|besog|besoeg|customervisit|m\xc3\xb8"
+     "de|"
+     "m\xc3\xb6te|m\xc3\xb8te"},
     {ActivityType::kEmail, "mail|epost|emailsent|sentemail"},
     {ActivityType::kProposal, "quote|tilbud|offert|offer|proposalsent"},
     {ActivityType::kDemo, "demonstration|presentation|productdemo|praesentation"},
@@ -804,9 +806,9 @@ const KindSpec<Lead, LeadId> kLeadSpec = {
 
 Status OutcomeIn(std::string_view cell, Opportunity& r, ParseContext&) {
   if (cell.empty()) return Status::Ok();
-  SB_ASSIGN_OR_RETURN(Outcome outcome,
-                      ParseEnumAlias<Outcome>(cell, std::span<const EnumAlias<Outcome>>(
-                                                        kOutcomeAliases)));
+  SB_ASSIGN_OR_RETURN(
+      Outcome outcome,
+      ParseEnumAlias<Outcome>(cell, std::span<const EnumAlias<Outcome>>(kOutcomeAliases)));
   // Applied after the stage column (see finish): remember it in the stage itself when it closes.
   if (outcome == Outcome::kWon) {
     r.stage = Stage::kClosedWon;
@@ -1127,12 +1129,10 @@ Status FinishOrder(Order& o, ParseContext& context, Date) {
   }
   o.margin.currency = o.revenue.currency;
   if (o.margin.minor_units > o.revenue.minor_units && o.revenue.minor_units >= 0) {
-    return Status::InvalidArgument("margin " +
-                                   FormatMinorUnits(o.margin.minor_units,
-                                                    o.margin.currency.minor_digits()) +
-                                   " is larger than revenue " +
-                                   FormatMinorUnits(o.revenue.minor_units,
-                                                    o.revenue.currency.minor_digits()));
+    return Status::InvalidArgument(
+        "margin " + FormatMinorUnits(o.margin.minor_units, o.margin.currency.minor_digits()) +
+        " is larger than revenue " +
+        FormatMinorUnits(o.revenue.minor_units, o.revenue.currency.minor_digits()));
   }
   if (o.external_id.empty() && context.occurrences != nullptr) {
     // No order number: derive a stable key from the row, numbered by occurrence in the file,
@@ -1145,8 +1145,8 @@ Status FinishOrder(Order& o, ParseContext& context, Date) {
     for (unsigned char c : content) hash = (hash ^ c) * 1099511628211ULL;
     int n = ++(*context.occurrences)[content];
     char buffer[48];
-    std::snprintf(buffer, sizeof(buffer), "auto-%016llx-%d",
-                  static_cast<unsigned long long>(hash), n);
+    std::snprintf(buffer, sizeof(buffer), "auto-%016llx-%d", static_cast<unsigned long long>(hash),
+                  n);
     o.external_id = buffer;
   }
   return Status::Ok();
@@ -1234,7 +1234,8 @@ constexpr ColumnSpec<ScorecardAnswer> kScorecardAnswerColumns[] = {
 };
 
 Status FinishScorecardAnswer(ScorecardAnswer& a, ParseContext& context, Date today) {
-  if (a.subject_id == 0) return Status::InvalidArgument("no subject: the subject_external_id is empty");
+  if (a.subject_id == 0)
+    return Status::InvalidArgument("no subject: the subject_external_id is empty");
   if (ToDate(a.answered_at) > today) {
     return Status::InvalidArgument("answered_at " + FormatTimestamp(a.answered_at) +
                                    " is in the future")
@@ -1281,6 +1282,198 @@ const KindSpec<ScorecardAnswer, ScorecardAnswerId> kScorecardAnswerSpec = {
         },
 };
 
+// --- objectives -----------------------------------------------------------------------------
+
+constexpr EnumAlias<ObjectiveMetric> kMetricAliases[] = {
+    {ObjectiveMetric::kWonAmount, "wonamount|newsales|sales|bookings|salg|forsaljning"},
+    {ObjectiveMetric::kGrossMargin, "margin|grossmargin|db|daekningsbidrag|bruttoavance"},
+    {ObjectiveMetric::kMarginPct, "marginpercent|marginpct|grossmarginpct|margin%"},
+    {ObjectiveMetric::kWinRate, "winrate|hitrate|hitrate%|winpct"},
+    {ObjectiveMetric::kNewCustomers, "newcustomers|newaccounts|nyekunder|nyakunder"},
+    {ObjectiveMetric::kMeetings, "meetings|moeder|moten|moter"},
+    {ObjectiveMetric::kCoreMeetingShare, "coremeetingshare|coremeetings"},
+    {ObjectiveMetric::kCoreActivityShare, "coreactivityshare|coreactivities"},
+};
+
+// The currency names the money of a money metric (and margin_pct's orders); an empty cell
+// clears it.
+Status ObjectiveCurrencyIn(std::string_view cell, Objective& o, ParseContext&) {
+  if (cell.empty()) {
+    o.target_amount.reset();
+    return Status::Ok();
+  }
+  Result<Currency> currency = Currency::Parse(cell);
+  if (!currency.ok()) return Bad(cell, "is not an ISO 4217 currency code (DKK, SEK, NOK, EUR)");
+  if (!o.target_amount) o.target_amount = Money{};
+  o.target_amount->currency = *currency;
+  return Status::Ok();
+}
+Status ObjectiveCurrencyOut(const Objective& o, Lookups&, std::string& out) {
+  if (o.target_amount) out += o.target_amount->currency.code();
+  return Status::Ok();
+}
+
+// A money metric's target is an amount in its currency (parsed after metric and currency, which
+// are early columns); the others a plain number.
+Status ObjectiveTargetIn(std::string_view cell, Objective& o, ParseContext& context) {
+  if (cell.empty()) return Status::Ok();  // required columns are checked by the importer
+  const bool has_currency = o.target_amount || context.default_currency != Currency();
+  if (UnitOf(o.metric) == MetricUnit::kMoney && has_currency) {
+    if (!o.target_amount) o.target_amount = Money{};
+    return ParseMoneyCell(cell, *o.target_amount, context);
+  }
+  // Without a currency a money target is read as a number; FinishObjective then names the
+  // missing currency, which is the actual mistake.
+  std::string_view number = cell;
+  if (!number.empty() && number.back() == '%') number = Trim(number.substr(0, number.size() - 1));
+  Result<int64_t> millionths = ParseDecimal(number, 6, context.decimal);
+  if (!millionths.ok()) return Bad(cell, "is not a number");
+  o.target = static_cast<double>(*millionths) / 1e6;
+  return Status::Ok();
+}
+Status ObjectiveTargetOut(const Objective& o, Lookups&, std::string& out) {
+  if (UnitOf(o.metric) == MetricUnit::kMoney) {
+    if (o.target_amount) {
+      out +=
+          FormatMinorUnits(o.target_amount->minor_units, o.target_amount->currency.minor_digits());
+    }
+    return Status::Ok();
+  }
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), o.target);
+  out.append(buffer, end);
+  return Status::Ok();
+}
+
+constexpr ColumnSpec<Objective> kObjectiveColumns[] = {
+    {.name = "name",
+     .aliases = "objective|objectivename|goal|maal|mal|navn|namn",
+     .required = true,
+     .parse = TextIn<&Objective::name>,
+     .format = TextOut<&Objective::name>},
+    {.name = "metric",
+     .aliases = "measure|kpi|maaltal|matt",
+     .required = true,
+     .early = true,
+     .parse = EnumIn<&Objective::metric, kMetricAliases>,
+     .format = EnumOut<&Objective::metric>},
+    {.name = "target",
+     .aliases = "goalvalue|targetvalue|value|maalvaerdi|malvarde",
+     .required = true,
+     .numeric = true,
+     .parse = ObjectiveTargetIn,
+     .format = ObjectiveTargetOut},
+    {.name = "currency",
+     .aliases = "currencycode|currencyisocode|valuta",
+     .early = true,
+     .parse = ObjectiveCurrencyIn,
+     .format = ObjectiveCurrencyOut},
+    {.name = "period_start",
+     .aliases = "start|startdate|from|periodstart|startdato|startdatum",
+     .required = true,
+     .parse = DateIn<&Objective::period_start>,
+     .format = DateOut<&Objective::period_start>},
+    {.name = "period_end",
+     .aliases = "end|enddate|to|periodend|slutdato|slutdatum|sluttdato",
+     .required = true,
+     .parse = DateIn<&Objective::period_end>,
+     .format = DateOut<&Objective::period_end>},
+};
+
+Status FinishObjective(Objective& o, ParseContext& context, Date) {
+  const ObjectiveMetric metric = o.metric;
+  const std::string name(ToString(metric));
+  if (NeedsCurrency(metric) && !o.target_amount && context.default_currency != Currency()) {
+    o.target_amount = Money{0, context.default_currency};  // import --currency
+  }
+  if (NeedsCurrency(metric)) {
+    if (!o.target_amount || o.target_amount->currency == Currency()) {
+      return Status::InvalidArgument("the metric " + name + " needs a currency")
+          .WithField("currency");
+    }
+  } else if (o.target_amount) {
+    return Status::InvalidArgument("the metric " + name +
+                                   " is not about money: leave the currency empty")
+        .WithField("currency");
+  }
+  if (UnitOf(metric) == MetricUnit::kMoney) {
+    o.target = 0;
+    if (o.target_amount->minor_units < 0) {
+      return Status::InvalidArgument("the target is negative").WithField("target");
+    }
+  } else {
+    if (o.target_amount) o.target_amount->minor_units = 0;
+    if (!std::isfinite(o.target) || o.target < 0) {
+      return Status::InvalidArgument("the target is negative").WithField("target");
+    }
+    if (UnitOf(metric) == MetricUnit::kPercent && o.target > 100) {
+      return Status::InvalidArgument("the target of " + name + " is a percentage (0-100)")
+          .WithField("target");
+    }
+    if (UnitOf(metric) == MetricUnit::kCount && o.target != std::floor(o.target)) {
+      return Status::InvalidArgument("the target of " + name + " is a whole number")
+          .WithField("target");
+    }
+  }
+  if (o.period_end < o.period_start) {
+    return Status::InvalidArgument("period_end is before period_start").WithField("period_end");
+  }
+  return Status::Ok();
+}
+
+const KindSpec<Objective, ObjectiveId> kObjectiveSpec = {
+    .kind = Kind::kObjectives,
+    .what = "objective",
+    .columns = kObjectiveColumns,
+    .repository = [](storage::Store& s) -> storage::ObjectiveRepository& { return s.objectives(); },
+    .finish = FinishObjective,
+    .key = [](const Objective& o) { return o.name; },
+};
+
+// --- value propositions ----------------------------------------------------------------------
+
+constexpr ColumnSpec<ValueProposition> kValuePropositionColumns[] = {
+    {.name = "segment",
+     .aliases = "segmentname|malgruppe|malgrupp",
+     .required = true,
+     .parse = RefIn<&ValueProposition::segment_id, &Lookups::Segment>,
+     .format = RefOut<&ValueProposition::segment_id, &Lookups::SegmentRef>},
+    {.name = "statement",
+     .aliases = "valueproposition|proposition|vaerditilbud|vardeerbjudande|verdiforslag",
+     .required = true,
+     .parse = TextIn<&ValueProposition::statement>,
+     .format = TextOut<&ValueProposition::statement>},
+    {.name = "key_issues",
+     .aliases = "keybusinessissues|issues|businessissues|pains",
+     .parse = TextIn<&ValueProposition::key_issues>,
+     .format = TextOut<&ValueProposition::key_issues>},
+    {.name = "discovery_questions",
+     .aliases = "questions|discovery|spoergsmaal|fragor|sporsmal",
+     .parse = TextIn<&ValueProposition::discovery_questions>,
+     .format = TextOut<&ValueProposition::discovery_questions>},
+    {.name = "proof_points",
+     .aliases = "proof|references|cases|referencer|referenser",
+     .parse = TextIn<&ValueProposition::proof_points>,
+     .format = TextOut<&ValueProposition::proof_points>},
+};
+
+const KindSpec<ValueProposition, ValuePropositionId> kValuePropositionSpec = {
+    .kind = Kind::kValuePropositions,
+    .what = "value proposition",
+    .columns = kValuePropositionColumns,
+    .repository = [](storage::Store& s) -> storage::ValuePropositionRepository& {
+      return s.value_propositions();
+    },
+    .finish =
+        [](ValueProposition& v, ParseContext&, Date) {
+          if (v.segment_id.value == 0) {
+            return Status::InvalidArgument("no segment").WithField("segment");
+          }
+          return Status::Ok();
+        },
+    .key = [](const ValueProposition& v) { return std::to_string(v.segment_id.value); },
+};
+
 }  // namespace
 
 const KindSpec<Team, TeamId>& TeamSpec() { return kTeamSpec; }
@@ -1298,6 +1491,10 @@ const KindSpec<Activity, ActivityId>& ActivitySpec() { return kActivitySpec; }
 const KindSpec<Order, OrderId>& OrderSpec() { return kOrderSpec; }
 const KindSpec<ScorecardAnswer, ScorecardAnswerId>& ScorecardAnswerSpec() {
   return kScorecardAnswerSpec;
+}
+const KindSpec<Objective, ObjectiveId>& ObjectiveSpec() { return kObjectiveSpec; }
+const KindSpec<ValueProposition, ValuePropositionId>& ValuePropositionSpec() {
+  return kValuePropositionSpec;
 }
 
 }  // namespace salesbox::service::internal

@@ -113,6 +113,9 @@ class TransferTest : public ::testing::Test {
       case Kind::kScorecardAnswers:
         n = store_->scorecard_answers().Count(all);
         break;
+      case Kind::kObjectives:
+        n = store_->objectives().Count(all);
+        break;
       default:
         break;
     }
@@ -255,8 +258,7 @@ TEST_F(TransferTest, QuotedFieldsKeepNewlinesAndQuotes) {
            "X2,Call,Not Started,2025-03-10T08:00:00+01:00,anna@example.com,A1,\n");
   std::vector<Activity> activities = *store_->activities().List(storage::ListQuery{});
   ASSERT_EQ(activities.size(), 2u);
-  EXPECT_EQ(activities[0].notes,
-            "Met the CFO.\nShe said \"yes, if\" the price holds; next: demo");
+  EXPECT_EQ(activities[0].notes, "Met the CFO.\nShe said \"yes, if\" the price holds; next: demo");
   EXPECT_EQ(activities[0].type, ActivityType::kMeeting);
   EXPECT_EQ(activities[0].status, ActivityStatus::kCompleted);
   EXPECT_EQ(FormatTimestamp(activities[0].at), "2025-02-03T10:30:00Z");
@@ -297,10 +299,12 @@ TEST_F(TransferTest, ReimportUpdatesByExternalIdAndTouchesOnlyPresentColumns) {
 
 TEST_F(TransferTest, ImportsScorecardAnswersCheckedAgainstThePlaybook) {
   ImportUsersAndAccounts();
-  ImportOk(Kind::kOpportunities, "external_id,account,name,stage,amount\nO1,A1,First,propose,1000\n");
+  ImportOk(Kind::kOpportunities,
+           "external_id,account,name,stage,amount\nO1,A1,First,propose,1000\n");
   const std::string file =
       "Subject Type;Subject External ID;Criterion ID;Answer;Answered At;Note;Answered By\n"
-      "opportunity;O1;budget_confirmed;ja;2025-02-01 10:00;CFO bekræftede budgettet;anna@example.com\n"
+      "opportunity;O1;budget_confirmed;ja;2025-02-01 10:00;CFO bekræftede "
+      "budgettet;anna@example.com\n"
       "deal;O1;budget_confirmed;nej;01.03.2025;Budget cut;\n"
       "kunde;A1;plan_exists;yes;2025-01-15;;\n";
   ImportReport report = ImportOk(Kind::kScorecardAnswers, file);
@@ -327,7 +331,8 @@ TEST_F(TransferTest, ImportsScorecardAnswersCheckedAgainstThePlaybook) {
 
 TEST_F(TransferTest, BadScorecardAnswersNameFileLineColumnAndWriteNothing) {
   ImportUsersAndAccounts();
-  ImportOk(Kind::kOpportunities, "external_id,account,name,stage,amount\nO1,A1,First,propose,1000\n");
+  ImportOk(Kind::kOpportunities,
+           "external_id,account,name,stage,amount\nO1,A1,First,propose,1000\n");
   ImportReport report = Import(Kind::kScorecardAnswers,
                                "subject_type,subject_external_id,criterion_id,answer,answered_at\n"
                                "opportunity,O9,budget_confirmed,yes,2025-02-01\n"
@@ -347,9 +352,59 @@ TEST_F(TransferTest, BadScorecardAnswersNameFileLineColumnAndWriteNothing) {
   EXPECT_THAT(errors, HasSubstr("answers.csv:5:1: subject_type: subject type \"lead\" is not one "
                                 "of opportunity, account"));
   EXPECT_THAT(errors, HasSubstr("answers.csv:5:4: answer: answer \"maybe\" is not one of"));
-  EXPECT_THAT(errors, HasSubstr("answers.csv:6:5: answered_at 2025-04-01T00:00:00Z is in the future"));
+  EXPECT_THAT(errors,
+              HasSubstr("answers.csv:6:5: answered_at 2025-04-01T00:00:00Z is in the future"));
   EXPECT_THAT(errors, HasSubstr("answers.csv:7:3: criterion_id: a value is required"));
   EXPECT_EQ(Count(Kind::kScorecardAnswers), 0);  // the good last row was not written either
+}
+
+TEST_F(TransferTest, ObjectivesAndValuePropositionsRoundTrip) {
+  ImportOk(Kind::kSegments, "name,rule,core\nIndustry mid,industry=Manufacturing,yes\n");
+  const std::string objectives =
+      "name,metric,target,currency,period_start,period_end\n"
+      "New sales,won_amount,2500000.50,SEK,2025-01-01,2025-12-31\n"
+      "Margin,margin_pct,32.5,NOK,2025-01-01,2025-12-31\n"
+      "Meetings,meetings,400,,2025-01-01,2025-03-31\n";
+  EXPECT_EQ(ImportOk(Kind::kObjectives, objectives).inserted, 3);
+  EXPECT_EQ(Export(Kind::kObjectives), objectives);
+  EXPECT_EQ(ImportOk(Kind::kObjectives, objectives).unchanged, 3);
+  SB_ASSERT_OK_AND_ASSIGN(std::vector<Objective> stored, store_->objectives().List({}));
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[0].target_amount, (Money{250000050, *Currency::Parse("SEK")}));
+  EXPECT_EQ(stored[0].target, 0);
+  EXPECT_EQ(stored[1].target, 32.5);
+  EXPECT_EQ(stored[1].target_amount->currency.ToString(), "NOK");
+  EXPECT_FALSE(stored[2].target_amount);
+
+  // Quoted multi-line cells keep one item per line.
+  const std::string propositions =
+      "segment,statement,key_issues,discovery_questions,proof_points\n"
+      "Industry mid,Fewer stops,\"Downtime\nSpare parts\",What does an hour cost?,\n";
+  EXPECT_EQ(ImportOk(Kind::kValuePropositions, propositions).inserted, 1);
+  EXPECT_EQ(Export(Kind::kValuePropositions), propositions);
+}
+
+TEST_F(TransferTest, BadObjectivesNameLineAndColumnAndWriteNothing) {
+  options_.default_currency = Currency();
+  ImportReport report = Import(Kind::kObjectives,
+                               "name,metric,target,currency,period_start,period_end\n"
+                               "A,happiness,1,,2025-01-01,2025-12-31\n"
+                               "B,won_amount,1000,,2025-01-01,2025-12-31\n"
+                               "C,meetings,10,DKK,2025-01-01,2025-12-31\n"
+                               "D,win_rate,140,,2025-01-01,2025-12-31\n"
+                               "E,meetings,10,,2025-12-31,2025-01-01\n"
+                               "F,meetings,ten,,2025-01-01,2025-12-31\n"
+                               "G,meetings,10,,2025-01-01,2025-12-31\n",
+                               "objectives.csv");
+  EXPECT_FALSE(report.committed);
+  const std::string errors = Errors(report);
+  EXPECT_THAT(errors, HasSubstr("objectives.csv:2:2: metric:"));
+  EXPECT_THAT(errors, HasSubstr("objectives.csv:3:4: the metric won_amount needs a currency"));
+  EXPECT_THAT(errors, HasSubstr("objectives.csv:4:4: the metric meetings is not about money"));
+  EXPECT_THAT(errors, HasSubstr("objectives.csv:5:3: the target of win_rate is a percentage"));
+  EXPECT_THAT(errors, HasSubstr("objectives.csv:6:6: period_end is before period_start"));
+  EXPECT_THAT(errors, HasSubstr("objectives.csv:7:3: target: \"ten\" is not a number"));
+  EXPECT_EQ(Count(Kind::kObjectives), 0);  // the good last row was not written either
 }
 
 TEST_F(TransferTest, OrdersWithoutOrderNumberAreNotDuplicatedOnReimport) {
@@ -391,8 +446,9 @@ TEST_F(TransferTest, DryRunChecksEverythingAndWritesNothing) {
   EXPECT_EQ(Count(Kind::kOpportunities), 0);
 
   // The database's own rules are checked too: a duplicate e-mail.
-  ImportReport users = Import(Kind::kUsers, "email,name,role\nnew@example.com,New,rep\n"
-                                            "new@example.com,Again,rep\n");
+  ImportReport users = Import(Kind::kUsers,
+                              "email,name,role\nnew@example.com,New,rep\n"
+                              "new@example.com,Again,rep\n");
   EXPECT_TRUE(users.errors.empty()) << Errors(users);  // the second row updates the first
 }
 
@@ -410,7 +466,8 @@ TEST_F(TransferTest, UnknownMapFieldIsAnError) {
   options_.column_map = "nmae=Projekt";
   ImportReport report = Import(Kind::kAccounts, "Projekt\nX\n");
   ASSERT_EQ(report.errors.size(), 1u);
-  EXPECT_THAT(report.errors[0].ToString(), HasSubstr("--map: \"nmae\" is not a column of accounts"));
+  EXPECT_THAT(report.errors[0].ToString(),
+              HasSubstr("--map: \"nmae\" is not a column of accounts"));
 }
 
 TEST_F(TransferTest, IgnoredColumnsAreReported) {
@@ -474,7 +531,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "f.csv:2:5: currency: \"kroner\" is not an ISO 4217 currency code (DKK, SEK, "
                     "NOK, EUR)"},
         BadFileCase{"negative_amount", Kind::kOpportunities,
-                    "account,name,stage,amount\nA1,D,qualify,-5\n", "f.csv:2:4: amount is negative"},
+                    "account,name,stage,amount\nA1,D,qualify,-5\n",
+                    "f.csv:2:4: amount is negative"},
         BadFileCase{"closed_date_on_open_deal", Kind::kOpportunities,
                     "account,name,stage,amount,closed_date\nA1,D,qualify,5,2025-01-01\n",
                     "f.csv:2: closed_date is set but the opportunity is open (stage qualify)"},
@@ -583,8 +641,9 @@ TEST_F(TransferTest, JsonExportIsValidJsonWithNumbersAndNulls) {
 }
 
 TEST_F(TransferTest, UsersCreateTheirTeamAndTeamsThenNameTheirManager) {
-  ImportOk(Kind::kUsers, "email,name,role,team\nkim@example.com,Kim,manager,Vest\n"
-                         "ole@example.com,Ole,rep,Vest\n");
+  ImportOk(Kind::kUsers,
+           "email,name,role,team\nkim@example.com,Kim,manager,Vest\n"
+           "ole@example.com,Ole,rep,Vest\n");
   ImportOk(Kind::kTeams, "name,manager_email\nVest,kim@example.com\n");
   std::vector<Team> teams = *store_->teams().List(storage::ListQuery{});
   ASSERT_EQ(teams.size(), 1u);

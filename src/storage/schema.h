@@ -270,6 +270,7 @@ struct Table<Objective> {
     v("name", r.name);
     v("metric", r.metric);
     v("target", r.target);
+    v("target_amount", r.target_amount);
     v("period_start", r.period_start);
     v("period_end", r.period_end);
     TimestampFields(r, v);

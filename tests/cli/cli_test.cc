@@ -81,7 +81,7 @@ TEST_F(CliTest, UsageErrorsExitTwoWithAMessage) {
 TEST_F(CliTest, InitImportExportAndStats) {
   CliRun init = Salesbox("init --db " + db_);
   ASSERT_EQ(init.exit_code, 0) << init.output;
-  EXPECT_THAT(init.output, HasSubstr("schema version 4"));
+  EXPECT_THAT(init.output, HasSubstr("schema version 5"));
 
   std::string accounts = Write("accounts.csv",
                                "external_id;name;employees;country\n"
@@ -219,7 +219,8 @@ TEST_F(CliTest, DemoCompanyExportImportsBackByteForByte) {
   const char* kinds[] = {"users",         "teams",         "segments",
                          "accounts",      "contacts",      "campaigns",
                          "leads",         "opportunities", "opportunity-history",
-                         "activities",    "orders",        "scorecard-answers"};
+                         "activities",    "orders",        "scorecard-answers",
+                         "objectives",    "value-propositions"};
   std::vector<std::string> exported;
   for (const char* kind : kinds) {
     CliRun run = Salesbox("export --db " + db_ + " --kind " + kind);

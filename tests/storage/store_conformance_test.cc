@@ -260,8 +260,8 @@ Order MakeOrder(std::string external_id, AccountId account) {
 Objective MakeObjective(std::string name) {
   Objective objective;
   objective.name = std::move(name);
-  objective.metric = "new_sales_dkk";
-  objective.target = 1250000000.25;
+  objective.metric = ObjectiveMetric::kWonAmount;
+  objective.target_amount = Money{125000000025, *Currency::Parse("DKK")};
   objective.period_start = On(2025, 1, 1);
   objective.period_end = On(2025, 12, 31);
   objective.created_at = Created();

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "demo/demo_company.h"
+#include "service/strategy_cascade.h"
 #include "service/strategy_service.h"
 #include "storage/open_store.h"
 #include "testing/demo_store.h"
@@ -278,6 +279,54 @@ TEST_F(DemoStrategyTest, AlignmentAddsUpAcrossRepsTeamsAndTheCompany) {
       EXPECT_GT(counts[0], 1000);
     }
   }
+}
+
+// The cascade on the demo: this year's objectives with money targets at last year's won amount
+// plus 10 % (rounded to 100,000), their actuals equal to an independent GROUP BY over the same
+// deals, and a value proposition on each core segment only.
+TEST_F(DemoStrategyTest, TheCascadeMeasuresTheDemosObjectives) {
+  const Date as_of = MakeDate(2025, 6, 2);
+  SB_ASSERT_OK_AND_ASSIGN(service::Cascade cascade, service::BuildCascade(*store_, as_of));
+  ASSERT_EQ(cascade.objectives.size(), 6u);
+
+  auto won_between = [&](const char* from, const char* to) {
+    storage::AggregateQuery q;
+    q.filters = {storage::Match("stage", storage::FilterOp::kEq, {std::string("closed_won")}),
+                 storage::Match("closed_on", storage::FilterOp::kGe, {std::string(from)}),
+                 storage::Match("closed_on", storage::FilterOp::kLe, {std::string(to)})};
+    q.group_by = {"amount_currency"};
+    q.aggregates = {{storage::AggregateFn::kSum, "amount_minor"}};
+    std::map<std::string, int64_t> out;
+    Status status = store_->opportunities().Aggregate(q, [&](const storage::AggregateRow& row) {
+      out[std::get<std::string>(row.keys[0])] = std::get<int64_t>(row.values[0]);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    return out;
+  };
+  const std::map<std::string, int64_t> last_year = won_between("2024-01-01", "2024-12-31");
+  const std::map<std::string, int64_t> this_year = won_between("2025-01-01", "2025-06-02");
+  int money = 0;
+  for (const service::CascadeObjective& c : cascade.objectives) {
+    SCOPED_TRACE(c.objective.name);
+    if (c.objective.metric != ObjectiveMetric::kWonAmount) continue;
+    ++money;
+    const std::string currency = c.objective.target_amount->currency.ToString();
+    const int64_t base = last_year.at(currency) * 11 / 10;
+    EXPECT_LE(std::abs(c.objective.target_amount->minor_units - base), 5000000) << currency;
+    EXPECT_EQ(c.objective.target_amount->minor_units % 10000000, 0);
+    EXPECT_EQ(c.progress.actual, static_cast<double>(this_year.at(currency)));
+    EXPECT_DOUBLE_EQ(c.progress.elapsed, 153.0 / 365.0);  // 2025-01-01 .. 2025-06-02
+  }
+  EXPECT_EQ(money, 3);
+  std::set<std::string> with_proposition;
+  for (const service::CascadeSegment& s : cascade.segments) {
+    if (s.value_proposition) with_proposition.insert(s.name);
+  }
+  EXPECT_EQ(with_proposition, CoreNames());
+  EXPECT_TRUE(cascade.segments[0].core);
+  EXPECT_LE(cascade.alignment.size(), 4u);
+  EXPECT_FALSE(cascade.alignment.empty());
 }
 
 }  // namespace
