@@ -181,25 +181,27 @@ using I64x4 = int64_t __attribute__((vector_size(32)));
     s3 = SB_FORECAST_ROTL(s3, 45);             \
   } while (false)
 // Adds the amounts of the four deals at `at` whose uniform u is below their threshold.
-#define SB_FORECAST_COUNT(u, at)                                              \
-  do {                                                                        \
-    SB_FORECAST_LOAD(I64x4, thresholds + (at), sb_forecast_threshold);        \
-    SB_FORECAST_LOAD(I64x4, amounts + (at), sb_forecast_amount);              \
-    const I64x4 sb_forecast_hit = (u) < sb_forecast_threshold;                \
-    sums += sb_forecast_amount & sb_forecast_hit;                             \
-    if constexpr (kRecord) {                                                  \
-      for (size_t j = 0; j < 4; ++j) won[(at) + j] = sb_forecast_hit[j] != 0; \
-    }                                                                         \
+#define SB_FORECAST_COUNT(u, at)                                           \
+  do {                                                                     \
+    SB_FORECAST_LOAD(I64x4, thresholds + (at), sb_forecast_threshold);     \
+    SB_FORECAST_LOAD(I64x4, amounts + (at), sb_forecast_amount);           \
+    const I64x4 sb_forecast_hit = (u) < sb_forecast_threshold;             \
+    sums += sb_forecast_amount & sb_forecast_hit;                          \
+    if constexpr (kRecord) {                                               \
+      const I64x4 sb_forecast_kept = sb_forecast_amount & sb_forecast_hit; \
+      SB_FORECAST_STORE(kept + (at), sb_forecast_kept);                    \
+    }                                                                      \
   } while (false)
 
-// One trial: Σ amount_i [u_i < threshold_i]. With kRecord, also writes the 0/1 outcome of every
-// (padded) deal to `won` for the group totals. Generators 0..3 and 4..7 run as two 4-lane
-// vectors; each 64-bit output gives the uniforms of two deals (low and high half).
+// One trial: Σ amount_i [u_i < threshold_i]. With kRecord, also writes every (padded) deal's
+// contribution amount_i [u_i < threshold_i] to `kept` for the group totals. Generators 0..3
+// and 4..7 run as two 4-lane vectors; each 64-bit output gives the uniforms of two deals (low and
+// high half).
 template <bool kRecord>
 __attribute__((target_clones("avx2", "default"))) int64_t RunTrial(Generators& g,
                                                                    const int64_t* thresholds,
                                                                    const int64_t* amounts,
-                                                                   size_t padded, uint8_t* won) {
+                                                                   size_t padded, int64_t* kept) {
   SB_FORECAST_LOAD(U64x4, g.s0, a0);
   SB_FORECAST_LOAD(U64x4, g.s1, a1);
   SB_FORECAST_LOAD(U64x4, g.s2, a2);
@@ -236,18 +238,23 @@ __attribute__((target_clones("avx2", "default"))) int64_t RunTrial(Generators& g
 #undef SB_FORECAST_XOSHIRO
 #undef SB_FORECAST_COUNT
 
-// Group ids of the random deals (compacted like DrawnDeals) and each group's certain amount.
+// A grouping prepared for the trials: the random deals (indices into DrawnDeals) sorted by
+// group, so group k's deals are members[begin[k], begin[k + 1]) and each group total is a short
+// run of independent loads and adds (no scatter, no branch), plus each group's certain amount
+// and exact expected value.
 struct PreparedGrouping {
-  std::vector<int32_t> group_of_drawn;
+  std::vector<uint32_t> members;
+  std::vector<size_t> begin;  // group_count + 1 offsets into members
   std::vector<int64_t> certain_minor;
   std::vector<long double> expected;
 };
 
 PreparedGrouping PrepareGrouping(std::span<const Deal> deals, const DealGrouping& grouping,
                                  const DrawnDeals& drawn) {
+  const size_t groups = static_cast<size_t>(grouping.group_count);
   PreparedGrouping out;
-  out.certain_minor.assign(grouping.group_count, 0);
-  out.expected.assign(grouping.group_count, 0.0L);
+  out.certain_minor.assign(groups, 0);
+  out.expected.assign(groups, 0.0L);
   for (size_t i = 0; i < deals.size(); ++i) {
     const int32_t g = grouping.group_of_deal[i];
     if (g == kNoGroup) continue;
@@ -255,7 +262,19 @@ PreparedGrouping PrepareGrouping(std::span<const Deal> deals, const DealGrouping
     out.expected[g] += static_cast<long double>(deals[i].amount_minor) * q;
     if (q >= 1) out.certain_minor[g] += deals[i].amount_minor;
   }
-  for (uint32_t i : drawn.index) out.group_of_drawn.push_back(grouping.group_of_deal[i]);
+  // Counting sort of the random deals by group.
+  out.begin.assign(groups + 1, 0);
+  for (uint32_t i : drawn.index) {
+    const int32_t g = grouping.group_of_deal[i];
+    if (g != kNoGroup) ++out.begin[static_cast<size_t>(g) + 1];
+  }
+  for (size_t k = 0; k < groups; ++k) out.begin[k + 1] += out.begin[k];
+  out.members.resize(out.begin[groups]);
+  std::vector<size_t> next(out.begin.begin(), out.begin.end() - 1);
+  for (size_t d = 0; d < drawn.index.size(); ++d) {
+    const int32_t g = grouping.group_of_deal[drawn.index[d]];
+    if (g != kNoGroup) out.members[next[g]++] = static_cast<uint32_t>(d);
+  }
   return out;
 }
 
@@ -295,29 +314,28 @@ Result<MonteCarloForecast> SimulateForecast(std::span<const Deal> deals,
   for (size_t g = 0; g < groupings.size(); ++g) {
     group_totals[g].resize(static_cast<size_t>(groupings[g].group_count) * trials);
   }
-  std::vector<uint8_t> won(groupings.empty() ? 0 : drawn.thresholds.size());
-  const size_t real_deals = drawn.index.size();
+  std::vector<int64_t> kept(groupings.empty() ? 0 : drawn.thresholds.size());
 
   Generators generators(options.seed);
   double mean = 0, m2 = 0;  // Welford
   for (size_t t = 0; t < trials; ++t) {
     const int64_t total =
         drawn.certain_minor +
-        (won.empty() ? RunTrial<false>(generators, drawn.thresholds.data(), drawn.amounts.data(),
-                                       drawn.thresholds.size(), nullptr)
-                     : RunTrial<true>(generators, drawn.thresholds.data(), drawn.amounts.data(),
-                                      drawn.thresholds.size(), won.data()));
+        (kept.empty() ? RunTrial<false>(generators, drawn.thresholds.data(), drawn.amounts.data(),
+                                        drawn.thresholds.size(), nullptr)
+                      : RunTrial<true>(generators, drawn.thresholds.data(), drawn.amounts.data(),
+                                       drawn.thresholds.size(), kept.data()));
     totals[t] = total;
     const double delta = static_cast<double>(total) - mean;
     mean += delta / static_cast<double>(t + 1);
     m2 += delta * (static_cast<double>(total) - mean);
     for (size_t g = 0; g < prepared.size(); ++g) {
-      int64_t* out = group_totals[g].data();
       const PreparedGrouping& p = prepared[g];
-      for (size_t k = 0; k < p.certain_minor.size(); ++k) out[k * trials + t] = p.certain_minor[k];
-      for (size_t i = 0; i < real_deals; ++i) {
-        const int32_t k = p.group_of_drawn[i];
-        if (won[i] && k != kNoGroup) out[static_cast<size_t>(k) * trials + t] += drawn.amounts[i];
+      int64_t* out = group_totals[g].data();
+      for (size_t k = 0; k + 1 < p.begin.size(); ++k) {
+        int64_t sum = p.certain_minor[k];
+        for (size_t m = p.begin[k]; m < p.begin[k + 1]; ++m) sum += kept[p.members[m]];
+        out[k * trials + t] = sum;
       }
     }
   }

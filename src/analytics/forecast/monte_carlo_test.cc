@@ -147,6 +147,12 @@ TEST(MonteCarloTest, SameSeedSameResultOtherSeedOtherTrials) {
   options.seed = 100;
   SB_ASSERT_OK_AND_ASSIGN(MonteCarloForecast c, SimulateForecast(deals, options, {&grouping, 1}));
   EXPECT_NE(a.simulated_mean_minor, c.simulated_mean_minor);
+
+  // Asking for groups does not change the draws: the total is the same without them.
+  options.seed = 99;
+  SB_ASSERT_OK_AND_ASSIGN(MonteCarloForecast plain, SimulateForecast(deals, options));
+  EXPECT_EQ(plain.simulated_mean_minor, a.simulated_mean_minor);
+  EXPECT_EQ(plain.total.p50_minor, a.total.p50_minor);
 }
 
 TEST(MonteCarloTest, CertainAndImpossibleDeals) {
