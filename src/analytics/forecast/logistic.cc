@@ -44,8 +44,6 @@ constexpr double kSeparationBound = 30;
 // by a roughly constant factor e⁻¹…e⁻². A last ratio above this means the latter.
 constexpr double kLinearRate = 1e-2;
 
-double Softplus(double t) { return std::max(t, 0.0) + std::log1p(std::exp(-std::abs(t))); }
-
 double WeightAt(std::span<const double> weights, int64_t i) {
   return weights.empty() ? 1.0 : weights[static_cast<size_t>(i)];
 }
@@ -184,8 +182,12 @@ Evaluation Evaluate(const Problem& problem, const Eigen::VectorXd& theta, Eigen:
       const double w = WeightAt(problem.weights, begin + r);
       const double y = problem.labels[static_cast<size_t>(begin + r)];
       const double t = eta[r];
-      e.log_likelihood -= w * (y == 1.0 ? Softplus(-t) : Softplus(t));
-      const double p = Sigmoid(t);
+      // One exp per row: with e = exp(−|t|), softplus(±t) = max(±t, 0) + log1p(e) and
+      // σ(t) = 1/(1 + e) for t >= 0, e/(1 + e) otherwise.
+      const double e_abs = std::exp(-std::abs(t));
+      const double log1p_e = std::log1p(e_abs);
+      e.log_likelihood -= w * ((y == 1.0 ? std::max(-t, 0.0) : std::max(t, 0.0)) + log1p_e);
+      const double p = t >= 0 ? 1 / (1 + e_abs) : e_abs / (1 + e_abs);
       residual[r] = w * (y - p);
       curvature[r] = std::sqrt(w * p * (1 - p));
     }
@@ -277,11 +279,16 @@ Result<LogisticModel> FitLogistic(const FeatureMatrix& x, std::span<const double
   const double rate = positive_weight / total_weight;
   theta[0] = std::log(rate / (1 - rate));  // the optimum when every θ_j is 0
 
-  Eigen::VectorXd gradient;
-  Eigen::MatrixXd hessian;
+  // The full step is taken almost always, so the candidate at t = 1 is evaluated with its
+  // gradient and Hessian, which become the next iteration's: one pass over the rows per Newton
+  // step. Only after step halving are they recomputed.
+  Eigen::VectorXd gradient, next_gradient;
+  Eigen::MatrixXd hessian, next_hessian;
+  Evaluation current = Evaluate(problem, theta, &gradient, &hessian);
+  bool have_derivatives = true;
   double previous_decrement = std::numeric_limits<double>::infinity();
   for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
-    const Evaluation current = Evaluate(problem, theta, &gradient, &hessian);
+    if (!have_derivatives) current = Evaluate(problem, theta, &gradient, &hessian);
     const Eigen::LDLT<Eigen::MatrixXd> ldlt(hessian);
     const Eigen::VectorXd step = ldlt.solve(gradient);
     if (ldlt.info() != Eigen::Success || !step.allFinite()) {
@@ -292,24 +299,33 @@ Result<LogisticModel> FitLogistic(const FeatureMatrix& x, std::span<const double
     double t = 1;
     Eigen::VectorXd candidate;
     Evaluation next;
+    int halving = 0;
     bool improved = false;
-    for (int halving = 0; halving < kMaxHalvings && !improved; ++halving, t *= 0.5) {
+    for (; halving < kMaxHalvings; ++halving, t *= 0.5) {
       candidate = theta + t * step;
-      next = Evaluate(problem, candidate, nullptr, nullptr);
+      next = halving == 0 ? Evaluate(problem, candidate, &next_gradient, &next_hessian)
+                          : Evaluate(problem, candidate, nullptr, nullptr);
       // Rounding in a sum of n terms: allow a loss far below anything a real step gains.
       improved = next.penalized >= current.penalized - 1e-13 * (1 + std::abs(current.penalized));
+      if (improved) break;
     }
     if (!improved) {
       return Status::FailedPrecondition("logistic fit: no ascent step found (decrement " +
                                         std::to_string(decrement) + ")");
     }
     theta = candidate;
+    current = next;
+    have_derivatives = halving == 0;
+    if (have_derivatives) {
+      gradient.swap(next_gradient);
+      hessian.swap(next_hessian);
+    }
     if (options.lambda == 0 && Separated(theta)) return SeparationError();
     if (decrement <= options.tolerance) {
       if (options.lambda == 0 && decrement > kLinearRate * previous_decrement) {
         return SeparationError();
       }
-      return MakeModel(s, theta, x.cols, next, options.lambda, iteration + 1);
+      return MakeModel(s, theta, x.cols, current, options.lambda, iteration + 1);
     }
     previous_decrement = decrement;
   }
