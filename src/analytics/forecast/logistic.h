@@ -46,6 +46,7 @@ struct LogisticModel {
   std::vector<double> sds;    // weighted training sds (population); 0 for a constant column
   double lambda = 0;
   int iterations = 0;                   // Newton steps taken
+  int step_halvings = 0;                // times a step was halved (diagnostic)
   double log_likelihood = 0;            // Σ w_i ln P(y_i) at the optimum
   double penalized_log_likelihood = 0;  // log_likelihood − (lambda / 2) Σ_j standardized[j]²
 };
@@ -60,10 +61,10 @@ struct LogisticModel {
 //   kFailedPrecondition only one class has positive weight (the unpenalised intercept would be
 //                       infinite); with lambda = 0, classes that are (quasi-)separable: no finite
 //                       maximum-likelihood estimate exists, so rather than return a huge θ this
-//                       is an error (use lambda > 0). Detected as a standardised coefficient or
-//                       intercept beyond ±30 (odds ratio e³⁰ per sd) or as Newton converging
-//                       only geometrically (θ drifting to infinity); also when
-//                       max_iterations is reached without convergence.
+//                       is an error (use lambda > 0). Detected as Newton converging only
+//                       geometrically (θ drifting to infinity), a singular Newton system, or a
+//                       standardised coefficient beyond ±10⁴; also max_iterations reached
+//                       without convergence.
 // Thread-safe (pure function). Memory: O(k²) plus a block of 4096 rows; x is not copied.
 Result<LogisticModel> FitLogistic(const FeatureMatrix& x, std::span<const double> labels,
                                   std::span<const double> weights = {},
