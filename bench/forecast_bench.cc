@@ -198,13 +198,13 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
       // Seconds per iteration (GetAdjustedRealTime is in each benchmark's display unit).
-      seconds_[run.benchmark_name()] =
-          run.real_accumulated_time / static_cast<double>(run.iterations);
+      const double n = static_cast<double>(run.iterations);
+      times_[run.benchmark_name()] = {run.real_accumulated_time / n, run.cpu_accumulated_time / n};
     }
     ConsoleReporter::ReportRuns(runs);
   }
   void PrintRatios() const {
-    std::printf("\nRatios of real time per iteration:\n");
+    std::printf("\nRatios per iteration (real time; CPU time, steadier on a busy machine):\n");
     Ratio("BM_FitLogistic", "BM_TrainingMatrixSum");
     Ratio("BM_PredictProbabilities", "BM_ScoringMatrixSum");
     Ratio("BM_MonteCarlo", "BM_AmountSum");
@@ -213,17 +213,24 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
 
  private:
-  double Find(const std::string& prefix) const {
-    for (const auto& [name, time] : seconds_) {
-      if (name.rfind(prefix + "/", 0) == 0 || name == prefix) return time;
+  struct Times {
+    double real = 0;
+    double cpu = 0;
+  };
+  Times Find(const std::string& prefix) const {
+    for (const auto& [name, times] : times_) {
+      if (name.rfind(prefix + "/", 0) == 0 || name == prefix) return times;
     }
-    return 0;
+    return {};
   }
   void Ratio(const std::string& a, const std::string& b) const {
-    const double ta = Find(a), tb = Find(b);
-    if (ta > 0 && tb > 0) std::printf("  %-26s / %-22s = %10.1f\n", a.c_str(), b.c_str(), ta / tb);
+    const Times ta = Find(a), tb = Find(b);
+    if (ta.real > 0 && tb.real > 0 && tb.cpu > 0) {
+      std::printf("  %-26s / %-22s = %10.1f real, %10.1f cpu\n", a.c_str(), b.c_str(),
+                  ta.real / tb.real, ta.cpu / tb.cpu);
+    }
   }
-  std::map<std::string, double> seconds_;
+  std::map<std::string, Times> times_;
 };
 
 }  // namespace
