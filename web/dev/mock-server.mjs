@@ -12,6 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAudit } from './mock-audit.mjs';
+import { createStrategy, MONEY_METRICS, STRATEGY_METRICS } from './mock-strategy.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -66,7 +67,7 @@ const people = [
   ['Nanna Østergaard', 'nanna.oestergaard', 'marketing', null],
   ['Kasper Holm', 'kasper.holm', 'admin', null],
 ];
-const db = { users: [], teams: [], accounts: [], contacts: [], opportunities: [], history: [], activities: [], orders: [], leads: [], campaigns: [], audit: [] };
+const db = { users: [], teams: [], accounts: [], contacts: [], opportunities: [], history: [], activities: [], orders: [], leads: [], campaigns: [], audit: [], segments: [], objectives: [], 'value-propositions': [] };
 const nextId = {};
 const newId = (kind) => (nextId[kind] = (nextId[kind] ?? 0) + 1);
 const stamp = () => ({ created_at: nowIso(), updated_at: nowIso(), version: 1 });
@@ -192,6 +193,9 @@ const OUT = {
   activities: (a) => ({ id: a.id, version: a.version, external_id: a.external_id, type: a.type, status: a.status, date: a.date, owner_email: emailOf(a.owner_id), account: extOf('accounts', a.account_id), contact: extOf('contacts', a.contact_id), opportunity: extOf('opportunities', a.opportunity_id), lead: extOf('leads', a.lead_id), outcome: a.outcome, notes: a.notes, owner_id: a.owner_id, account_id: a.account_id, contact_id: a.contact_id, opportunity_id: a.opportunity_id, lead_id: a.lead_id }),
   orders: (o) => ({ id: o.id, version: o.version, external_id: o.external_id, account: extOf('accounts', o.account_id), date: o.date, revenue: o.revenue, margin: o.margin, currency: o.currency, account_id: o.account_id, revenue_minor: minor(o.revenue), margin_minor: minor(o.margin) }),
   leads: (l) => ({ id: l.id, version: l.version, external_id: l.external_id, name: l.name, company: l.company, title: l.title, email: l.email, phone: l.phone, source: l.source, campaign: extOf('campaigns', l.campaign_id), status: l.status, owner_email: emailOf(l.owner_id), account: extOf('accounts', l.account_id), created_date: l.created_date, campaign_id: l.campaign_id, owner_id: l.owner_id, account_id: l.account_id }),
+  segments: (s) => ({ id: s.id, version: s.version, name: s.name, rule: s.rule || null, core: s.core }),
+  objectives: (o) => ({ id: o.id, version: o.version, name: o.name, metric: o.metric, target: o.target, currency: o.currency ?? null, period_start: o.period_start, period_end: o.period_end, target_minor: MONEY_METRICS.has(o.metric) && o.metric !== 'margin_pct' ? minor(o.target) : null }),
+  'value-propositions': (v) => ({ id: v.id, version: v.version, segment: byId('segments', v.segment_id)?.name ?? null, statement: v.statement || null, key_issues: v.key_issues || null, discovery_questions: v.discovery_questions || null, proof_points: v.proof_points || null, segment_id: v.segment_id }),
   campaigns: (c) => ({ id: c.id, version: c.version, external_id: c.external_id, name: c.name, segment: '', channel: c.channel, start_date: c.start_date, end_date: c.end_date, cost: c.cost, currency: c.currency, segment_id: c.segment_id, cost_minor: minor(c.cost) }),
 };
 
@@ -206,6 +210,9 @@ const KINDS = {
   orders: { filters: ['account_id'], sorts: ['date', 'revenue'], date: 'date', fields: ['external_id', 'account', 'account_id', 'date', 'revenue', 'margin', 'currency'] },
   teams: { filters: [], sorts: ['name'], date: null, fields: ['name', 'manager_email', 'manager_id'] },
   users: { filters: ['team_id', 'role', 'active'], sorts: ['name', 'email'], date: null, fields: ['email', 'name', 'role', 'team', 'team_id', 'locale', 'active', 'password'] },
+  segments: { filters: ['core'], sorts: ['name'], date: null, fields: ['name', 'rule', 'core'] },
+  objectives: { filters: ['metric'], sorts: ['name', 'period_start'], date: null, fields: ['name', 'metric', 'target', 'currency', 'period_start', 'period_end', 'target_minor'] },
+  'value-propositions': { filters: ['segment_id'], sorts: ['segment_id'], date: null, fields: ['segment', 'segment_id', 'statement', 'key_issues', 'discovery_questions', 'proof_points'] },
 };
 const ENUMS = {
   status: { accounts: ['prospect', 'customer', 'former'], leads: ['new', 'working', 'warm', 'qualified', 'disqualified'], activities: ['planned', 'completed'] },
@@ -257,6 +264,10 @@ function visible(user, kind, r) {
       return user.role === 'executive' || user.role === 'admin' || (user.team_id ? r.team_id === user.team_id : r.id === user.id);
     case 'teams':
       return user.role === 'executive' || user.role === 'admin' || r.id === user.team_id;
+    case 'segments':
+    case 'objectives':
+    case 'value-propositions':
+      return true;
     default:
       return false;
   }
@@ -267,6 +278,8 @@ function mayList(user, kind) {
 }
 function mayChange(user, kind, r) {
   if (user.role === 'admin') return true;
+  if (kind === 'segments' || kind === 'objectives') return user.role === 'executive';
+  if (kind === 'value-propositions') return user.role === 'executive' || user.role === 'marketing';
   if (kind === 'users' || kind === 'teams') return false;
   if (user.role === 'marketing') return kind === 'leads' || kind === 'campaigns';
   if (user.role === 'executive') return kind === 'activities' && r.owner_id === user.id;
@@ -565,6 +578,50 @@ function applyFields(user, kind, record, body, creating) {
       if (!out.name || !out.name.trim()) throw invalid('name is required', 'name');
       if (db.teams.some((t) => t.name === out.name && t.id !== record.id)) throw new HttpError(409, 'conflict', `a team named ${out.name} exists`, 'name');
       break;
+    case 'segments':
+      text('name'), text('rule');
+      if (body.core !== undefined) {
+        if (typeof body.core !== 'boolean') throw bad('core must be true or false', 'core');
+        out.core = body.core;
+      }
+      if (!out.name || !out.name.trim()) throw invalid('name is required', 'name');
+      if (db.segments.some((x) => x.name === out.name && x.id !== record.id)) throw new HttpError(409, 'conflict', `a segment named ${out.name} exists`, 'name');
+      break;
+    case 'objectives': {
+      text('name');
+      if (body.metric !== undefined) {
+        if (!STRATEGY_METRICS.includes(body.metric)) throw invalid(`metric "${body.metric}" is not one of ${STRATEGY_METRICS.join(', ')}`, 'metric');
+        out.metric = body.metric;
+      }
+      if (body.target !== undefined) {
+        if (typeof body.target !== 'number' || !Number.isFinite(body.target)) throw bad('target must be a number', 'target');
+        out.target = body.target;
+      }
+      if (body.currency !== undefined) {
+        if (body.currency !== null && body.currency !== '' && !/^[A-Z]{3}$/.test(body.currency)) throw invalid(`currency "${body.currency}" is not an ISO 4217 code`, 'currency');
+        out.currency = body.currency || null;
+      }
+      date('period_start'), date('period_end');
+      if (!out.name || !out.name.trim()) throw invalid('name is required', 'name');
+      if (!out.metric) throw invalid('metric is required', 'metric');
+      if (out.target === null || out.target === undefined) throw invalid('target is required', 'target');
+      if (out.target < 0) throw invalid('target may not be negative', 'target');
+      if ((out.metric === 'margin_pct' || out.metric === 'win_rate' || out.metric.endsWith('_share')) && out.target > 100) throw invalid('a percent target is 0–100', 'target');
+      if (MONEY_METRICS.has(out.metric) && !out.currency) throw invalid(`metric ${out.metric} needs a currency`, 'currency');
+      if (!MONEY_METRICS.has(out.metric) && out.currency) throw invalid(`metric ${out.metric} takes no currency`, 'currency');
+      if (!out.period_start) throw invalid('period_start is required', 'period_start');
+      if (!out.period_end) throw invalid('period_end is required', 'period_end');
+      if (out.period_end < out.period_start) throw invalid('period_end is before period_start', 'period_end');
+      break;
+    }
+    case 'value-propositions': {
+      const seg = resolveRef(body, 'segment', 'segments', (x, ref) => x.name === ref);
+      if (seg !== undefined) out.segment_id = seg;
+      text('statement'), text('key_issues'), text('discovery_questions'), text('proof_points');
+      if (!out.segment_id) throw invalid('segment is required', 'segment_id');
+      if (db['value-propositions'].some((v) => v.segment_id === out.segment_id && v.id !== record.id)) throw new HttpError(409, 'conflict', `segment ${out.segment_id} has a value proposition`, 'segment_id');
+      break;
+    }
     default:
       break;
   }
@@ -592,6 +649,9 @@ function create(user, kind, body) {
     leads: { status: 'new', source: 'other', owner_id: null, campaign_id: null, account_id: null, created_date: isoDate(Date.now()), company: '', title: '', email: '', phone: '', external_id: '' },
     users: { active: true, locale: 'en', team_id: null, password: null },
     teams: { manager_id: null },
+    segments: { rule: '', core: false },
+    objectives: { currency: null, target: null, period_start: null, period_end: null },
+    'value-propositions': { segment_id: null, statement: '', key_issues: '', discovery_questions: '', proof_points: '' },
   }[kind];
   if (!defaults) throw new HttpError(405, 'method_not_allowed', `POST is not allowed on ${kind}`);
   const record = applyFields(user, kind, { ...defaults, id: 0 }, body, true);
@@ -661,6 +721,7 @@ function home(user) {
 
 // --- routing ------------------------------------------------------------------------------------
 
+const strategyApi = createStrategy({ db, byId, newId, stamp, HttpError, ownersSeen, teamMemberIds, isoTime, today });
 const auditApi = createAudit({ db, byId, newId, stamp, HttpError, teamMemberIds, isoTime, emailOf });
 
 async function api(req, res, url) {
@@ -730,6 +791,8 @@ async function api(req, res, url) {
     const offset = Number(url.searchParams.get('offset') ?? 0);
     return send(res, 200, { items: items.slice().reverse().slice(offset, offset + limit), total: items.length, limit, offset });
   }
+  if (path === '/api/v1/strategy/cascade' && method === 'GET') return send(res, 200, strategyApi.cascade(url.searchParams));
+  if (path === '/api/v1/strategy' && method === 'GET') return send(res, 200, strategyApi.strategy(user, url.searchParams));
   if (kind === 'audit') {
     const [status, body] = await auditApi(user, method, parts, url.searchParams, () => readBody(req));
     return send(res, status, body);

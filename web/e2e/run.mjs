@@ -787,6 +787,215 @@ await scenario('segments: executive sees the core segments, the segment map and 
   await page.waitForSelector('[data-testid=no-access]');
 });
 
+// --- strategy cascade and alignment ------------------------------------------------------------
+
+/** The calendar quarter around `iso` (`YYYY-MM-DD`). */
+function quarterAround(iso) {
+  const [y, m] = iso.split('-').map(Number);
+  const first = Math.floor((m - 1) / 3) * 3 + 1;
+  const last = new Date(Date.UTC(y, first + 2, 0)).getUTCDate();
+  const pad = (n) => String(n).padStart(2, '0');
+  return { start: `${y}-${pad(first)}-01`, end: `${y}-${pad(first + 2)}-${pad(last)}` };
+}
+
+await scenario('strategy: executive adds an objective (a bad one gets the server’s 422), edits a value proposition and sees it on an opportunity', async (page) => {
+  await signIn(page, USERS.executive);
+  const original = (await me(page)).locale;
+  const errors = watchConsole(page);
+  const stamp = Date.now().toString(36);
+  let restore = null;
+  try {
+    await setLocale(page, 'en');
+    await page.click('[data-nav="/strategy"]');
+    await page.waitForURL(/\/strategy$/);
+    const res = await apiFrom(page, 'GET', '/strategy/cascade');
+    check(res.status === 200, `GET /strategy/cascade answered ${res.status}: ${JSON.stringify(res.body?.error ?? '')}`);
+    const cascade = res.body;
+    await page.waitForSelector('[data-testid=objective], [data-testid=objectives-empty]');
+    const shown = await page.$$eval('[data-testid=objective]', (lis) => lis.map((li) => ({ id: Number(li.getAttribute('data-id')), status: li.getAttribute('data-status') })));
+    check(shown.length === cascade.objectives.length, `${shown.length} objectives, API ${cascade.objectives.length}`);
+    check(shown.every((o, i) => o.id === cascade.objectives[i].id && o.status === cascade.objectives[i].status), 'objectives in the API order with their status');
+    const core = await page.$$eval('[data-testid=core-segments] > [data-testid=segment]', (els) => els.map((el) => el.getAttribute('data-name')));
+    const apiCore = cascade.segments.filter((s) => s.core).map((s) => s.name);
+    check(core.join('|') === apiCore.join('|'), `core segments ${core.join(', ')}; API ${apiCore.join(', ')}`);
+    check((await page.$('[data-testid=strategy-read-only]')) === null, 'no read-only note for an executive');
+
+    // A bad objective: the period ends before it starts. The server's 422 shows at the end date.
+    const q = quarterAround(cascade.as_of);
+    const name = `E2E win rate ${stamp}`;
+    await page.click('[data-testid=add-objective]');
+    await page.fill('[data-testid=objective-name]', name);
+    await page.selectOption('[data-testid=objective-metric]', 'win_rate');
+    check((await page.$('[data-testid=objective-currency]')) === null, 'no currency for the win rate');
+    await page.selectOption('[data-testid=objective-metric]', 'won_amount');
+    await page.waitForSelector('[data-testid=objective-currency]');
+    await page.selectOption('[data-testid=objective-metric]', 'win_rate');
+    await page.fill('[data-testid=objective-target]', '45');
+    await page.fill('[data-testid=objective-start]', q.end);
+    await page.fill('[data-testid=objective-end]', q.start);
+    await page.click('[data-testid=objective-save]');
+    const fieldError = await page.waitForSelector('[data-testid=objective-form] [data-testid=field-error]');
+    const errorField = await fieldError.evaluate((el) => el.closest('.field')?.querySelector('input, select')?.getAttribute('data-testid'));
+    check(errorField === 'objective-end', `the 422 shows at the end date, not ${errorField}`);
+    check((await page.getAttribute('[data-testid=objective-end]', 'aria-invalid')) === 'true', 'the end date is marked invalid');
+    const listed = await apiFrom(page, 'GET', `/objectives?q=${encodeURIComponent(name)}`);
+    check(listed.status !== 200 || listed.body.items.length === 0, 'nothing was saved');
+
+    // Fixed, it saves and shows with its status.
+    await page.fill('[data-testid=objective-start]', q.start);
+    await page.fill('[data-testid=objective-end]', q.end);
+    await page.click('[data-testid=objective-save]');
+    const row = await page.waitForSelector(`[data-testid=objective][data-name="${name}"]`);
+    const status = await row.getAttribute('data-status');
+    const after = (await apiFrom(page, 'GET', '/strategy/cascade')).body.objectives.find((o) => o.name === name);
+    check(after && after.status === status && after.metric === 'win_rate' && after.target === 45, `the new objective: ${JSON.stringify(after)} shown as ${status}`);
+    check(/45\s?%/.test(await row.$eval('[data-testid=objective-target]', (el) => el.textContent)), 'the target shows as a percentage');
+
+    // Edit it (PATCH with version), then delete it.
+    await row.$eval('[data-testid=edit-objective]', (b) => b.click());
+    await page.fill(`#obj-${after.id}-target`, '50');
+    await page.click(`[data-testid=objective][data-id="${after.id}"] [data-testid=objective-save]`);
+    await page.waitForFunction((id) => /50\s?%/.test(document.querySelector(`[data-testid=objective][data-id="${id}"] [data-testid=objective-target]`)?.textContent ?? ''), after.id);
+    page.once('dialog', (d) => d.accept());
+    await page.click(`[data-testid=objective][data-id="${after.id}"] [data-testid=delete-objective]`);
+    await page.waitForSelector(`[data-testid=objective][data-id="${after.id}"]`, { state: 'detached' });
+
+    // Edit a core segment's value proposition: one more key issue.
+    const segment = cascade.segments.find((s) => s.core && s.value_proposition);
+    check(segment, 'a core segment with a value proposition');
+    const vpId = segment.value_proposition.id;
+    const before = (await apiFrom(page, 'GET', `/value-propositions/${vpId}`)).body;
+    restore = { id: vpId, key_issues: before.key_issues };
+    const card = `[data-testid=core-segments] > [data-testid=segment][data-id="${segment.segment_id}"]`;
+    await page.click(`${card} [data-testid=vp-edit]`);
+    const issue = `E2E issue ${stamp}`;
+    const text = await page.inputValue(`${card} [data-testid=vp-issues-input]`);
+    await page.fill(`${card} [data-testid=vp-issues-input]`, `${text}\n\n  ${issue}  \n`);
+    await page.click(`${card} [data-testid=vp-save]`);
+    await page.waitForFunction(({ card, issue }) => [...document.querySelectorAll(`${card} [data-testid=vp-issues] li`)].some((li) => li.textContent.trim() === issue), { card, issue });
+    const stored = (await apiFrom(page, 'GET', `/value-propositions/${vpId}`)).body;
+    check(stored.key_issues.split('\n').at(-1) === issue, `stored one item per line: ${JSON.stringify(stored.key_issues)}`);
+
+    // An opportunity on an account in that segment shows it.
+    const accounts = (await apiFrom(page, 'GET', `/accounts?segment_id=${segment.segment_id}&limit=200`)).body.items;
+    check(accounts.length > 0, `accounts in ${segment.name}`);
+    const opps = (await apiFrom(page, 'GET', `/opportunities?account_id=${accounts.map((a) => a.id).join(',')}&limit=1`)).body.items;
+    check(opps.length > 0, `an opportunity in ${segment.name}`);
+    await page.goto(`${BASE}/opportunities/${opps[0].id}`);
+    await page.waitForSelector('[data-testid=vp-panel]');
+    const title = await page.textContent('[data-testid=vp-panel] h2');
+    check(title.includes(segment.name), `panel title: ${title}`);
+    const issues = await page.$$eval('[data-testid=vp-panel] [data-testid=vp-issues] li', (lis) => lis.map((li) => li.textContent.trim()));
+    check(issues.includes(issue), `the new issue on the opportunity: ${issues.join(' | ')}`);
+    check((await page.$$('[data-testid=vp-panel] [data-testid=vp-questions] li')).length > 0, 'discovery questions on the opportunity');
+    check((await page.$('[data-testid=vp-panel] [data-testid=vp-edit]')) === null, 'not editable on the opportunity');
+    check(errors.filter((e) => !/status of 422/.test(e)).length === 0, `console errors: ${errors.join(' | ')}`);
+    // Screenshots with the demo's own value proposition back in place.
+    await restoreProposition();
+    if (takeShots) {
+      await page.reload();
+      await page.waitForSelector('[data-testid=vp-panel] [data-testid=vp-issues]');
+      await shot(page, 'opportunity-value-proposition.png');
+      await page.setViewportSize({ width: 1280, height: 2200 });
+      await page.goto(`${BASE}/strategy`);
+      await page.waitForSelector('[data-testid=cascade-trend-chart] canvas, [data-testid=cascade-trend-empty]');
+      await shot(page, 'strategy.png');
+    }
+  } finally {
+    await restoreProposition();
+    if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });
+  }
+  async function restoreProposition() {
+    if (!restore) return;
+    const current = (await apiFrom(page, 'GET', `/value-propositions/${restore.id}`)).body;
+    await apiFrom(page, 'PATCH', `/value-propositions/${restore.id}`, { version: current.version, key_issues: restore.key_issues });
+    restore = null;
+  }
+});
+
+const repStrategy = async (page) => {
+  await signIn(page, USERS.rep);
+  const original = (await me(page)).locale;
+  const errors = watchConsole(page);
+  try {
+    await setLocale(page, 'en');
+    check((await page.$('[data-nav="/strategy"]')) !== null, 'Strategy in the navigation for a rep');
+    check((await page.$('[data-nav="/alignment"]')) === null, 'no Alignment in the navigation for a rep');
+    await page.goto(`${BASE}/strategy`);
+    await page.waitForSelector('[data-testid=strategy-read-only]');
+    await page.waitForSelector('[data-testid=objective], [data-testid=objectives-empty]');
+    const cascade = (await apiFrom(page, 'GET', '/strategy/cascade')).body;
+    check((await page.$$('[data-testid=objective]')).length === cascade.objectives.length, 'the rep sees every objective');
+    for (const sel of ['add-objective', 'edit-objective', 'delete-objective', 'segment-core-toggle', 'vp-edit', 'alignment-link']) {
+      check((await page.$(`[data-testid=${sel}]`)) === null, `no ${sel} for a rep`);
+    }
+    check((await page.$$('[data-testid=core-segments] > [data-testid=segment]')).length === cascade.segments.filter((s) => s.core).length, 'the core segments');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, `the strategy page scrolls sideways by ${overflow}px`);
+    await shot(page, 'strategy-phone.png');
+    // The server says no to writes as well.
+    const denied = await apiFrom(page, 'POST', '/objectives', { name: 'x', metric: 'meetings', target: 1, period_start: cascade.as_of, period_end: cascade.as_of });
+    check(denied.status === 403, `a rep creating an objective: ${denied.status}`);
+    await page.goto(`${BASE}/alignment`);
+    await page.waitForSelector('[data-testid=no-access]');
+    check(errors.filter((e) => !/status of 403/.test(e)).length === 0, `console errors: ${errors.join(' | ')}`);
+  } finally {
+    if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });
+  }
+};
+repStrategy.viewport = { width: 390, height: 844 };
+await scenario('strategy: a rep sees the cascade read-only (phone width)', repStrategy);
+
+await scenario('alignment: a manager sees the team’s rows, sorts them and sees the lowest share marked', async (page) => {
+  await signIn(page, USERS.manager);
+  const user = await me(page);
+  const errors = watchConsole(page);
+  try {
+    await setLocale(page, 'en');
+    await page.click('[data-nav="/alignment"]');
+    await page.waitForURL(/\/alignment$/);
+    const res = await apiFrom(page, 'GET', '/strategy');
+    check(res.status === 200, `GET /strategy answered ${res.status}`);
+    const rows = res.body.alignment.rows;
+    const latest = rows.map((r) => r.period.start).sort().at(-1);
+    await page.waitForSelector('[data-testid=alignment-row]');
+    check((await page.inputValue('[data-testid=alignment-period]')) === latest, 'the latest period is chosen');
+    for (const level of ['team', 'rep']) {
+      const want = rows.filter((r) => r.level === level && r.period.start === latest).map((r) => r.id).sort((a, b) => a - b);
+      const have = (await page.$$eval(`[data-testid=alignment-row][data-level=${level}]`, (trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))))).sort((a, b) => a - b);
+      check(have.join() === want.join(), `${level} rows ${have.join()}; API ${want.join()}`);
+    }
+    const teams = rows.filter((r) => r.level === 'team');
+    check(teams.every((r) => r.id === user.team_id), `a manager sees only the own team: ${[...new Set(teams.map((r) => r.name))].join(', ')}`);
+
+    // Sort the reps by meeting core share, lowest first, then highest first; empty shares last.
+    const reps = '[data-testid=alignment-reps]';
+    const shares = () => page.$$eval(`${reps} [data-testid=alignment-row]`, (trs) => trs.map((tr) => tr.getAttribute('data-meetings')));
+    const ordered = (list, dir) => {
+      const values = list.filter((v) => v !== '').map(Number);
+      const tail = list.slice(values.length);
+      return tail.every((v) => v === '') && values.every((v, i) => i === 0 || dir * (v - values[i - 1]) >= 0);
+    };
+    check(ordered(await shares(), 1), `reps by meetings ascending: ${await shares()}`);
+    await page.click(`${reps} th:nth-child(2) .sort-btn`);
+    await page.waitForSelector(`${reps} th:nth-child(2)[aria-sort=descending]`);
+    check(ordered(await shares(), -1), `reps by meetings descending: ${await shares()}`);
+    const values = (await shares()).filter((v) => v !== '').map(Number);
+    const marked = await page.$$eval(`${reps} [data-testid=share-meetings][data-lowest=true]`, (tds) => tds.map((td) => td.closest('tr').getAttribute('data-meetings')));
+    if (values.length >= 2 && Math.min(...values) < Math.max(...values)) {
+      check(marked.length > 0 && marked.every((v) => Number(v) === Math.min(...values)), `the lowest meeting share is marked: ${marked.join()}`);
+    } else {
+      check(marked.length === 0, 'nothing marked when the shares are all alike');
+    }
+    await page.waitForSelector('[data-testid=company-trend-chart] canvas, [data-testid=company-trend-empty]');
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    await shot(page, 'alignment.png');
+    check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  } finally {
+    if (user.locale && user.locale !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: user.locale });
+  }
+});
+
 await scenario('screenshots of the main pages', async (page) => {
   if (!takeShots) return;
   await page.goto(`${BASE}/signin`);

@@ -17,6 +17,8 @@ export type RouteName =
   | 'leads'
   | 'customerValue'
   | 'segments'
+  | 'strategy'
+  | 'alignment'
   | 'settings';
 
 export const ROUTES: readonly RouteDef<RouteName>[] = [
@@ -34,5 +36,7 @@ export const ROUTES: readonly RouteDef<RouteName>[] = [
   { name: 'leads', pattern: '/leads' },
   { name: 'customerValue', pattern: '/customer-value' },
   { name: 'segments', pattern: '/segments' },
+  { name: 'strategy', pattern: '/strategy' },
+  { name: 'alignment', pattern: '/alignment' },
   { name: 'settings', pattern: '/settings' },
 ];

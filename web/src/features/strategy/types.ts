@@ -117,3 +117,143 @@ export interface StrategyReport {
   };
   [key: string]: unknown;
 }
+
+// GET /api/v1/strategy's `alignment` (src/service/strategy_service.h, AlignmentJson).
+
+export interface Period {
+  start: string;
+  end: string;
+  label: string;
+}
+
+export interface ShareCount {
+  total: number;
+  core: number;
+  high_fit?: number;
+  core_share: number | null;
+  high_fit_share?: number | null;
+}
+
+/** A money value as /strategy sends it, or a bare amount (the cascade's pipeline). */
+export type MoneyOrAmount = Money | number | null;
+
+export interface PipelineShare {
+  currency: string;
+  deals?: number;
+  total: MoneyOrAmount;
+  core: MoneyOrAmount;
+  high_fit?: MoneyOrAmount;
+  core_share: number | null;
+  high_fit_share?: number | null;
+}
+
+export type AlignmentLevel = 'company' | 'team' | 'rep';
+
+export interface AlignmentRow {
+  level: AlignmentLevel | string;
+  id: number;
+  name: string;
+  period: Period;
+  meetings: ShareCount;
+  activities: ShareCount;
+  unlinked_activities?: number;
+  pipeline: PipelineShare[];
+}
+
+export interface AlignmentReport {
+  granularity: string;
+  threshold?: number;
+  core_segments?: number[];
+  rows: AlignmentRow[];
+}
+
+// GET /api/v1/strategy/cascade and the segments, objectives and value-propositions records
+// (docs/api.md, "The strategy cascade: segments, objectives, value propositions").
+
+export const OBJECTIVE_METRICS = [
+  'won_amount',
+  'gross_margin',
+  'margin_pct',
+  'win_rate',
+  'new_customers',
+  'meetings',
+  'core_meeting_share',
+  'core_activity_share',
+] as const;
+export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number];
+export type ObjectiveUnit = 'money' | 'percent' | 'count';
+export type ObjectiveStatus = 'not_started' | 'on_track' | 'behind' | 'achieved' | 'missed';
+
+export interface Objective {
+  id: number;
+  version: number;
+  name: string;
+  metric: ObjectiveMetric | string;
+  target: number;
+  target_minor?: number | null;
+  currency: string | null;
+  period_start: string;
+  period_end: string;
+}
+
+export interface CascadeObjective extends Objective {
+  unit: ObjectiveUnit | string;
+  actual: number | null;
+  progress: number | null;
+  elapsed: number;
+  cumulative: boolean;
+  status: ObjectiveStatus | string;
+}
+
+export interface CascadeValueProposition {
+  id: number;
+  version: number;
+  statement: string | null;
+  key_issues: string[] | string | null;
+  discovery_questions: string[] | string | null;
+  proof_points: string[] | string | null;
+}
+
+export interface CascadeSegment {
+  segment_id: number;
+  name: string;
+  core: boolean;
+  suggested_core: boolean;
+  customers: number;
+  win_rate: number | null;
+  value_proposition: CascadeValueProposition | null;
+}
+
+export interface CascadeAlignment {
+  period: Period;
+  meetings: ShareCount;
+  activities: ShareCount;
+  pipeline: PipelineShare[];
+}
+
+export interface Cascade {
+  as_of: string;
+  objectives: CascadeObjective[];
+  segments: CascadeSegment[];
+  alignment: CascadeAlignment[];
+}
+
+export interface Segment {
+  id: number;
+  version: number;
+  name: string;
+  rule: string | null;
+  core: boolean;
+}
+
+/** A value-propositions record: the three lists as one item per line. */
+export interface ValuePropositionRecord {
+  id: number;
+  version: number;
+  segment?: string | null;
+  segment_id: number;
+  statement: string | null;
+  key_issues: string | string[] | null;
+  discovery_questions: string | string[] | null;
+  proof_points: string | string[] | null;
+}
