@@ -990,6 +990,11 @@ await scenario('alignment: a manager sees the team’s rows, sorts them and sees
     await page.waitForSelector('[data-testid=company-trend-chart] canvas, [data-testid=company-trend-empty]');
     await page.setViewportSize({ width: 1280, height: 1500 });
     await shot(page, 'alignment.png');
+    // On a phone the tables scroll inside their cards; the page itself does not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, `the alignment page scrolls sideways by ${overflow}px`);
     check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   } finally {
     if (user.locale && user.locale !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: user.locale });
