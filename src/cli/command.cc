@@ -24,6 +24,7 @@ constexpr Command kCommands[] = {
     {"audit", "five-area audit of opportunities and customers: red/yellow/green", RunAudit},
     {"playbook", "load, list and show the audit's playbooks", RunPlaybook},
     {"clv", "customer lifetime value (BG/NBD, Gamma-Gamma) and ABC classes", RunClv},
+    {"forecast", "evidence-based forecast of a period, and its backtest", RunForecast},
 };
 
 void PrintUsage(std::FILE* out) {

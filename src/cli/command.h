@@ -40,6 +40,7 @@ int RunUser(std::span<const std::string> args);
 int RunAudit(std::span<const std::string> args);
 int RunPlaybook(std::span<const std::string> args);
 int RunClv(std::span<const std::string> args);
+int RunForecast(std::span<const std::string> args);
 
 // Writes what `produce` hands to its writer to `path`, or to standard output when `path` is
 // empty. A file is written beside the target and renamed, so a failed write never leaves half

@@ -19,6 +19,7 @@
 #include "domain/enum_names.h"
 #include "service/access.h"
 #include "service/audit.h"
+#include "service/internal/scan.h"
 
 namespace salesbox::service {
 namespace {
@@ -26,63 +27,17 @@ namespace {
 namespace audit = analytics::audit;
 using audit::Day;
 using audit::kNoDay;
+using internal::At;
+using internal::EnumIndex;
+using internal::IntOr;
+using internal::ParseDay;
+using internal::ParseSeconds;
+using internal::Text;
+using internal::ToDay;
 using storage::FieldValue;
 using storage::FilterOp;
 using storage::ListQuery;
 using storage::Match;
-
-Day ToDay(Date date) { return static_cast<Day>(date.time_since_epoch().count()); }
-
-// Days since the epoch of "YYYY-MM-DD..." (a date or the date part of a timestamp); kNoDay for
-// null or malformed text. Hot: called for every activity.
-Day ParseDay(const FieldValue& value) {
-  if (value.kind != FieldValue::Kind::kText || value.text.size() < 10) return kNoDay;
-  const char* s = value.text.data();
-  auto digit = [s](int i) { return static_cast<int>(s[i] - '0'); };
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return kNoDay;
-  }
-  int y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-  const unsigned m = static_cast<unsigned>(digit(5) * 10 + digit(6));
-  const unsigned d = static_cast<unsigned>(digit(8) * 10 + digit(9));
-  // days_from_civil (H. Hinnant).
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int>(doe) - 719468;
-}
-
-// Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ"; the day's start for a bare date.
-int64_t ParseSeconds(const FieldValue& value) {
-  const Day day = ParseDay(value);
-  if (day == kNoDay) return 0;
-  int64_t seconds = static_cast<int64_t>(day) * 86400;
-  const std::string_view t = value.text;
-  auto two = [&t](size_t i) {
-    return i + 1 < t.size() && t[i] >= '0' && t[i] <= '9' && t[i + 1] >= '0' && t[i + 1] <= '9'
-               ? (t[i] - '0') * 10 + (t[i + 1] - '0')
-               : 0;
-  };
-  if (t.size() >= 19) seconds += two(11) * 3600 + two(14) * 60 + two(17);
-  return seconds;
-}
-
-int64_t IntOr(const FieldValue& value, int64_t fallback = 0) {
-  return value.kind == FieldValue::Kind::kInteger ? value.integer : fallback;
-}
-
-std::string Text(const FieldValue& value) { return std::string(value.text); }
-
-template <typename E>
-int EnumIndex(const FieldValue& value, int fallback = -1) {
-  if (value.kind != FieldValue::Kind::kText) return fallback;
-  for (const auto& [v, name] : EnumNames<E>::kNames) {
-    if (name == value.text) return static_cast<int>(v);
-  }
-  return fallback;
-}
 
 // With SALESBOX_AUDIT_TRACE set, LoadAuditData prints how long each table took (stderr).
 class PhaseTimer {
@@ -104,14 +59,6 @@ class PhaseTimer {
 
 // The first instant after day `as_of`: "at < this" means "by the end of as_of".
 std::string EndOf(Date as_of) { return FormatTimestamp(StartOf(as_of + std::chrono::days(1))); }
-
-// Grows `v` so that index `id` exists.
-template <typename T>
-T& At(std::vector<T>& v, int64_t id, const T& fill) {
-  if (id < 0) id = 0;
-  if (static_cast<size_t>(id) >= v.size()) v.resize(static_cast<size_t>(id) + 1, fill);
-  return v[static_cast<size_t>(id)];
-}
 
 // What is needed of an opportunity while deciding whether it was open on D.
 struct DealState {
@@ -153,9 +100,9 @@ Result<Rollback> LoadRollback(storage::Store& store, const std::string& end) {
   ListQuery query;
   query.filters.push_back(Match("at", FilterOp::kGe, {end}));
   query.filters.push_back(Match("action", FilterOp::kEq, {std::string("update")}));
-  query.filters.push_back(Match("entity", FilterOp::kIn,
-                                {std::string("opportunities"), std::string("contacts"),
-                                 std::string("accounts")}));
+  query.filters.push_back(
+      Match("entity", FilterOp::kIn,
+            {std::string("opportunities"), std::string("contacts"), std::string("accounts")}));
   query.order_by = "at";
   SB_RETURN_IF_ERROR(store.audit_log().ScanFields(
       query, {"entity", "entity_id", "changes"}, [&](std::span<const FieldValue> r) {
@@ -181,9 +128,8 @@ Status SubjectAccess(storage::Store& store, const Principal& principal, SubjectT
   ListQuery visible;
   visible.filters = VisibleFilters(principal, kind);
   visible.filters.push_back(Match("id", FilterOp::kEq, {id}));
-  Result<int64_t> seen = type == SubjectType::kOpportunity
-                             ? store.opportunities().Count(visible)
-                             : store.accounts().Count(visible);
+  Result<int64_t> seen = type == SubjectType::kOpportunity ? store.opportunities().Count(visible)
+                                                           : store.accounts().Count(visible);
   SB_RETURN_IF_ERROR(seen.status());
   if (*seen == 0) {
     return Status::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist");
@@ -211,9 +157,7 @@ std::string ActivePlaybook::label() const {
   return playbook.name + "@" + (revision > 0 ? std::to_string(revision) : std::string("builtin"));
 }
 
-std::string ActivePlaybooks::label() const {
-  return opportunity.label() + "," + account.label();
-}
+std::string ActivePlaybooks::label() const { return opportunity.label() + "," + account.label(); }
 
 Result<ActivePlaybooks> LoadActivePlaybooks(storage::Store& store) {
   ActivePlaybooks out;
@@ -277,8 +221,8 @@ Result<PlaybookLoad> LoadPlaybook(storage::Store& store, std::string_view json,
     if (activate && !version.active) {
       ListQuery current;
       current.filters.push_back(Match("active", FilterOp::kEq, {int64_t{1}}));
-      current.filters.push_back(Match("subject_type", FilterOp::kEq,
-                                      {std::string(ToString(parsed.subject_type))}));
+      current.filters.push_back(
+          Match("subject_type", FilterOp::kEq, {std::string(ToString(parsed.subject_type))}));
       SB_ASSIGN_OR_RETURN(std::vector<PlaybookVersion> active, s.playbooks().List(current));
       for (PlaybookVersion& old : active) {
         old.active = false;
@@ -307,9 +251,8 @@ Result<ScorecardAnswer> RecordAnswer(storage::Store& store, const Principal& pri
                                      const AnswerRequest& request, Timestamp now) {
   SB_RETURN_IF_ERROR(SubjectAccess(store, principal, request.subject_type, request.subject_id));
   SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
-  const ActivePlaybook& active = request.subject_type == SubjectType::kOpportunity
-                                     ? playbooks.opportunity
-                                     : playbooks.account;
+  const ActivePlaybook& active =
+      request.subject_type == SubjectType::kOpportunity ? playbooks.opportunity : playbooks.account;
   const audit::Criterion* criterion = active.playbook.Find(request.criterion_id);
   if (criterion == nullptr) {
     return Status::InvalidArgument("criterion \"" + request.criterion_id +
@@ -336,14 +279,13 @@ Result<ScorecardAnswer> RecordAnswer(storage::Store& store, const Principal& pri
     // Two answers within one second: the later replaces the earlier (the key is per second).
     SB_ASSIGN_OR_RETURN(auto upserted, s.scorecard_answers().Upsert(answer));
     answer.id = upserted.id;
-    return AppendAudit(
-        s, now, principal.user_id, "create", "scorecard_answers", answer.id.value,
-        nlohmann::json{{"subject_type", {nullptr, ToString(answer.subject_type)}},
-                       {"subject_id", {nullptr, answer.subject_id}},
-                       {"criterion_id", {nullptr, answer.criterion_id}},
-                       {"answer", {nullptr, ToString(answer.answer)}},
-                       {"note", {nullptr, answer.note}}}
-            .dump());
+    return AppendAudit(s, now, principal.user_id, "create", "scorecard_answers", answer.id.value,
+                       nlohmann::json{{"subject_type", {nullptr, ToString(answer.subject_type)}},
+                                      {"subject_id", {nullptr, answer.subject_id}},
+                                      {"criterion_id", {nullptr, answer.criterion_id}},
+                                      {"answer", {nullptr, ToString(answer.answer)}},
+                                      {"note", {nullptr, answer.note}}}
+                           .dump());
   });
   SB_RETURN_IF_ERROR(status);
   return answer;
@@ -352,7 +294,7 @@ Result<ScorecardAnswer> RecordAnswer(storage::Store& store, const Principal& pri
 // --- gathering the facts ----------------------------------------------------------------------
 
 Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Date as_of,
-                                                      storage::Store* parallel_reader) {
+                                                       storage::Store* parallel_reader) {
   auto data = std::make_shared<AuditData>();
   data->as_of = as_of;
   SB_ASSIGN_OR_RETURN(data->playbooks, LoadActivePlaybooks(store));
@@ -386,18 +328,18 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
     auto it = user_by_email.find(old->get<std::string>());
     return it == user_by_email.end() ? now : it->second;
   };
-  SB_RETURN_IF_ERROR(store.teams().ScanFields(ListQuery{}, {"id", "name"},
-                                              [&](std::span<const FieldValue> r) {
-                                                labels.teams[r[0].integer] = Text(r[1]);
-                                                return Status::Ok();
-                                              }));
-  std::unordered_map<int64_t, bool> core;
-  SB_RETURN_IF_ERROR(store.segments().ScanFields(
-      ListQuery{}, {"id", "name", "core"}, [&](std::span<const FieldValue> r) {
-        labels.segments[r[0].integer] = Text(r[1]);
-        core[r[0].integer] = IntOr(r[2]) != 0;
+  SB_RETURN_IF_ERROR(
+      store.teams().ScanFields(ListQuery{}, {"id", "name"}, [&](std::span<const FieldValue> r) {
+        labels.teams[r[0].integer] = Text(r[1]);
         return Status::Ok();
       }));
+  std::unordered_map<int64_t, bool> core;
+  SB_RETURN_IF_ERROR(store.segments().ScanFields(ListQuery{}, {"id", "name", "core"},
+                                                 [&](std::span<const FieldValue> r) {
+                                                   labels.segments[r[0].integer] = Text(r[1]);
+                                                   core[r[0].integer] = IntOr(r[2]) != 0;
+                                                   return Status::Ok();
+                                                 }));
 
   timer.Mark("people");
   // Accounts that existed on D. `account_at[id]` is the index, -1 none.
@@ -429,8 +371,9 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
         }));
   }
   auto account_index = [&account_at](int64_t id) -> int32_t {
-    return id > 0 && static_cast<size_t>(id) < account_at.size() ? account_at[static_cast<size_t>(id)]
-                                                                  : -1;
+    return id > 0 && static_cast<size_t>(id) < account_at.size()
+               ? account_at[static_cast<size_t>(id)]
+               : -1;
   };
   // A record's account as it was on D (the change log keeps the account's external id).
   auto account_on_d = [&](const std::unordered_map<int64_t, Rollback::Fields>& table, int64_t id,
@@ -443,8 +386,8 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
 
   timer.Mark("accounts");
   // Contacts created by D: their account and role, and the accounts' role coverage.
-  std::vector<int8_t> contact_role;     // by contact id; -1: none
-  std::vector<int32_t> contact_account; // by contact id: account index
+  std::vector<int8_t> contact_role;      // by contact id; -1: none
+  std::vector<int32_t> contact_account;  // by contact id: account index
   {
     ListQuery query;
     query.filters.push_back(Match("created_at", FilterOp::kLt, {end}));
@@ -457,12 +400,14 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
           role_value.text = Rollback::TextOr(rollback.contacts, id, "buying_role", r[2].text);
           const int role = EnumIndex<BuyingRole>(role_value, 0);
           FieldValue strength_value = r[3];
-          if (const nlohmann::json* old = Rollback::Find(rollback.contacts, id, "relationship_strength")) {
+          if (const nlohmann::json* old =
+                  Rollback::Find(rollback.contacts, id, "relationship_strength")) {
             // The change log keeps cells as text ("4"); null when it was empty.
             int64_t value = 0;
             const std::string text = old->is_string() ? old->get<std::string>() : std::string();
             auto [end_ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            const bool number = !text.empty() && ec == std::errc() && end_ptr == text.data() + text.size();
+            const bool number =
+                !text.empty() && ec == std::errc() && end_ptr == text.data() + text.size();
             strength_value.kind = number ? FieldValue::Kind::kInteger : FieldValue::Kind::kNull;
             strength_value.integer = value;
           }
@@ -505,8 +450,7 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
           const int64_t id = r[0].integer;
           const int stage = EnumIndex<Stage>(r[5], 0);
           const Day closed_on = ParseDay(r[10]);
-          const int32_t a =
-              account_index(account_on_d(rollback.opportunities, id, IntOr(r[4])));
+          const int32_t a = account_index(account_on_d(rollback.opportunities, id, IntOr(r[4])));
           if (IsClosed(static_cast<Stage>(stage)) && closed_on != kNoDay && closed_on <= d) {
             if (static_cast<Stage>(stage) == Stage::kClosedWon && a >= 0) {
               std::string_view lines = r[14].text;
@@ -598,7 +542,7 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   account_lines.clear();
   auto deal_index = [&deal_at](int64_t id) -> int32_t {
     return id > 0 && static_cast<size_t>(id) < deal_at.size() ? deal_at[static_cast<size_t>(id)]
-                                                               : -1;
+                                                              : -1;
   };
 
   // Answers by D: per item and criterion the latest (kept while scanning; sorting 9M answers by
@@ -610,7 +554,8 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   auto read_answers = [&](storage::Store& reader) -> Status {
     std::unordered_map<std::string, uint16_t> opportunity_criteria, account_criteria;
     const auto& op = data->playbooks.opportunity.playbook.criteria;
-    for (size_t c = 0; c < op.size(); ++c) opportunity_criteria[op[c].id] = static_cast<uint16_t>(c);
+    for (size_t c = 0; c < op.size(); ++c)
+      opportunity_criteria[op[c].id] = static_cast<uint16_t>(c);
     const auto& ac = data->playbooks.account.playbook.criteria;
     for (size_t c = 0; c < ac.size(); ++c) account_criteria[ac[c].id] = static_cast<uint16_t>(c);
     ListQuery query;
@@ -740,7 +685,8 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   for (size_t i = 0; i < input.accounts.size(); ++i) {
     audit::AccountFacts& a = input.accounts[i];
     a.customer = a.last_order != kNoDay && d - a.last_order < 365;
-    if (a.customer && a.abc_class == 0) by_currency[a.currency.ToString()].push_back(static_cast<int32_t>(i));
+    if (a.customer && a.abc_class == 0)
+      by_currency[a.currency.ToString()].push_back(static_cast<int32_t>(i));
   }
   for (auto& [currency, members] : by_currency) {
     std::sort(members.begin(), members.end(), [&input](int32_t x, int32_t y) {
@@ -749,7 +695,8 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
       return ax.margin_3y != ay.margin_3y ? ax.margin_3y > ay.margin_3y : ax.id < ay.id;
     });
     long double total = 0;
-    for (int32_t m : members) total += std::max<int64_t>(0, input.accounts[static_cast<size_t>(m)].margin_3y);
+    for (int32_t m : members)
+      total += std::max<int64_t>(0, input.accounts[static_cast<size_t>(m)].margin_3y);
     long double before = 0;
     for (int32_t m : members) {
       audit::AccountFacts& a = input.accounts[static_cast<size_t>(m)];
@@ -776,12 +723,14 @@ Result<std::string> ScopeLabel(storage::Store& store, const AuditScope& scope) {
   std::string label = "company";
   if (scope.team_id) {
     Result<Team> team = store.teams().Get(TeamId{*scope.team_id});
-    if (!team.ok()) return Status::NotFound("team " + std::to_string(*scope.team_id) + " does not exist");
+    if (!team.ok())
+      return Status::NotFound("team " + std::to_string(*scope.team_id) + " does not exist");
     label = "team:" + team->name;
   }
   if (scope.rep_id) {
     Result<User> user = store.users().Get(UserId{*scope.rep_id});
-    if (!user.ok()) return Status::NotFound("user " + std::to_string(*scope.rep_id) + " does not exist");
+    if (!user.ok())
+      return Status::NotFound("user " + std::to_string(*scope.rep_id) + " does not exist");
     label = (scope.team_id ? label + "," : std::string()) + "rep:" + user->email;
   }
   return label;
@@ -807,7 +756,8 @@ Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const Audit
     switch (scope.viewer->role) {
       case Role::kRep:
       case Role::kManager:
-        narrow(std::unordered_set<int64_t>(scope.viewer->owners.begin(), scope.viewer->owners.end()));
+        narrow(
+            std::unordered_set<int64_t>(scope.viewer->owners.begin(), scope.viewer->owners.end()));
         break;
       case Role::kMarketing:
         return Status::PermissionDenied("the audit is for sales roles");
@@ -862,9 +812,9 @@ Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const Audit
           const SubjectType type =
               row[0] == "account" ? SubjectType::kAccount : SubjectType::kOpportunity;
           const std::string colour = row[2].get<std::string>();
-          run.colours[{type, row[1].get<int64_t>()}] =
-              colour == "green" ? audit::Colour::kGreen
-                                : colour == "yellow" ? audit::Colour::kYellow : audit::Colour::kRed;
+          run.colours[{type, row[1].get<int64_t>()}] = colour == "green"    ? audit::Colour::kGreen
+                                                       : colour == "yellow" ? audit::Colour::kYellow
+                                                                            : audit::Colour::kRed;
         }
       }
       previous = std::move(run);
@@ -890,12 +840,13 @@ Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const Audit
       status.subject_id = action.subject_id;
       const auto& index = is_deal ? data->opportunity_index : data->account_index;
       if (auto it = index.find(action.subject_id); it != index.end()) {
-        status.subject_name = is_deal ? data->labels.opportunity_names[static_cast<size_t>(it->second)]
-                                      : data->labels.account_names[static_cast<size_t>(it->second)];
+        status.subject_name = is_deal
+                                  ? data->labels.opportunity_names[static_cast<size_t>(it->second)]
+                                  : data->labels.account_names[static_cast<size_t>(it->second)];
       }
       status.criterion_id = action.criterion_id;
-      const audit::Playbook& playbook = is_deal ? data->playbooks.opportunity.playbook
-                                                : data->playbooks.account.playbook;
+      const audit::Playbook& playbook =
+          is_deal ? data->playbooks.opportunity.playbook : data->playbooks.account.playbook;
       if (const audit::Criterion* c = playbook.Find(action.criterion_id)) {
         status.criterion_text = c->text.In(0);
       }
@@ -910,8 +861,8 @@ Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const Audit
   }
   audit::ReportOptions options;
   options.scope = std::move(scope_label);
-  outcome.report = audit::Consolidate(input, outcome.items, data->labels, previous,
-                                      std::move(actions), options);
+  outcome.report =
+      audit::Consolidate(input, outcome.items, data->labels, previous, std::move(actions), options);
   return outcome;
 }
 
@@ -996,7 +947,8 @@ Result<ActionItem> CreateAction(storage::Store& store, const Principal& principa
   activity.status = ActivityStatus::kPlanned;
   activity.at = StartOf(request.due) + std::chrono::hours(8);
   if (is_deal) {
-    SB_ASSIGN_OR_RETURN(Opportunity deal, store.opportunities().Get(OpportunityId{request.subject_id}));
+    SB_ASSIGN_OR_RETURN(Opportunity deal,
+                        store.opportunities().Get(OpportunityId{request.subject_id}));
     activity.opportunity_id = deal.id;
     activity.account_id = deal.account_id;
     activity.owner_id = deal.owner_id;
@@ -1023,8 +975,8 @@ Result<ActionItem> CreateAction(storage::Store& store, const Principal& principa
   }
   if (!activity.owner_id) activity.owner_id = principal.user_id;
   activity.outcome = "";
-  activity.notes = text.empty() ? request.note
-                                : (request.note.empty() ? text : text + " — " + request.note);
+  activity.notes =
+      text.empty() ? request.note : (request.note.empty() ? text : text + " — " + request.note);
   if (activity.notes.empty()) {
     return Status::InvalidArgument("note: say what to do (a staleness action needs a note)")
         .WithField("note");

@@ -1,0 +1,1174 @@
+// SPDX-License-Identifier: MIT
+#include "service/forecast.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "analytics/forecast/monte_carlo.h"
+#include "common/status_macros.h"
+#include "domain/account.h"
+#include "service/access.h"
+#include "service/pipeline_audit.h"
+#include "service/strategy_service.h"
+
+namespace salesbox::service {
+namespace {
+
+namespace fc = analytics::forecast;
+using internal::EnumIndex;
+using internal::FromDay;
+using internal::IntOr;
+using internal::ParseDay;
+using internal::ParseSeconds;
+using internal::RealOr;
+using internal::ToDay;
+using nlohmann::json;
+using storage::FieldValue;
+using storage::FilterOp;
+using storage::ListQuery;
+using storage::Match;
+
+constexpr std::array<std::string_view, kForecastFeatures> kFeatureNames = {"stage_discover",
+                                                                           "stage_propose",
+                                                                           "stage_negotiate",
+                                                                           "stage_commit",
+                                                                           "days_in_stage",
+                                                                           "age",
+                                                                           "amount",
+                                                                           "area_relationships",
+                                                                           "area_understanding",
+                                                                           "area_value",
+                                                                           "area_joint_process",
+                                                                           "area_commitment",
+                                                                           "days_since_activity",
+                                                                           "activities_30d",
+                                                                           "activities_90d",
+                                                                           "buying_roles",
+                                                                           "economic_buyer_met",
+                                                                           "next_step_ahead",
+                                                                           "close_date_pushes",
+                                                                           "close_date_passed",
+                                                                           "core_segment",
+                                                                           "owner_win_rate"};
+
+int StageIndex(Stage stage) { return static_cast<int>(stage); }
+
+double Median(std::vector<double>& values, double fallback) {
+  if (values.empty()) return fallback;
+  const size_t mid = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
+  return values[mid];
+}
+
+// The first day of the month after `day`'s, or `day` itself when it is a first.
+Day NextMonthStart(Day day) {
+  const std::chrono::year_month_day ymd(FromDay(day));
+  if (ymd.day() == std::chrono::day(1)) return day;
+  const auto next =
+      std::chrono::year_month_day(ymd.year() / ymd.month() / 1) + std::chrono::months(1);
+  return ToDay(Date(next));
+}
+
+Day AddMonth(Day first) {
+  const std::chrono::year_month_day ymd(FromDay(first));
+  return ToDay(Date(ymd + std::chrono::months(1)));
+}
+
+// The last day of the quarter (or month) containing `day`.
+Day PeriodEnd(Day day, bool quarter) {
+  const std::chrono::year_month_day ymd(FromDay(day));
+  unsigned m = static_cast<unsigned>(ymd.month());
+  if (quarter) m = (m - 1) / 3 * 3 + 3;
+  const std::chrono::year_month_day_last last(ymd.year() / std::chrono::month(m) /
+                                              std::chrono::last);
+  return ToDay(Date(last));
+}
+
+// Every month start on which the deal was open: created before it, not closed by it, and not
+// after `limit`.
+template <typename F>
+void ForEachSnapshot(const ForecastDealFacts& deal, Day limit, F&& f) {
+  if (deal.created_on == kNoDay) return;
+  const Day end = deal.closed_on == kNoDay ? limit : std::min<Day>(limit, deal.closed_on - 1);
+  for (Day d = NextMonthStart(deal.created_on + 1); d <= end; d = AddMonth(d)) f(d);
+}
+
+}  // namespace
+
+const std::array<std::string_view, kForecastFeatures>& ForecastFeatureNames() {
+  return kFeatureNames;
+}
+
+// --- loading --------------------------------------------------------------------------------
+
+Result<ForecastData> LoadForecastData(storage::Store& store) {
+  ForecastData data;
+  SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
+  const analytics::audit::Playbook& playbook = playbooks.opportunity.playbook;
+  std::unordered_map<std::string, uint16_t> criterion_index;
+  for (size_t c = 0; c < playbook.criteria.size(); ++c) {
+    const auto& criterion = playbook.criteria[c];
+    criterion_index[criterion.id] = static_cast<uint16_t>(c);
+    data.criterion_area.push_back(criterion.auto_rule ? -1 : criterion.area);
+    if (!criterion.auto_rule) ++data.manual_criteria_in_area[static_cast<size_t>(criterion.area)];
+  }
+  for (const auto& area : playbook.areas) data.area_ids.push_back(area.id);
+
+  // Users and teams.
+  SB_RETURN_IF_ERROR(
+      store.users().ScanFields({}, {"id", "name", "team_id"}, [&](std::span<const FieldValue> r) {
+        data.user_names[r[0].integer] = std::string(r[1].text);
+        if (const int64_t team = IntOr(r[2]); team > 0) data.team_of[r[0].integer] = team;
+        return Status::Ok();
+      }));
+  SB_RETURN_IF_ERROR(
+      store.teams().ScanFields({}, {"id", "name"}, [&](std::span<const FieldValue> r) {
+        data.team_names[r[0].integer] = std::string(r[1].text);
+        return Status::Ok();
+      }));
+
+  // Accounts: name and whether their segment is core.
+  std::unordered_set<int64_t> core_segments;
+  SB_RETURN_IF_ERROR(
+      store.segments().ScanFields({}, {"id", "core"}, [&](std::span<const FieldValue> r) {
+        if (IntOr(r[1]) != 0 || r[1].text == "true") core_segments.insert(r[0].integer);
+        return Status::Ok();
+      }));
+  SB_RETURN_IF_ERROR(store.accounts().ScanFields(
+      {}, {"id", "name", "segment_id"}, [&](std::span<const FieldValue> r) {
+        data.account_names[r[0].integer] = std::string(r[1].text);
+        if (core_segments.contains(IntOr(r[2]))) data.core_account[r[0].integer] = true;
+        return Status::Ok();
+      }));
+
+  // Contacts: the first day each account had an economic buyer, decision maker and champion, and
+  // which contacts are economic buyers (for meetings with them).
+  std::unordered_set<int64_t> economic_buyers;
+  SB_RETURN_IF_ERROR(store.contacts().ScanFields(
+      {}, {"id", "account_id", "buying_role", "created_at"}, [&](std::span<const FieldValue> r) {
+        const int role = EnumIndex<BuyingRole>(r[2], -1);
+        int slot = -1;
+        if (role == static_cast<int>(BuyingRole::kEconomicBuyer)) slot = 0;
+        if (role == static_cast<int>(BuyingRole::kDecisionMaker)) slot = 1;
+        if (role == static_cast<int>(BuyingRole::kChampion)) slot = 2;
+        if (slot < 0) return Status::Ok();
+        if (slot == 0) economic_buyers.insert(r[0].integer);
+        auto [it, inserted] = data.first_role_day.try_emplace(
+            IntOr(r[1]), std::array<Day, 3>{INT32_MAX, INT32_MAX, INT32_MAX});
+        Day& first = it->second[static_cast<size_t>(slot)];
+        first = std::min(first, ParseDay(r[3]));
+        return Status::Ok();
+      }));
+
+  // Opportunities.
+  std::vector<int32_t> index_of;  // by id
+  SB_RETURN_IF_ERROR(store.opportunities().ScanFields(
+      {},
+      {"id", "account_id", "owner_id", "name", "stage", "amount_minor", "amount_currency",
+       "probability", "created_on", "close_on", "closed_on", "next_step_on", "forecast_category"},
+      [&](std::span<const FieldValue> r) {
+        ForecastDealFacts d;
+        d.id = r[0].integer;
+        d.account_id = IntOr(r[1]);
+        d.owner_id = IntOr(r[2]);
+        d.name = std::string(r[3].text);
+        d.stage = static_cast<Stage>(EnumIndex<Stage>(r[4], 0));
+        Result<Currency> currency = Currency::Parse(r[6].text);
+        d.amount = Money{IntOr(r[5]), currency.ok() ? *currency : Currency()};
+        d.probability = static_cast<float>(RealOr(r[7], -1));
+        d.created_on = ParseDay(r[8]);
+        d.close_on = ParseDay(r[9]);
+        d.closed_on = IsClosed(d.stage) ? ParseDay(r[10]) : kNoDay;
+        d.next_step_on = ParseDay(r[11]);
+        d.category = static_cast<ForecastCategory>(EnumIndex<ForecastCategory>(r[12], 0));
+        internal::At(index_of, d.id, int32_t{-1}) = static_cast<int32_t>(data.deals.size());
+        data.deals.push_back(std::move(d));
+        return Status::Ok();
+      }));
+  auto deal_at = [&](int64_t id) -> ForecastDealFacts* {
+    if (id <= 0 || static_cast<size_t>(id) >= index_of.size() || index_of[id] < 0) return nullptr;
+    return &data.deals[static_cast<size_t>(index_of[id])];
+  };
+
+  // History, activities and answers are gathered per deal, then laid out contiguously.
+  std::vector<std::vector<ForecastChange>> changes(data.deals.size());
+  {
+    ListQuery query;
+    query.order_by = "changed_at";
+    SB_RETURN_IF_ERROR(store.opportunity_changes().ScanFields(
+        query,
+        {"opportunity_id", "changed_at", "stage", "amount_minor", "probability", "close_on",
+         "next_step_on"},
+        [&](std::span<const FieldValue> r) {
+          ForecastDealFacts* deal = deal_at(IntOr(r[0]));
+          if (deal == nullptr) return Status::Ok();
+          ForecastChange c;
+          c.seconds = ParseSeconds(r[1]);
+          c.stage = static_cast<Stage>(EnumIndex<Stage>(r[2], 0));
+          c.amount_minor = IntOr(r[3]);
+          c.probability = static_cast<float>(RealOr(r[4], -1));
+          c.close_on = ParseDay(r[5]);
+          c.next_step_on = ParseDay(r[6]);
+          changes[static_cast<size_t>(deal - data.deals.data())].push_back(c);
+          return Status::Ok();
+        }));
+  }
+  std::vector<std::vector<ForecastActivity>> activities(data.deals.size());
+  {
+    ListQuery query;
+    query.filters.push_back(Match("status", FilterOp::kEq, {std::string("completed")}));
+    query.filters.push_back(Match("opportunity_id", FilterOp::kNotNull, {}));
+    SB_RETURN_IF_ERROR(store.activities().ScanFields(
+        query, {"opportunity_id", "at", "type", "contact_id"}, [&](std::span<const FieldValue> r) {
+          ForecastDealFacts* deal = deal_at(IntOr(r[0]));
+          if (deal == nullptr) return Status::Ok();
+          ForecastActivity a;
+          a.day = ParseDay(r[1]);
+          a.meeting = r[2].text == "meeting";
+          a.with_economic_buyer = a.meeting && economic_buyers.contains(IntOr(r[3]));
+          activities[static_cast<size_t>(deal - data.deals.data())].push_back(a);
+          return Status::Ok();
+        }));
+  }
+  std::vector<std::vector<ForecastAnswer>> answers(data.deals.size());
+  {
+    ListQuery query;
+    query.filters.push_back(Match("subject_type", FilterOp::kEq, {std::string("opportunity")}));
+    std::string criterion;
+    SB_RETURN_IF_ERROR(store.scorecard_answers().ScanFields(
+        query, {"subject_id", "criterion_id", "answer", "answered_at"},
+        [&](std::span<const FieldValue> r) {
+          ForecastDealFacts* deal = deal_at(IntOr(r[0]));
+          if (deal == nullptr) return Status::Ok();
+          criterion.assign(r[1].text);
+          auto it = criterion_index.find(criterion);
+          if (it == criterion_index.end()) return Status::Ok();
+          ForecastAnswer a;
+          a.seconds = ParseSeconds(r[3]);
+          a.day = ParseDay(r[3]);
+          a.criterion = it->second;
+          a.yes = r[2].text == "yes";
+          answers[static_cast<size_t>(deal - data.deals.data())].push_back(a);
+          return Status::Ok();
+        }));
+  }
+  for (size_t i = 0; i < data.deals.size(); ++i) {
+    ForecastDealFacts& d = data.deals[i];
+    d.changes_begin = static_cast<uint32_t>(data.changes.size());
+    data.changes.insert(data.changes.end(), changes[i].begin(), changes[i].end());
+    d.changes_end = static_cast<uint32_t>(data.changes.size());
+    std::sort(activities[i].begin(), activities[i].end(),
+              [](const ForecastActivity& a, const ForecastActivity& b) { return a.day < b.day; });
+    d.activities_begin = static_cast<uint32_t>(data.activities.size());
+    data.activities.insert(data.activities.end(), activities[i].begin(), activities[i].end());
+    d.activities_end = static_cast<uint32_t>(data.activities.size());
+    std::sort(
+        answers[i].begin(), answers[i].end(),
+        [](const ForecastAnswer& a, const ForecastAnswer& b) { return a.seconds < b.seconds; });
+    d.answers_begin = static_cast<uint32_t>(data.answers.size());
+    data.answers.insert(data.answers.end(), answers[i].begin(), answers[i].end());
+    d.answers_end = static_cast<uint32_t>(data.answers.size());
+    if (d.closed_on != kNoDay && d.owner_id != 0) {
+      data.closed_by_owner[d.owner_id].push_back({d.closed_on, d.stage == Stage::kClosedWon});
+    }
+  }
+  for (auto& [owner, closed] : data.closed_by_owner) std::sort(closed.begin(), closed.end());
+  return data;
+}
+
+// --- a deal on a day ------------------------------------------------------------------------
+
+DealOnDay StateOn(const ForecastData& data, const ForecastDealFacts& deal, Day d) {
+  DealOnDay s;
+  if (deal.created_on == kNoDay || deal.created_on > d) return s;
+  if (deal.closed_on != kNoDay && deal.closed_on <= d) return s;
+  s.open = true;
+  const int64_t end_of_day = (static_cast<int64_t>(d) + 1) * 86400;
+  if (deal.changes_begin == deal.changes_end) {
+    // No history: the current record is all there is.
+    s.stage = IsClosed(deal.stage) ? Stage::kCommit : deal.stage;
+    s.amount_minor = deal.amount.minor_units;
+    s.probability = deal.probability;
+    s.close_on = deal.close_on;
+    s.next_step_on = deal.next_step_on;
+    s.stage_since = deal.created_on;
+    return s;
+  }
+  bool any = false;
+  Day last_close = kNoDay;
+  for (uint32_t i = deal.changes_begin; i < deal.changes_end; ++i) {
+    const ForecastChange& c = data.changes[i];
+    if (c.seconds >= end_of_day) break;
+    const Day day = static_cast<Day>(c.seconds / 86400);
+    if (!any || c.stage != s.stage) s.stage_since = day;
+    if (any && c.close_on != last_close) ++s.close_changes;
+    last_close = c.close_on;
+    s.stage = c.stage;
+    s.amount_minor = c.amount_minor;
+    s.probability = c.probability;
+    s.close_on = c.close_on;
+    s.next_step_on = c.next_step_on;
+    any = true;
+  }
+  if (!any) {  // history starts after D (imported later): the first row is the best guess
+    const ForecastChange& c = data.changes[deal.changes_begin];
+    s.stage = c.stage;
+    s.amount_minor = c.amount_minor;
+    s.probability = c.probability;
+    s.close_on = c.close_on;
+    s.next_step_on = kNoDay;
+    s.stage_since = deal.created_on;
+  }
+  if (IsClosed(s.stage)) s.stage = Stage::kCommit;  // a close row dated before closed_on
+  return s;
+}
+
+void DealFeatures(const ForecastData& data, const ForecastTypical& typical,
+                  const ForecastDealFacts& deal, const DealOnDay& state, Day d, double* out) {
+  std::fill(out, out + kForecastFeatures, 0.0);
+  const int stage = StageIndex(state.stage);
+  if (stage >= 1 && stage <= 4) out[stage - 1] = 1;
+  const double in_stage = std::max(0, d - std::max(state.stage_since, deal.created_on));
+  out[4] =
+      std::log((1 + in_stage) /
+               (1 + typical.median_days_in_stage[static_cast<size_t>(std::clamp(stage, 0, 4))]));
+  out[5] = std::log1p(std::max(0, d - deal.created_on));
+  auto median = typical.median_amount.find(deal.amount.currency.ToString());
+  const double typical_amount = median == typical.median_amount.end() ? 0 : median->second;
+  out[6] = state.amount_minor > 0 && typical_amount > 0
+               ? std::clamp(std::log(static_cast<double>(state.amount_minor) / typical_amount),
+                            -3.0, 3.0)
+               : -3.0;
+
+  // Answers: the latest per criterion by the end of D.
+  const int64_t end_of_day = (static_cast<int64_t>(d) + 1) * 86400;
+  std::array<int, 5> yes{};
+  if (deal.answers_begin != deal.answers_end) {
+    std::vector<int8_t> latest(data.criterion_area.size(), -1);
+    for (uint32_t i = deal.answers_begin; i < deal.answers_end; ++i) {
+      const ForecastAnswer& a = data.answers[i];
+      if (a.seconds >= end_of_day) break;
+      latest[a.criterion] = a.yes ? 1 : 0;
+    }
+    for (size_t c = 0; c < latest.size(); ++c) {
+      const int area = data.criterion_area[c];
+      if (area >= 0 && latest[c] == 1) ++yes[static_cast<size_t>(area)];
+    }
+  }
+  for (size_t area = 0; area < 5; ++area) {
+    const int n = data.manual_criteria_in_area[area];
+    out[7 + area] = n > 0 ? static_cast<double>(yes[area]) / n : 0;
+  }
+
+  // Activities completed by D.
+  Day last = kNoDay;
+  int in30 = 0, in90 = 0;
+  bool eb = false;
+  for (uint32_t i = deal.activities_begin; i < deal.activities_end; ++i) {
+    const ForecastActivity& a = data.activities[i];
+    if (a.day > d) break;
+    last = a.day;
+    if (a.day > d - 30) ++in30;
+    if (a.day > d - 90) ++in90;
+    eb = eb || a.with_economic_buyer;
+  }
+  out[12] = std::log1p(std::max(0, d - (last == kNoDay ? deal.created_on : last)));
+  out[13] = std::log1p(in30);
+  out[14] = std::log1p(in90);
+  if (auto roles = data.first_role_day.find(deal.account_id); roles != data.first_role_day.end()) {
+    int covered = 0;
+    for (Day first : roles->second) covered += first <= d ? 1 : 0;
+    out[15] = covered / 3.0;
+  }
+  out[16] = eb ? 1 : 0;
+  out[17] = state.next_step_on != kNoDay && state.next_step_on > d ? 1 : 0;
+  out[18] = std::min(state.close_changes, 5);
+  out[19] = state.close_on != kNoDay && state.close_on < d ? 1 : 0;
+  out[20] = data.core_account.contains(deal.account_id) ? 1 : 0;
+
+  // The owner's win rate over deals closed before D, shrunk toward the company's (10 deals).
+  double won = 0, closed = 0;
+  if (auto it = data.closed_by_owner.find(deal.owner_id); it != data.closed_by_owner.end()) {
+    for (const auto& [day, was_won] : it->second) {
+      if (day >= d) break;
+      closed += 1;
+      won += was_won ? 1 : 0;
+    }
+  }
+  out[21] = (won + 10 * typical.owner_prior) / (closed + 10);
+}
+
+// --- training -------------------------------------------------------------------------------
+
+double ForecastModel::Probability(const double* features, Stage stage) const {
+  if (method == ForecastMethod::kStageRates) {
+    return stage_rate[static_cast<size_t>(std::clamp(StageIndex(stage), 0, 4))];
+  }
+  Result<double> raw =
+      fc::PredictProbability(logistic, std::span<const double>(features, kForecastFeatures));
+  const double p = raw.ok() ? *raw : 0.5;
+  if (!calibration) return p;
+  Result<double> calibrated = fc::Calibrate(*calibration, p);
+  return calibrated.ok() ? *calibrated : p;
+}
+
+namespace {
+
+struct Example {
+  size_t deal = 0;
+  Day day = kNoDay;
+  DealOnDay state;
+  double outcome = 0;
+};
+
+// Every snapshot of every deal closed by `cutoff`, taken before the cutoff.
+std::vector<Example> TrainingExamples(const ForecastData& data, Day cutoff, Day from = INT32_MIN) {
+  std::vector<Example> out;
+  for (size_t i = 0; i < data.deals.size(); ++i) {
+    const ForecastDealFacts& deal = data.deals[i];
+    if (deal.closed_on == kNoDay || deal.closed_on > cutoff) continue;
+    ForEachSnapshot(deal, cutoff, [&](Day d) {
+      if (d < from) return;
+      DealOnDay state = StateOn(data, deal, d);
+      if (!state.open) return;
+      out.push_back({i, d, state, deal.stage == Stage::kClosedWon ? 1.0 : 0.0});
+    });
+  }
+  std::sort(out.begin(), out.end(), [](const Example& a, const Example& b) {
+    return a.day != b.day ? a.day < b.day : a.deal < b.deal;
+  });
+  return out;
+}
+
+ForecastTypical TypicalOf(const ForecastData& data, const std::vector<Example>& examples) {
+  ForecastTypical typical;
+  std::array<std::vector<double>, 5> days;
+  std::map<std::string, std::vector<double>> amounts;
+  std::unordered_set<size_t> seen;
+  double won = 0, closed = 0;
+  for (const Example& e : examples) {
+    const int stage = std::clamp(StageIndex(e.state.stage), 0, 4);
+    days[static_cast<size_t>(stage)].push_back(
+        std::max(0, e.day - std::max(e.state.stage_since, data.deals[e.deal].created_on)));
+    if (seen.insert(e.deal).second) {
+      const ForecastDealFacts& deal = data.deals[e.deal];
+      if (e.state.amount_minor > 0) {
+        amounts[deal.amount.currency.ToString()].push_back(
+            static_cast<double>(e.state.amount_minor));
+      }
+      closed += 1;
+      won += e.outcome;
+    }
+  }
+  for (size_t s = 0; s < 5; ++s) typical.median_days_in_stage[s] = Median(days[s], 30);
+  for (auto& [currency, values] : amounts) typical.median_amount[currency] = Median(values, 1);
+  if (closed > 0) typical.owner_prior = won / closed;
+  return typical;
+}
+
+// Slip: the share of won snapshots whose deal closed after the end of the period its expected
+// close date was in (per stage; index 5 for deals already past their close date), with a prior.
+void LearnSlip(const ForecastData& data, const std::vector<Example>& examples, ForecastModel& m) {
+  std::array<double, 6> slipped_q{}, slipped_m{}, n{};
+  for (const Example& e : examples) {
+    const ForecastDealFacts& deal = data.deals[e.deal];
+    if (deal.stage != Stage::kClosedWon || e.state.close_on == kNoDay) continue;
+    const bool overdue = e.state.close_on < e.day;
+    const size_t k = overdue ? 5 : static_cast<size_t>(std::clamp(StageIndex(e.state.stage), 0, 4));
+    const Day reference = overdue ? e.day : e.state.close_on;
+    n[k] += 1;
+    slipped_q[k] += deal.closed_on > PeriodEnd(reference, true) ? 1 : 0;
+    slipped_m[k] += deal.closed_on > PeriodEnd(reference, false) ? 1 : 0;
+  }
+  constexpr double kPrior = 10, kPriorQuarter = 0.25, kPriorMonth = 0.4;
+  for (size_t k = 0; k < 6; ++k) {
+    m.slip_quarter[k] = (slipped_q[k] + kPrior * kPriorQuarter) / (n[k] + kPrior);
+    m.slip_month[k] = (slipped_m[k] + kPrior * kPriorMonth) / (n[k] + kPrior);
+  }
+}
+
+}  // namespace
+
+Result<ForecastModel> TrainForecast(const ForecastData& data, const TrainOptions& options) {
+  ForecastModel model;
+  std::vector<Example> examples = TrainingExamples(data, options.cutoff);
+  std::unordered_set<size_t> deals;
+  for (const Example& e : examples) deals.insert(e.deal);
+  for (const ForecastDealFacts& deal : data.deals) {
+    if (deal.closed_on != kNoDay && deal.closed_on <= options.cutoff) ++model.closed_deals;
+  }
+  if (model.closed_deals == 0 || examples.empty()) {
+    return Status::FailedPrecondition(
+        "forecast: no deal closed by " + FormatDate(FromDay(options.cutoff)) +
+        " was open on a month start: there is no history to learn from");
+  }
+  model.examples = static_cast<int64_t>(examples.size());
+  model.typical = TypicalOf(data, examples);
+  LearnSlip(data, examples, model);
+
+  // Stage rates: the fallback, and the prior of nothing else.
+  std::vector<fc::StageHistory> stages(5);
+  for (int s = 0; s < 5; ++s)
+    stages[static_cast<size_t>(s)].default_rate = DefaultProbability(static_cast<Stage>(s));
+  for (const Example& e : examples) {
+    fc::StageHistory& h = stages[static_cast<size_t>(std::clamp(StageIndex(e.state.stage), 0, 4))];
+    h.closed += 1;
+    h.won += static_cast<int64_t>(e.outcome);
+  }
+  SB_ASSIGN_OR_RETURN(std::vector<fc::StageRate> rates, fc::StageWinRates(stages));
+  for (size_t s = 0; s < 5; ++s) model.stage_rate[s] = rates[s].rate;
+
+  int64_t won = 0;
+  for (size_t i : deals) won += data.deals[i].stage == Stage::kClosedWon ? 1 : 0;
+  const int64_t lost = static_cast<int64_t>(deals.size()) - won;
+  if (fc::IsLittleHistory(model.closed_deals) || won < 10 || lost < 10) {
+    model.method = ForecastMethod::kStageRates;
+    char reason[200];
+    std::snprintf(reason, sizeof reason,
+                  "%lld closed deals (%lld won, %lld lost) are too few to learn from (at least "
+                  "%lld, with 10 of each, are needed): the win rate per stage with a prior is used",
+                  static_cast<long long>(model.closed_deals), static_cast<long long>(won),
+                  static_cast<long long>(lost),
+                  static_cast<long long>(fc::kLittleHistoryClosedDeals));
+    model.method_reason = reason;
+    return model;
+  }
+
+  // Train on the earlier part, calibrate on the latest (note 4).
+  const Day first = examples.front().day, last = examples.back().day;
+  const Day calibration_from =
+      last - static_cast<Day>(std::lround((last - first) * options.calibration_share));
+  size_t split = 0;
+  while (split < examples.size() && examples[split].day < calibration_from) ++split;
+  if (split < examples.size() / 2) split = examples.size();  // too little before: no calibration
+  std::vector<double> x(examples.size() * kForecastFeatures);
+  std::vector<double> y(examples.size());
+  for (size_t i = 0; i < examples.size(); ++i) {
+    const Example& e = examples[i];
+    DealFeatures(data, model.typical, data.deals[e.deal], e.state, e.day,
+                 &x[i * kForecastFeatures]);
+    y[i] = e.outcome;
+  }
+  fc::LogisticOptions logistic;
+  logistic.lambda = options.lambda;
+  fc::FeatureMatrix train{std::span<const double>(x.data(), split * kForecastFeatures),
+                          static_cast<int64_t>(split), kForecastFeatures};
+  SB_ASSIGN_OR_RETURN(
+      model.logistic,
+      fc::FitLogistic(train, std::span<const double>(y.data(), split), {}, logistic));
+  const size_t held_out = examples.size() - split;
+  if (held_out >= 100) {
+    std::vector<double> raw(held_out);
+    fc::FeatureMatrix calibrate{
+        std::span<const double>(x.data() + split * kForecastFeatures, held_out * kForecastFeatures),
+        static_cast<int64_t>(held_out), kForecastFeatures};
+    SB_RETURN_IF_ERROR(fc::PredictProbabilities(model.logistic, calibrate, raw));
+    SB_ASSIGN_OR_RETURN(model.calibration,
+                        fc::FitIsotonic(raw, std::span<const double>(y.data() + split, held_out)));
+    model.calibration_examples = static_cast<int64_t>(held_out);
+  }
+  model.method = ForecastMethod::kModel;
+  model.method_reason = "learned from " + std::to_string(model.closed_deals) + " closed deals (" +
+                        std::to_string(model.examples) + " month-start snapshots)";
+  return model;
+}
+
+// --- the forecast ---------------------------------------------------------------------------
+
+Result<std::pair<Date, Date>> ParsePeriod(std::string_view text) {
+  auto bad = [&] {
+    return Status::InvalidArgument("period: \"" + std::string(text) +
+                                   "\" is not a quarter (2026-Q4) or a month (2026-11)")
+        .WithField("period");
+  };
+  if (text.size() != 7 || text[4] != '-') return bad();
+  int year = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (text[i] < '0' || text[i] > '9') return bad();
+    year = year * 10 + (text[i] - '0');
+  }
+  if (year < 1900 || year > 2200) return bad();
+  unsigned first = 0, months = 0;
+  if (text[5] == 'Q' || text[5] == 'q') {
+    if (text[6] < '1' || text[6] > '4') return bad();
+    first = static_cast<unsigned>(text[6] - '1') * 3 + 1;
+    months = 3;
+  } else {
+    if (text[5] < '0' || text[5] > '1' || text[6] < '0' || text[6] > '9') return bad();
+    first = static_cast<unsigned>((text[5] - '0') * 10 + (text[6] - '0'));
+    if (first < 1 || first > 12) return bad();
+    months = 1;
+  }
+  const std::chrono::year y{year};
+  const Date start(y / std::chrono::month(first) / 1);
+  const Date end(std::chrono::year_month_day_last(y / std::chrono::month(first + months - 1) /
+                                                  std::chrono::last));
+  return std::pair<Date, Date>{start, end};
+}
+
+namespace {
+
+std::string QuarterLabel(Date day) {
+  const std::chrono::year_month_day ymd(day);
+  return std::to_string(static_cast<int>(ymd.year())) + "-Q" +
+         std::to_string((static_cast<unsigned>(ymd.month()) - 1) / 3 + 1);
+}
+
+std::string Percent(double share) {
+  return std::to_string(static_cast<int>(std::lround(share * 100))) + "%";
+}
+
+// A factor in words, from the feature's value on the deal.
+std::string FactorLabel(const ForecastData& data, int feature, const double* x) {
+  const double v = x[feature];
+  switch (feature) {
+    case 0:
+    case 1:
+    case 2:
+    case 3: {
+      int stage = 0;
+      for (int s = 0; s < 4; ++s) {
+        if (x[s] == 1) stage = s + 1;
+      }
+      return "stage " + std::string(ToString(static_cast<Stage>(stage)));
+    }
+    case 4: {
+      const double ratio = std::exp(v);
+      char text[64];
+      std::snprintf(text, sizeof text, "in its stage %.1f× as long as typical", ratio);
+      return text;
+    }
+    case 5:
+      return std::to_string(static_cast<int>(std::lround(std::expm1(v)))) + " days old";
+    case 6: {
+      char text[64];
+      std::snprintf(text, sizeof text, "amount %.1f× the typical deal", std::exp(v));
+      return text;
+    }
+    case 7:
+    case 8:
+    case 9:
+    case 10:
+    case 11: {
+      const size_t area = static_cast<size_t>(feature - 7);
+      const int n = data.manual_criteria_in_area[area];
+      const std::string name = area < data.area_ids.size() ? data.area_ids[area] : "area";
+      return name + ": " + std::to_string(static_cast<int>(std::lround(v * n))) + " of " +
+             std::to_string(n) + " answered yes";
+    }
+    case 12:
+      return "last activity " + std::to_string(static_cast<int>(std::lround(std::expm1(v)))) +
+             " days ago";
+    case 13:
+      return std::to_string(static_cast<int>(std::lround(std::expm1(v)))) +
+             " activities in the last 30 days";
+    case 14:
+      return std::to_string(static_cast<int>(std::lround(std::expm1(v)))) +
+             " activities in the last 90 days";
+    case 15:
+      return std::to_string(static_cast<int>(std::lround(v * 3))) +
+             " of 3 key buying roles known (economic buyer, decision maker, champion)";
+    case 16:
+      return v > 0 ? "economic buyer met" : "economic buyer not met";
+    case 17:
+      return v > 0 ? "dated next step ahead" : "no dated next step ahead";
+    case 18:
+      return "close date moved " + std::to_string(static_cast<int>(v)) + " times";
+    case 19:
+      return v > 0 ? "close date has passed" : "close date ahead";
+    case 20:
+      return v > 0 ? "in a core segment" : "not in a core segment";
+    case 21:
+      return "owner's win rate " + Percent(v);
+  }
+  return std::string(kFeatureNames[static_cast<size_t>(feature)]);
+}
+
+void Explain(const ForecastData& data, const ForecastModel& model, const double* x, ScoredDeal& s) {
+  if (model.method != ForecastMethod::kModel) return;
+  Result<fc::PredictionBreakdown> b =
+      fc::ExplainPrediction(model.logistic, std::span<const double>(x, kForecastFeatures));
+  if (!b.ok()) return;
+  // The stage indicators act as one factor.
+  std::vector<std::pair<double, int>> effects;
+  double stage = 0;
+  for (int j = 0; j < 4; ++j) stage += b->contributions[static_cast<size_t>(j)];
+  effects.push_back({stage, 0});
+  for (int j = 4; j < kForecastFeatures; ++j)
+    effects.push_back({b->contributions[static_cast<size_t>(j)], j});
+  std::sort(effects.begin(), effects.end());
+  for (const auto& [effect, j] : effects) {
+    if (effect < -0.05 && s.down.size() < 3) {
+      s.down.push_back({std::string(j == 0 ? "stage" : kFeatureNames[static_cast<size_t>(j)]),
+                        FactorLabel(data, j, x), effect});
+    }
+  }
+  for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
+    if (it->first > 0.05 && s.up.size() < 3) {
+      const int j = it->second;
+      s.up.push_back({std::string(j == 0 ? "stage" : kFeatureNames[static_cast<size_t>(j)]),
+                      FactorLabel(data, j, x), it->first});
+    }
+  }
+}
+
+bool Visible(const Principal* viewer, const ForecastData& data, int64_t owner) {
+  if (viewer == nullptr) return true;
+  switch (viewer->role) {
+    case Role::kAdmin:
+    case Role::kExecutive:
+      return true;
+    case Role::kManager: {
+      if (owner == viewer->user_id.value) return true;
+      auto it = data.team_of.find(owner);
+      return viewer->team_id && it != data.team_of.end() && it->second == viewer->team_id->value;
+    }
+    case Role::kRep:
+    case Role::kMarketing:
+      return owner == viewer->user_id.value;
+  }
+  return false;
+}
+
+int64_t Times(int64_t amount, double p) {
+  return static_cast<int64_t>(std::llround(static_cast<double>(amount) * p));
+}
+
+}  // namespace
+
+Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& request) {
+  Forecast out;
+  out.as_of = request.as_of;
+  const std::string label = request.period.empty() ? QuarterLabel(request.as_of) : request.period;
+  SB_ASSIGN_OR_RETURN(auto period, ParsePeriod(label));
+  out.period_label = label;
+  out.period_start = period.first;
+  out.period_end = period.second;
+  const bool quarter = label.find('Q') != std::string::npos || label.find('q') != std::string::npos;
+  const Day as_of = ToDay(request.as_of);
+  const Day start = ToDay(period.first), end = ToDay(period.second);
+
+  if (request.team_id && !data.team_names.contains(*request.team_id)) {
+    return Status::NotFound("no team with id " + std::to_string(*request.team_id))
+        .WithField("team_id");
+  }
+  if (request.rep_id && !data.user_names.contains(*request.rep_id)) {
+    return Status::NotFound("no user with id " + std::to_string(*request.rep_id))
+        .WithField("rep_id");
+  }
+  if (request.viewer != nullptr) {
+    const Principal& v = *request.viewer;
+    const bool all = v.role == Role::kAdmin || v.role == Role::kExecutive;
+    if (request.team_id && !all &&
+        !(v.role == Role::kManager && v.team_id && v.team_id->value == *request.team_id)) {
+      return Status::PermissionDenied("the team is outside what you may see").WithField("team_id");
+    }
+    if (request.rep_id && !Visible(request.viewer, data, *request.rep_id)) {
+      return Status::PermissionDenied("the rep is outside what you may see").WithField("rep_id");
+    }
+  }
+  auto in_scope = [&](int64_t owner) {
+    if (!Visible(request.viewer, data, owner)) return false;
+    if (request.rep_id && owner != *request.rep_id) return false;
+    if (request.team_id) {
+      auto it = data.team_of.find(owner);
+      if (it == data.team_of.end() || it->second != *request.team_id) return false;
+    }
+    return true;
+  };
+
+  TrainOptions train;
+  train.cutoff = as_of;
+  SB_ASSIGN_OR_RETURN(out.model, TrainForecast(data, train));
+  const ForecastModel& model = out.model;
+
+  // Score every open deal in scope.
+  std::array<double, kForecastFeatures> x{};
+  std::map<std::string, Rollup> totals;
+  std::map<std::pair<int, int64_t>, std::map<std::string, Rollup>> groups;  // (level, id)
+  auto rollups_of = [&](int64_t owner, const std::string& currency) {
+    std::vector<Rollup*> r = {&totals[currency]};
+    r.push_back(&groups[{1, owner}][currency]);
+    if (auto it = data.team_of.find(owner); it != data.team_of.end()) {
+      r.push_back(&groups[{0, it->second}][currency]);
+    }
+    return r;
+  };
+  for (const ForecastDealFacts& deal : data.deals) {
+    if (!in_scope(deal.owner_id)) continue;
+    // Won in the period so far.
+    if (deal.stage == Stage::kClosedWon && deal.closed_on != kNoDay && deal.closed_on >= start &&
+        deal.closed_on <= std::min(end, as_of)) {
+      for (Rollup* r : rollups_of(deal.owner_id, deal.amount.currency.ToString())) {
+        r->currency = deal.amount.currency;
+        r->closed_won += deal.amount.minor_units;
+      }
+    }
+    const DealOnDay state = StateOn(data, deal, as_of);
+    if (!state.open) continue;
+    DealFeatures(data, model.typical, deal, state, as_of, x.data());
+    ScoredDeal s;
+    s.id = deal.id;
+    s.owner_id = deal.owner_id;
+    s.account_id = deal.account_id;
+    if (auto it = data.team_of.find(deal.owner_id); it != data.team_of.end())
+      s.team_id = it->second;
+    s.stage = state.stage;
+    s.amount = Money{state.amount_minor, deal.amount.currency};
+    s.close_on = state.close_on;
+    s.category = deal.category;
+    s.p_model = model.Probability(x.data(), state.stage);
+    if (state.probability >= 0) s.p_stated = state.probability;
+    const bool overdue = state.close_on != kNoDay && state.close_on < as_of;
+    const size_t k = overdue ? 5 : static_cast<size_t>(std::clamp(StageIndex(state.stage), 0, 4));
+    s.p_slip = quarter ? model.slip_quarter[k] : model.slip_month[k];
+    s.in_period = state.close_on != kNoDay && ((state.close_on >= start && state.close_on <= end) ||
+                                               (overdue && as_of >= start && as_of <= end));
+    Explain(data, model, x.data(), s);
+    if (s.in_period) {
+      const std::string currency = deal.amount.currency.ToString();
+      for (Rollup* r : rollups_of(deal.owner_id, currency)) {
+        r->currency = deal.amount.currency;
+        r->deals += 1;
+        r->pipeline += s.amount.minor_units;
+        r->stated += Times(s.amount.minor_units, s.p_stated.value_or(DefaultProbability(s.stage)));
+        if (s.category == ForecastCategory::kCommit) r->commit += s.amount.minor_units;
+        if (s.category == ForecastCategory::kCommit || s.category == ForecastCategory::kBestCase) {
+          r->best_case += s.amount.minor_units;
+        }
+      }
+    }
+    out.deals.push_back(std::move(s));
+  }
+
+  // Monte Carlo per currency, with every team and rep from the same trials.
+  std::map<std::pair<int, int64_t>, int32_t> group_index;
+  std::vector<std::pair<int, int64_t>> group_keys;
+  for (const auto& [key, unused] : groups) {
+    group_index[key] = static_cast<int32_t>(group_keys.size());
+    group_keys.push_back(key);
+  }
+  for (auto& [currency, total] : totals) {
+    std::vector<fc::Deal> deals;
+    std::vector<int32_t> by_rep, by_team;
+    for (const ScoredDeal& s : out.deals) {
+      if (!s.in_period || s.amount.currency.ToString() != currency) continue;
+      deals.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
+      by_rep.push_back(group_index.at({1, s.owner_id}));
+      by_team.push_back(s.team_id != 0 ? group_index.at({0, s.team_id}) : fc::kNoGroup);
+    }
+    // One grouping holds each deal once: reps in one, teams in the other.
+    const int32_t count = static_cast<int32_t>(group_keys.size());
+    std::vector<fc::DealGrouping> groupings = {{by_rep, count}, {by_team, count}};
+    fc::MonteCarloOptions mc;
+    mc.trials = request.trials;
+    mc.seed = request.seed;
+    SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast sim, fc::SimulateForecast(deals, mc, groupings));
+    auto add = [](Rollup& r, const fc::TotalSummary& t) {
+      r.expected = r.closed_won + t.expected_minor;
+      r.p10 = r.closed_won + t.p10_minor;
+      r.p50 = r.closed_won + t.p50_minor;
+      r.p90 = r.closed_won + t.p90_minor;
+      r.commit += r.closed_won;
+      r.best_case += r.closed_won;
+    };
+    add(total, sim.total);
+    for (int32_t g = 0; g < count; ++g) {
+      const auto& key = group_keys[static_cast<size_t>(g)];
+      auto it = groups[key].find(currency);
+      if (it == groups[key].end()) continue;
+      add(it->second, sim.groups[key.first == 1 ? 0 : 1][static_cast<size_t>(g)]);
+    }
+
+    if (request.fan) {
+      std::vector<FanPoint> points;
+      std::vector<Day> days;
+      for (Day d = start + 6; d < end; d += 7) days.push_back(d);
+      days.push_back(end);
+      for (Day d : days) {
+        FanPoint p;
+        p.day = d;
+        for (const ForecastDealFacts& deal : data.deals) {
+          if (deal.stage == Stage::kClosedWon && deal.closed_on >= start &&
+              deal.closed_on <= std::min(d, as_of) && deal.amount.currency.ToString() == currency &&
+              in_scope(deal.owner_id)) {
+            p.closed_won += deal.amount.minor_units;
+          }
+        }
+        if (d < as_of) {
+          p.expected = p.p10 = p.p50 = p.p90 = p.closed_won;
+        } else {
+          std::vector<fc::Deal> by_then;
+          for (const ScoredDeal& s : out.deals) {
+            if (!s.in_period || s.amount.currency.ToString() != currency) continue;
+            if (s.close_on > d) continue;  // expected later in the period
+            // Within the period, closing by d instead of by the period end: slip is to d.
+            by_then.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
+          }
+          fc::MonteCarloOptions fan_mc;
+          fan_mc.trials = std::min<int64_t>(request.trials, 20'000);
+          fan_mc.seed = request.seed + static_cast<uint64_t>(d - start);
+          SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast f, fc::SimulateForecast(by_then, fan_mc));
+          p.expected = p.closed_won + f.total.expected_minor;
+          p.p10 = p.closed_won + f.total.p10_minor;
+          p.p50 = p.closed_won + f.total.p50_minor;
+          p.p90 = p.closed_won + f.total.p90_minor;
+        }
+        points.push_back(p);
+      }
+      out.fan.push_back({total.currency, std::move(points)});
+    }
+  }
+  for (auto& [currency, total] : totals) out.totals.push_back(total);
+  for (const auto& [key, by_currency] : groups) {
+    for (const auto& [currency, r] : by_currency) {
+      if (r.deals == 0 && r.closed_won == 0) continue;
+      out.groups.push_back({key.first == 0 ? "team" : "rep", key.second, r});
+    }
+  }
+  std::stable_sort(out.deals.begin(), out.deals.end(),
+                   [](const ScoredDeal& a, const ScoredDeal& b) {
+                     const double da = std::abs(a.p_stated.value_or(a.p_model) - a.p_model);
+                     const double db = std::abs(b.p_stated.value_or(b.p_model) - b.p_model);
+                     return da > db;
+                   });
+
+  // Optimism: every open-stage history row of each closed deal (the deal as the rep saw it then).
+  std::vector<fc::StatedOutcome> stated;
+  for (const ForecastDealFacts& deal : data.deals) {
+    if (deal.closed_on == kNoDay || deal.closed_on > as_of || !in_scope(deal.owner_id)) continue;
+    for (uint32_t i = deal.changes_begin; i < deal.changes_end; ++i) {
+      const ForecastChange& c = data.changes[i];
+      if (IsClosed(c.stage) || c.probability < 0) continue;
+      stated.push_back({deal.owner_id, c.probability, deal.stage == Stage::kClosedWon ? 1.0 : 0.0});
+    }
+  }
+  if (!stated.empty()) {
+    SB_ASSIGN_OR_RETURN(out.optimism, fc::OptimismByRep(stated));
+  }
+  return out;
+}
+
+// --- JSON -----------------------------------------------------------------------------------
+
+namespace {
+
+json Name(const std::unordered_map<int64_t, std::string>& names, int64_t id) {
+  auto it = names.find(id);
+  return it == names.end() ? json(nullptr) : json(it->second);
+}
+
+json DayJson(Day day) { return day == kNoDay ? json(nullptr) : json(FormatDate(FromDay(day))); }
+
+json RollupJson(const Rollup& r) {
+  auto money = [&](int64_t minor) { return MoneyJson(Money{minor, r.currency}); };
+  return {{"currency", r.currency.ToString()},
+          {"deals", r.deals},
+          {"closed_won", money(r.closed_won)},
+          {"pipeline", money(r.pipeline)},
+          {"stated", money(r.stated)},
+          {"commit", money(r.commit)},
+          {"best_case", money(r.best_case)},
+          {"expected", money(r.expected)},
+          {"p10", money(r.p10)},
+          {"p50", money(r.p50)},
+          {"p90", money(r.p90)}};
+}
+
+json FactorsJson(const std::vector<Factor>& factors) {
+  json out = json::array();
+  for (const Factor& f : factors) {
+    out.push_back({{"feature", f.feature}, {"label", f.label}, {"effect", f.effect}});
+  }
+  return out;
+}
+
+json ScoresJson(const ScoreSet& s) {
+  json bins = json::array();
+  for (const fc::ReliabilityBin& b : s.reliability) {
+    bins.push_back({{"lower", b.lower},
+                    {"upper", b.upper},
+                    {"count", b.count},
+                    {"mean_predicted", b.mean_predicted},
+                    {"observed_rate", b.observed_rate}});
+  }
+  return {{"brier", s.brier},
+          {"log_loss", s.log_loss},
+          {"auc", s.auc ? json(*s.auc) : json(nullptr)},
+          {"reliability", std::move(bins)}};
+}
+
+std::string_view MethodName(ForecastMethod m) {
+  return m == ForecastMethod::kModel ? "model" : "stage_rates";
+}
+
+json ModelJson(const ForecastModel& m) {
+  json features = json::array();
+  for (std::string_view f : kFeatureNames) features.push_back(f);
+  return {{"closed_deals", m.closed_deals},
+          {"examples", m.examples},
+          {"calibration", m.calibration ? "isotonic" : "none"},
+          {"calibration_examples", m.calibration_examples},
+          {"features", std::move(features)}};
+}
+
+}  // namespace
+
+json ForecastJson(const ForecastData& data, const Forecast& f, int64_t limit, int64_t offset) {
+  json totals = json::array();
+  for (const Rollup& r : f.totals) totals.push_back(RollupJson(r));
+  json groups = json::array();
+  for (const GroupRollup& g : f.groups) {
+    json row = RollupJson(g.rollup);
+    row["level"] = g.level;
+    row["id"] = g.id;
+    row["name"] = Name(g.level == "team" ? data.team_names : data.user_names, g.id);
+    groups.push_back(std::move(row));
+  }
+  json fan = json::array();
+  for (const auto& [currency, points] : f.fan) {
+    json list = json::array();
+    for (const FanPoint& p : points) {
+      auto money = [&](int64_t minor) { return MoneyJson(Money{minor, currency}); };
+      list.push_back({{"date", DayJson(p.day)},
+                      {"closed_won", money(p.closed_won)},
+                      {"expected", money(p.expected)},
+                      {"p10", money(p.p10)},
+                      {"p50", money(p.p50)},
+                      {"p90", money(p.p90)}});
+    }
+    fan.push_back({{"currency", currency.ToString()}, {"points", std::move(list)}});
+  }
+  json deals = json::array();
+  std::unordered_map<int64_t, const ForecastDealFacts*> by_id;
+  for (int64_t i = offset; i < static_cast<int64_t>(f.deals.size()) && i < offset + limit; ++i) {
+    const ScoredDeal& s = f.deals[static_cast<size_t>(i)];
+    std::string name;
+    for (const ForecastDealFacts& d : data.deals) {
+      if (d.id == s.id) {
+        name = d.name;
+        break;
+      }
+    }
+    deals.push_back({{"id", s.id},
+                     {"name", name},
+                     {"account_id", s.account_id},
+                     {"account", Name(data.account_names, s.account_id)},
+                     {"owner_id", s.owner_id},
+                     {"owner", Name(data.user_names, s.owner_id)},
+                     {"team", s.team_id != 0 ? Name(data.team_names, s.team_id) : json(nullptr)},
+                     {"stage", ToString(s.stage)},
+                     {"amount", MoneyJson(s.amount)},
+                     {"close_date", DayJson(s.close_on)},
+                     {"forecast_category", ToString(s.category)},
+                     {"in_period", s.in_period},
+                     {"p_model", s.p_model},
+                     {"p_stated", s.p_stated ? json(*s.p_stated) : json(nullptr)},
+                     {"difference", s.p_stated ? json(*s.p_stated - s.p_model) : json(nullptr)},
+                     {"p_slip", s.p_slip},
+                     {"factors", {{"up", FactorsJson(s.up)}, {"down", FactorsJson(s.down)}}}});
+  }
+  json optimism = json::array();
+  for (const fc::RepOptimism& o : f.optimism) {
+    auto team = data.team_of.find(o.rep);
+    optimism.push_back(
+        {{"rep_id", o.rep},
+         {"name", Name(data.user_names, o.rep)},
+         {"team", team == data.team_of.end() ? json(nullptr) : Name(data.team_names, team->second)},
+         {"examples", o.examples},
+         {"mean_stated", o.mean_stated},
+         {"win_rate", o.win_rate},
+         {"optimism", o.optimism},
+         {"lower", o.interval ? json(o.interval->lower) : json(nullptr)},
+         {"upper", o.interval ? json(o.interval->upper) : json(nullptr)}});
+  }
+  return {{"as_of", FormatDate(f.as_of)},
+          {"period",
+           {{"label", f.period_label},
+            {"start", FormatDate(f.period_start)},
+            {"end", FormatDate(f.period_end)}}},
+          {"method", MethodName(f.model.method)},
+          {"method_reason", f.model.method_reason},
+          {"model", ModelJson(f.model)},
+          {"totals", std::move(totals)},
+          {"groups", std::move(groups)},
+          {"fan", std::move(fan)},
+          {"deals", std::move(deals)},
+          {"deals_total", f.deals.size()},
+          {"limit", limit},
+          {"offset", offset},
+          {"optimism", std::move(optimism)}};
+}
+
+// --- backtest -------------------------------------------------------------------------------
+
+Result<Backtest> RunBacktest(const ForecastData& data, Date as_of, std::optional<Date> cutoff) {
+  Backtest bt;
+  bt.as_of = as_of;
+  bt.cutoff = cutoff.value_or(as_of - std::chrono::days(365));
+  if (bt.cutoff >= as_of) {
+    return Status::InvalidArgument("backtest: the cutoff " + FormatDate(bt.cutoff) +
+                                   " must be before " + FormatDate(as_of))
+        .WithField("cutoff");
+  }
+  TrainOptions train;
+  train.cutoff = ToDay(bt.cutoff) - 1;
+  SB_ASSIGN_OR_RETURN(bt.model_info, TrainForecast(data, train));
+  // Test: month starts from the cutoff on, deals closed by as_of (their outcome is known).
+  std::vector<double> model, stated, stage, outcome;
+  std::array<double, kForecastFeatures> x{};
+  const Day from = ToDay(bt.cutoff), to = ToDay(as_of);
+  for (const ForecastDealFacts& deal : data.deals) {
+    if (deal.closed_on == kNoDay || deal.closed_on > to) continue;
+    ForEachSnapshot(deal, to, [&](Day d) {
+      if (d < from) return;
+      const DealOnDay state = StateOn(data, deal, d);
+      if (!state.open) return;
+      DealFeatures(data, bt.model_info.typical, deal, state, d, x.data());
+      model.push_back(bt.model_info.Probability(x.data(), state.stage));
+      stage.push_back(DefaultProbability(state.stage));
+      stated.push_back(state.probability >= 0 ? state.probability
+                                              : DefaultProbability(state.stage));
+      outcome.push_back(deal.stage == Stage::kClosedWon ? 1.0 : 0.0);
+    });
+  }
+  if (outcome.empty()) {
+    return Status::FailedPrecondition("backtest: no deal closed between " + FormatDate(bt.cutoff) +
+                                      " and " + FormatDate(as_of) + " was open on a month start");
+  }
+  bt.test_examples = static_cast<int64_t>(outcome.size());
+  auto score = [&](const std::vector<double>& p, ScoreSet& s) -> Status {
+    SB_ASSIGN_OR_RETURN(s.brier, fc::BrierScore(p, outcome));
+    SB_ASSIGN_OR_RETURN(s.log_loss, fc::LogLoss(p, outcome));
+    Result<double> auc = fc::Auc(p, outcome);
+    if (auc.ok()) s.auc = *auc;
+    SB_ASSIGN_OR_RETURN(s.reliability, fc::ReliabilityTable(p, outcome));
+    return Status::Ok();
+  };
+  SB_RETURN_IF_ERROR(score(model, bt.model));
+  SB_RETURN_IF_ERROR(score(stated, bt.stated));
+  SB_RETURN_IF_ERROR(score(stage, bt.stage_default));
+  return bt;
+}
+
+json BacktestJson(const Backtest& b) {
+  return {
+      {"cutoff", FormatDate(b.cutoff)},
+      {"as_of", FormatDate(b.as_of)},
+      {"train", {{"closed_deals", b.model_info.closed_deals}, {"examples", b.model_info.examples}}},
+      {"test", {{"examples", b.test_examples}}},
+      {"method", MethodName(b.model_info.method)},
+      {"method_reason", b.model_info.method_reason},
+      {"model", ScoresJson(b.model)},
+      {"stated", ScoresJson(b.stated)},
+      {"stage_default", ScoresJson(b.stage_default)}};
+}
+
+}  // namespace salesbox::service

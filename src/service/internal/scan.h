@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// Private to service/: reading the compact rows of Repository::ScanFields without allocating.
+// Shared by the analyses that read whole tables (the audit, the forecast).
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/enum_names.h"
+#include "storage/store.h"
+
+namespace salesbox::service::internal {
+
+// Days since 1970-01-01; kNoDay when there is none.
+using Day = int32_t;
+inline constexpr Day kNoDay = INT32_MIN;
+
+inline Day ToDay(Date date) { return static_cast<Day>(date.time_since_epoch().count()); }
+inline Date FromDay(Day day) { return Date(std::chrono::days(day)); }
+
+// Days since the epoch of "YYYY-MM-DD..." (a date or the date part of a timestamp); kNoDay for
+// null or malformed text. Hot: called for every activity.
+inline Day ParseDay(const storage::FieldValue& value) {
+  if (value.kind != storage::FieldValue::Kind::kText || value.text.size() < 10) return kNoDay;
+  const char* s = value.text.data();
+  auto digit = [s](int i) { return static_cast<int>(s[i] - '0'); };
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return kNoDay;
+  }
+  int y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const unsigned m = static_cast<unsigned>(digit(5) * 10 + digit(6));
+  const unsigned d = static_cast<unsigned>(digit(8) * 10 + digit(9));
+  // days_from_civil (H. Hinnant).
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int>(doe) - 719468;
+}
+
+// Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ"; the day's start for a bare date.
+inline int64_t ParseSeconds(const storage::FieldValue& value) {
+  const Day day = ParseDay(value);
+  if (day == kNoDay) return 0;
+  int64_t seconds = static_cast<int64_t>(day) * 86400;
+  const std::string_view t = value.text;
+  auto two = [&t](size_t i) {
+    return i + 1 < t.size() && t[i] >= '0' && t[i] <= '9' && t[i + 1] >= '0' && t[i + 1] <= '9'
+               ? (t[i] - '0') * 10 + (t[i + 1] - '0')
+               : 0;
+  };
+  if (t.size() >= 19) seconds += two(11) * 3600 + two(14) * 60 + two(17);
+  return seconds;
+}
+
+inline int64_t IntOr(const storage::FieldValue& value, int64_t fallback = 0) {
+  return value.kind == storage::FieldValue::Kind::kInteger ? value.integer : fallback;
+}
+
+inline double RealOr(const storage::FieldValue& value, double fallback) {
+  if (value.kind == storage::FieldValue::Kind::kReal) return value.real;
+  if (value.kind == storage::FieldValue::Kind::kInteger) return static_cast<double>(value.integer);
+  return fallback;
+}
+
+inline std::string Text(const storage::FieldValue& value) { return std::string(value.text); }
+
+// The enum value's index by its stored name; `fallback` for null or unknown text.
+template <typename E>
+int EnumIndex(const storage::FieldValue& value, int fallback = -1) {
+  if (value.kind != storage::FieldValue::Kind::kText) return fallback;
+  for (const auto& [v, name] : EnumNames<E>::kNames) {
+    if (name == value.text) return static_cast<int>(v);
+  }
+  return fallback;
+}
+
+// Grows `v` so that index `id` exists.
+template <typename T>
+T& At(std::vector<T>& v, int64_t id, const T& fill) {
+  if (id < 0) id = 0;
+  if (static_cast<size_t>(id) >= v.size()) v.resize(static_cast<size_t>(id) + 1, fill);
+  return v[static_cast<size_t>(id)];
+}
+
+}  // namespace salesbox::service::internal
