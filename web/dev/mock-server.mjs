@@ -12,6 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAudit } from './mock-audit.mjs';
+import { createForecast } from './mock-forecast.mjs';
 import { createStrategy, MONEY_METRICS, STRATEGY_METRICS } from './mock-strategy.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -723,6 +724,7 @@ function home(user) {
 
 const strategyApi = createStrategy({ db, byId, newId, stamp, HttpError, ownersSeen, teamMemberIds, isoTime, today });
 const auditApi = createAudit({ db, byId, newId, stamp, HttpError, teamMemberIds, isoTime, emailOf });
+const forecastApi = createForecast({ db, byId, HttpError, ownersSeen, today, isoTime });
 
 async function api(req, res, url) {
   const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -793,6 +795,10 @@ async function api(req, res, url) {
   }
   if (path === '/api/v1/strategy/cascade' && method === 'GET') return send(res, 200, strategyApi.cascade(url.searchParams));
   if (path === '/api/v1/strategy' && method === 'GET') return send(res, 200, strategyApi.strategy(user, url.searchParams));
+  if (kind === 'forecast') {
+    const [status, body] = await forecastApi(user, method, parts, url.searchParams, () => readBody(req));
+    return send(res, status, body);
+  }
   if (kind === 'audit') {
     const [status, body] = await auditApi(user, method, parts, url.searchParams, () => readBody(req));
     return send(res, status, body);

@@ -13,6 +13,7 @@ export type RouteName =
   | 'audit'
   | 'auditRuns'
   | 'scorecard'
+  | 'forecast'
   | 'activities'
   | 'leads'
   | 'customerValue'
@@ -32,6 +33,7 @@ export const ROUTES: readonly RouteDef<RouteName>[] = [
   { name: 'audit', pattern: '/audit' },
   { name: 'auditRuns', pattern: '/audit/runs' },
   { name: 'scorecard', pattern: '/audit/:type/:id' },
+  { name: 'forecast', pattern: '/forecast' },
   { name: 'activities', pattern: '/activities' },
   { name: 'leads', pattern: '/leads' },
   { name: 'customerValue', pattern: '/customer-value' },
