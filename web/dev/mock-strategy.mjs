@@ -224,7 +224,7 @@ export function createStrategy({ db, byId, newId, stamp, HttpError, ownersSeen, 
     const alignment = lastQuarters(asOf).map((period) => {
       const a = alignmentOf(null, period, core, highFit);
       const strip = (c) => ({ total: c.total, core: c.core, core_share: c.core_share });
-      return { period, meetings: strip(a.meetings), activities: strip(a.activities), pipeline: a.pipeline.map((p) => ({ currency: p.currency, total: p.total.amount, core: p.core.amount, core_share: p.core_share })) };
+      return { period, meetings: strip(a.meetings), activities: strip(a.activities), pipeline: a.pipeline.map((p) => ({ currency: p.currency, total: p.total, core: p.core, core_share: p.core_share })) };
     });
     return { as_of: asOf, objectives, segments, alignment };
   }

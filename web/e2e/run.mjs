@@ -608,6 +608,132 @@ const repAudit = async (page) => {
 repAudit.viewport = { width: 390, height: 844 };
 await scenario('audit: a rep sees only own items and cannot save a run (phone width)', repAudit);
 
+// --- forecast ------------------------------------------------------------------------------------
+
+await scenario('forecast: manager changes the period, opens a deal’s factors, takes a snapshot and compares two', async (page) => {
+  await signIn(page, USERS.manager);
+  const user = await me(page);
+  const original = user.locale;
+  const errors = watchConsole(page);
+  try {
+    await setLocale(page, 'en');
+    await page.click('[data-nav="/forecast"]');
+    await page.waitForURL(/\/forecast/);
+    const res = await apiFrom(page, 'GET', '/forecast?limit=25&offset=0');
+    check(res.status === 200, `GET /forecast answered ${res.status}`);
+    const f = res.body;
+    check(['model', 'stage_rates'].includes(f.method), `method ${f.method}`);
+    await page.waitForSelector('[data-testid=forecast-scope]');
+    const period = await page.getAttribute('[data-testid=forecast-scope]', 'data-period');
+    check(/^\d{4}-Q[1-4]$/.test(period), `the default period is a quarter: ${period}`);
+    // Key figures: one card per currency of the totals.
+    const cards = await page.$$eval('[data-testid=forecast-currency]', (els) => els.map((el) => el.getAttribute('data-currency')));
+    check(cards.join() === f.totals.map((t) => t.currency).sort().join(), `currency cards ${cards.join()} vs API ${f.totals.map((t) => t.currency).join()}`);
+    if (f.fan.length > 0) await page.waitForSelector('[data-testid=fan-chart] canvas');
+    // The roll-up lists every group and the totals.
+    const rollRows = await page.$$('[data-testid=rollup-row]');
+    check(rollRows.length === f.groups.length + f.totals.length, `${rollRows.length} roll-up rows, API ${f.groups.length} groups + ${f.totals.length} totals`);
+    // A manager sees the team's deals only.
+    const team = await apiFrom(page, 'GET', `/users?team_id=${user.team_id}&limit=500`);
+    const members = new Set(team.body.items.map((u) => u.id));
+    check(f.deals.every((d) => members.has(d.owner_id)), 'every deal is owned by a team member');
+    // The backtest and the snapshots are there for a manager.
+    await page.waitForSelector('[data-testid=backtest-row]');
+    check((await page.$$('[data-testid=backtest-row]')).length === 3, 'model, stated and stage default in the backtest');
+    await page.waitForSelector('[data-testid=reliability-chart] canvas');
+
+    // Change the period to a month and back.
+    const month = await page.$eval('[data-testid=forecast-period]', (sel) => [...sel.querySelectorAll('optgroup')[1].querySelectorAll('option')][3].value);
+    await page.selectOption('[data-testid=forecast-period]', month);
+    await page.waitForSelector(`[data-testid=forecast-scope][data-period="${month}"]`);
+    check(page.url().includes(`period=${month}`), `the URL keeps the period: ${page.url()}`);
+    const monthly = await apiFrom(page, 'GET', `/forecast?period=${month}`);
+    check(monthly.status === 200 && monthly.body.period.start === `${month}-01`, `the month's forecast: ${monthly.status} ${JSON.stringify(monthly.body.period)}`);
+    await page.selectOption('[data-testid=forecast-period]', period);
+    await page.waitForSelector(`[data-testid=forecast-scope][data-period="${period}"]`);
+
+    // Open the factors of a deal.
+    if (f.deals.some((d) => d.factors.up.length + d.factors.down.length > 0)) {
+      const toggle = await page.waitForSelector('[data-testid=toggle-factors]');
+      await toggle.click();
+      await page.waitForSelector('[data-testid=deal-factors]');
+      check((await toggle.getAttribute('aria-expanded')) === 'true', 'the toggle says it is expanded');
+      const factors = await page.$$eval('[data-testid=deal-factors] li', (lis) => lis.map((li) => li.textContent.trim()));
+      check(factors.length > 0 && factors.every((t) => t.length > 3 && /odds ×/.test(t)), `factors in words: ${factors.join(' | ')}`);
+    }
+    await page.setViewportSize({ width: 1440, height: 2400 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'forecast.png');
+
+    // Take a snapshot; with two or more, compare the oldest with the newest.
+    await page.waitForSelector('[data-testid=snapshot-row], [data-testid=no-snapshots]');
+    const before = (await page.$$('[data-testid=snapshot-row]')).length;
+    await page.click('[data-testid=take-snapshot]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=snapshot-row]').length === n + 1, before);
+    const list = await apiFrom(page, 'GET', '/forecast/snapshots');
+    check(list.status === 200 && list.body.items.length === before + 1, `snapshots: ${list.status} ${list.body.items?.length}`);
+    const ids = list.body.items.map((s) => s.id);
+    if (ids.length >= 2) {
+      const [newest, oldest] = [ids[0], ids[ids.length - 1]];
+      await page.selectOption('[data-testid=moved-from]', String(oldest));
+      await page.selectOption('[data-testid=moved-to]', String(newest));
+      await page.waitForSelector(`[data-testid=moved][data-from="${oldest}"][data-to="${newest}"]`);
+      const moved = await apiFrom(page, 'GET', `/forecast/moved?from=${oldest}&to=${newest}`);
+      check(moved.status === 200, `GET /forecast/moved answered ${moved.status}`);
+      const summary = await page.$$eval('[data-testid=moved-summary]', (trs) => trs.map((tr) => [tr.getAttribute('data-kind'), Number(tr.getAttribute('data-count'))]));
+      for (const s of moved.body.summary) {
+        const row = summary.find(([k]) => k === s.kind);
+        check(row && row[1] === s.count, `summary ${s.kind}: UI ${JSON.stringify(row)} API ${s.count}`);
+      }
+      const dealIds = new Set(moved.body.moves.map((m) => m.opportunity_id));
+      check((await page.$$('[data-testid=moved-deal]')).length === dealIds.size, 'one row per deal that moved');
+      await page.$eval('[data-testid=forecast-backtest]', (el) => el.scrollIntoView());
+      await shot(page, 'forecast-backtest-snapshots.png');
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  } finally {
+    if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });
+  }
+});
+
+const repForecast = async (page) => {
+  await signIn(page, USERS.rep);
+  const user = await me(page);
+  const errors = watchConsole(page);
+  await page.goto(`${BASE}/forecast`);
+  await page.waitForSelector('[data-testid=forecast-scope]');
+  await page.waitForSelector('[data-testid=forecast-deal], [data-testid=forecast-deals-empty]');
+  const res = await apiFrom(page, 'GET', '/forecast?limit=500');
+  check(res.status === 200, `GET /forecast answered ${res.status}`);
+  check(res.body.deals.every((d) => d.owner_id === user.id), 'the API lists only the rep’s own deals');
+  check(res.body.groups.filter((g) => g.level === 'rep').every((g) => g.id === user.id), `rep groups: ${JSON.stringify(res.body.groups.map((g) => [g.level, g.id]))}`);
+  const owners = await page.$$eval('[data-testid=forecast-deal]', (trs) => trs.map((tr) => tr.getAttribute('data-owner-id')));
+  check(owners.every((o) => o === String(user.id)), `deal rows of others: ${owners.join(',')}`);
+  check((await page.$('[data-testid=forecast-team]')) === null && (await page.$('[data-testid=forecast-rep]')) === null, 'no team or rep filter for a rep');
+  check((await page.$('[data-testid=take-snapshot]')) === null && (await page.$('[data-testid=forecast-backtest]')) === null, 'no snapshots or backtest for a rep');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(wide <= 1, `the page is ${wide}px wider than the phone`);
+  await shot(page, 'forecast-phone.png');
+  check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  const other = await apiFrom(page, 'GET', '/forecast/backtest');
+  check(other.status === 403, `a rep reading the backtest: ${other.status}`);
+  const snap = await apiFrom(page, 'POST', '/forecast/snapshots', {});
+  check(snap.status === 403, `a rep taking a snapshot: ${snap.status}`);
+};
+repForecast.viewport = { width: 390, height: 844 };
+await scenario('forecast: a rep sees only own deals (phone width)', repForecast);
+
+await scenario('forecast: marketing has no forecast', async (page) => {
+  await signIn(page, USERS.marketing);
+  await page.waitForSelector('[data-nav="/leads"]');
+  check((await page.$('[data-nav="/forecast"]')) === null, 'no Forecast in the navigation for marketing');
+  await page.goto(`${BASE}/forecast`);
+  await page.waitForSelector('[data-testid=no-access]');
+  const res = await apiFrom(page, 'GET', '/forecast');
+  check(res.status === 403, `marketing reading the forecast: ${res.status}`);
+});
+
 await scenario('audit: executive saves two runs and compares them', async (page) => {
   await signIn(page, USERS.executive);
   const original = (await me(page)).locale;
@@ -819,6 +945,20 @@ await scenario('strategy: executive adds an objective (a bad one gets the server
     const apiCore = cascade.segments.filter((s) => s.core).map((s) => s.name);
     check(core.join('|') === apiCore.join('|'), `core segments ${core.join(', ')}; API ${apiCore.join(', ')}`);
     check((await page.$('[data-testid=strategy-read-only]')) === null, 'no read-only note for an executive');
+    // Screenshots of the strategy page and the alignment view as an executive sees them (every team).
+    if (takeShots) {
+      await page.setViewportSize({ width: 1280, height: 2450 });
+      await page.waitForSelector('[data-testid=cascade-trend-chart] canvas, [data-testid=cascade-trend-empty]');
+      await shot(page, 'strategy.png');
+      await page.setViewportSize({ width: 1280, height: 2150 });
+      await page.goto(`${BASE}/alignment`);
+      await page.waitForSelector('[data-testid=alignment-row]');
+      await page.waitForSelector('[data-testid=company-trend-chart] canvas, [data-testid=company-trend-empty]');
+      await shot(page, 'alignment.png');
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${BASE}/strategy`);
+      await page.waitForSelector('[data-testid=objective], [data-testid=objectives-empty]');
+    }
 
     // A bad objective: the period ends before it starts. The server's 422 shows at the end date.
     const q = quarterAround(cascade.as_of);
@@ -890,16 +1030,12 @@ await scenario('strategy: executive adds an objective (a bad one gets the server
     check((await page.$$('[data-testid=vp-panel] [data-testid=vp-questions] li')).length > 0, 'discovery questions on the opportunity');
     check((await page.$('[data-testid=vp-panel] [data-testid=vp-edit]')) === null, 'not editable on the opportunity');
     check(errors.filter((e) => !/status of 422/.test(e)).length === 0, `console errors: ${errors.join(' | ')}`);
-    // Screenshots with the demo's own value proposition back in place.
+    // The screenshot with the demo's own value proposition back in place.
     await restoreProposition();
     if (takeShots) {
       await page.reload();
       await page.waitForSelector('[data-testid=vp-panel] [data-testid=vp-issues]');
       await shot(page, 'opportunity-value-proposition.png');
-      await page.setViewportSize({ width: 1280, height: 2200 });
-      await page.goto(`${BASE}/strategy`);
-      await page.waitForSelector('[data-testid=cascade-trend-chart] canvas, [data-testid=cascade-trend-empty]');
-      await shot(page, 'strategy.png');
     }
   } finally {
     await restoreProposition();
@@ -965,8 +1101,6 @@ await scenario('alignment: a manager sees the team’s rows, sorts them and sees
       const have = (await page.$$eval(`[data-testid=alignment-row][data-level=${level}]`, (trs) => trs.map((tr) => Number(tr.getAttribute('data-id'))))).sort((a, b) => a - b);
       check(have.join() === want.join(), `${level} rows ${have.join()}; API ${want.join()}`);
     }
-    const teams = rows.filter((r) => r.level === 'team');
-    check(teams.every((r) => r.id === user.team_id), `a manager sees only the own team: ${[...new Set(teams.map((r) => r.name))].join(', ')}`);
 
     // Sort the reps by meeting core share, lowest first, then highest first; empty shares last.
     const reps = '[data-testid=alignment-reps]';
@@ -988,14 +1122,15 @@ await scenario('alignment: a manager sees the team’s rows, sorts them and sees
       check(marked.length === 0, 'nothing marked when the shares are all alike');
     }
     await page.waitForSelector('[data-testid=company-trend-chart] canvas, [data-testid=company-trend-empty]');
-    await page.setViewportSize({ width: 1280, height: 1500 });
-    await shot(page, 'alignment.png');
     // On a phone the tables scroll inside their cards; the page itself does not scroll sideways.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflow <= 0, `the alignment page scrolls sideways by ${overflow}px`);
     check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    // Aggregates count only what the caller may see (docs/api.md): a manager's own team.
+    const teams = rows.filter((r) => r.level === 'team');
+    check(teams.every((r) => r.id === user.team_id), `a manager sees only the own team: ${[...new Set(teams.map((r) => r.name))].join(', ')}`);
   } finally {
     if (user.locale && user.locale !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: user.locale });
   }
