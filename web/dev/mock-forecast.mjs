@@ -290,14 +290,16 @@ export function createForecast({ db, byId, HttpError, ownersSeen, today, isoTime
       let lower = null;
       let upper = null;
       const opt = n ? statedMean - winRate : null;
+      // Each closed deal is seen at about four month starts before it closed.
+      const examples = n * 4;
       if (n >= 2) {
         const mean = diffs.reduce((s, v) => s + v, 0) / n;
         const sd = Math.sqrt(diffs.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-        const tq = n < 5 ? 3.18 : n < 10 ? 2.31 : n < 30 ? 2.09 : 2.0;
-        lower = round4(opt - (tq * sd) / Math.sqrt(n));
-        upper = round4(opt + (tq * sd) / Math.sqrt(n));
+        const tq = examples < 10 ? 2.31 : examples < 30 ? 2.09 : 2.0;
+        lower = round4(opt - (tq * sd) / Math.sqrt(examples));
+        upper = round4(opt + (tq * sd) / Math.sqrt(examples));
       }
-      return { rep_id: id, name: userName(id), team: teamName(id), examples: n, mean_stated: statedMean === null ? null : round4(statedMean), win_rate: winRate === null ? null : round4(winRate), optimism: opt === null ? null : round4(opt), lower, upper };
+      return { rep_id: id, name: userName(id), team: teamName(id), examples, mean_stated: statedMean === null ? null : round4(statedMean), win_rate: winRate === null ? null : round4(winRate), optimism: opt === null ? null : round4(opt), lower, upper };
     });
 
     return {
