@@ -7,11 +7,11 @@
 #include <cstdlib>
 #include <functional>
 #include <future>
+#include <iostream>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
-#include <iostream>
-#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,11 +24,12 @@
 #include "service/audit.h"
 #include "service/audit_views.h"
 #include "service/customer_value.h"
+#include "service/forecast.h"
+#include "service/home_service.h"
 #include "service/pipeline_audit.h"
+#include "service/record_service.h"
 #include "service/strategy_cascade.h"
 #include "service/strategy_service.h"
-#include "service/home_service.h"
-#include "service/record_service.h"
 
 namespace salesbox::api {
 namespace {
@@ -108,10 +109,10 @@ struct Route {
   std::string summary;
   std::string tag;
   Access access = Access::kSignedIn;
-  std::optional<Kind> kind;     // the record kind of body/response, if any
-  std::string request_schema;   // components/schemas name of the body; empty: none
+  std::optional<Kind> kind;    // the record kind of body/response, if any
+  std::string request_schema;  // components/schemas name of the body; empty: none
   int success = 200;
-  bool list = false;            // takes the list query parameters
+  bool list = false;  // takes the list query parameters
   HandlerFn handler;
 };
 
@@ -155,12 +156,9 @@ json UserJson(const Principal& p, storage::Store& store) {
     Result<Team> t = store.teams().Get(*p.team_id);
     if (t.ok()) team = t->name;
   }
-  return {{"id", p.user_id.value},
-          {"email", p.email},
-          {"name", p.name},
-          {"role", ToString(p.role)},
-          {"team", team},
-          {"team_id", p.team_id ? json(p.team_id->value) : json(nullptr)},
+  return {{"id", p.user_id.value}, {"email", p.email},
+          {"name", p.name},        {"role", ToString(p.role)},
+          {"team", team},          {"team_id", p.team_id ? json(p.team_id->value) : json(nullptr)},
           {"locale", p.locale}};
 }
 
@@ -196,8 +194,8 @@ Status CheckBody(const KindInfo& info, const json& body, bool update) {
       if (f.name == key) field = &f;
     }
     if (field == nullptr) {
-      std::string message = "unknown field \"" + key + "\" for " + std::string(info.what) +
-                            "; fields are";
+      std::string message =
+          "unknown field \"" + key + "\" for " + std::string(info.what) + "; fields are";
       for (const FieldInfo& f : info.fields) {
         if (!f.read_only) message += " " + f.name;
       }
@@ -220,9 +218,10 @@ Status CheckBody(const KindInfo& info, const json& body, bool update) {
         break;
     }
     if (!ok) {
-      return Status::InvalidArgument(key + ": must be " + (field->type == FieldInfo::Type::kInteger
-                                                               ? std::string("an integer")
-                                                               : "a " + std::string(TypeName(field->type))))
+      return Status::InvalidArgument(key + ": must be " +
+                                     (field->type == FieldInfo::Type::kInteger
+                                          ? std::string("an integer")
+                                          : "a " + std::string(TypeName(field->type))))
           .WithField(key);
     }
   }
@@ -298,6 +297,10 @@ struct Api::Impl {
   };
   std::mutex audit_mutex;
   std::vector<AuditFacts> audit_facts;
+  // The forecast's facts while the data is unchanged (one gathering for every user's forecast).
+  std::mutex forecast_mutex;
+  uint64_t forecast_version = 0;
+  std::shared_ptr<const service::ForecastData> forecast_data;
 
   Impl(storage::Store& s, const Clock& c, service::AuthService& a)
       : store(s), clock(c), auth(a), records(s, c) {
@@ -309,19 +312,19 @@ struct Api::Impl {
 
   void AddRoutes() {
     const std::string v1(kPrefix);
-    Add({"POST", v1 + "/session", "Sign in", "session", Access::kPublic, std::nullopt,
-         "SignIn", 200, false, [this](Context& c) { return SignIn(c); }});
-    Add({"GET", v1 + "/session", "Who is signed in", "session", Access::kSignedIn, std::nullopt,
-         "", 200, false, [this](Context& c) {
+    Add({"POST", v1 + "/session", "Sign in", "session", Access::kPublic, std::nullopt, "SignIn",
+         200, false, [this](Context& c) { return SignIn(c); }});
+    Add({"GET", v1 + "/session", "Who is signed in", "session", Access::kSignedIn, std::nullopt, "",
+         200, false, [this](Context& c) {
            return http::Response::Json(
-               200, json{{"user", UserJson(*c.principal, store)}, {"csrf_token", c.csrf_token}}
-                        .dump());
+               200,
+               json{{"user", UserJson(*c.principal, store)}, {"csrf_token", c.csrf_token}}.dump());
          }});
     Add({"PATCH", v1 + "/session", "Change the signed-in user's preferences", "session",
          Access::kSignedIn, std::nullopt, "Preferences", 200, false,
          [this](Context& c) { return Preferences(c); }});
-    Add({"DELETE", v1 + "/session", "Sign out", "session", Access::kSignedIn, std::nullopt, "",
-         204, false, [this](Context& c) {
+    Add({"DELETE", v1 + "/session", "Sign out", "session", Access::kSignedIn, std::nullopt, "", 204,
+         false, [this](Context& c) {
            const auto token = c.request.Cookie(kSessionCookie);
            if (token) {
              Status status = auth.SignOut(*token);
@@ -366,10 +369,16 @@ struct Api::Impl {
          "Lifetime value per customer (BG/NBD + Gamma-Gamma) with ABC classes", "strategy",
          Access::kSignedIn, std::nullopt, "", 200, false,
          [this](Context& c) { return CustomerValue(c); }});
-    Add({"GET", v1 + "/strategy",
-         "Segments, profitability, ideal customer profile and alignment", "strategy",
-         Access::kSignedIn, std::nullopt, "", 200, false,
+    Add({"GET", v1 + "/strategy", "Segments, profitability, ideal customer profile and alignment",
+         "strategy", Access::kSignedIn, std::nullopt, "", 200, false,
          [this](Context& c) { return Strategy(c); }});
+    Add({"GET", v1 + "/forecast", "The evidence-based forecast of a period", "forecast",
+         Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return Forecast(c); }});
+    Add({"GET", v1 + "/forecast/backtest",
+         "Brier score, log loss, AUC and reliability of the model, the reps and stage defaults",
+         "forecast", Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return Backtest(c); }});
     Add({"GET", v1 + "/strategy/cascade",
          "Objectives with progress, segments with value propositions, alignment", "strategy",
          Access::kSignedIn, std::nullopt, "", 200, false,
@@ -379,8 +388,8 @@ struct Api::Impl {
       const KindInfo& info = DescribeKind(kind);
       const std::string base = v1 + "/" + std::string(info.path);
       const std::string what(info.what);
-      Add({"GET", base, "List " + std::string(info.path), std::string(info.path),
-           Access::kSignedIn, kind, "", 200, true, [this, kind](Context& c) {
+      Add({"GET", base, "List " + std::string(info.path), std::string(info.path), Access::kSignedIn,
+           kind, "", 200, true, [this, kind](Context& c) {
              Result<service::ListRequest> list = ParseList(c.request);
              if (!list.ok()) return FromStatus(list.status(), 400);
              Result<json> out = records.List(*c.principal, kind, *list);
@@ -395,14 +404,14 @@ struct Api::Impl {
              if (!out.ok()) return FromStatus(out.status());
              return http::Response::Json(201, Dump(*out));
            }});
-      Add({"GET", base + "/{id}", "Get a " + what, std::string(info.path), Access::kSignedIn,
-           kind, "", 200, false, [this, kind](Context& c) {
+      Add({"GET", base + "/{id}", "Get a " + what, std::string(info.path), Access::kSignedIn, kind,
+           "", 200, false, [this, kind](Context& c) {
              Result<json> out = records.Get(*c.principal, kind, c.id);
              if (!out.ok()) return FromStatus(out.status());
              return http::Response::Json(200, Dump(*out));
            }});
-      Add({"PATCH", base + "/{id}", "Change a " + what, std::string(info.path),
-           Access::kSignedIn, kind, std::string(info.path), 200, false, [this, kind](Context& c) {
+      Add({"PATCH", base + "/{id}", "Change a " + what, std::string(info.path), Access::kSignedIn,
+           kind, std::string(info.path), 200, false, [this, kind](Context& c) {
              Status checked = CheckBody(DescribeKind(kind), c.body, true);
              if (!checked.ok()) return FromStatus(checked, 400);
              Result<json> out = records.Update(*c.principal, kind, c.id, c.body);
@@ -410,8 +419,8 @@ struct Api::Impl {
              if (kind == Kind::kUsers) auth.Forget(UserId{c.id});
              return http::Response::Json(200, Dump(*out));
            }});
-      Add({"DELETE", base + "/{id}", "Delete a " + what, std::string(info.path),
-           Access::kSignedIn, kind, "", 204, false, [this, kind](Context& c) {
+      Add({"DELETE", base + "/{id}", "Delete a " + what, std::string(info.path), Access::kSignedIn,
+           kind, "", 204, false, [this, kind](Context& c) {
              Status deleted = records.Delete(*c.principal, kind, c.id);
              if (!deleted.ok()) return FromStatus(deleted);
              if (kind == Kind::kUsers) auth.Forget(UserId{c.id});
@@ -423,10 +432,8 @@ struct Api::Impl {
   http::Response SignIn(Context& c) {
     if (!c.body.is_object() || !c.body.contains("email") || !c.body["email"].is_string() ||
         !c.body.contains("password") || !c.body["password"].is_string()) {
-      return ErrorResponse(400, "bad_request",
-                           "send {\"email\": \"...\", \"password\": \"...\"}",
-                           !c.body.is_object() || !c.body.contains("email") ? "email"
-                                                                            : "password");
+      return ErrorResponse(400, "bad_request", "send {\"email\": \"...\", \"password\": \"...\"}",
+                           !c.body.is_object() || !c.body.contains("email") ? "email" : "password");
     }
     for (const auto& [key, value] : c.body.items()) {
       if (key != "email" && key != "password") {
@@ -445,9 +452,9 @@ struct Api::Impl {
       return r;
     }
     http::Response r = http::Response::Json(
-        200, json{{"user", UserJson(signed_in->principal, store)},
-                  {"csrf_token", signed_in->csrf_token}}
-                 .dump());
+        200,
+        json{{"user", UserJson(signed_in->principal, store)}, {"csrf_token", signed_in->csrf_token}}
+            .dump());
     r.headers.emplace_back("Set-Cookie", SessionCookie(signed_in->token, c.request.secure, false));
     return r;
   }
@@ -459,7 +466,8 @@ struct Api::Impl {
         return ErrorResponse(400, "bad_request",
                              "unknown field \"" + key + "\"; preferences are: locale", key);
       }
-      if (!value.is_string()) return ErrorResponse(400, "bad_request", "locale: must be a string", key);
+      if (!value.is_string())
+        return ErrorResponse(400, "bad_request", "locale: must be a string", key);
       const std::string locale = value.get<std::string>();
       if (locale != "en" && locale != "da" && locale != "sv" && locale != "nb") {
         return ErrorResponse(422, "invalid", "locale must be one of en, da, sv, nb", "locale");
@@ -633,8 +641,8 @@ struct Api::Impl {
     if (auto text = Param(c, "from")) {
       Result<Date> parsed = ParseIsoDate(*text);
       if (!parsed.ok() || *parsed > request.as_of) {
-        return ErrorResponse(400, "bad_request", "from: \"" + *text + "\" is not a date before as_of",
-                             "from");
+        return ErrorResponse(400, "bad_request",
+                             "from: \"" + *text + "\" is not a date before as_of", "from");
       }
       request.from = *parsed;
     }
@@ -664,8 +672,8 @@ struct Api::Impl {
     Add({"GET", v1 + "/audit/items", "Audited items by colour, the most valuable first", "audit",
          Access::kSignedIn, std::nullopt, "", 200, false,
          [this](Context& c) { return AuditItems(c); }});
-    Add({"GET", v1 + "/audit/scorecard", "One item's scorecard: answers, reasons, actions",
-         "audit", Access::kSignedIn, std::nullopt, "", 200, false,
+    Add({"GET", v1 + "/audit/scorecard", "One item's scorecard: answers, reasons, actions", "audit",
+         Access::kSignedIn, std::nullopt, "", 200, false,
          [this](Context& c) { return AuditScorecard(c); }});
     Add({"POST", v1 + "/audit/answers", "Answer a scorecard criterion (dated now)", "audit",
          Access::kSignedIn, std::nullopt, "AuditAnswer", 201, false,
@@ -691,6 +699,79 @@ struct Api::Impl {
          [this](Context& c) { return CompareRuns(c); }});
   }
 
+  Result<std::shared_ptr<const service::ForecastData>> ForecastDataNow() {
+    SB_ASSIGN_OR_RETURN(uint64_t version, store.DataVersion());
+    std::lock_guard lock(forecast_mutex);
+    if (forecast_data && forecast_version == version) return forecast_data;
+    SB_ASSIGN_OR_RETURN(service::ForecastData data, service::LoadForecastData(store));
+    forecast_data = std::make_shared<const service::ForecastData>(std::move(data));
+    forecast_version = version;
+    return forecast_data;
+  }
+
+  // The forecast of a period for what the user may see (docs/api.md).
+  http::Response Forecast(Context& c) {
+    if (c.principal->role == Role::kMarketing) {
+      return ErrorResponse(403, "forbidden", "the forecast is for sales reps and their managers");
+    }
+    service::ForecastRequest request;
+    request.viewer = &*c.principal;
+    Result<Date> as_of = AsOfParam(c);
+    if (!as_of.ok()) return FromStatus(as_of.status(), 400);
+    request.as_of = *as_of;
+    if (auto period = Param(c, "period")) {
+      Result<std::pair<Date, Date>> parsed = service::ParsePeriod(*period);
+      if (!parsed.ok()) return FromStatus(parsed.status(), 400);
+      request.period = *period;
+    }
+    for (const char* name : {"team_id", "rep_id"}) {
+      if (!Param(c, name)) continue;
+      Result<int64_t> id = PositiveParam(c, name);
+      if (!id.ok()) return FromStatus(id.status(), 400);
+      (std::string_view(name) == "team_id" ? request.team_id : request.rep_id) = *id;
+    }
+    int64_t limit = 50, offset = 0;
+    for (auto [name, target, hi] :
+         {std::tuple<const char*, int64_t*, int64_t>{"limit", &limit, 500},
+          {"offset", &offset, INT64_MAX}}) {
+      if (auto text = Param(c, name)) {
+        int64_t value = 0;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (ec != std::errc() || end != text->data() + text->size() || value < (*name == 'l') ||
+            value > hi) {
+          return ErrorResponse(400, "bad_request",
+                               std::string(name) + ": \"" + *text + "\" is out of range", name);
+        }
+        *target = value;
+      }
+    }
+    Result<std::shared_ptr<const service::ForecastData>> data = ForecastDataNow();
+    if (!data.ok()) return FromStatus(data.status());
+    Result<service::Forecast> forecast = service::RunForecast(**data, request);
+    if (!forecast.ok()) return FromStatus(forecast.status(), 400);
+    return http::Response::Json(200, Dump(service::ForecastJson(**data, *forecast, limit, offset)));
+  }
+
+  http::Response Backtest(Context& c) {
+    if (c.principal->role == Role::kRep || c.principal->role == Role::kMarketing) {
+      return ErrorResponse(403, "forbidden", "the backtest is for managers and up");
+    }
+    Result<Date> as_of = AsOfParam(c);
+    if (!as_of.ok()) return FromStatus(as_of.status(), 400);
+    std::optional<Date> cutoff;
+    if (auto text = Param(c, "cutoff")) {
+      Result<Date> parsed = ParseIsoDate(*text);
+      if (!parsed.ok())
+        return ErrorResponse(400, "bad_request", "cutoff: " + parsed.status().message(), "cutoff");
+      cutoff = *parsed;
+    }
+    Result<std::shared_ptr<const service::ForecastData>> data = ForecastDataNow();
+    if (!data.ok()) return FromStatus(data.status());
+    Result<service::Backtest> backtest = service::RunBacktest(**data, *as_of, cutoff);
+    if (!backtest.ok()) return FromStatus(backtest.status(), 400);
+    return http::Response::Json(200, Dump(service::BacktestJson(*backtest)));
+  }
+
   Result<std::shared_ptr<const service::AuditData>> AuditDataFor(Date as_of) {
     SB_ASSIGN_OR_RETURN(uint64_t version, store.DataVersion());
     std::lock_guard lock(audit_mutex);
@@ -700,7 +781,8 @@ struct Api::Impl {
     SB_ASSIGN_OR_RETURN(std::shared_ptr<const service::AuditData> data,
                         service::LoadAuditData(store, as_of));
     std::erase_if(audit_facts, [version](const AuditFacts& f) { return f.version != version; });
-    if (audit_facts.size() >= 2) audit_facts.erase(audit_facts.begin());  // ~300 MB each at --scale 100
+    if (audit_facts.size() >= 2)
+      audit_facts.erase(audit_facts.begin());  // ~300 MB each at --scale 100
     audit_facts.push_back(AuditFacts{as_of, version, data});
     return data;
   }
@@ -714,7 +796,8 @@ struct Api::Impl {
 
   static Result<int64_t> PositiveParam(const Context& c, std::string_view name) {
     std::optional<std::string> text = Param(c, name);
-    if (!text) return Status::InvalidArgument(std::string(name) + ": missing").WithField(std::string(name));
+    if (!text)
+      return Status::InvalidArgument(std::string(name) + ": missing").WithField(std::string(name));
     int64_t value = 0;
     auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
     if (ec != std::errc() || end != text->data() + text->size() || value <= 0) {
@@ -794,12 +877,14 @@ struct Api::Impl {
     }
     if (auto type = Param(c, "subject_type")) {
       Result<SubjectType> parsed = ParseEnum<SubjectType>(*type);
-      if (!parsed.ok()) return ErrorResponse(400, "bad_request", parsed.status().message(), "subject_type");
+      if (!parsed.ok())
+        return ErrorResponse(400, "bad_request", parsed.status().message(), "subject_type");
       page.subject_type = *parsed;
     }
     if (auto area = Param(c, "area")) page.area = *area;
-    for (auto [name, target, hi] : {std::tuple<const char*, int64_t*, int64_t>{"limit", &page.limit, 500},
-                                    {"offset", &page.offset, INT64_MAX}}) {
+    for (auto [name, target, hi] :
+         {std::tuple<const char*, int64_t*, int64_t>{"limit", &page.limit, 500},
+          {"offset", &page.offset, INT64_MAX}}) {
       if (auto text = Param(c, name)) {
         int64_t value = 0;
         auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
@@ -836,7 +921,8 @@ struct Api::Impl {
   static std::optional<http::Response> CheckFields(
       const json& body, std::initializer_list<std::pair<const char*, json::value_t>> allowed,
       std::initializer_list<const char*> required) {
-    if (!body.is_object()) return ErrorResponse(400, "bad_request", "the body must be a JSON object");
+    if (!body.is_object())
+      return ErrorResponse(400, "bad_request", "the body must be a JSON object");
     for (auto it = body.begin(); it != body.end(); ++it) {
       bool known = false;
       for (const auto& [name, type] : allowed) {
@@ -845,10 +931,10 @@ struct Api::Impl {
         const bool ok = it->is_null() || it->type() == type ||
                         (type == json::value_t::number_integer && it->is_number_unsigned());
         if (!ok) {
-          return ErrorResponse(400, "bad_request",
-                               it.key() + ": must be " +
-                                   (type == json::value_t::string ? "a string" : "an integer"),
-                               it.key());
+          return ErrorResponse(
+              400, "bad_request",
+              it.key() + ": must be " + (type == json::value_t::string ? "a string" : "an integer"),
+              it.key());
         }
       }
       if (!known) return ErrorResponse(400, "bad_request", it.key() + ": unknown field", it.key());
@@ -864,8 +950,10 @@ struct Api::Impl {
   http::Response AuditAnswer(Context& c) {
     using V = json::value_t;
     if (auto bad = CheckFields(c.body,
-                               {{"subject_type", V::string}, {"subject_id", V::number_integer},
-                                {"criterion_id", V::string}, {"answer", V::string},
+                               {{"subject_type", V::string},
+                                {"subject_id", V::number_integer},
+                                {"criterion_id", V::string},
+                                {"answer", V::string},
                                 {"note", V::string}},
                                {"subject_type", "subject_id", "criterion_id", "answer"})) {
       return *bad;
@@ -880,7 +968,8 @@ struct Api::Impl {
     if (!answer.ok()) return ErrorResponse(422, "invalid", answer.status().message(), "answer");
     request.answer = *answer;
     if (c.body.contains("note") && c.body["note"].is_string()) request.note = c.body["note"];
-    Result<ScorecardAnswer> stored = service::RecordAnswer(store, *c.principal, request, clock.Now());
+    Result<ScorecardAnswer> stored =
+        service::RecordAnswer(store, *c.principal, request, clock.Now());
     if (!stored.ok()) return FromStatus(stored.status());
     return http::Response::Json(
         201, Dump(json{{"id", stored->id.value},
@@ -889,16 +978,20 @@ struct Api::Impl {
                        {"criterion_id", stored->criterion_id},
                        {"answer", std::string(ToString(stored->answer))},
                        {"note", stored->note},
-                       {"answered_by", stored->answered_by ? json(stored->answered_by->value) : json(nullptr)},
+                       {"answered_by",
+                        stored->answered_by ? json(stored->answered_by->value) : json(nullptr)},
                        {"answered_at", FormatTimestamp(stored->answered_at)}}));
   }
 
   http::Response AuditAction(Context& c) {
     using V = json::value_t;
     if (auto bad = CheckFields(c.body,
-                               {{"subject_type", V::string}, {"subject_id", V::number_integer},
-                                {"criterion_id", V::string}, {"owner_id", V::number_integer},
-                                {"due", V::string}, {"note", V::string},
+                               {{"subject_type", V::string},
+                                {"subject_id", V::number_integer},
+                                {"criterion_id", V::string},
+                                {"owner_id", V::number_integer},
+                                {"due", V::string},
+                                {"note", V::string},
                                 {"run_id", V::number_integer}},
                                {"subject_type", "subject_id", "due"})) {
       return *bad;
@@ -948,7 +1041,8 @@ struct Api::Impl {
     Context run_context{copy, c.principal, c.csrf_token, 0, nullptr};
     Result<service::AuditOutcome> outcome = AuditFor(run_context);
     if (!outcome.ok()) return FromStatus(outcome.status());
-    Result<::salesbox::AuditRun> run = service::SaveRun(store, *outcome, c.principal->user_id, clock.Now());
+    Result<::salesbox::AuditRun> run =
+        service::SaveRun(store, *outcome, c.principal->user_id, clock.Now());
     if (!run.ok()) return FromStatus(run.status());
     return http::Response::Json(201, Dump(json{{"id", run->id.value},
                                                {"as_of", FormatDate(run->as_of)},
@@ -993,7 +1087,8 @@ struct Api::Impl {
     Result<::salesbox::AuditRun> later = store.audit_runs().Get(AuditRunId{*to});
     Result<std::shared_ptr<const service::AuditData>> names =
         AuditDataFor(later.ok() ? later->as_of : ToDate(clock.Now()));
-    Result<json> out = service::CompareRunsJson(store, *from, *to, names.ok() ? names->get() : nullptr);
+    Result<json> out =
+        service::CompareRunsJson(store, *from, *to, names.ok() ? names->get() : nullptr);
     if (!out.ok()) return FromStatus(out.status());
     return http::Response::Json(200, Dump(*out));
   }
@@ -1091,8 +1186,8 @@ struct Api::Impl {
     Result<uint64_t> version = store.DataVersion();
     if (!version.ok()) return route.handler(c);
     const int64_t minute = clock.Now().time_since_epoch().count() / 60;
-    std::string key = std::to_string(c.principal->user_id.value) + ' ' +
-                      std::to_string(minute) + ' ' + c.request.path + '?' + c.request.query;
+    std::string key = std::to_string(c.principal->user_id.value) + ' ' + std::to_string(minute) +
+                      ' ' + c.request.path + '?' + c.request.query;
     if (std::optional<http::Response> hit = cache.Find(key, *version)) {
       hit->headers.emplace_back("X-Salesbox-Cache", "hit");
       return *std::move(hit);
@@ -1133,21 +1228,20 @@ json Api::Impl::BuildOpenApi() const {
                 {"version", "1"},
                 {"description", "The REST API of salesbox (docs/api.md)."}}}};
   json schemas = json::object();
-  schemas["Error"] = {
+  schemas["Error"] = {{"type", "object"},
+                      {"required", {"error"}},
+                      {"properties",
+                       {{"error",
+                         {{"type", "object"},
+                          {"required", {"code", "message"}},
+                          {"properties",
+                           {{"code", {{"type", "string"}}},
+                            {"message", {{"type", "string"}}},
+                            {"field", {{"type", "string"}}}}}}}}}};
+  schemas["SignIn"] = {
       {"type", "object"},
-      {"required", {"error"}},
-      {"properties",
-       {{"error",
-         {{"type", "object"},
-          {"required", {"code", "message"}},
-          {"properties",
-           {{"code", {{"type", "string"}}},
-            {"message", {{"type", "string"}}},
-            {"field", {{"type", "string"}}}}}}}}}};
-  schemas["SignIn"] = {{"type", "object"},
-                       {"required", {"email", "password"}},
-                       {"properties",
-                        {{"email", {{"type", "string"}}}, {"password", {{"type", "string"}}}}}};
+      {"required", {"email", "password"}},
+      {"properties", {{"email", {{"type", "string"}}}, {"password", {{"type", "string"}}}}}};
   schemas["Preferences"] = {
       {"type", "object"},
       {"properties", {{"locale", {{"type", "string"}, {"enum", {"en", "da", "sv", "nb"}}}}}}};
@@ -1172,8 +1266,7 @@ json Api::Impl::BuildOpenApi() const {
         {"note", {{"type", "string"}}},
         {"run_id", {{"type", "integer"}}}}}};
   schemas["AuditRunRequest"] = {
-      {"type", "object"},
-      {"properties", {{"as_of", {{"type", "string"}, {"format", "date"}}}}}};
+      {"type", "object"}, {"properties", {{"as_of", {{"type", "string"}, {"format", "date"}}}}}};
   schemas["Shares"] = {
       {"type", "object"},
       {"required", {"user_ids"}},
@@ -1250,11 +1343,10 @@ json Api::Impl::BuildOpenApi() const {
     }
     if (r.pattern == std::string(kPrefix) + "/audit-log") {
       for (const char* name : {"entity", "entity_id", "limit", "offset"}) {
-        parameters.push_back({{"name", name},
-                              {"in", "query"},
-                              {"schema", {{"type", std::string_view(name) == "entity"
-                                                       ? "string"
-                                                       : "integer"}}}});
+        parameters.push_back(
+            {{"name", name},
+             {"in", "query"},
+             {"schema", {{"type", std::string_view(name) == "entity" ? "string" : "integer"}}}});
       }
     }
     if (!parameters.empty()) op["parameters"] = parameters;
@@ -1270,7 +1362,8 @@ json Api::Impl::BuildOpenApi() const {
     if (r.success != 204) {
       json schema = {{"type", "object"}};
       if (r.kind) {
-        const json item = {{"$ref", "#/components/schemas/" + std::string(DescribeKind(*r.kind).path)}};
+        const json item = {
+            {"$ref", "#/components/schemas/" + std::string(DescribeKind(*r.kind).path)}};
         schema = r.list ? json{{"type", "object"},
                                {"properties",
                                 {{"items", {{"type", "array"}, {"items", item}}},
@@ -1286,9 +1379,9 @@ json Api::Impl::BuildOpenApi() const {
     if (r.access == Access::kSignedIn) {
       responses["401"] = error("not signed in");
       responses["403"] = error("not allowed, or CSRF token missing");
-      op["security"] = r.method == "GET" ? json::array({{{"session", json::array()}}})
-                                         : json::array({{{"session", json::array()},
-                                                         {"csrf", json::array()}}});
+      op["security"] = r.method == "GET"
+                           ? json::array({{{"session", json::array()}}})
+                           : json::array({{{"session", json::array()}, {"csrf", json::array()}}});
     }
     if (r.pattern.find("{id}") != std::string::npos) responses["404"] = error("no such record");
     if (r.method == "PATCH" || r.method == "DELETE" || r.method == "POST") {

@@ -2147,6 +2147,8 @@ std::set<std::string> RoutesInDocsApiMd() {
       "GET /api/v1/customer-value",
       "GET /api/v1/strategy",
       "GET /api/v1/strategy/cascade",
+      "GET /api/v1/forecast",
+      "GET /api/v1/forecast/backtest",
   };
   for (const char* kind :
        {"accounts", "contacts", "leads", "campaigns", "opportunities", "activities", "orders",

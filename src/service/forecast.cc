@@ -42,11 +42,11 @@ constexpr std::array<std::string_view, kForecastFeatures> kFeatureNames = {"stag
                                                                            "days_in_stage",
                                                                            "age",
                                                                            "amount",
-                                                                           "area_relationships",
-                                                                           "area_understanding",
-                                                                           "area_value",
-                                                                           "area_joint_process",
-                                                                           "area_commitment",
+                                                                           "area_1",
+                                                                           "area_2",
+                                                                           "area_3",
+                                                                           "area_4",
+                                                                           "area_5",
                                                                            "days_since_activity",
                                                                            "activities_30d",
                                                                            "activities_90d",
@@ -691,6 +691,15 @@ std::string FactorLabel(const ForecastData& data, int feature, const double* x) 
   return std::string(kFeatureNames[static_cast<size_t>(feature)]);
 }
 
+// The feature's key: its name, with the scorecard areas named by the playbook's area ids.
+std::string FeatureKey(const ForecastData& data, int feature) {
+  if (feature == 0) return "stage";
+  if (feature >= 7 && feature <= 11 && static_cast<size_t>(feature - 7) < data.area_ids.size()) {
+    return "area_" + data.area_ids[static_cast<size_t>(feature - 7)];
+  }
+  return std::string(kFeatureNames[static_cast<size_t>(feature)]);
+}
+
 void Explain(const ForecastData& data, const ForecastModel& model, const double* x, ScoredDeal& s) {
   if (model.method != ForecastMethod::kModel) return;
   Result<fc::PredictionBreakdown> b =
@@ -706,15 +715,13 @@ void Explain(const ForecastData& data, const ForecastModel& model, const double*
   std::sort(effects.begin(), effects.end());
   for (const auto& [effect, j] : effects) {
     if (effect < -0.05 && s.down.size() < 3) {
-      s.down.push_back({std::string(j == 0 ? "stage" : kFeatureNames[static_cast<size_t>(j)]),
-                        FactorLabel(data, j, x), effect});
+      s.down.push_back({FeatureKey(data, j), FactorLabel(data, j, x), effect});
     }
   }
   for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
     if (it->first > 0.05 && s.up.size() < 3) {
       const int j = it->second;
-      s.up.push_back({std::string(j == 0 ? "stage" : kFeatureNames[static_cast<size_t>(j)]),
-                      FactorLabel(data, j, x), it->first});
+      s.up.push_back({FeatureKey(data, j), FactorLabel(data, j, x), it->first});
     }
   }
 }
