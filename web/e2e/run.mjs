@@ -1000,6 +1000,18 @@ await scenario('strategy: executive adds an objective (a bad one gets the server
     await page.click(`[data-testid=objective][data-id="${after.id}"] [data-testid=delete-objective]`);
     await page.waitForSelector(`[data-testid=objective][data-id="${after.id}"]`, { state: 'detached' });
 
+    // Mark a segment core (PATCH /segments/{id}), then take it out again.
+    const other = cascade.segments.find((s) => !s.core);
+    if (other) {
+      await page.click('[data-testid=other-segments] summary');
+      await page.click(`[data-testid=other-segments] [data-testid=segment][data-id="${other.segment_id}"] [data-testid=segment-core-toggle]`);
+      await page.waitForSelector(`[data-testid=core-segments] > [data-testid=segment][data-id="${other.segment_id}"]`);
+      check((await apiFrom(page, 'GET', `/segments/${other.segment_id}`)).body.core === true, `${other.name} stored as core`);
+      await page.click(`[data-testid=core-segments] > [data-testid=segment][data-id="${other.segment_id}"] [data-testid=segment-core-toggle]`);
+      await page.waitForSelector(`[data-testid=other-segments] [data-testid=segment][data-id="${other.segment_id}"]`, { state: 'attached' });
+      check((await apiFrom(page, 'GET', `/segments/${other.segment_id}`)).body.core === false, `${other.name} no longer core`);
+    }
+
     // Edit a core segment's value proposition: one more key issue.
     const segment = cascade.segments.find((s) => s.core && s.value_proposition);
     check(segment, 'a core segment with a value proposition');
@@ -1021,6 +1033,9 @@ await scenario('strategy: executive adds an objective (a bad one gets the server
     check(accounts.length > 0, `accounts in ${segment.name}`);
     const opps = (await apiFrom(page, 'GET', `/opportunities?account_id=${accounts.map((a) => a.id).join(',')}&limit=1`)).body.items;
     check(opps.length > 0, `an opportunity in ${segment.name}`);
+    // The page finds the segment through the account record's segment_id (docs/api.md).
+    const account = (await apiFrom(page, 'GET', `/accounts/${opps[0].account_id}`)).body;
+    check(account.segment_id === segment.segment_id, `GET /accounts/${account.id} gives segment_id ${JSON.stringify(account.segment_id)}, the filter says ${segment.segment_id}`);
     await page.goto(`${BASE}/opportunities/${opps[0].id}`);
     await page.waitForSelector('[data-testid=vp-panel]');
     const title = await page.textContent('[data-testid=vp-panel] h2');
