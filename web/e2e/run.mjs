@@ -610,7 +610,7 @@ await scenario('audit: a rep sees only own items and cannot save a run (phone wi
 
 // --- forecast ------------------------------------------------------------------------------------
 
-await scenario('forecast: manager changes the period, opens a deal’s factors, takes a snapshot and compares two', async (page) => {
+await scenario('forecast: manager sees the figures, the fan, the roll-up and the backtest, changes the period and opens a deal’s factors', async (page) => {
   await signIn(page, USERS.manager);
   const user = await me(page);
   const original = user.locale;
@@ -665,6 +665,24 @@ await scenario('forecast: manager changes the period, opens a deal’s factors, 
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, 'forecast.png');
 
+    await page.setViewportSize({ width: 1280, height: 800 });
+    check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  } finally {
+    if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });
+  }
+});
+
+await scenario('forecast: manager takes a snapshot and compares two', async (page) => {
+  await signIn(page, USERS.manager);
+  const original = (await me(page)).locale;
+  const errors = watchConsole(page);
+  try {
+    await setLocale(page, 'en');
+    await page.goto(`${BASE}/forecast`);
+    await page.waitForSelector('[data-testid=forecast-snapshots]');
+    const first = await apiFrom(page, 'GET', '/forecast/snapshots');
+    check(first.status === 200, `GET /forecast/snapshots answered ${first.status}: ${JSON.stringify(first.body)}`);
+    await page.setViewportSize({ width: 1440, height: 2400 });
     // Take a snapshot; with two or more, compare the oldest with the newest.
     await page.waitForSelector('[data-testid=snapshot-row], [data-testid=no-snapshots]');
     const before = (await page.$$('[data-testid=snapshot-row]')).length;

@@ -210,6 +210,8 @@ describe('deals and factors', () => {
   it('builds a deal row', () => {
     const r = dealRow(deal, 'en');
     expect(nbsp(r.amount)).toBe('DKK 250,000');
+    expect(r.inPeriod).toBe(true);
+    expect(dealRow({ ...deal, in_period: false }, 'en').inPeriod).toBe(false);
     expect(r).toMatchObject({ href: '/opportunities/42', pStated: '80%', pModel: '35%', pSlip: '20%', hasFactors: true });
   });
 });

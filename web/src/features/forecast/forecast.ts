@@ -371,6 +371,7 @@ export interface DealRow {
   pSlip: string;
   diff: ReturnType<typeof differenceView>;
   hasFactors: boolean;
+  inPeriod: boolean;
 }
 
 export function dealRow(d: ForecastDeal, locale: Locale): DealRow {
@@ -389,6 +390,7 @@ export function dealRow(d: ForecastDeal, locale: Locale): DealRow {
     pSlip: formatPercent(d.p_slip, locale),
     diff: differenceView(d, locale),
     hasFactors: (d.factors?.up?.length ?? 0) + (d.factors?.down?.length ?? 0) > 0,
+    inPeriod: d.in_period !== false,
   };
 }
 

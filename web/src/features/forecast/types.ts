@@ -65,6 +65,8 @@ export interface ForecastDeal {
   p_stated: number | null;
   difference: number | null;
   p_slip: number | null;
+  /** Expected to close in the period (the server lists every open deal in scope). */
+  in_period?: boolean;
   factors: { up: Factor[]; down: Factor[] };
 }
 
