@@ -202,12 +202,16 @@ export function createForecast({ db, byId, HttpError, ownersSeen, today, isoTime
     const won = inScope
       .filter((o) => o.stage === 'closed_won' && o.closed_date && o.closed_date >= period.start && o.closed_date <= period.end && o.closed_date <= asOf)
       .map((o) => ({ id: o.id, owner_id: o.owner_id, currency: o.currency, amount: o.amount, date: o.closed_date }));
-    const open = inScope
-      .filter((o) => !['closed_won', 'closed_lost'].includes(o.stage) && o.close_date && o.close_date <= period.end && period.end >= asOf)
+    // Every open deal in scope is listed (with in_period); the roll-up takes those expected to
+    // close in the period: close date in it, or past and still open while the period runs.
+    const allOpen = inScope
+      .filter((o) => !['closed_won', 'closed_lost'].includes(o.stage))
       .map((o) => {
         const s = score(o, asOf, method);
-        return { o, id: o.id, owner_id: o.owner_id, currency: o.currency, amount: o.amount, p: s.p, slip: s.slip, factors: s.factors, stated: stated(o), category: o.forecast_category, expectedClose: o.close_date < asOf ? asOf : o.close_date };
+        const inPeriod = !!o.close_date && o.close_date <= period.end && (o.close_date >= period.start || (asOf >= period.start && asOf <= period.end));
+        return { o, id: o.id, owner_id: o.owner_id, currency: o.currency, amount: o.amount, p: s.p, slip: s.slip, factors: s.factors, stated: stated(o), category: o.forecast_category, inPeriod, expectedClose: o.close_date < asOf ? asOf : o.close_date };
       });
+    const open = allOpen.filter((d) => d.inPeriod);
     const draws = simulate(won, open, 20260101);
     const currencies = [...new Set([...won, ...open].map((d) => d.currency))].sort();
     const totals = currencies.map((c) => rollup(c, won, open, draws));
@@ -259,7 +263,7 @@ export function createForecast({ db, byId, HttpError, ownersSeen, today, isoTime
       }),
     }));
 
-    const deals = open
+    const deals = allOpen
       .map((d) => ({
         id: d.id,
         name: d.o.name,
@@ -276,6 +280,7 @@ export function createForecast({ db, byId, HttpError, ownersSeen, today, isoTime
         p_stated: round4(d.stated),
         difference: round4(d.stated - d.p),
         p_slip: round4(d.slip),
+        in_period: d.inPeriod,
         factors: d.factors,
       }))
       .sort((a, b) => Math.abs(b.difference) - Math.abs(a.difference) || a.id - b.id);
