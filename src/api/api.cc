@@ -25,6 +25,7 @@
 #include "service/audit_views.h"
 #include "service/customer_value.h"
 #include "service/forecast.h"
+#include "service/forecast_snapshots.h"
 #include "service/home_service.h"
 #include "service/pipeline_audit.h"
 #include "service/record_service.h"
@@ -379,6 +380,14 @@ struct Api::Impl {
          "Brier score, log loss, AUC and reliability of the model, the reps and stage defaults",
          "forecast", Access::kSignedIn, std::nullopt, "", 200, false,
          [this](Context& c) { return Backtest(c); }});
+    Add({"GET", v1 + "/forecast/snapshots", "Forecast snapshots, newest first", "forecast",
+         Access::kSignedIn, std::nullopt, "", 200, false,
+         [this](Context& c) { return Snapshots(c); }});
+    Add({"POST", v1 + "/forecast/snapshots", "Take a forecast snapshot", "forecast",
+         Access::kSignedIn, std::nullopt, "", 201, false,
+         [this](Context& c) { return TakeSnapshot(c); }});
+    Add({"GET", v1 + "/forecast/moved", "What moved between two forecast snapshots", "forecast",
+         Access::kSignedIn, std::nullopt, "", 200, false, [this](Context& c) { return Moved(c); }});
     Add({"GET", v1 + "/strategy/cascade",
          "Objectives with progress, segments with value propositions, alignment", "strategy",
          Access::kSignedIn, std::nullopt, "", 200, false,
@@ -750,6 +759,66 @@ struct Api::Impl {
     Result<service::Forecast> forecast = service::RunForecast(**data, request);
     if (!forecast.ok()) return FromStatus(forecast.status(), 400);
     return http::Response::Json(200, Dump(service::ForecastJson(**data, *forecast, limit, offset)));
+  }
+
+  http::Response Snapshots(Context& c) {
+    if (c.principal->role == Role::kMarketing) {
+      return ErrorResponse(403, "forbidden", "the forecast is for sales reps and their managers");
+    }
+    Result<std::shared_ptr<const service::ForecastData>> data = ForecastDataNow();
+    if (!data.ok()) return FromStatus(data.status());
+    Result<json> list = service::ForecastSnapshotsJson(store, **data, &*c.principal);
+    if (!list.ok()) return FromStatus(list.status());
+    return http::Response::Json(200, Dump(*list));
+  }
+
+  http::Response TakeSnapshot(Context& c) {
+    if (c.principal->role == Role::kRep || c.principal->role == Role::kMarketing) {
+      return ErrorResponse(403, "forbidden", "snapshots are taken by managers and up");
+    }
+    using V = json::value_t;
+    if (auto bad = CheckFields(c.body, {{"as_of", V::string}, {"period", V::string}}, {})) {
+      return *bad;
+    }
+    const Date today = ToDate(clock.Now());
+    Date as_of = today;
+    if (c.body.contains("as_of")) {
+      Result<Date> parsed = ParseIsoDate(c.body["as_of"].get<std::string>());
+      if (!parsed.ok() || *parsed > today) {
+        return ErrorResponse(422, "invalid", "as_of: not a date up to today", "as_of");
+      }
+      as_of = *parsed;
+    }
+    std::string period;
+    if (c.body.contains("period")) {
+      period = c.body["period"].get<std::string>();
+      Result<std::pair<Date, Date>> parsed = service::ParsePeriod(period);
+      if (!parsed.ok()) return FromStatus(parsed.status());
+    }
+    Result<std::shared_ptr<const service::ForecastData>> data = ForecastDataNow();
+    if (!data.ok()) return FromStatus(data.status());
+    Result<ForecastSnapshot> snapshot = service::TakeForecastSnapshot(
+        store, **data, as_of, period, c.principal->user_id, clock.Now());
+    if (!snapshot.ok()) return FromStatus(snapshot.status());
+    Result<json> out = service::ForecastSnapshotJson(*snapshot, **data, &*c.principal);
+    if (!out.ok()) return FromStatus(out.status());
+    return http::Response::Json(201, Dump(*out));
+  }
+
+  http::Response Moved(Context& c) {
+    if (c.principal->role == Role::kMarketing) {
+      return ErrorResponse(403, "forbidden", "the forecast is for sales reps and their managers");
+    }
+    Result<int64_t> from = PositiveParam(c, "from");
+    if (!from.ok()) return FromStatus(from.status(), 400);
+    Result<int64_t> to = PositiveParam(c, "to");
+    if (!to.ok()) return FromStatus(to.status(), 400);
+    Result<std::shared_ptr<const service::ForecastData>> data = ForecastDataNow();
+    if (!data.ok()) return FromStatus(data.status());
+    Result<json> moved = service::MovedJson(store, **data, ForecastSnapshotId{*from},
+                                            ForecastSnapshotId{*to}, &*c.principal);
+    if (!moved.ok()) return FromStatus(moved.status(), 400);
+    return http::Response::Json(200, Dump(*moved));
   }
 
   http::Response Backtest(Context& c) {

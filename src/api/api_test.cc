@@ -2149,6 +2149,9 @@ std::set<std::string> RoutesInDocsApiMd() {
       "GET /api/v1/strategy/cascade",
       "GET /api/v1/forecast",
       "GET /api/v1/forecast/backtest",
+      "GET /api/v1/forecast/snapshots",
+      "POST /api/v1/forecast/snapshots",
+      "GET /api/v1/forecast/moved",
   };
   for (const char* kind :
        {"accounts", "contacts", "leads", "campaigns", "opportunities", "activities", "orders",

@@ -37,6 +37,7 @@ using PlaybookId = Id<struct PlaybookTag>;
 using ScorecardAnswerId = Id<struct ScorecardAnswerTag>;
 using AuditRunId = Id<struct AuditRunTag>;
 using ActionItemId = Id<struct ActionItemTag>;
+using ForecastSnapshotId = Id<struct ForecastSnapshotTag>;
 
 }  // namespace salesbox
 

@@ -726,7 +726,9 @@ void Explain(const ForecastData& data, const ForecastModel& model, const double*
   }
 }
 
-bool Visible(const Principal* viewer, const ForecastData& data, int64_t owner) {
+}  // namespace
+
+bool ForecastVisible(const Principal* viewer, const ForecastData& data, int64_t owner) {
   if (viewer == nullptr) return true;
   switch (viewer->role) {
     case Role::kAdmin:
@@ -743,6 +745,8 @@ bool Visible(const Principal* viewer, const ForecastData& data, int64_t owner) {
   }
   return false;
 }
+
+namespace {
 
 int64_t Times(int64_t amount, double p) {
   return static_cast<int64_t>(std::llround(static_cast<double>(amount) * p));
@@ -777,12 +781,12 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
         !(v.role == Role::kManager && v.team_id && v.team_id->value == *request.team_id)) {
       return Status::PermissionDenied("the team is outside what you may see").WithField("team_id");
     }
-    if (request.rep_id && !Visible(request.viewer, data, *request.rep_id)) {
+    if (request.rep_id && !ForecastVisible(request.viewer, data, *request.rep_id)) {
       return Status::PermissionDenied("the rep is outside what you may see").WithField("rep_id");
     }
   }
   auto in_scope = [&](int64_t owner) {
-    if (!Visible(request.viewer, data, owner)) return false;
+    if (!ForecastVisible(request.viewer, data, owner)) return false;
     if (request.rep_id && owner != *request.rep_id) return false;
     if (request.team_id) {
       auto it = data.team_of.find(owner);

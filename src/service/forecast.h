@@ -240,6 +240,10 @@ struct Forecast {
   std::vector<analytics::forecast::RepOptimism> optimism;
 };
 
+// Whether `viewer` sees deals owned by `owner` (null viewer: everything): reps their own,
+// managers their team's, executives and admins all; marketing only their own.
+bool ForecastVisible(const Principal* viewer, const ForecastData& data, int64_t owner);
+
 // Parses "2026-Q4" or "2026-11" into [start, end] and the label; kInvalidArgument otherwise.
 Result<std::pair<Date, Date>> ParsePeriod(std::string_view text);
 

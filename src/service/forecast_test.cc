@@ -5,6 +5,12 @@
 // the roll-up's arithmetic.
 #include "service/forecast.h"
 
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "service/forecast_snapshots.h"
+
 #include <array>
 #include <memory>
 
@@ -316,6 +322,74 @@ TEST_F(ForecastTest, NoHistoryIsAClearError) {
   EXPECT_THAT(RunForecast(*data, request), StatusIs(StatusCode::kFailedPrecondition));
   EXPECT_THAT(RunBacktest(*data, D(2025, 3, 1), std::nullopt),
               StatusIs(StatusCode::kFailedPrecondition));
+}
+
+TEST_F(ForecastTest, SnapshotsShowWhatMoved) {
+  for (int i = 0; i < 12; ++i) {
+    AddDeal("History " + std::to_string(i), D(2024, 1, 15), D(2024, 3, 20), i < 3);
+  }
+  // Open deals, closing 2025-04-15 (in Q2): A stays, B is pushed out, C grows, W is won, L lost.
+  const OpportunityId a = AddDeal("A", D(2025, 1, 15));
+  const OpportunityId b = AddDeal("B", D(2025, 1, 15));
+  const OpportunityId c = AddDeal("C", D(2025, 1, 15));
+  const OpportunityId w = AddDeal("W", D(2025, 1, 15));
+  const OpportunityId l = AddDeal("L", D(2025, 1, 15), {}, false, 100000, other_);
+  const Timestamp now = At(D(2025, 3, 1), 12);
+  Result<ForecastData> data = LoadForecastData(*store_);
+  ASSERT_TRUE(data.ok());
+  Result<ForecastSnapshot> first =
+      TakeForecastSnapshot(*store_, *data, D(2025, 3, 1), "2025-Q2", rep_, now);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->deals, 5);
+  EXPECT_EQ(first->period, "2025-Q2");
+  EXPECT_EQ(first->method, "stage_rates");
+
+  AddChange(b, At(D(2025, 3, 3)), Stage::kQualify, 100000, 0.1, D(2025, 8, 1));
+  AddChange(c, At(D(2025, 3, 3)), Stage::kQualify, 150000, 0.1, D(2025, 4, 15));
+  for (auto [id, won] : {std::pair{w, true}, std::pair{l, false}}) {
+    Result<Opportunity> o = store_->opportunities().Get(id);
+    ASSERT_TRUE(o.ok());
+    o->stage = won ? Stage::kClosedWon : Stage::kClosedLost;
+    o->closed_on = D(2025, 3, 5);
+    ASSERT_TRUE(store_->opportunities().Update(*o).ok());
+    AddChange(id, At(D(2025, 3, 5)), o->stage, 100000, won ? 1 : 0, D(2025, 3, 5));
+  }
+  const OpportunityId e = AddDeal("E", D(2025, 3, 4));
+  data = LoadForecastData(*store_);
+  ASSERT_TRUE(data.ok());
+  Result<ForecastSnapshot> second = TakeForecastSnapshot(*store_, *data, D(2025, 3, 8), "2025-Q2",
+                                                         rep_, now + std::chrono::days(7));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->deals, 4);  // A, B, C, E
+
+  Result<std::vector<Move>> moves = MovedBetween(*store_, *data, first->id, second->id, nullptr);
+  ASSERT_TRUE(moves.ok()) << moves.status().ToString();
+  std::map<std::string, std::vector<int64_t>> by_kind;
+  for (const Move& m : *moves) by_kind[m.kind].push_back(m.opportunity_id);
+  EXPECT_EQ(by_kind["new"], std::vector<int64_t>{e.value});
+  EXPECT_EQ(by_kind["won"], std::vector<int64_t>{w.value});
+  EXPECT_EQ(by_kind["lost"], std::vector<int64_t>{l.value});
+  EXPECT_EQ(by_kind["pushed_out"], std::vector<int64_t>{b.value});
+  EXPECT_EQ(by_kind["amount_up"], std::vector<int64_t>{c.value});
+  EXPECT_TRUE(by_kind["pulled_in"].empty());
+  EXPECT_TRUE(by_kind["amount_down"].empty());
+  EXPECT_EQ(moves->size(), 5u);  // A did not move
+
+  // A rep sees only their own deals move: L belongs to the other rep.
+  Principal rep;
+  rep.user_id = rep_;
+  rep.role = Role::kRep;
+  rep.team_id = team_;
+  Result<std::vector<Move>> own = MovedBetween(*store_, *data, first->id, second->id, &rep);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->size(), 4u);
+  Result<nlohmann::json> json = MovedJson(*store_, *data, first->id, second->id, &rep);
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ((*json)["summary"][0]["kind"], "new");
+  EXPECT_EQ((*json)["summary"][0]["count"], 1);
+  EXPECT_EQ((*json)["from"]["totals"][0]["deals"], 4);  // A, B, C, W in Q2, the rep's
+  EXPECT_THAT(MovedBetween(*store_, *data, first->id, ForecastSnapshotId{999}, nullptr),
+              StatusIs(StatusCode::kNotFound));
 }
 
 TEST(ForecastPeriodTest, QuartersAndMonths) {

@@ -20,6 +20,7 @@
 #include "domain/access.h"
 #include "domain/account.h"
 #include "domain/activity.h"
+#include "domain/forecast.h"
 #include "domain/lead.h"
 #include "domain/opportunity.h"
 #include "domain/scorecard.h"
@@ -402,6 +403,25 @@ struct Table<AuditRun> {
     v("created_by", r.created_by);
     v("created_at", r.created_at);
     v("report", r.report);
+  }
+};
+
+template <>
+struct Table<ForecastSnapshot> {
+  static constexpr std::string_view kName = "forecast_snapshots";
+  static constexpr std::string_view kWhat = "forecast snapshot";
+  static constexpr bool kVersioned = false;
+  static constexpr std::array<std::string_view, 1> kKey{"event_id"};
+  template <typename R, typename V>
+  static void Fields(R& r, V& v) {
+    v("event_id", r.event_id);
+    v("as_of", r.as_of);
+    v("period", r.period);
+    v("method", r.method);
+    v("deals", r.deals);
+    v("taken_by", r.taken_by);
+    v("taken_at", r.taken_at);
+    v("items", r.items);
   }
 };
 

@@ -18,6 +18,7 @@
 #include "domain/access.h"
 #include "domain/account.h"
 #include "domain/activity.h"
+#include "domain/forecast.h"
 #include "domain/lead.h"
 #include "domain/opportunity.h"
 #include "domain/scorecard.h"
@@ -199,6 +200,7 @@ using AuditLogRepository = Repository<AuditEntry, AuditEntryId>;
 using PlaybookRepository = Repository<PlaybookVersion, PlaybookId>;
 using ScorecardAnswerRepository = Repository<ScorecardAnswer, ScorecardAnswerId>;
 using AuditRunRepository = Repository<AuditRun, AuditRunId>;
+using ForecastSnapshotRepository = Repository<ForecastSnapshot, ForecastSnapshotId>;
 using ActionItemRepository = Repository<ActionItem, ActionItemId>;
 
 struct AppliedMigration {
@@ -234,6 +236,7 @@ class Store {
   virtual ScorecardAnswerRepository& scorecard_answers() = 0;
   // Append-only by convention, like the audit log.
   virtual AuditRunRepository& audit_runs() = 0;
+  virtual ForecastSnapshotRepository& forecast_snapshots() = 0;
   virtual ActionItemRepository& action_items() = 0;
 
   // Runs `body` in one transaction; commits iff it returns OK, otherwise rolls back everything

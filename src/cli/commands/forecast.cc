@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "cli/command.h"
 #include "common/json_text.h"
 #include "service/forecast.h"
+#include "service/forecast_snapshots.h"
 
 namespace salesbox::cli {
 namespace {
@@ -23,6 +25,8 @@ constexpr FlagSpec kFlags[] = {
     {"as-of", "DATE", "forecast as of the end of DATE (default: today, UTC)"},
     {"team", "TEAM", "only this team's deals (by name)"},
     {"cutoff", "DATE", "backtest: train on deals closed before DATE (default: a year before)"},
+    {"from", "ID", "moved: the earlier snapshot"},
+    {"to", "ID", "moved: the later snapshot"},
     {"format", "FORMAT", "table (default), json or csv"},
     {"out", "FILE", "write to FILE instead of standard output"},
 };
@@ -32,7 +36,9 @@ int Usage() {
       "usage: salesbox forecast --db PATH [--period 2026-Q4] [--as-of DATE] [--team TEAM]\n"
       "                         [--format table|json|csv] [--out FILE]\n"
       "       salesbox forecast backtest --db PATH [--as-of DATE] [--cutoff DATE]\n"
-      "                         [--format table|json] [--out FILE]\n\n"
+      "                         [--format table|json] [--out FILE]\n"
+      "       salesbox forecast snapshot --db PATH [--as-of DATE] [--period PERIOD]\n"
+      "       salesbox forecast moved --db PATH --from ID --to ID [--format table|json]\n\n"
       "Learns what predicts winning from the closed deals, each seen as it was at the month\n"
       "starts before it closed (stage, time in stage, age, amount, scorecard answers, activity,\n"
       "buying roles, next step, close-date moves, core segment, the owner's record), calibrates\n"
@@ -42,7 +48,11 @@ int Usage() {
       "With fewer than 200 closed deals the win rate per stage (with a prior) is used instead.\n\n"
       "backtest trains on the deals closed before the cutoff and scores the month-start\n"
       "snapshots after it: Brier score, log loss, AUC and a reliability table for the model, the\n"
-      "reps' stated probabilities and the stage defaults.\n\n%s",
+      "reps' stated probabilities and the stage defaults.\n\n"
+      "snapshot stores every open deal's stage, amount, close date, category and both\n"
+      "probabilities (take one weekly, e.g. from cron); moved lists what changed between two\n"
+      "snapshots: new, won, lost, pushed out of or pulled into the period, amount up or "
+      "down.\n\n%s",
       FormatFlags(kFlags).c_str());
   return kExitOk;
 }
@@ -219,18 +229,19 @@ Result<Date> DateFlag(const Args& args, const char* flag, Date fallback, Date la
 }  // namespace
 
 int RunForecast(std::span<const std::string> words) {
-  bool backtest = false;
-  if (!words.empty() && words[0] == "backtest") {
-    backtest = true;
+  std::string sub;
+  if (!words.empty() && (words[0] == "backtest" || words[0] == "snapshot" || words[0] == "moved")) {
+    sub = words[0];
     words = words.subspan(1);
   }
+  const bool backtest = sub == "backtest";
   auto usage = [](const Status& status) { return Fail("forecast", status, /*usage=*/true); };
   Result<Args> args = Args::Parse(words, kFlags);
   if (!args.ok()) return usage(args.status());
   if (args->help()) return Usage();
   if (!args->positional().empty()) {
     return usage(Status::InvalidArgument("unexpected argument " + args->positional()[0] +
-                                         " (the subcommand is backtest)"));
+                                         " (the subcommands are backtest, snapshot, moved)"));
   }
   Result<std::string> db = args->Require("db");
   if (!db.ok()) return usage(db.status());
@@ -238,9 +249,26 @@ int RunForecast(std::span<const std::string> words) {
   Result<Date> as_of = DateFlag(*args, "as-of", today, today);
   if (!as_of.ok()) return usage(as_of.status());
   const std::string format = args->Get("format").value_or("table");
-  if (format != "table" && format != "json" && (format != "csv" || backtest)) {
+  const bool csv_allowed = sub.empty();
+  if (format != "table" && format != "json" && (format != "csv" || !csv_allowed)) {
     return usage(Status::InvalidArgument("--format: \"" + format + "\" is not one of " +
-                                         (backtest ? "table, json" : "table, json, csv")));
+                                         (csv_allowed ? "table, json, csv" : "table, json")));
+  }
+  if ((args->Get("from") || args->Get("to")) && sub != "moved") {
+    return usage(Status::InvalidArgument("--from and --to are for forecast moved"));
+  }
+  int64_t from_id = 0, to_id = 0;
+  if (sub == "moved") {
+    for (auto [flag, target] : {std::pair{"from", &from_id}, std::pair{"to", &to_id}}) {
+      Result<std::string> text = args->Require(flag);
+      if (!text.ok()) return usage(text.status());
+      char* end = nullptr;
+      *target = std::strtoll(text->c_str(), &end, 10);
+      if (*end != '\0' || *target <= 0) {
+        return usage(Status::InvalidArgument("--" + std::string(flag) + ": \"" + *text +
+                                             "\" is not a snapshot id"));
+      }
+    }
   }
   std::optional<Date> cutoff;
   if (args->Get("cutoff")) {
@@ -264,7 +292,56 @@ int RunForecast(std::span<const std::string> words) {
   if (!data.ok()) return Fail("forecast", data.status());
 
   std::string bytes;
-  if (backtest) {
+  if (sub == "snapshot") {
+    Result<ForecastSnapshot> snapshot = service::TakeForecastSnapshot(
+        **opened, *data, *as_of, request.period, std::nullopt, SystemClock().Now());
+    if (!snapshot.ok()) return Fail("forecast", snapshot.status());
+    Result<nlohmann::json> shown = service::ForecastSnapshotJson(*snapshot, *data, nullptr);
+    if (!shown.ok()) return Fail("forecast", shown.status());
+    if (format == "json") {
+      bytes = shown->dump(2) + "\n";
+    } else {
+      bytes = "snapshot " + std::to_string(snapshot->id.value) + ": " +
+              std::to_string(snapshot->deals) + " open deals as of " + FormatDate(*as_of) +
+              ", period " + snapshot->period + " (" + snapshot->method + ")\n";
+      for (const auto& total : (*shown)["totals"]) {
+        bytes += "  " + total["currency"].get<std::string>() + ": " +
+                 std::to_string(total["deals"].get<int64_t>()) + " deals in the period, expected " +
+                 Major(total["expected"]["amount_minor"].get<int64_t>(),
+                       *Currency::Parse(total["currency"].get<std::string>())) +
+                 "\n";
+      }
+    }
+  } else if (sub == "moved") {
+    Result<nlohmann::json> moved = service::MovedJson(**opened, *data, ForecastSnapshotId{from_id},
+                                                      ForecastSnapshotId{to_id}, nullptr);
+    if (!moved.ok()) return Fail("forecast", moved.status());
+    if (format == "json") {
+      bytes = moved->dump(2) + "\n";
+    } else {
+      bytes = "What moved from snapshot " + std::to_string(from_id) + " to " +
+              std::to_string(to_id) + ":\n";
+      for (const auto& kind : (*moved)["summary"]) {
+        std::string amounts;
+        for (const auto& m : kind["amounts"]) {
+          amounts += " " +
+                     Major(m["amount_minor"].get<int64_t>(),
+                           *Currency::Parse(m["currency"].get<std::string>())) +
+                     " " + m["currency"].get<std::string>();
+        }
+        char line[160];
+        std::snprintf(line, sizeof line, "  %-12s %5lld%s\n",
+                      kind["kind"].get<std::string>().c_str(),
+                      static_cast<long long>(kind["count"].get<int64_t>()), amounts.c_str());
+        bytes += line;
+      }
+      for (const auto& m : (*moved)["moves"]) {
+        bytes += "  " + m["kind"].get<std::string>() + ": " + m["name"].get<std::string>() + " (" +
+                 (m["owner"].is_string() ? m["owner"].get<std::string>() : std::string("-")) +
+                 ")\n";
+      }
+    }
+  } else if (backtest) {
     Result<service::Backtest> result = service::RunBacktest(*data, *as_of, cutoff);
     if (!result.ok()) {
       return Fail("forecast", result.status(),

@@ -109,6 +109,10 @@ template <>
 struct EntityOf<AuditRunId> {
   using type = AuditRun;
 };
+template <>
+struct EntityOf<ForecastSnapshotId> {
+  using type = ForecastSnapshot;
+};
 
 // How a column is stored and which filter values it accepts.
 enum class ColumnKind { kText, kInteger, kBool, kReal, kEnum, kDate, kTimestamp };

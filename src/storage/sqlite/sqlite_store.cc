@@ -83,6 +83,7 @@ struct SqliteStore::State {
   std::unique_ptr<SqliteRepository<PlaybookVersion, PlaybookId>> playbooks;
   std::unique_ptr<SqliteRepository<ScorecardAnswer, ScorecardAnswerId>> scorecard_answers;
   std::unique_ptr<SqliteRepository<AuditRun, AuditRunId>> audit_runs;
+  std::unique_ptr<SqliteRepository<ForecastSnapshot, ForecastSnapshotId>> forecast_snapshots;
   std::unique_ptr<SqliteRepository<ActionItem, ActionItemId>> action_items;
 };
 
@@ -245,6 +246,8 @@ Status SqliteStore::CreateRepositories() {
   SB_ASSIGN_OR_RETURN(s.scorecard_answers,
                       (SqliteRepository<ScorecardAnswer, ScorecardAnswerId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.audit_runs, (SqliteRepository<AuditRun, AuditRunId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.forecast_snapshots,
+                      (SqliteRepository<ForecastSnapshot, ForecastSnapshotId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.action_items,
                       (SqliteRepository<ActionItem, ActionItemId>::Create(shared)));
   return Status::Ok();
@@ -275,6 +278,9 @@ ScorecardAnswerRepository& SqliteStore::scorecard_answers() {
   return *state_->scorecard_answers;
 }
 AuditRunRepository& SqliteStore::audit_runs() { return *state_->audit_runs; }
+ForecastSnapshotRepository& SqliteStore::forecast_snapshots() {
+  return *state_->forecast_snapshots;
+}
 ActionItemRepository& SqliteStore::action_items() { return *state_->action_items; }
 
 Status SqliteStore::Transact(const std::function<Status(Store&)>& body) {

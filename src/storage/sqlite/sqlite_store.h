@@ -70,6 +70,7 @@ class SqliteStore final : public Store {
   PlaybookRepository& playbooks() override;
   ScorecardAnswerRepository& scorecard_answers() override;
   AuditRunRepository& audit_runs() override;
+  ForecastSnapshotRepository& forecast_snapshots() override;
   ActionItemRepository& action_items() override;
 
   // See the class comment for nesting. Besides the body's status: kUnavailable if the write
