@@ -658,7 +658,32 @@ struct Api::Impl {
     request.account_profitability = false;
     Result<service::StrategyReport> report = service::RunStrategy(store, request);
     if (!report.ok()) return FromStatus(report.status());
-    return http::Response::Json(200, Dump(service::StrategyReportJson(*report)));
+    json out = service::StrategyReportJson(*report);
+    if (c.principal->role == Role::kManager) {
+      // A manager's alignment: the company's rows for comparison, their own team and its reps.
+      const int64_t team = c.principal->team_id ? c.principal->team_id->value : 0;
+      std::unordered_set<int64_t> members;
+      Status scanned = store.users().ScanFields(
+          {}, {"id", "team_id"}, [&](std::span<const storage::FieldValue> r) {
+            if (r[1].kind == storage::FieldValue::Kind::kInteger && r[1].integer == team) {
+              members.insert(r[0].integer);
+            }
+            return Status::Ok();
+          });
+      if (!scanned.ok()) return FromStatus(scanned);
+      json& rows = out["alignment"]["rows"];
+      json kept = json::array();
+      for (json& row : rows) {
+        const std::string level = row.value("level", "");
+        const int64_t id = row.value("id", int64_t{0});
+        if (level == "company" || (level == "team" && id == team) ||
+            (level == "rep" && members.contains(id))) {
+          kept.push_back(std::move(row));
+        }
+      }
+      rows = std::move(kept);
+    }
+    return http::Response::Json(200, Dump(out));
   }
 
   // The strategy cascade: objectives, segments with value propositions, company alignment.

@@ -2333,6 +2333,39 @@ TEST_F(ApiTest, EveryoneReadsTheCascadeAndOnlyTheRightRolesChangeIt) {
   ASSERT_EQ(unmarked.status, 200) << unmarked.Text();
 }
 
+TEST_F(ApiTest, AManagersAlignmentIsTheirTeamAndAnAccountShowsItsSegment) {
+  Reply strategy = Get("m1", "/api/v1/strategy");
+  ASSERT_EQ(strategy.status, 200) << strategy.Text();
+  std::set<std::string> seen;
+  for (const json& row : strategy.body["alignment"]["rows"]) {
+    const std::string level = row["level"];
+    const int64_t id = row["id"];
+    if (level == "team") EXPECT_EQ(id, w().north) << row.dump();
+    if (level == "rep") {
+      EXPECT_TRUE(id == w().user.at("m1") || id == w().user.at("r1a") || id == w().user.at("r1b"))
+          << row.dump();
+    }
+    seen.insert(level);
+  }
+  EXPECT_TRUE(seen.contains("company"));
+  Reply exec = Get("exec", "/api/v1/strategy");
+  std::set<int64_t> teams;
+  for (const json& row : exec.body["alignment"]["rows"]) {
+    if (row["level"] == "team") teams.insert(row["id"].get<int64_t>());
+  }
+  EXPECT_TRUE(teams.contains(w().south)) << "executives see every team";
+
+  // Accounts carry their derived segment and ABC class; a client may send them back.
+  Reply account = Get("r1a", Url(Kind::kAccounts, w().account.at("r1a")));
+  ASSERT_EQ(account.status, 200);
+  EXPECT_TRUE(account.body.contains("segment_id"));
+  EXPECT_TRUE(account.body.contains("abc_class"));
+  Reply echoed = Patch("r1a", Url(Kind::kAccounts, w().account.at("r1a")), account.body);
+  EXPECT_EQ(echoed.status, 200) << echoed.Text();
+  EXPECT_EQ(Get("exec", "/api/v1/segments?core=true").body["total"], 1);
+  EXPECT_EQ(Get("exec", "/api/v1/segments?core=maybe").status, 400);
+}
+
 TEST_F(ApiTest, ABadObjectiveNamesItsField) {
   const json good = {{"name", "Bad one"},
                      {"metric", "meetings"},

@@ -413,6 +413,11 @@ Result<json> ToJson(const ApiDef<T, IdT>& def, const T& record, Lookups& lookups
     }
   }
   for (const MoneyField<T>& money : def.money) out[money.name] = (record.*money.member).minor_units;
+  if constexpr (std::is_same_v<T, Account>) {
+    // Derived (segment rules, ABC classification), shown so a client can follow them.
+    out["segment_id"] = record.segment_id ? json(record.segment_id->value) : json(nullptr);
+    out["abc_class"] = record.abc_class.empty() ? json(nullptr) : json(record.abc_class);
+  }
   return out;
 }
 
@@ -783,11 +788,12 @@ Result<storage::ListQuery> BuildList(const ApiDef<T, IdT>& def, const Principal&
       std::vector<Value> ids = IdValues(texts, name, &status);
       SB_RETURN_IF_ERROR(status);
       query.filters.push_back(Match(filter->stored, FilterOp::kIn, std::move(ids)));
-    } else if (fname == "active") {
+    } else if (IsBooleanColumn(fname)) {
       std::vector<Value> flags;
       for (const std::string& t : texts) {
         if (t != "true" && t != "false") {
-          return Status::InvalidArgument("active must be true or false").WithField("active");
+          return Status::InvalidArgument(std::string(fname) + " must be true or false")
+              .WithField(std::string(fname));
         }
         flags.emplace_back(int64_t{t == "true" ? 1 : 0});
       }
@@ -880,6 +886,10 @@ KindInfo MakeInfo(Kind kind) {
     }
     if (def.kind == Kind::kUsers) {
       info.fields.push_back({"password", FieldInfo::Type::kString, false, false, true});
+    }
+    if (def.kind == Kind::kAccounts) {
+      info.fields.push_back({"segment_id", FieldInfo::Type::kInteger, false, true, false});
+      info.fields.push_back({"abc_class", FieldInfo::Type::kString, false, true, false});
     }
     info.filters.emplace_back("id");
     for (const FilterDef& f : def.filters) info.filters.emplace_back(f.name);
