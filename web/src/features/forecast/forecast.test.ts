@@ -164,6 +164,7 @@ describe('roll-up table', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].indent).toBe(false);
     expect(rows[0].gapLevel).toBe('above_p90');
+    expect(nbsp(rollupRows([g('rep', 4, 'Anders', 'DKK', { commit: 200 })], [], 'en')[0].gap)).toBe('−DKK 50');
   });
 });
 

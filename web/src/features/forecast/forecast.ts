@@ -262,7 +262,7 @@ export interface RollupRow {
 function rollupRow(r: Rollup, level: RollupRow['level'], id: number | null, name: string, locale: Locale, indent: boolean): RollupRow {
   const m = (v: Money) => formatMoney(amountOf(v), r.currency, locale, 'never');
   const g = commitGap(r);
-  const sign = g.gap > 0 ? '+' : '';
+  const sign = g.gap > 0 ? '+' : g.gap < 0 ? '−' : '';
   return {
     key: `${level}-${id ?? 'all'}-${r.currency}`,
     level,
@@ -277,7 +277,7 @@ function rollupRow(r: Rollup, level: RollupRow['level'], id: number | null, name
     p90: m(r.p90),
     commit: m(r.commit),
     bestCase: m(r.best_case),
-    gap: `${sign}${formatMoney(g.gap, r.currency, locale, 'never')}`,
+    gap: `${sign}${formatMoney(Math.abs(g.gap), r.currency, locale, 'never')}`,
     gapRatio: g.ratio === null ? '' : `${g.ratio > 0 ? '+' : ''}${formatPercent(g.ratio, locale)}`,
     gapLevel: g.level,
     indent,

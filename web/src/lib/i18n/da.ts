@@ -455,7 +455,7 @@ export const da: Messages = {
   'forecast.p50': 'Median (P50)',
   'forecast.today': 'Pr. dato',
   'forecast.rollupTitle': 'Opsummering pr. team og sælger',
-  'forecast.rollupHelp': 'Markeret i sidste kolonne: et commit mere end 10 % over modellens forventning (gul, ▲) eller endda over dens P90 (rød, ▲▲).',
+  'forecast.rollupHelp': 'Markeret under Commit − forventet: et commit mere end 10 % over modellens forventning (gul, ▲) eller endda over dens P90 (rød, ▲▲); ▼ markerer et commit under modellens P10.',
   'forecast.name': 'Team / sælger',
   'forecast.dealsCol': 'Åbne handler',
   'forecast.gapCol': 'Commit − forventet',

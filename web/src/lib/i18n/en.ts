@@ -454,7 +454,7 @@ export const en = {
   'forecast.p50': 'Median (P50)',
   'forecast.today': 'As of',
   'forecast.rollupTitle': 'Roll-up by team and rep',
-  'forecast.rollupHelp': 'Highlighted in the last column: a commit more than 10% above the model’s expectation (amber, ▲) or even above its P90 (red, ▲▲).',
+  'forecast.rollupHelp': 'Highlighted under Commit − expected: a commit more than 10% above the model’s expectation (amber, ▲) or even above its P90 (red, ▲▲); ▼ marks a commit below the model’s P10.',
   'forecast.name': 'Team / rep',
   'forecast.dealsCol': 'Open deals',
   'forecast.gapCol': 'Commit − expected',

@@ -455,7 +455,7 @@ export const nb: Messages = {
   'forecast.p50': 'Median (P50)',
   'forecast.today': 'Per dato',
   'forecast.rollupTitle': 'Oppsummering per team og selger',
-  'forecast.rollupHelp': 'Markert i siste kolonne: en commit mer enn 10 % over modellens forventning (gul, ▲) eller til og med over dens P90 (rød, ▲▲).',
+  'forecast.rollupHelp': 'Markert under Commit − forventet: en commit mer enn 10 % over modellens forventning (gul, ▲) eller til og med over dens P90 (rød, ▲▲); ▼ markerer en commit under modellens P10.',
   'forecast.name': 'Team / selger',
   'forecast.dealsCol': 'Åpne salg',
   'forecast.gapCol': 'Commit − forventet',

@@ -455,7 +455,7 @@ export const sv: Messages = {
   'forecast.p50': 'Median (P50)',
   'forecast.today': 'Per datum',
   'forecast.rollupTitle': 'Sammanställning per team och säljare',
-  'forecast.rollupHelp': 'Markerat i sista kolumnen: en commit mer än 10 % över modellens förväntan (gul, ▲) eller till och med över dess P90 (röd, ▲▲).',
+  'forecast.rollupHelp': 'Markerat under Commit − förväntat: en commit mer än 10 % över modellens förväntan (gul, ▲) eller till och med över dess P90 (röd, ▲▲); ▼ markerar en commit under modellens P10.',
   'forecast.name': 'Team / säljare',
   'forecast.dealsCol': 'Öppna affärer',
   'forecast.gapCol': 'Commit − förväntat',
