@@ -302,6 +302,7 @@ struct Api::Impl {
   std::mutex forecast_mutex;
   uint64_t forecast_version = 0;
   std::shared_ptr<const service::ForecastData> forecast_data;
+  std::map<Date, std::shared_ptr<const service::ForecastModel>> forecast_models;  // by as_of
 
   Impl(storage::Store& s, const Clock& c, service::AuthService& a)
       : store(s), clock(c), auth(a), records(s, c) {
@@ -740,7 +741,30 @@ struct Api::Impl {
     SB_ASSIGN_OR_RETURN(service::ForecastData data, service::LoadForecastData(store));
     forecast_data = std::make_shared<const service::ForecastData>(std::move(data));
     forecast_version = version;
+    forecast_models.clear();
     return forecast_data;
+  }
+
+  // The model trained on `data` as of `as_of`, kept while the data is unchanged (two days).
+  Result<std::shared_ptr<const service::ForecastModel>> ForecastModelFor(
+      const std::shared_ptr<const service::ForecastData>& data, Date as_of) {
+    {
+      std::lock_guard lock(forecast_mutex);
+      if (data == forecast_data) {
+        auto it = forecast_models.find(as_of);
+        if (it != forecast_models.end()) return it->second;
+      }
+    }
+    service::TrainOptions options;
+    options.cutoff = service::internal::ToDay(as_of);
+    SB_ASSIGN_OR_RETURN(service::ForecastModel model, service::TrainForecast(*data, options));
+    auto shared = std::make_shared<const service::ForecastModel>(std::move(model));
+    std::lock_guard lock(forecast_mutex);
+    if (data == forecast_data) {
+      if (forecast_models.size() >= 2) forecast_models.erase(forecast_models.begin());
+      forecast_models[as_of] = shared;
+    }
+    return shared;
   }
 
   // The forecast of a period for what the user may see (docs/api.md).
@@ -781,6 +805,9 @@ struct Api::Impl {
     }
     Result<std::shared_ptr<const service::ForecastData>> data = ForecastDataNow();
     if (!data.ok()) return FromStatus(data.status());
+    Result<std::shared_ptr<const service::ForecastModel>> model = ForecastModelFor(*data, request.as_of);
+    if (!model.ok()) return FromStatus(model.status(), 400);
+    request.model = model->get();
     Result<service::Forecast> forecast = service::RunForecast(**data, request);
     if (!forecast.ok()) return FromStatus(forecast.status(), 400);
     return http::Response::Json(200, Dump(service::ForecastJson(**data, *forecast, limit, offset)));

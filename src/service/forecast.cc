@@ -275,11 +275,22 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
     d.answers_begin = static_cast<uint32_t>(data.answers.size());
     data.answers.insert(data.answers.end(), answers[i].begin(), answers[i].end());
     d.answers_end = static_cast<uint32_t>(data.answers.size());
+  }
+  std::unordered_map<int64_t, std::vector<std::pair<Day, bool>>> closed;
+  for (const ForecastDealFacts& d : data.deals) {
     if (d.closed_on != kNoDay && d.owner_id != 0) {
-      data.closed_by_owner[d.owner_id].push_back({d.closed_on, d.stage == Stage::kClosedWon});
+      closed[d.owner_id].push_back({d.closed_on, d.stage == Stage::kClosedWon});
     }
   }
-  for (auto& [owner, closed] : data.closed_by_owner) std::sort(closed.begin(), closed.end());
+  for (auto& [owner, list] : closed) {
+    std::sort(list.begin(), list.end());
+    ForecastData::OwnerRecord& record = data.closed_by_owner[owner];
+    record.wins.push_back(0);
+    for (const auto& [day, won] : list) {
+      record.closed_on.push_back(day);
+      record.wins.push_back(record.wins.back() + (won ? 1 : 0));
+    }
+  }
   return data;
 }
 
@@ -351,13 +362,16 @@ void DealFeatures(const ForecastData& data, const ForecastTypical& typical,
   const int64_t end_of_day = (static_cast<int64_t>(d) + 1) * 86400;
   std::array<int, 5> yes{};
   if (deal.answers_begin != deal.answers_end) {
-    std::vector<int8_t> latest(data.criterion_area.size(), -1);
+    // Playbooks have at most 50 criteria (5 areas of up to 10).
+    std::array<int8_t, 64> latest;
+    latest.fill(-1);
+    const size_t criteria = std::min<size_t>(data.criterion_area.size(), latest.size());
     for (uint32_t i = deal.answers_begin; i < deal.answers_end; ++i) {
       const ForecastAnswer& a = data.answers[i];
       if (a.seconds >= end_of_day) break;
-      latest[a.criterion] = a.yes ? 1 : 0;
+      if (a.criterion < criteria) latest[a.criterion] = a.yes ? 1 : 0;
     }
-    for (size_t c = 0; c < latest.size(); ++c) {
+    for (size_t c = 0; c < criteria; ++c) {
       const int area = data.criterion_area[c];
       if (area >= 0 && latest[c] == 1) ++yes[static_cast<size_t>(area)];
     }
@@ -396,11 +410,10 @@ void DealFeatures(const ForecastData& data, const ForecastTypical& typical,
   // The owner's win rate over deals closed before D, shrunk toward the company's (10 deals).
   double won = 0, closed = 0;
   if (auto it = data.closed_by_owner.find(deal.owner_id); it != data.closed_by_owner.end()) {
-    for (const auto& [day, was_won] : it->second) {
-      if (day >= d) break;
-      closed += 1;
-      won += was_won ? 1 : 0;
-    }
+    const auto& days = it->second.closed_on;
+    const size_t before = static_cast<size_t>(std::lower_bound(days.begin(), days.end(), d) - days.begin());
+    closed = static_cast<double>(before);
+    won = it->second.wins[before];
   }
   out[21] = (won + 10 * typical.owner_prior) / (closed + 10);
 }
@@ -540,6 +553,20 @@ Result<ForecastModel> TrainForecast(const ForecastData& data, const TrainOptions
     model.method_reason = reason;
     return model;
   }
+
+  // At most kMaxTrainingExamples, evenly over time (every k-th by day): a few hundred thousand
+  // snapshots pin down 22 coefficients; the millions of a large company only cost time.
+  constexpr size_t kMaxTrainingExamples = 400'000;
+  if (examples.size() > kMaxTrainingExamples) {
+    const double step = static_cast<double>(examples.size()) / kMaxTrainingExamples;
+    std::vector<Example> sample;
+    sample.reserve(kMaxTrainingExamples);
+    for (size_t k = 0; k < kMaxTrainingExamples; ++k) {
+      sample.push_back(examples[static_cast<size_t>(static_cast<double>(k) * step)]);
+    }
+    examples = std::move(sample);
+  }
+  model.sampled_examples = static_cast<int64_t>(examples.size());
 
   // Train on the earlier part, calibrate on the latest (note 4).
   const Day first = examples.front().day, last = examples.back().day;
@@ -795,9 +822,13 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     return true;
   };
 
-  TrainOptions train;
-  train.cutoff = as_of;
-  SB_ASSIGN_OR_RETURN(out.model, TrainForecast(data, train));
+  if (request.model != nullptr) {
+    out.model = *request.model;
+  } else {
+    TrainOptions train;
+    train.cutoff = as_of;
+    SB_ASSIGN_OR_RETURN(out.model, TrainForecast(data, train));
+  }
   const ForecastModel& model = out.model;
 
   // Score every open deal in scope.
@@ -859,43 +890,59 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     out.deals.push_back(std::move(s));
   }
 
-  // Monte Carlo per currency, with every team and rep from the same trials.
-  std::map<std::pair<int, int64_t>, int32_t> group_index;
-  std::vector<std::pair<int, int64_t>> group_keys;
-  for (const auto& [key, unused] : groups) {
-    group_index[key] = static_cast<int32_t>(group_keys.size());
-    group_keys.push_back(key);
-  }
+  // Monte Carlo per currency: the total with every trial, then the reps and the teams, each
+  // grouping in one simulation whose trials keep its totals under ~1.6 GB (design note 5).
+  auto add = [](Rollup& r, const fc::TotalSummary& t) {
+    r.expected = r.closed_won + t.expected_minor;
+    r.p10 = r.closed_won + t.p10_minor;
+    r.p50 = r.closed_won + t.p50_minor;
+    r.p90 = r.closed_won + t.p90_minor;
+    r.commit += r.closed_won;
+    r.best_case += r.closed_won;
+  };
   for (auto& [currency, total] : totals) {
     std::vector<fc::Deal> deals;
-    std::vector<int32_t> by_rep, by_team;
+    std::vector<const ScoredDeal*> scored;
     for (const ScoredDeal& s : out.deals) {
       if (!s.in_period || s.amount.currency.ToString() != currency) continue;
       deals.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
-      by_rep.push_back(group_index.at({1, s.owner_id}));
-      by_team.push_back(s.team_id != 0 ? group_index.at({0, s.team_id}) : fc::kNoGroup);
+      scored.push_back(&s);
     }
-    // One grouping holds each deal once: reps in one, teams in the other.
-    const int32_t count = static_cast<int32_t>(group_keys.size());
-    std::vector<fc::DealGrouping> groupings = {{by_rep, count}, {by_team, count}};
     fc::MonteCarloOptions mc;
     mc.trials = request.trials;
     mc.seed = request.seed;
-    SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast sim, fc::SimulateForecast(deals, mc, groupings));
-    auto add = [](Rollup& r, const fc::TotalSummary& t) {
-      r.expected = r.closed_won + t.expected_minor;
-      r.p10 = r.closed_won + t.p10_minor;
-      r.p50 = r.closed_won + t.p50_minor;
-      r.p90 = r.closed_won + t.p90_minor;
-      r.commit += r.closed_won;
-      r.best_case += r.closed_won;
-    };
+    SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast sim, fc::SimulateForecast(deals, mc));
     add(total, sim.total);
-    for (int32_t g = 0; g < count; ++g) {
-      const auto& key = group_keys[static_cast<size_t>(g)];
-      auto it = groups[key].find(currency);
-      if (it == groups[key].end()) continue;
-      add(it->second, sim.groups[key.first == 1 ? 0 : 1][static_cast<size_t>(g)]);
+    for (int level : {0, 1}) {  // teams, reps
+      std::map<int64_t, int32_t> index;
+      std::vector<int64_t> ids;
+      std::vector<int32_t> group_of(deals.size(), fc::kNoGroup);
+      for (size_t i = 0; i < scored.size(); ++i) {
+        const int64_t id = level == 0 ? scored[i]->team_id : scored[i]->owner_id;
+        if (id == 0) continue;
+        auto [it, inserted] = index.try_emplace(id, static_cast<int32_t>(ids.size()));
+        if (inserted) ids.push_back(id);
+        group_of[i] = it->second;
+      }
+      // Groups without deals in the period still get closed won as their range.
+      for (auto& [key, by_currency] : groups) {
+        if (key.first != level || index.contains(key.second)) continue;
+        if (auto it = by_currency.find(currency); it != by_currency.end()) {
+          add(it->second, fc::TotalSummary{});
+        }
+      }
+      if (ids.empty()) continue;
+      const int32_t count = static_cast<int32_t>(ids.size());
+      fc::MonteCarloOptions group_mc = mc;
+      group_mc.trials = std::clamp<int64_t>(200'000'000 / (count + 1), 1000, request.trials);
+      std::vector<fc::DealGrouping> grouping = {{group_of, count}};
+      SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast g, fc::SimulateForecast(deals, group_mc, grouping));
+      for (int32_t k = 0; k < count; ++k) {
+        auto& by_currency = groups[{level, ids[static_cast<size_t>(k)]}];
+        if (auto it = by_currency.find(currency); it != by_currency.end()) {
+          add(it->second, g.groups[0][static_cast<size_t>(k)]);
+        }
+      }
     }
 
     if (request.fan) {
@@ -924,7 +971,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
             by_then.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
           }
           fc::MonteCarloOptions fan_mc;
-          fan_mc.trials = std::min<int64_t>(request.trials, 20'000);
+          fan_mc.trials = std::min<int64_t>(request.trials, 5'000);
           fan_mc.seed = request.seed + static_cast<uint64_t>(d - start);
           SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast f, fc::SimulateForecast(by_then, fan_mc));
           p.expected = p.closed_won + f.total.expected_minor;

@@ -111,8 +111,13 @@ struct ForecastData {
   std::vector<int> criterion_area;               // per playbook criterion, -1 for auto criteria
   std::array<int, 5> manual_criteria_in_area{};  // answered by people, per area
   std::vector<std::string> area_ids;
-  // Per owner, their closed deals as (closed day, won), by day (the owner's win rate before D).
-  std::unordered_map<int64_t, std::vector<std::pair<Day, bool>>> closed_by_owner;
+  // Per owner, the days their deals closed (sorted) and how many of the first k were won
+  // (wins[k]): the owner's win rate before D by binary search.
+  struct OwnerRecord {
+    std::vector<Day> closed_on;
+    std::vector<int32_t> wins;  // wins[k]: won among closed_on[0..k); size closed_on.size() + 1
+  };
+  std::unordered_map<int64_t, OwnerRecord> closed_by_owner;
 };
 
 Result<ForecastData> LoadForecastData(storage::Store& store);
@@ -155,7 +160,8 @@ struct ForecastModel {
   ForecastMethod method = ForecastMethod::kModel;
   std::string method_reason;
   int64_t closed_deals = 0;  // closed by the cutoff
-  int64_t examples = 0;
+  int64_t examples = 0;          // month-start snapshots of the closed deals
+  int64_t sampled_examples = 0;  // of which used to fit (all, up to 400,000)
   int64_t calibration_examples = 0;
   ForecastTypical typical;
   analytics::forecast::LogisticModel logistic;
@@ -186,6 +192,9 @@ struct ForecastRequest {
   int64_t trials = 100'000;
   uint64_t seed = 42;
   bool fan = true;
+  // A model already trained on this data with cutoff as_of (the server keeps one per day while
+  // the data is unchanged); null: train it.
+  const ForecastModel* model = nullptr;
 };
 
 struct Factor {
