@@ -664,6 +664,9 @@ await scenario('forecast: manager sees the figures, the fan, the roll-up and the
     await page.setViewportSize({ width: 1440, height: 2400 });
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, 'forecast.png');
+    await page.setViewportSize({ width: 1440, height: 1500 });
+    await page.$eval('[data-testid=forecast-optimism]', (el) => el.scrollIntoView());
+    await shot(page, 'forecast-backtest.png');
 
     await page.setViewportSize({ width: 1280, height: 800 });
     // A server without the snapshot routes fails the next scenario; its 404 is not counted here.
@@ -691,8 +694,26 @@ await scenario('forecast: manager takes a snapshot and compares two', async (pag
     const before = (await page.$$('[data-testid=snapshot-row]')).length;
     await page.click('[data-testid=take-snapshot]');
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=snapshot-row]').length === n + 1, before);
-    const list = await apiFrom(page, 'GET', '/forecast/snapshots');
+    let list = await apiFrom(page, 'GET', '/forecast/snapshots');
     check(list.status === 200 && list.body.items.length === before + 1, `snapshots: ${list.status} ${list.body.items?.length}`);
+    let raised = null;
+    if (list.body.items.length < 2) {
+      // A fresh database: raise one deal's amount, take a second snapshot, and put it back.
+      const deal = (await apiFrom(page, 'GET', '/forecast?limit=1')).body.deals[0];
+      const opp = (await apiFrom(page, 'GET', `/opportunities/${deal.id}`)).body;
+      const up = await apiFrom(page, 'PATCH', `/opportunities/${deal.id}`, { version: opp.version, amount: Math.round(opp.amount * 1.2) });
+      check(up.status === 200, `raising the amount of deal ${deal.id}: ${up.status} ${JSON.stringify(up.body)}`);
+      raised = deal.id;
+      try {
+        await page.waitForSelector('[data-testid=take-snapshot]:not([disabled])');
+        await page.click('[data-testid=take-snapshot]');
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=snapshot-row]').length === 2);
+      } finally {
+        const back = await apiFrom(page, 'PATCH', `/opportunities/${deal.id}`, { version: up.body.version, amount: opp.amount });
+        check(back.status === 200, `putting the amount of deal ${deal.id} back: ${back.status}`);
+      }
+      list = await apiFrom(page, 'GET', '/forecast/snapshots');
+    }
     const ids = list.body.items.map((s) => s.id);
     if (ids.length >= 2) {
       const [newest, oldest] = [ids[0], ids[ids.length - 1]];
@@ -708,8 +729,9 @@ await scenario('forecast: manager takes a snapshot and compares two', async (pag
       }
       const dealIds = new Set(moved.body.moves.map((m) => m.opportunity_id));
       check((await page.$$('[data-testid=moved-deal]')).length === dealIds.size, 'one row per deal that moved');
-      await page.$eval('[data-testid=forecast-backtest]', (el) => el.scrollIntoView());
-      await shot(page, 'forecast-backtest-snapshots.png');
+      await page.setViewportSize({ width: 1440, height: 1500 });
+      await page.$eval('[data-testid=forecast-snapshots]', (el) => el.scrollIntoView());
+      await shot(page, 'forecast-snapshots.png');
     }
     await page.setViewportSize({ width: 1280, height: 800 });
     check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
