@@ -715,7 +715,8 @@ await scenario('forecast: manager takes a snapshot and compares two', async (pag
       list = await apiFrom(page, 'GET', '/forecast/snapshots');
     }
     const ids = list.body.items.map((s) => s.id);
-    if (ids.length >= 2) {
+    check(ids.length >= 2, `two snapshots to compare: ${ids.join(',')}`);
+    {
       const [newest, oldest] = [ids[0], ids[ids.length - 1]];
       await page.selectOption('[data-testid=moved-from]', String(oldest));
       await page.selectOption('[data-testid=moved-to]', String(newest));
@@ -727,6 +728,7 @@ await scenario('forecast: manager takes a snapshot and compares two', async (pag
         const row = summary.find(([k]) => k === s.kind);
         check(row && row[1] === s.count, `summary ${s.kind}: UI ${JSON.stringify(row)} API ${s.count}`);
       }
+      if (raised) check(moved.body.moves.some((m) => m.kind === 'amount_up' && m.opportunity_id === raised), `deal ${raised} moved up: ${JSON.stringify(moved.body.moves)}`);
       const dealIds = new Set(moved.body.moves.map((m) => m.opportunity_id));
       check((await page.$$('[data-testid=moved-deal]')).length === dealIds.size, 'one row per deal that moved');
       await page.setViewportSize({ width: 1440, height: 1500 });
