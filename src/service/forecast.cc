@@ -2,11 +2,14 @@
 #include "service/forecast.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -57,6 +60,24 @@ constexpr std::array<std::string_view, kForecastFeatures> kFeatureNames = {"stag
                                                                            "close_date_passed",
                                                                            "core_segment",
                                                                            "owner_win_rate"};
+
+// With SALESBOX_FORECAST_TRACE set, RunForecast prints how long each phase took (stderr).
+class Trace {
+ public:
+  Trace() : on_(std::getenv("SALESBOX_FORECAST_TRACE") != nullptr), last_(Now()) {}
+  void Mark(const char* phase) {
+    if (!on_) return;
+    const auto now = Now();
+    std::fprintf(stderr, "forecast: %-12s %8.1f ms\n", phase,
+                 std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  static std::chrono::steady_clock::time_point Now() { return std::chrono::steady_clock::now(); }
+  bool on_;
+  std::chrono::steady_clock::time_point last_;
+};
 
 int StageIndex(Stage stage) { return static_cast<int>(stage); }
 
@@ -109,6 +130,7 @@ const std::array<std::string_view, kForecastFeatures>& ForecastFeatureNames() {
 // --- loading --------------------------------------------------------------------------------
 
 Result<ForecastData> LoadForecastData(storage::Store& store) {
+  Trace trace;
   ForecastData data;
   SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
   const analytics::audit::Playbook& playbook = playbooks.opportunity.playbook;
@@ -134,6 +156,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
         return Status::Ok();
       }));
 
+  trace.Mark("users");
   // Accounts: name and whether their segment is core.
   std::unordered_set<int64_t> core_segments;
   SB_RETURN_IF_ERROR(
@@ -148,6 +171,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
         return Status::Ok();
       }));
 
+  trace.Mark("accounts");
   // Contacts: the first day each account had an economic buyer, decision maker and champion, and
   // which contacts are economic buyers (for meetings with them).
   std::unordered_set<int64_t> economic_buyers;
@@ -167,8 +191,9 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
         return Status::Ok();
       }));
 
+  trace.Mark("contacts");
   // Opportunities.
-  std::vector<int32_t> index_of;  // by id
+  std::vector<int32_t>& index_of = data.index_of;
   SB_RETURN_IF_ERROR(store.opportunities().ScanFields(
       {},
       {"id", "account_id", "owner_id", "name", "stage", "amount_minor", "amount_currency",
@@ -197,11 +222,13 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
     return &data.deals[static_cast<size_t>(index_of[id])];
   };
 
+  trace.Mark("opportunities");
   // History, activities and answers are gathered per deal, then laid out contiguously.
   std::vector<std::vector<ForecastChange>> changes(data.deals.size());
   {
+    // In storage order (a sequential scan; ordering by changed_at would walk its index and
+    // fetch rows at random); each deal's rows are sorted below.
     ListQuery query;
-    query.order_by = "changed_at";
     SB_RETURN_IF_ERROR(store.opportunity_changes().ScanFields(
         query,
         {"opportunity_id", "changed_at", "stage", "amount_minor", "probability", "close_on",
@@ -220,11 +247,12 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
           return Status::Ok();
         }));
   }
+  trace.Mark("history");
   std::vector<std::vector<ForecastActivity>> activities(data.deals.size());
   {
+    // Completed ones (a sequential scan: a filter on opportunity_id would walk its index).
     ListQuery query;
     query.filters.push_back(Match("status", FilterOp::kEq, {std::string("completed")}));
-    query.filters.push_back(Match("opportunity_id", FilterOp::kNotNull, {}));
     SB_RETURN_IF_ERROR(store.activities().ScanFields(
         query, {"opportunity_id", "at", "type", "contact_id"}, [&](std::span<const FieldValue> r) {
           ForecastDealFacts* deal = deal_at(IntOr(r[0]));
@@ -237,6 +265,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
           return Status::Ok();
         }));
   }
+  trace.Mark("activities");
   std::vector<std::vector<ForecastAnswer>> answers(data.deals.size());
   {
     ListQuery query;
@@ -259,8 +288,11 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
           return Status::Ok();
         }));
   }
+  trace.Mark("answers");
   for (size_t i = 0; i < data.deals.size(); ++i) {
     ForecastDealFacts& d = data.deals[i];
+    std::stable_sort(changes[i].begin(), changes[i].end(),
+                     [](const ForecastChange& a, const ForecastChange& b) { return a.seconds < b.seconds; });
     d.changes_begin = static_cast<uint32_t>(data.changes.size());
     data.changes.insert(data.changes.end(), changes[i].begin(), changes[i].end());
     d.changes_end = static_cast<uint32_t>(data.changes.size());
@@ -291,6 +323,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
       record.wins.push_back(record.wins.back() + (won ? 1 : 0));
     }
   }
+  trace.Mark("layout");
   return data;
 }
 
@@ -822,6 +855,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     return true;
   };
 
+  Trace trace;
   if (request.model != nullptr) {
     out.model = *request.model;
   } else {
@@ -890,6 +924,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     out.deals.push_back(std::move(s));
   }
 
+  trace.Mark("score");
   // Monte Carlo per currency: the total with every trial, then the reps and the teams, each
   // grouping in one simulation whose trials keep its totals under ~1.6 GB (design note 5).
   auto add = [](Rollup& r, const fc::TotalSummary& t) {
@@ -900,7 +935,11 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     r.commit += r.closed_won;
     r.best_case += r.closed_won;
   };
-  for (auto& [currency, total] : totals) {
+  // One task per currency, on up to two threads: each writes only its currency's roll-ups (the
+  // group maps' keys all exist by now) and its own fan.
+  std::vector<std::pair<Currency, std::vector<FanPoint>>> fans(totals.size());
+  auto simulate_currency = [&](const std::string& currency, Rollup& total,
+                               std::pair<Currency, std::vector<FanPoint>>& fan) -> Status {
     std::vector<fc::Deal> deals;
     std::vector<const ScoredDeal*> scored;
     for (const ScoredDeal& s : out.deals) {
@@ -933,12 +972,15 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
       }
       if (ids.empty()) continue;
       const int32_t count = static_cast<int32_t>(ids.size());
+      // A team's or rep's range needs far fewer trials than the company's: 10,000 (fewer when
+      // the groups' totals would not fit in ~1.6 GB).
       fc::MonteCarloOptions group_mc = mc;
-      group_mc.trials = std::clamp<int64_t>(200'000'000 / (count + 1), 1000, request.trials);
+      group_mc.trials = std::clamp<int64_t>(200'000'000 / (count + 1), 1000,
+                                            std::min<int64_t>(request.trials, 10'000));
       std::vector<fc::DealGrouping> grouping = {{group_of, count}};
       SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast g, fc::SimulateForecast(deals, group_mc, grouping));
       for (int32_t k = 0; k < count; ++k) {
-        auto& by_currency = groups[{level, ids[static_cast<size_t>(k)]}];
+        auto& by_currency = groups.at({level, ids[static_cast<size_t>(k)]});
         if (auto it = by_currency.find(currency); it != by_currency.end()) {
           add(it->second, g.groups[0][static_cast<size_t>(k)]);
         }
@@ -971,7 +1013,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
             by_then.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
           }
           fc::MonteCarloOptions fan_mc;
-          fan_mc.trials = std::min<int64_t>(request.trials, 5'000);
+          fan_mc.trials = std::min<int64_t>(request.trials, 2'000);  // a chart's bands
           fan_mc.seed = request.seed + static_cast<uint64_t>(d - start);
           SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast f, fc::SimulateForecast(by_then, fan_mc));
           p.expected = p.closed_won + f.total.expected_minor;
@@ -981,9 +1023,27 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
         }
         points.push_back(p);
       }
-      out.fan.push_back({total.currency, std::move(points)});
+      fan = {total.currency, std::move(points)};
     }
+    return Status::Ok();
+  };
+  {
+    std::vector<std::pair<const std::string*, Rollup*>> work;
+    for (auto& [currency, total] : totals) work.push_back({&currency, &total});
+    std::vector<Status> results(work.size());
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i = next++; i < work.size(); i = next++) {
+        results[i] = simulate_currency(*work[i].first, *work[i].second, fans[i]);
+      }
+    };
+    std::thread helper(worker);
+    worker();
+    helper.join();
+    for (const Status& status : results) SB_RETURN_IF_ERROR(status);
   }
+  trace.Mark("simulate");
+  if (request.fan) out.fan = std::move(fans);
   for (auto& [currency, total] : totals) out.totals.push_back(total);
   for (const auto& [key, by_currency] : groups) {
     for (const auto& [currency, r] : by_currency) {
@@ -998,6 +1058,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
                      return da > db;
                    });
 
+  trace.Mark("rollup");
   // Optimism: every open-stage history row of each closed deal (the deal as the rep saw it then).
   std::vector<fc::StatedOutcome> stated;
   for (const ForecastDealFacts& deal : data.deals) {
@@ -1011,6 +1072,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
   if (!stated.empty()) {
     SB_ASSIGN_OR_RETURN(out.optimism, fc::OptimismByRep(stated));
   }
+  trace.Mark("optimism");
   return out;
 }
 
@@ -1105,16 +1167,10 @@ json ForecastJson(const ForecastData& data, const Forecast& f, int64_t limit, in
     fan.push_back({{"currency", currency.ToString()}, {"points", std::move(list)}});
   }
   json deals = json::array();
-  std::unordered_map<int64_t, const ForecastDealFacts*> by_id;
   for (int64_t i = offset; i < static_cast<int64_t>(f.deals.size()) && i < offset + limit; ++i) {
     const ScoredDeal& s = f.deals[static_cast<size_t>(i)];
-    std::string name;
-    for (const ForecastDealFacts& d : data.deals) {
-      if (d.id == s.id) {
-        name = d.name;
-        break;
-      }
-    }
+    const ForecastDealFacts* facts = data.Deal(s.id);
+    const std::string name = facts != nullptr ? facts->name : std::string();
     deals.push_back({{"id", s.id},
                      {"name", name},
                      {"account_id", s.account_id},

@@ -97,6 +97,12 @@ struct ForecastDealFacts {
 
 struct ForecastData {
   std::vector<ForecastDealFacts> deals;  // by id
+  std::vector<int32_t> index_of;         // by opportunity id: index into deals, -1 none
+  // The deal with `id`, or null.
+  const ForecastDealFacts* Deal(int64_t id) const {
+    if (id <= 0 || static_cast<size_t>(id) >= index_of.size() || index_of[id] < 0) return nullptr;
+    return &deals[static_cast<size_t>(index_of[id])];
+  }
   std::vector<ForecastChange> changes;
   std::vector<ForecastActivity> activities;
   std::vector<ForecastAnswer> answers;

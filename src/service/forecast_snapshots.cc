@@ -168,8 +168,6 @@ Result<std::vector<Move>> MovedBetween(storage::Store& store, const ForecastData
   const Date period_end = period.second;
   std::unordered_map<int64_t, const SnapshotItem*> in_to;
   for (const SnapshotItem& item : after) in_to[item.id] = &item;
-  std::unordered_map<int64_t, const ForecastDealFacts*> deal_of;
-  for (const ForecastDealFacts& d : data.deals) deal_of[d.id] = &d;
   const Day to_day = internal::ToDay(to.as_of);
 
   std::vector<Move> moves;
@@ -179,12 +177,11 @@ Result<std::vector<Move>> MovedBetween(storage::Store& store, const ForecastData
     if (!ForecastVisible(viewer, data, a.owner_id)) continue;
     auto it = in_to.find(a.id);
     if (it == in_to.end()) {
-      auto deal = deal_of.find(a.id);
-      if (deal == deal_of.end() || deal->second->closed_on == kNoDay ||
-          deal->second->closed_on > to_day) {
+      const ForecastDealFacts* deal = data.Deal(a.id);
+      if (deal == nullptr || deal->closed_on == kNoDay || deal->closed_on > to_day) {
         continue;  // deleted, or not open for another reason: nothing to say
       }
-      const bool won = deal->second->stage == Stage::kClosedWon;
+      const bool won = deal->stage == Stage::kClosedWon;
       moves.push_back({won ? "won" : "lost", a.id, a.owner_id, a, std::nullopt});
       continue;
     }
@@ -212,8 +209,6 @@ Result<json> MovedJson(storage::Store& store, const ForecastData& data, Forecast
   SB_ASSIGN_OR_RETURN(std::vector<Move> moves, MovedBetween(store, data, from, to, viewer));
   SB_ASSIGN_OR_RETURN(ForecastSnapshot a, store.forecast_snapshots().Get(from));
   SB_ASSIGN_OR_RETURN(ForecastSnapshot b, store.forecast_snapshots().Get(to));
-  std::unordered_map<int64_t, const ForecastDealFacts*> deal_of;
-  for (const ForecastDealFacts& d : data.deals) deal_of[d.id] = &d;
   // Summary per kind: count and amount per currency (the amount after the move, or before it
   // for won and lost deals).
   std::map<std::string, std::pair<int64_t, std::map<std::string, Money>>> summary;
@@ -225,11 +220,11 @@ Result<json> MovedJson(storage::Store& store, const ForecastData& data, Forecast
     Money& sum = amounts[shown.amount.currency.ToString()];
     sum.currency = shown.amount.currency;
     sum.minor_units += shown.amount.minor_units;
-    auto deal = deal_of.find(m.opportunity_id);
+    const ForecastDealFacts* deal = data.Deal(m.opportunity_id);
     auto owner = data.user_names.find(m.owner_id);
     list.push_back({{"kind", m.kind},
                     {"opportunity_id", m.opportunity_id},
-                    {"name", deal == deal_of.end() ? json(nullptr) : json(deal->second->name)},
+                    {"name", deal == nullptr ? json(nullptr) : json(deal->name)},
                     {"owner_id", m.owner_id},
                     {"owner", owner == data.user_names.end() ? json(nullptr) : json(owner->second)},
                     {"stage_before", m.before ? json(ToString(m.before->stage)) : json(nullptr)},

@@ -141,10 +141,13 @@ int RunDemo(std::span<const std::string> words) {
       "  %s stats --db %s\n"
       "  %s audit --db %s --team \"Danmark Øst\"\n"
       "  %s audit --db %s --format pdf --out audit.pdf\n"
+      "  %s forecast --db %s\n"
+      "  %s forecast backtest --db %s\n"
       "  %s export --db %s --kind opportunities > opportunities.csv\n"
       "  %s import --db %s --kind opportunities opportunities.csv --dry-run\n",
       self.c_str(), db->c_str(), self.c_str(), db->c_str(), self.c_str(), db->c_str(),
-      self.c_str(), db->c_str(), self.c_str(), db->c_str());
+      self.c_str(), db->c_str(), self.c_str(), db->c_str(), self.c_str(), db->c_str(),
+      self.c_str(), db->c_str());
   std::printf("  %s serve --db %s\n", self.c_str(), db->c_str());
   if (args->Has("no-serve")) return kExitOk;
   std::fflush(stdout);

@@ -107,10 +107,8 @@ std::string Table(const service::ForecastData& data, const service::Forecast& f)
   for (const service::ScoredDeal& s : f.deals) {
     if (!s.in_period || !s.p_stated) continue;
     if (++shown > 15) break;
-    std::string name;
-    for (const service::ForecastDealFacts& d : data.deals) {
-      if (d.id == s.id) name = d.name;
-    }
+    const service::ForecastDealFacts* facts = data.Deal(s.id);
+    std::string name = facts != nullptr ? facts->name : std::string();
     if (name.size() > 36) name = name.substr(0, 35) + "…";
     auto owner = data.user_names.find(s.owner_id);
     std::string why;
@@ -144,8 +142,6 @@ std::string Csv(const service::ForecastData& data, const service::Forecast& f) {
   std::string out =
       "opportunity_id,name,owner,stage,amount,currency,close_date,forecast_category,in_period,"
       "p_stated,p_model,p_slip\n";
-  std::unordered_map<int64_t, const std::string*> names;
-  for (const service::ForecastDealFacts& d : data.deals) names[d.id] = &d.name;
   auto cell = [](const std::string& text) {
     if (text.find_first_of(",\"\n") == std::string::npos) return text;
     std::string quoted = "\"";
@@ -156,7 +152,7 @@ std::string Csv(const service::ForecastData& data, const service::Forecast& f) {
   for (const service::ScoredDeal& s : f.deals) {
     auto owner = data.user_names.find(s.owner_id);
     out +=
-        std::to_string(s.id) + "," + cell(*names[s.id]) + "," +
+        std::to_string(s.id) + "," + cell(data.Deal(s.id) != nullptr ? data.Deal(s.id)->name : std::string()) + "," +
         cell(owner == data.user_names.end() ? "" : owner->second) + "," +
         std::string(ToString(s.stage)) + "," +
         FormatMinorUnits(s.amount.minor_units, s.amount.currency.minor_digits()) + "," +
