@@ -460,9 +460,12 @@ double ForecastModel::Probability(const double* features, Stage stage) const {
   Result<double> raw =
       fc::PredictProbability(logistic, std::span<const double>(features, kForecastFeatures));
   const double p = raw.ok() ? *raw : 0.5;
-  if (!calibration) return p;
+  // Never 0 or 1 for an open deal: isotonic steps at the ends rest on a handful of examples,
+  // and "cannot be won" is a claim no history supports.
+  constexpr double kFloor = 0.01;
+  if (!calibration) return std::clamp(p, kFloor, 1 - kFloor);
   Result<double> calibrated = fc::Calibrate(*calibration, p);
-  return calibrated.ok() ? *calibrated : p;
+  return std::clamp(calibrated.ok() ? *calibrated : p, kFloor, 1 - kFloor);
 }
 
 namespace {

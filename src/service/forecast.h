@@ -18,7 +18,7 @@
 //     model: they are measured on the training deals only and stored with it.
 // (4) Training examples: every closed deal at every month start on which it was open, up to the
 //     cutoff (deals closed by the cutoff). The last quarter of the span calibrates (isotonic);
-//     the rest trains the L2 logistic regression. Under 200 closed deals: the empirical win rate
+//     the rest trains the L2 logistic regression; probabilities stay within [0.01, 0.99]. Under 200 closed deals: the empirical win rate
 //     per stage with a Beta prior instead, and the output says so.
 // (5) Slip: the learned chance that a deal won later than the end of the period its close date
 //     was in, per stage at the snapshot (and for deals already past their close date).
