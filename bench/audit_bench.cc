@@ -27,28 +27,16 @@
 #include <benchmark/benchmark.h>
 
 #include "analytics/audit/audit.h"
+#include "bench_db.h"
 #include "service/pipeline_audit.h"
 #include "storage/open_store.h"
 
 namespace salesbox {
 namespace {
 
-std::string DbPath() {
-  const char* path = std::getenv("SALESBOX_BENCH_DB");
-  return path ? path : "";
-}
-
-Date AsOf() {
-  const char* text = std::getenv("SALESBOX_BENCH_AS_OF");
-  Result<Date> date = ParseIsoDate(text ? text : "2025-06-30");
-  return date.ok() ? *date : MakeDate(2025, 6, 30);
-}
-
-double MaxRssMb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
+using bench::DbPath;
+using bench::MaxRssMb;
+Date AsOf() { return bench::AsOf("2025-06-30"); }
 
 void DropFromPageCache(const std::string& path) {
   for (const char* suffix : {"", "-wal"}) {
@@ -119,8 +107,7 @@ void BM_AuditWarm(benchmark::State& state) {
   if (Skip(state)) return;
   Result<std::unique_ptr<storage::Store>> store = storage::OpenStore(DbPath());
   if (!store.ok()) return state.SkipWithError(store.status().ToString().c_str());
-  Result<std::shared_ptr<const service::AuditData>> data =
-      service::LoadAuditData(**store, AsOf());
+  Result<std::shared_ptr<const service::AuditData>> data = service::LoadAuditData(**store, AsOf());
   if (!data.ok()) return state.SkipWithError(data.status().ToString().c_str());
   size_t items = 0;
   for (auto _ : state) {

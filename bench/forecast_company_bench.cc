@@ -22,28 +22,16 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_db.h"
 #include "service/forecast.h"
 #include "storage/open_store.h"
 
 namespace salesbox {
 namespace {
 
-std::string DbPath() {
-  const char* path = std::getenv("SALESBOX_BENCH_DB");
-  return path ? path : "";
-}
-
-Date AsOf() {
-  const char* text = std::getenv("SALESBOX_BENCH_AS_OF");
-  Result<Date> date = ParseIsoDate(text ? text : "2025-06-02");
-  return date.ok() ? *date : MakeDate(2025, 6, 2);
-}
-
-double MaxRssMb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
+using bench::DbPath;
+using bench::MaxRssMb;
+Date AsOf() { return bench::AsOf("2025-06-02"); }
 
 // The facts, loaded once for the benchmarks that start from memory.
 const service::ForecastData* Facts(benchmark::State& state) {

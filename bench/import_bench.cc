@@ -67,10 +67,10 @@ const std::string& CsvFile() {
     out << "external_id,account,name,stage,amount,currency,probability,created_date,close_date,"
            "next_step,forecast_category\n";
     for (const Row& r : Rows()) {
-      out << r.external_id << ",ACC-" << r.account_index << "," << r.name << "," << r.stage
-          << "," << r.amount_minor / 100 << "." << (r.amount_minor % 100) / 10
-          << r.amount_minor % 10 << "," << r.currency << "," << r.probability << ","
-          << r.created_on << "," << r.close_on << "," << r.next_step << "," << r.category << "\n";
+      out << r.external_id << ",ACC-" << r.account_index << "," << r.name << "," << r.stage << ","
+          << r.amount_minor / 100 << "." << (r.amount_minor % 100) / 10 << r.amount_minor % 10
+          << "," << r.currency << "," << r.probability << "," << r.created_on << "," << r.close_on
+          << "," << r.next_step << "," << r.category << "\n";
     }
     return p;
   }();
@@ -107,7 +107,8 @@ void BM_RawSqliteInsert(benchmark::State& state) {
     std::string path = FreshDatabase();
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
                  "PRAGMA cache_size=-65536;",
                  nullptr, nullptr, nullptr);
     state.ResumeTiming();
@@ -125,8 +126,7 @@ void BM_RawSqliteInsert(benchmark::State& state) {
                         SQLITE_STATIC);
       sqlite3_bind_int64(insert, 2, r.account_index + 1);
       sqlite3_bind_text(insert, 3, r.name.data(), static_cast<int>(r.name.size()), SQLITE_STATIC);
-      sqlite3_bind_text(insert, 4, r.stage.data(), static_cast<int>(r.stage.size()),
-                        SQLITE_STATIC);
+      sqlite3_bind_text(insert, 4, r.stage.data(), static_cast<int>(r.stage.size()), SQLITE_STATIC);
       sqlite3_bind_int64(insert, 5, r.amount_minor);
       sqlite3_bind_text(insert, 6, r.currency.data(), 3, SQLITE_STATIC);
       sqlite3_bind_double(insert, 7, r.probability);

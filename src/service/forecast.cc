@@ -61,24 +61,6 @@ constexpr std::array<std::string_view, kForecastFeatures> kFeatureNames = {"stag
                                                                            "core_segment",
                                                                            "owner_win_rate"};
 
-// With SALESBOX_FORECAST_TRACE set, RunForecast prints how long each phase took (stderr).
-class Trace {
- public:
-  Trace() : on_(std::getenv("SALESBOX_FORECAST_TRACE") != nullptr), last_(Now()) {}
-  void Mark(const char* phase) {
-    if (!on_) return;
-    const auto now = Now();
-    std::fprintf(stderr, "forecast: %-12s %8.1f ms\n", phase,
-                 std::chrono::duration<double, std::milli>(now - last_).count());
-    last_ = now;
-  }
-
- private:
-  static std::chrono::steady_clock::time_point Now() { return std::chrono::steady_clock::now(); }
-  bool on_;
-  std::chrono::steady_clock::time_point last_;
-};
-
 int StageIndex(Stage stage) { return static_cast<int>(stage); }
 
 double Median(std::vector<double>& values, double fallback) {
@@ -130,7 +112,7 @@ const std::array<std::string_view, kForecastFeatures>& ForecastFeatureNames() {
 // --- loading --------------------------------------------------------------------------------
 
 Result<ForecastData> LoadForecastData(storage::Store& store) {
-  Trace trace;
+  internal::PhaseTimer trace("SALESBOX_FORECAST_TRACE", "forecast");
   ForecastData data;
   SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
   const analytics::audit::Playbook& playbook = playbooks.opportunity.playbook;
@@ -291,8 +273,9 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
   trace.Mark("answers");
   for (size_t i = 0; i < data.deals.size(); ++i) {
     ForecastDealFacts& d = data.deals[i];
-    std::stable_sort(changes[i].begin(), changes[i].end(),
-                     [](const ForecastChange& a, const ForecastChange& b) { return a.seconds < b.seconds; });
+    std::stable_sort(
+        changes[i].begin(), changes[i].end(),
+        [](const ForecastChange& a, const ForecastChange& b) { return a.seconds < b.seconds; });
     d.changes_begin = static_cast<uint32_t>(data.changes.size());
     data.changes.insert(data.changes.end(), changes[i].begin(), changes[i].end());
     d.changes_end = static_cast<uint32_t>(data.changes.size());
@@ -444,7 +427,8 @@ void DealFeatures(const ForecastData& data, const ForecastTypical& typical,
   double won = 0, closed = 0;
   if (auto it = data.closed_by_owner.find(deal.owner_id); it != data.closed_by_owner.end()) {
     const auto& days = it->second.closed_on;
-    const size_t before = static_cast<size_t>(std::lower_bound(days.begin(), days.end(), d) - days.begin());
+    const size_t before =
+        static_cast<size_t>(std::lower_bound(days.begin(), days.end(), d) - days.begin());
     closed = static_cast<double>(before);
     won = it->second.wins[before];
   }
@@ -858,7 +842,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     return true;
   };
 
-  Trace trace;
+  internal::PhaseTimer trace("SALESBOX_FORECAST_TRACE", "forecast");
   if (request.model != nullptr) {
     out.model = *request.model;
   } else {
@@ -981,7 +965,8 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
       group_mc.trials = std::clamp<int64_t>(200'000'000 / (count + 1), 1000,
                                             std::min<int64_t>(request.trials, 10'000));
       std::vector<fc::DealGrouping> grouping = {{group_of, count}};
-      SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast g, fc::SimulateForecast(deals, group_mc, grouping));
+      SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast g,
+                          fc::SimulateForecast(deals, group_mc, grouping));
       for (int32_t k = 0; k < count; ++k) {
         auto& by_currency = groups.at({level, ids[static_cast<size_t>(k)]});
         if (auto it = by_currency.find(currency); it != by_currency.end()) {

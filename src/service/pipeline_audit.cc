@@ -39,24 +39,6 @@ using storage::FilterOp;
 using storage::ListQuery;
 using storage::Match;
 
-// With SALESBOX_AUDIT_TRACE set, LoadAuditData prints how long each table took (stderr).
-class PhaseTimer {
- public:
-  PhaseTimer() : on_(std::getenv("SALESBOX_AUDIT_TRACE") != nullptr), last_(Now()) {}
-  void Mark(const char* phase) {
-    if (!on_) return;
-    const auto now = Now();
-    std::fprintf(stderr, "audit facts: %-20s %8.1f ms\n", phase,
-                 std::chrono::duration<double, std::milli>(now - last_).count());
-    last_ = now;
-  }
-
- private:
-  static std::chrono::steady_clock::time_point Now() { return std::chrono::steady_clock::now(); }
-  bool on_;
-  std::chrono::steady_clock::time_point last_;
-};
-
 // The first instant after day `as_of`: "at < this" means "by the end of as_of".
 std::string EndOf(Date as_of) { return FormatTimestamp(StartOf(as_of + std::chrono::days(1))); }
 
@@ -307,7 +289,7 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   const std::string end = EndOf(as_of);
   const std::string as_of_text = FormatDate(as_of);
 
-  PhaseTimer timer;
+  internal::PhaseTimer timer("SALESBOX_AUDIT_TRACE", "audit facts");
   SB_ASSIGN_OR_RETURN(const Rollback rollback, LoadRollback(store, end));
   timer.Mark("change log");
 

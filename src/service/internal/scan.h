@@ -3,8 +3,11 @@
 // Shared by the analyses that read whole tables (the audit, the forecast).
 #pragma once
 
+#include <chrono>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +81,27 @@ int EnumIndex(const storage::FieldValue& value, int fallback = -1) {
   }
   return fallback;
 }
+
+// With the environment variable `env` set, prints how long each phase took to stderr, each line
+// starting with `prefix` (SALESBOX_AUDIT_TRACE, SALESBOX_FORECAST_TRACE).
+class PhaseTimer {
+ public:
+  PhaseTimer(const char* env, const char* prefix)
+      : on_(std::getenv(env) != nullptr), prefix_(prefix), last_(Now()) {}
+  void Mark(const char* phase) {
+    if (!on_) return;
+    const auto now = Now();
+    std::fprintf(stderr, "%s: %-20s %8.1f ms\n", prefix_, phase,
+                 std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  static std::chrono::steady_clock::time_point Now() { return std::chrono::steady_clock::now(); }
+  bool on_;
+  const char* prefix_;
+  std::chrono::steady_clock::time_point last_;
+};
 
 // Grows `v` so that index `id` exists.
 template <typename T>
