@@ -237,6 +237,63 @@ TEST_F(CliTest, DemoCompanyExportImportsBackByteForByte) {
   }
 }
 
+TEST_F(CliTest, ForecastBacktestSnapshotsAndBadFlags) {
+  ASSERT_EQ(Salesbox("demo --db " + db_ + " --scale 0.25 --today 2025-06-30 --no-serve --quiet")
+                .exit_code,
+            0);
+  const std::string base = "forecast --db " + db_ + " --as-of 2025-06-30";
+  CliRun table = Salesbox(base + " --period 2025-Q3");
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_THAT(table.output, HasSubstr("Forecast 2025-Q3 (2025-07-01..2025-09-30) as of 2025-06-30"));
+  EXPECT_THAT(table.output, HasSubstr("method: model"));
+  EXPECT_THAT(table.output, HasSubstr("Optimism per rep"));
+
+  CliRun json = Salesbox(base + " --format json");
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  nlohmann::json forecast = nlohmann::json::parse(json.output);
+  EXPECT_EQ(forecast["period"]["label"], "2025-Q2");
+  EXPECT_EQ(forecast["deals"].size(), forecast["deals_total"].get<size_t>());
+  for (const auto& total : forecast["totals"]) {
+    EXPECT_LE(total["p10"]["amount_minor"].get<int64_t>(), total["p90"]["amount_minor"].get<int64_t>());
+  }
+  CliRun csv = Salesbox(base + " --format csv --team \"Danmark Øst\"");
+  ASSERT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_THAT(csv.output, HasSubstr("opportunity_id,name,owner,stage,amount,currency,close_date"));
+
+  CliRun backtest = Salesbox("forecast backtest --db " + db_ + " --as-of 2025-06-30 --format json");
+  ASSERT_EQ(backtest.exit_code, 0) << backtest.output;
+  nlohmann::json bt = nlohmann::json::parse(backtest.output);
+  for (const char* key : {"model", "stated", "stage_default"}) {
+    for (const char* metric : {"brier", "log_loss", "auc"}) {
+      EXPECT_TRUE(bt[key][metric].is_number()) << key << " " << metric;
+    }
+    EXPECT_EQ(bt[key]["reliability"].size(), 10u) << key;
+  }
+  EXPECT_LT(bt["model"]["brier"].get<double>(), bt["stated"]["brier"].get<double>());
+
+  CliRun first = Salesbox("forecast snapshot --db " + db_ + " --as-of 2025-06-23");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_THAT(first.output, HasSubstr("snapshot 1:"));
+  ASSERT_EQ(Salesbox("forecast snapshot --db " + db_ + " --as-of 2025-06-30").exit_code, 0);
+  CliRun moved = Salesbox("forecast moved --db " + db_ + " --from 1 --to 2 --format json");
+  ASSERT_EQ(moved.exit_code, 0) << moved.output;
+  EXPECT_EQ(nlohmann::json::parse(moved.output)["summary"].size(), 7u);
+  EXPECT_EQ(Salesbox("forecast moved --db " + db_ + " --from 1 --to 9").exit_code, 1);
+
+  for (const std::string& bad :
+       {base + " --period 2025-Q5", base + " --team Nowhere", base + " --format xml",
+        "forecast --db " + db_ + " --as-of 2999-01-01", "forecast backtest --db " + db_ + " --period 2025-Q1",
+        "forecast moved --db " + db_ + " --from 1", "forecast moved --db " + db_ + " --from x --to 2",
+        "forecast frobnicate --db " + db_, std::string("forecast")}) {
+    CliRun run = Salesbox(bad);
+    EXPECT_EQ(run.exit_code, 2) << bad << ": " << run.output;
+    EXPECT_THAT(run.output, HasSubstr("salesbox forecast:")) << bad;
+  }
+  CliRun missing = Salesbox("forecast --db " + (dir_ / "nope.db").string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "nope.db"));
+}
+
 TEST_F(CliTest, AuditPrintsEveryFormatSavesRunsAndRefusesBadFlags) {
   ASSERT_EQ(Salesbox("demo --db " + db_ + " --scale 0.05 --today 2025-06-30 --no-serve --quiet")
                 .exit_code,
