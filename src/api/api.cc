@@ -774,6 +774,7 @@ struct Api::Impl {
     }
     service::ForecastRequest request;
     request.viewer = &*c.principal;
+    request.locale = analytics::audit::kLocales[static_cast<size_t>(LocaleOf(c))];
     Result<Date> as_of = AsOfParam(c);
     if (!as_of.ok()) return FromStatus(as_of.status(), 400);
     request.as_of = *as_of;
@@ -805,7 +806,8 @@ struct Api::Impl {
     }
     Result<std::shared_ptr<const service::ForecastData>> data = ForecastDataNow();
     if (!data.ok()) return FromStatus(data.status());
-    Result<std::shared_ptr<const service::ForecastModel>> model = ForecastModelFor(*data, request.as_of);
+    Result<std::shared_ptr<const service::ForecastModel>> model =
+        ForecastModelFor(*data, request.as_of);
     if (!model.ok()) return FromStatus(model.status(), 400);
     request.model = model->get();
     Result<service::Forecast> forecast = service::RunForecast(**data, request);

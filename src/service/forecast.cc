@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analytics/audit/playbook.h"
 #include "analytics/forecast/monte_carlo.h"
 #include "common/status_macros.h"
 #include "domain/account.h"
@@ -123,7 +124,10 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
     data.criterion_area.push_back(criterion.auto_rule ? -1 : criterion.area);
     if (!criterion.auto_rule) ++data.manual_criteria_in_area[static_cast<size_t>(criterion.area)];
   }
-  for (const auto& area : playbook.areas) data.area_ids.push_back(area.id);
+  for (const auto& area : playbook.areas) {
+    data.area_ids.push_back(area.id);
+    data.area_names.push_back(area.name.text);
+  }
 
   // Users and teams.
   SB_RETURN_IF_ERROR(
@@ -668,12 +672,80 @@ std::string QuarterLabel(Date day) {
          std::to_string((static_cast<unsigned>(ymd.month()) - 1) / 3 + 1);
 }
 
-std::string Percent(double share) {
-  return std::to_string(static_cast<int>(std::lround(share * 100))) + "%";
+// A factor in words, from the feature's value on the deal.
+// The factor texts in en, da, sv, nb (analytics::audit::kLocales order). %d / %.1f take the
+// feature's value in its own terms; the area texts take the area's name first.
+struct FactorTexts {
+  const char* text[4];
+};
+constexpr FactorTexts kStageWord = {{"stage", "fase", "fas", "fase"}};
+constexpr FactorTexts kStageNames[5] = {
+    {{"qualify", "kvalificering", "kvalificering", "kvalifisering"}},
+    {{"discover", "afdækning", "behovsanalys", "behovsavklaring"}},
+    {{"propose", "tilbud", "offert", "tilbud"}},
+    {{"negotiate", "forhandling", "förhandling", "forhandling"}},
+    {{"commit", "forpligtelse", "åtagande", "forpliktelse"}}};
+constexpr FactorTexts kInStage = {
+    {"in its stage %.1f× as long as typical", "i fasen %.1f× så længe som normalt",
+     "i fasen %.1f× så länge som normalt", "i fasen %.1f× så lenge som normalt"}};
+constexpr FactorTexts kAge = {
+    {"%d days old", "%d dage gammel", "%d dagar gammal", "%d dager gammel"}};
+constexpr FactorTexts kAmount = {{"amount %.1f× the typical deal", "beløb %.1f× den typiske aftale",
+                                  "belopp %.1f× den typiska affären",
+                                  "beløp %.1f× den typiske avtalen"}};
+constexpr FactorTexts kArea = {{"%s: %d of %d answered yes", "%s: %d af %d besvaret ja",
+                                "%s: %d av %d besvarade ja", "%s: %d av %d besvart ja"}};
+constexpr FactorTexts kLastActivity = {
+    {"last activity %d days ago", "seneste aktivitet for %d dage siden",
+     "senaste aktivitet för %d dagar sedan", "siste aktivitet for %d dager siden"}};
+constexpr FactorTexts kActivities30 = {
+    {"%d activities in the last 30 days", "%d aktiviteter de seneste 30 dage",
+     "%d aktiviteter de senaste 30 dagarna", "%d aktiviteter de siste 30 dagene"}};
+constexpr FactorTexts kActivities90 = {
+    {"%d activities in the last 90 days", "%d aktiviteter de seneste 90 dage",
+     "%d aktiviteter de senaste 90 dagarna", "%d aktiviteter de siste 90 dagene"}};
+constexpr FactorTexts kRoles = {
+    {"%d of 3 key buying roles known (economic buyer, decision maker, champion)",
+     "%d af 3 nøgleroller kendt (økonomisk beslutningstager, beslutningstager, champion)",
+     "%d av 3 nyckelroller kända (ekonomisk beslutsfattare, beslutsfattare, champion)",
+     "%d av 3 nøkkelroller kjent (økonomisk beslutningstaker, beslutningstaker, champion)"}};
+constexpr FactorTexts kEconomicBuyer[2] = {
+    {{"economic buyer not met", "økonomisk beslutningstager ikke mødt",
+      "ekonomisk beslutsfattare inte träffad", "økonomisk beslutningstaker ikke møtt"}},
+    {{"economic buyer met", "økonomisk beslutningstager mødt", "ekonomisk beslutsfattare träffad",
+      "økonomisk beslutningstaker møtt"}}};
+constexpr FactorTexts kNextStep[2] = {
+    {{"no dated next step ahead", "intet dateret næste skridt", "inget daterat nästa steg",
+      "ingen datert neste steg"}},
+    {{"dated next step ahead", "dateret næste skridt planlagt", "daterat nästa steg planerat",
+      "datert neste steg planlagt"}}};
+constexpr FactorTexts kCloseMoved = {{"close date moved %d times", "lukkedato flyttet %d gange",
+                                      "avslutsdatum flyttat %d gånger",
+                                      "lukkedato flyttet %d ganger"}};
+constexpr FactorTexts kClosePassed[2] = {
+    {{"close date ahead", "lukkedatoen ligger forude", "avslutsdatumet ligger framåt",
+      "lukkedatoen ligger foran"}},
+    {{"close date has passed", "lukkedatoen er overskredet", "avslutsdatumet har passerats",
+      "lukkedatoen er passert"}}};
+constexpr FactorTexts kCore[2] = {
+    {{"not in a core segment", "ikke i et kernesegment", "inte i ett kärnsegment",
+      "ikke i et kjernesegment"}},
+    {{"in a core segment", "i et kernesegment", "i ett kärnsegment", "i et kjernesegment"}}};
+constexpr FactorTexts kOwner = {{"owner's win rate %d%%", "ejerens hitrate %d %%",
+                                 "ägarens vinstandel %d %%", "eierens vinnrate %d %%"}};
+
+template <typename... Args>
+std::string Format(const FactorTexts& texts, int locale, Args... args) {
+  char out[256];
+  std::snprintf(out, sizeof out, texts.text[locale], args...);
+  return out;
 }
 
-// A factor in words, from the feature's value on the deal.
-std::string FactorLabel(const ForecastData& data, int feature, const double* x) {
+int Count(double log1p_value) { return static_cast<int>(std::lround(std::expm1(log1p_value))); }
+
+// A factor in words in the reader's language, from the feature's value on the deal.
+std::string FactorLabel(const ForecastData& data, int feature, const double* x, int locale) {
+  locale = std::clamp(locale, 0, 3);
   const double v = x[feature];
   switch (feature) {
     case 0:
@@ -684,21 +756,14 @@ std::string FactorLabel(const ForecastData& data, int feature, const double* x) 
       for (int s = 0; s < 4; ++s) {
         if (x[s] == 1) stage = s + 1;
       }
-      return "stage " + std::string(ToString(static_cast<Stage>(stage)));
+      return std::string(kStageWord.text[locale]) + " " + kStageNames[stage].text[locale];
     }
-    case 4: {
-      const double ratio = std::exp(v);
-      char text[64];
-      std::snprintf(text, sizeof text, "in its stage %.1f× as long as typical", ratio);
-      return text;
-    }
+    case 4:
+      return Format(kInStage, locale, std::exp(v));
     case 5:
-      return std::to_string(static_cast<int>(std::lround(std::expm1(v)))) + " days old";
-    case 6: {
-      char text[64];
-      std::snprintf(text, sizeof text, "amount %.1f× the typical deal", std::exp(v));
-      return text;
-    }
+      return Format(kAge, locale, Count(v));
+    case 6:
+      return Format(kAmount, locale, std::exp(v));
     case 7:
     case 8:
     case 9:
@@ -706,34 +771,30 @@ std::string FactorLabel(const ForecastData& data, int feature, const double* x) 
     case 11: {
       const size_t area = static_cast<size_t>(feature - 7);
       const int n = data.manual_criteria_in_area[area];
-      const std::string name = area < data.area_ids.size() ? data.area_ids[area] : "area";
-      return name + ": " + std::to_string(static_cast<int>(std::lround(v * n))) + " of " +
-             std::to_string(n) + " answered yes";
+      const std::string name =
+          area < data.area_names.size() ? data.area_names[area][static_cast<size_t>(locale)] : "";
+      return Format(kArea, locale, name.c_str(), static_cast<int>(std::lround(v * n)), n);
     }
     case 12:
-      return "last activity " + std::to_string(static_cast<int>(std::lround(std::expm1(v)))) +
-             " days ago";
+      return Format(kLastActivity, locale, Count(v));
     case 13:
-      return std::to_string(static_cast<int>(std::lround(std::expm1(v)))) +
-             " activities in the last 30 days";
+      return Format(kActivities30, locale, Count(v));
     case 14:
-      return std::to_string(static_cast<int>(std::lround(std::expm1(v)))) +
-             " activities in the last 90 days";
+      return Format(kActivities90, locale, Count(v));
     case 15:
-      return std::to_string(static_cast<int>(std::lround(v * 3))) +
-             " of 3 key buying roles known (economic buyer, decision maker, champion)";
+      return Format(kRoles, locale, static_cast<int>(std::lround(v * 3)));
     case 16:
-      return v > 0 ? "economic buyer met" : "economic buyer not met";
+      return kEconomicBuyer[v > 0].text[locale];
     case 17:
-      return v > 0 ? "dated next step ahead" : "no dated next step ahead";
+      return kNextStep[v > 0].text[locale];
     case 18:
-      return "close date moved " + std::to_string(static_cast<int>(v)) + " times";
+      return Format(kCloseMoved, locale, static_cast<int>(v));
     case 19:
-      return v > 0 ? "close date has passed" : "close date ahead";
+      return kClosePassed[v > 0].text[locale];
     case 20:
-      return v > 0 ? "in a core segment" : "not in a core segment";
+      return kCore[v > 0].text[locale];
     case 21:
-      return "owner's win rate " + Percent(v);
+      return Format(kOwner, locale, static_cast<int>(std::lround(v * 100)));
   }
   return std::string(kFeatureNames[static_cast<size_t>(feature)]);
 }
@@ -747,7 +808,8 @@ std::string FeatureKey(const ForecastData& data, int feature) {
   return std::string(kFeatureNames[static_cast<size_t>(feature)]);
 }
 
-void Explain(const ForecastData& data, const ForecastModel& model, const double* x, ScoredDeal& s) {
+void Explain(const ForecastData& data, const ForecastModel& model, const double* x, int locale,
+             ScoredDeal& s) {
   if (model.method != ForecastMethod::kModel) return;
   Result<fc::PredictionBreakdown> b =
       fc::ExplainPrediction(model.logistic, std::span<const double>(x, kForecastFeatures));
@@ -762,13 +824,13 @@ void Explain(const ForecastData& data, const ForecastModel& model, const double*
   std::sort(effects.begin(), effects.end());
   for (const auto& [effect, j] : effects) {
     if (effect < -0.05 && s.down.size() < 3) {
-      s.down.push_back({FeatureKey(data, j), FactorLabel(data, j, x), effect});
+      s.down.push_back({FeatureKey(data, j), FactorLabel(data, j, x, locale), effect});
     }
   }
   for (auto it = effects.rbegin(); it != effects.rend(); ++it) {
     if (it->first > 0.05 && s.up.size() < 3) {
       const int j = it->second;
-      s.up.push_back({FeatureKey(data, j), FactorLabel(data, j, x), it->first});
+      s.up.push_back({FeatureKey(data, j), FactorLabel(data, j, x, locale), it->first});
     }
   }
 }
@@ -894,7 +956,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     s.p_slip = quarter ? model.slip_quarter[k] : model.slip_month[k];
     s.in_period = state.close_on != kNoDay && ((state.close_on >= start && state.close_on <= end) ||
                                                (overdue && as_of >= start && as_of <= end));
-    Explain(data, model, x.data(), s);
+    Explain(data, model, x.data(), analytics::audit::LocaleIndex(request.locale), s);
     if (s.in_period) {
       const std::string currency = deal.amount.currency.ToString();
       for (Rollup* r : rollups_of(deal.owner_id, currency)) {

@@ -18,8 +18,9 @@
 //     model: they are measured on the training deals only and stored with it.
 // (4) Training examples: every closed deal at every month start on which it was open, up to the
 //     cutoff (deals closed by the cutoff). The last quarter of the span calibrates (isotonic);
-//     the rest trains the L2 logistic regression; probabilities stay within [0.01, 0.99]. Under 200 closed deals: the empirical win rate
-//     per stage with a Beta prior instead, and the output says so.
+//     the rest trains the L2 logistic regression; probabilities stay within [0.01, 0.99]. Under 200
+//     closed deals: the empirical win rate per stage with a Beta prior instead, and the output says
+//     so.
 // (5) Slip: the learned chance that a deal won later than the end of the period its close date
 //     was in, per stage at the snapshot (and for deals already past their close date).
 #pragma once
@@ -117,6 +118,7 @@ struct ForecastData {
   std::vector<int> criterion_area;               // per playbook criterion, -1 for auto criteria
   std::array<int, 5> manual_criteria_in_area{};  // answered by people, per area
   std::vector<std::string> area_ids;
+  std::vector<std::array<std::string, 4>> area_names;  // per area, in en, da, sv, nb
   // Per owner, the days their deals closed (sorted) and how many of the first k were won
   // (wins[k]): the owner's win rate before D by binary search.
   struct OwnerRecord {
@@ -165,7 +167,7 @@ enum class ForecastMethod { kModel, kStageRates };
 struct ForecastModel {
   ForecastMethod method = ForecastMethod::kModel;
   std::string method_reason;
-  int64_t closed_deals = 0;  // closed by the cutoff
+  int64_t closed_deals = 0;      // closed by the cutoff
   int64_t examples = 0;          // month-start snapshots of the closed deals
   int64_t sampled_examples = 0;  // of which used to fit (all, up to 400,000)
   int64_t calibration_examples = 0;
@@ -198,6 +200,7 @@ struct ForecastRequest {
   int64_t trials = 100'000;
   uint64_t seed = 42;
   bool fan = true;
+  std::string locale = "en";  // the factors' language: en, da, sv, nb
   // A model already trained on this data with cutoff as_of (the server keeps one per day while
   // the data is unchanged); null: train it.
   const ForecastModel* model = nullptr;

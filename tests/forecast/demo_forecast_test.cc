@@ -139,6 +139,26 @@ TEST_F(DemoForecastTest, TheRollUpAddsUpAndStaysInItsRange) {
     for (const auto& factor : s.up) EXPECT_GT(factor.effect, 0);
   }
   EXPECT_EQ(explained, static_cast<int>(f->deals.size()));
+
+  // The factors in the reader's language: the same deals, the same effects, Danish words.
+  request.locale = "da";
+  request.fan = false;
+  request.trials = 100;
+  Result<service::Forecast> da = service::RunForecast(*data_, request);
+  ASSERT_TRUE(da.ok());
+  std::map<std::string, int> english, danish;
+  for (size_t i = 0; i < f->deals.size(); ++i) {
+    ASSERT_EQ(f->deals[i].down.size(), da->deals[i].down.size());
+    for (size_t k = 0; k < f->deals[i].down.size(); ++k) {
+      EXPECT_EQ(f->deals[i].down[k].feature, da->deals[i].down[k].feature);
+      EXPECT_DOUBLE_EQ(f->deals[i].down[k].effect, da->deals[i].down[k].effect);
+      ++english[f->deals[i].down[k].label];
+      ++danish[da->deals[i].down[k].label];
+    }
+  }
+  EXPECT_GT(english["no dated next step ahead"], 0);
+  EXPECT_EQ(danish["intet dateret næste skridt"], english["no dated next step ahead"]);
+  EXPECT_EQ(danish.count("no dated next step ahead"), 0u);
 }
 
 }  // namespace

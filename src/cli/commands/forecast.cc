@@ -27,6 +27,7 @@ constexpr FlagSpec kFlags[] = {
     {"cutoff", "DATE", "backtest: train on deals closed before DATE (default: a year before)"},
     {"from", "ID", "moved: the earlier snapshot"},
     {"to", "ID", "moved: the later snapshot"},
+    {"locale", "LOCALE", "the factors' language: en (default), da, sv, nb"},
     {"format", "FORMAT", "table (default), json or csv"},
     {"out", "FILE", "write to FILE instead of standard output"},
 };
@@ -152,7 +153,8 @@ std::string Csv(const service::ForecastData& data, const service::Forecast& f) {
   for (const service::ScoredDeal& s : f.deals) {
     auto owner = data.user_names.find(s.owner_id);
     out +=
-        std::to_string(s.id) + "," + cell(data.Deal(s.id) != nullptr ? data.Deal(s.id)->name : std::string()) + "," +
+        std::to_string(s.id) + "," +
+        cell(data.Deal(s.id) != nullptr ? data.Deal(s.id)->name : std::string()) + "," +
         cell(owner == data.user_names.end() ? "" : owner->second) + "," +
         std::string(ToString(s.stage)) + "," +
         FormatMinorUnits(s.amount.minor_units, s.amount.currency.minor_digits()) + "," +
@@ -275,6 +277,13 @@ int RunForecast(std::span<const std::string> words) {
   }
   service::ForecastRequest request;
   request.as_of = *as_of;
+  if (auto locale = args->Get("locale")) {
+    if (*locale != "en" && *locale != "da" && *locale != "sv" && *locale != "nb") {
+      return usage(
+          Status::InvalidArgument("--locale: \"" + *locale + "\" is not one of en, da, sv, nb"));
+    }
+    request.locale = *locale;
+  }
   if (auto period = args->Get("period")) {
     if (backtest) return usage(Status::InvalidArgument("--period is for forecast, not backtest"));
     Result<std::pair<Date, Date>> parsed = service::ParsePeriod(*period);
