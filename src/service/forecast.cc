@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_set>
@@ -112,7 +113,7 @@ const std::array<std::string_view, kForecastFeatures>& ForecastFeatureNames() {
 
 // --- loading --------------------------------------------------------------------------------
 
-Result<ForecastData> LoadForecastData(storage::Store& store) {
+Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* parallel_reader) {
   internal::PhaseTimer trace("SALESBOX_FORECAST_TRACE", "forecast");
   ForecastData data;
   SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
@@ -234,6 +235,41 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
         }));
   }
   trace.Mark("history");
+  // Answers: read on `parallel_reader` beside the activities when there is one (they share
+  // nothing but the deal index, which is complete by now).
+  std::vector<std::vector<ForecastAnswer>> answers(data.deals.size());
+  auto read_answers = [&](storage::Store& reader) -> Status {
+    ListQuery query;
+    query.filters.push_back(Match("subject_type", FilterOp::kEq, {std::string("opportunity")}));
+    std::string criterion;
+    return reader.scorecard_answers().ScanFields(
+        query, {"subject_id", "criterion_id", "answer", "answered_at"},
+        [&](std::span<const FieldValue> r) {
+          const ForecastDealFacts* deal = data.Deal(IntOr(r[0]));
+          if (deal == nullptr) return Status::Ok();
+          criterion.assign(r[1].text);
+          auto it = criterion_index.find(criterion);
+          if (it == criterion_index.end()) return Status::Ok();
+          ForecastAnswer a;
+          a.seconds = ParseSeconds(r[3]);
+          a.day = ParseDay(r[3]);
+          a.criterion = it->second;
+          a.yes = r[2].text == "yes";
+          answers[static_cast<size_t>(deal - data.deals.data())].push_back(a);
+          return Status::Ok();
+        });
+  };
+  Status answers_status;
+  std::optional<std::thread> answers_thread;
+  struct Joiner {
+    std::optional<std::thread>& thread;
+    ~Joiner() {
+      if (thread && thread->joinable()) thread->join();
+    }
+  } joiner{answers_thread};
+  if (parallel_reader != nullptr) {
+    answers_thread.emplace([&] { answers_status = read_answers(*parallel_reader); });
+  }
   std::vector<std::vector<ForecastActivity>> activities(data.deals.size());
   {
     // Completed ones (a sequential scan: a filter on opportunity_id would walk its index).
@@ -252,27 +288,11 @@ Result<ForecastData> LoadForecastData(storage::Store& store) {
         }));
   }
   trace.Mark("activities");
-  std::vector<std::vector<ForecastAnswer>> answers(data.deals.size());
-  {
-    ListQuery query;
-    query.filters.push_back(Match("subject_type", FilterOp::kEq, {std::string("opportunity")}));
-    std::string criterion;
-    SB_RETURN_IF_ERROR(store.scorecard_answers().ScanFields(
-        query, {"subject_id", "criterion_id", "answer", "answered_at"},
-        [&](std::span<const FieldValue> r) {
-          ForecastDealFacts* deal = deal_at(IntOr(r[0]));
-          if (deal == nullptr) return Status::Ok();
-          criterion.assign(r[1].text);
-          auto it = criterion_index.find(criterion);
-          if (it == criterion_index.end()) return Status::Ok();
-          ForecastAnswer a;
-          a.seconds = ParseSeconds(r[3]);
-          a.day = ParseDay(r[3]);
-          a.criterion = it->second;
-          a.yes = r[2].text == "yes";
-          answers[static_cast<size_t>(deal - data.deals.data())].push_back(a);
-          return Status::Ok();
-        }));
+  if (answers_thread) {
+    answers_thread->join();
+    SB_RETURN_IF_ERROR(answers_status);
+  } else {
+    SB_RETURN_IF_ERROR(read_answers(store));
   }
   trace.Mark("answers");
   for (size_t i = 0; i < data.deals.size(); ++i) {

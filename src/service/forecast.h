@@ -128,7 +128,10 @@ struct ForecastData {
   std::unordered_map<int64_t, OwnerRecord> closed_by_owner;
 };
 
-Result<ForecastData> LoadForecastData(storage::Store& store);
+// With `parallel_reader` (a second connection to the same database) the scorecard answers are
+// read on it in a second thread, beside the activities. Storage errors as they come.
+Result<ForecastData> LoadForecastData(storage::Store& store,
+                                      storage::Store* parallel_reader = nullptr);
 
 // --- features (design note 2) ----------------------------------------------------------------
 

@@ -293,7 +293,14 @@ int RunForecast(std::span<const std::string> words) {
 
   Result<std::unique_ptr<storage::Store>> opened = OpenExistingStore(*db);
   if (!opened.ok()) return Fail("forecast", opened.status());
-  Result<service::ForecastData> data = service::LoadForecastData(**opened);
+  // A second connection reads the scorecard answers while the first reads the activities (a
+  // file database only: every sqlite::memory: connection is a database of its own).
+  std::unique_ptr<storage::Store> second;
+  if (db->find(":memory:") == std::string::npos) {
+    Result<std::unique_ptr<storage::Store>> reader = OpenExistingStore(*db);
+    if (reader.ok()) second = std::move(*reader);
+  }
+  Result<service::ForecastData> data = service::LoadForecastData(**opened, second.get());
   if (!data.ok()) return Fail("forecast", data.status());
 
   std::string bytes;
