@@ -20,6 +20,7 @@
 #include "service/access.h"
 #include "service/audit.h"
 #include "service/internal/scan.h"
+#include "service/strategy_service.h"
 
 namespace salesbox::service {
 namespace {
@@ -366,6 +367,13 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
     return it == account_by_external.end() ? now : it->second;
   };
 
+  // ICP fit (design note 4): the strategy's fit score of every account as of D.
+  {
+    SB_ASSIGN_OR_RETURN(const auto fits, AccountFitScores(store, as_of));
+    for (audit::AccountFacts& facts : input.accounts) {
+      if (auto it = fits.find(facts.id); it != fits.end()) facts.icp_fit = it->second;
+    }
+  }
   timer.Mark("accounts");
   // Contacts created by D: their account and role, and the accounts' role coverage.
   std::vector<int8_t> contact_role;      // by contact id; -1: none

@@ -21,6 +21,10 @@
 //     the stored one; unclassified customers are classed by their gross margin over the three
 //     years up to D within their currency (A: the customers making the top 80%, B: the next
 //     15%, C: the rest), as docs/demo-data.md measures it.
+// (4) ICP fit: each account's fit score from the ideal customer profile as of D (strategy
+//     service's AccountFitScores: the top 20% of customers by three years' margin against all).
+//     Without a profile (fewer than 20 customers with a positive margin) the criterion falls back
+//     to the core-segment flag.
 #pragma once
 
 #include <cstdint>

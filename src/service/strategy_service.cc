@@ -72,7 +72,7 @@ int64_t Lookup(const std::vector<int64_t>& v, int64_t id) {
 
 }  // namespace
 
-Result<StrategyData> LoadStrategyData(storage::Store& store, Date as_of) {
+Result<StrategyData> LoadStrategyData(storage::Store& store, Date as_of, bool with_effort) {
   StrategyData data;
   strategy::StrategyInput& in = data.input;
   StrategyLabels& labels = data.labels;
@@ -170,7 +170,7 @@ Result<StrategyData> LoadStrategyData(storage::Store& store, Date as_of) {
       }));
   // Opportunities created by D, as they stood on D.
   std::vector<int64_t> deal_account;
-  {
+  if (with_effort) {
     ListQuery query;
     query.filters.push_back(Match("created_on", FilterOp::kLe, {as_of_text}));
     SB_RETURN_IF_ERROR(store.opportunities().ScanFields(
@@ -198,7 +198,7 @@ Result<StrategyData> LoadStrategyData(storage::Store& store, Date as_of) {
         }));
   }
   // Completed activities by the end of D (design note 4).
-  {
+  if (with_effort) {
     ListQuery query;
     query.filters.push_back(Match("status", FilterOp::kEq, {"completed"}));
     query.filters.push_back(Match("at", FilterOp::kLt, {end}));
@@ -310,6 +310,25 @@ Result<StrategyReport> AnalyzeStrategy(const StrategyData& data, const StrategyR
   SB_ASSIGN_OR_RETURN(report.alignment, strategy::MeasureAlignment(*input, report.account_fits,
                                                                    report.lead_fits, alignment));
   return report;
+}
+
+Result<std::unordered_map<int64_t, double>> AccountFitScores(storage::Store& store, Date as_of) {
+  SB_ASSIGN_OR_RETURN(StrategyData data, LoadStrategyData(store, as_of, /*with_effort=*/false));
+  std::unordered_map<int64_t, double> fits;
+  strategy::IcpOptions options;
+  options.window = strategy::Window{as_of - std::chrono::days(1095), as_of};
+  Result<strategy::IcpProfile> profile = strategy::BuildIcpProfile(data.input, options);
+  if (!profile.ok()) {
+    // Nothing to profile (no customer with a positive margin): no fit scores.
+    if (profile.status().code() == StatusCode::kFailedPrecondition) return fits;
+    return profile.status();
+  }
+  // A profile of a handful of customers is noise, not a profile.
+  if (profile->customers < kMinIcpCustomers) return fits;
+  for (const strategy::FitScore& fit : strategy::ScoreAccounts(*profile, data.input)) {
+    fits[fit.id] = fit.score;
+  }
+  return fits;
 }
 
 Result<StrategyReport> RunStrategy(storage::Store& store, StrategyRequest request) {

@@ -61,7 +61,15 @@ struct StrategyData {
 
 // Reads the facts as of the end of `as_of` (design notes 1-4). Storage errors are returned as
 // they come (kUnavailable, kInternal).
-Result<StrategyData> LoadStrategyData(storage::Store& store, Date as_of);
+// Without `with_effort` the deals and activities are not read (the ideal customer profile needs
+// only accounts, leads and orders).
+Result<StrategyData> LoadStrategyData(storage::Store& store, Date as_of, bool with_effort = true);
+
+// Every account's ICP fit score (0-100) as of `as_of`, with the strategy's defaults: the top 20 %
+// of customers by three years' margin against all, shrinkage m = 10. Empty when there is nothing
+// to profile or fewer than kMinIcpCustomers customers. Storage errors as they come.
+inline constexpr int64_t kMinIcpCustomers = 20;
+Result<std::unordered_map<int64_t, double>> AccountFitScores(storage::Store& store, Date as_of);
 
 struct StrategyRequest {
   Date as_of{};

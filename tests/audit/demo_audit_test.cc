@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@
 #include "analytics/audit/report.h"
 #include "demo/demo_company.h"
 #include "service/pipeline_audit.h"
+#include "service/strategy_service.h"
 #include "storage/open_store.h"
 #include "testing/demo_store.h"
 #include "testing/status_matchers.h"
@@ -40,8 +42,7 @@ class DemoAuditTest : public ::testing::Test {
   }
 
   static service::AuditOutcome Run(Date as_of) {
-    Result<std::shared_ptr<const service::AuditData>> data =
-        service::LoadAuditData(*store_, as_of);
+    Result<std::shared_ptr<const service::AuditData>> data = service::LoadAuditData(*store_, as_of);
     EXPECT_TRUE(data.ok()) << data.status().ToString();
     Result<service::AuditOutcome> outcome =
         service::RunAudit(*store_, *data, service::AuditScope{}, "company");
@@ -56,18 +57,30 @@ storage::Store* DemoAuditTest::store_ = nullptr;
 
 // docs/demo-data.md, truth 3: the area each rep neglects.
 const std::map<std::string, std::string> kNeglected = {
-    {"anders.nielsen", "relationships"},   {"sofie.jensen", "understanding"},
-    {"mikkel.hansen", "joint_process"},    {"louise.pedersen", "value"},
-    {"rasmus.andersen", "commitment"},     {"camilla.christensen", "understanding"},
-    {"jesper.larsen", "joint_process"},    {"line.soerensen", "value"},
-    {"thomas.rasmussen", "commitment"},    {"signe.joergensen", "relationships"},
-    {"erik.johansson", "joint_process"},   {"anna.karlsson", "value"},
-    {"johan.nilsson", "commitment"},       {"emma.eriksson", "relationships"},
-    {"oskar.larsson", "understanding"},    {"elin.andersson", "value"},
-    {"fredrik.persson", "commitment"},     {"sara.gustafsson", "relationships"},
-    {"viktor.olsson", "understanding"},    {"maja.lindstrom", "joint_process"},
-    {"kari.johansen", "commitment"},       {"haakon.lie", "relationships"},
-    {"silje.kristiansen", "understanding"}, {"eirik.bakke", "joint_process"},
+    {"anders.nielsen", "relationships"},
+    {"sofie.jensen", "understanding"},
+    {"mikkel.hansen", "joint_process"},
+    {"louise.pedersen", "value"},
+    {"rasmus.andersen", "commitment"},
+    {"camilla.christensen", "understanding"},
+    {"jesper.larsen", "joint_process"},
+    {"line.soerensen", "value"},
+    {"thomas.rasmussen", "commitment"},
+    {"signe.joergensen", "relationships"},
+    {"erik.johansson", "joint_process"},
+    {"anna.karlsson", "value"},
+    {"johan.nilsson", "commitment"},
+    {"emma.eriksson", "relationships"},
+    {"oskar.larsson", "understanding"},
+    {"elin.andersson", "value"},
+    {"fredrik.persson", "commitment"},
+    {"sara.gustafsson", "relationships"},
+    {"viktor.olsson", "understanding"},
+    {"maja.lindstrom", "joint_process"},
+    {"kari.johansen", "commitment"},
+    {"haakon.lie", "relationships"},
+    {"silje.kristiansen", "understanding"},
+    {"eirik.bakke", "joint_process"},
     {"marte.solberg", "value"},
 };
 
@@ -127,6 +140,29 @@ TEST_F(DemoAuditTest, UnderServedACustomersAreRedForMissedTouchpoints) {
   EXPECT_LE(other_a_touch_red, 3);
 }
 
+// The ICP fit criterion reads the strategy's fit scores (not the core-segment flag): every account
+// carries its score, and core-segment accounts fit far better than the others (truth 1).
+TEST_F(DemoAuditTest, TheIcpFitCriterionReadsTheFitScores) {
+  const Date as_of = MakeDate(2025, 6, 2);
+  Result<std::unordered_map<int64_t, double>> fits = service::AccountFitScores(*store_, as_of);
+  ASSERT_TRUE(fits.ok()) << fits.status().ToString();
+  ASSERT_GT(fits->size(), 1000u);
+  Result<std::shared_ptr<const service::AuditData>> data = service::LoadAuditData(*store_, as_of);
+  ASSERT_TRUE(data.ok());
+  int core = 0, core_fit = 0, other = 0, other_fit = 0, differs = 0;
+  for (const audit::AccountFacts& a : (*data)->input.accounts) {
+    ASSERT_TRUE(a.icp_fit.has_value()) << a.id;
+    EXPECT_EQ(*a.icp_fit, fits->at(a.id));
+    const bool fit = *a.icp_fit >= 60;
+    (a.core_segment ? core : other) += 1;
+    (a.core_segment ? core_fit : other_fit) += fit ? 1 : 0;
+    differs += fit != a.core_segment ? 1 : 0;
+  }
+  EXPECT_GT(core_fit, core * 3 / 4);  // most core accounts fit
+  EXPECT_LT(other_fit, other / 4);    // few of the others do
+  EXPECT_GT(differs, 0);              // and it is not the flag itself
+}
+
 TEST_F(DemoAuditTest, JsonHasTheRequiredFieldsAndCountsAddUp) {
   service::AuditOutcome outcome = Run(MakeDate(2025, 6, 2));
   const service::AuditData& data = *outcome.data;
@@ -138,8 +174,8 @@ TEST_F(DemoAuditTest, JsonHasTheRequiredFieldsAndCountsAddUp) {
             summary["items"].get<int64_t>());
   EXPECT_EQ(summary["items"].get<size_t>(), json["items"].size());
   for (const auto& item : json["items"]) {
-    for (const char* key : {"subject_type", "id", "name", "owner", "stage", "colour",
-                            "area_scores", "reasons", "actions"}) {
+    for (const char* key : {"subject_type", "id", "name", "owner", "stage", "colour", "area_scores",
+                            "reasons", "actions"}) {
       ASSERT_TRUE(item.contains(key)) << key;
     }
     ASSERT_EQ(item["area_scores"].size(), 5u);
@@ -156,9 +192,9 @@ TEST_F(DemoAuditTest, AMeddiccPlaybookScoresTheSameCompany) {
   for (const audit::ShippedPlaybook& p : audit::ShippedPlaybooks()) {
     if (p.name == "meddicc") json = std::string(p.json);
   }
-  SB_ASSERT_OK_AND_ASSIGN(service::PlaybookLoad loaded,
-                          service::LoadPlaybook(*store_, json, std::nullopt,
-                                                StartOf(MakeDate(2025, 6, 2))));
+  SB_ASSERT_OK_AND_ASSIGN(
+      service::PlaybookLoad loaded,
+      service::LoadPlaybook(*store_, json, std::nullopt, StartOf(MakeDate(2025, 6, 2))));
   service::AuditOutcome outcome = Run(MakeDate(2025, 6, 2));
   EXPECT_EQ(outcome.data->playbooks.opportunity.label(), "meddicc@1");
   EXPECT_EQ(outcome.report.sections[0].total.items(), 591);
@@ -167,15 +203,15 @@ TEST_F(DemoAuditTest, AMeddiccPlaybookScoresTheSameCompany) {
   for (const audit::ShippedPlaybook& p : audit::ShippedPlaybooks()) {
     if (p.name == "default-opportunity") fallback = std::string(p.json);
   }
-  SB_ASSERT_OK_AND_ASSIGN(service::PlaybookLoad restored,
-                          service::LoadPlaybook(*store_, fallback, std::nullopt,
-                                                StartOf(MakeDate(2025, 6, 2))));
+  SB_ASSERT_OK_AND_ASSIGN(
+      service::PlaybookLoad restored,
+      service::LoadPlaybook(*store_, fallback, std::nullopt, StartOf(MakeDate(2025, 6, 2))));
   EXPECT_EQ(restored.version.name, "default-opportunity");
 }
 
 TEST(DemoAuditFileTest, ReadingAnswersOnASecondConnectionGivesTheSameAudit) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("salesbox_audit_" + std::to_string(::getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("salesbox_audit_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "demo.db").string();
