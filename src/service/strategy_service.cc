@@ -144,11 +144,12 @@ Result<StrategyData> LoadStrategyData(storage::Store& store, Date as_of, bool wi
   }
   // Contacts: only their account, to place activities.
   std::vector<int64_t> contact_account;
-  SB_RETURN_IF_ERROR(store.contacts().ScanFields(
-      ListQuery{}, {"id", "account_id"}, [&](std::span<const FieldValue> r) {
-        At(contact_account, r[0].integer, int64_t{0}) = IntOr(r[1]);
-        return Status::Ok();
-      }));
+  if (with_effort)
+    SB_RETURN_IF_ERROR(store.contacts().ScanFields(
+        ListQuery{}, {"id", "account_id"}, [&](std::span<const FieldValue> r) {
+          At(contact_account, r[0].integer, int64_t{0}) = IntOr(r[1]);
+          return Status::Ok();
+        }));
   // Leads that arrived by D.
   std::vector<int64_t> lead_account;
   SB_RETURN_IF_ERROR(store.leads().ScanFields(
