@@ -404,4 +404,16 @@ std::string FormatMinorUnits(int64_t minor_units, int minor_digits) {
   return std::string(p, static_cast<size_t>(buffer + sizeof(buffer) - p));
 }
 
+std::string FormatWholeGrouped(int64_t minor_units, int minor_digits) {
+  int64_t major = minor_units;
+  for (int i = 0; i < minor_digits; ++i) major /= 10;
+  const std::string digits = std::to_string(major < 0 ? -major : major);
+  std::string grouped = major < 0 ? "-" : "";
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return grouped;
+}
+
 }  // namespace salesbox

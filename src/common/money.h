@@ -62,4 +62,8 @@ Result<int64_t> ParseMinorUnits(std::string_view text, Currency currency,
 // the format import reads back losslessly.
 std::string FormatMinorUnits(int64_t minor_units, int minor_digits);
 
+// Whole major units (the fraction dropped) grouped by ',' in thousands: "-1,234,567". For tables
+// meant for reading; files and JSON keep minor units.
+std::string FormatWholeGrouped(int64_t minor_units, int minor_digits);
+
 }  // namespace salesbox

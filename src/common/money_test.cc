@@ -320,3 +320,18 @@ TEST(FormatMinorUnitsTest, RoundTripsThroughParseDecimal) {
 
 }  // namespace
 }  // namespace salesbox
+
+namespace salesbox {
+namespace {
+
+TEST(FormatWholeGroupedTest, DropsTheFractionAndGroupsThousands) {
+  EXPECT_EQ(FormatWholeGrouped(0, 2), "0");
+  EXPECT_EQ(FormatWholeGrouped(99, 2), "0");
+  EXPECT_EQ(FormatWholeGrouped(123456789, 2), "1,234,567");
+  EXPECT_EQ(FormatWholeGrouped(-123456789, 2), "-1,234,567");
+  EXPECT_EQ(FormatWholeGrouped(100000, 0), "100,000");
+  EXPECT_EQ(FormatWholeGrouped(99999, 2), "999");
+}
+
+}  // namespace
+}  // namespace salesbox

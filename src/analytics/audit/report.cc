@@ -2,8 +2,8 @@
 #include "analytics/audit/report.h"
 
 #include <algorithm>
-#include <functional>
 #include <cstdio>
+#include <functional>
 #include <unordered_map>
 #include <utility>
 
@@ -88,7 +88,8 @@ std::vector<GroupRow> Rows(const std::map<std::string, Accumulator>& groups,
                            const std::array<double, kAreaCount>& overall_gap) {
   std::vector<GroupRow> rows;
   rows.reserve(groups.size());
-  for (const auto& [key, accumulator] : groups) rows.push_back(accumulator.Finish(key, overall_gap));
+  for (const auto& [key, accumulator] : groups)
+    rows.push_back(accumulator.Finish(key, overall_gap));
   return rows;
 }
 
@@ -118,11 +119,11 @@ Json GroupJson(const GroupRow& row, const Playbook& playbook, int locale) {
           {"mean_score", AreasJson(row.mean_score)},
           {"meets_minimum", AreasJson(row.meets_minimum)},
           {"mean_gap", AreasJson(row.mean_gap)},
-          {"weakest_area", row.weakest_area < 0 ? Json(nullptr)
-                                                : Json(playbook.areas[row.weakest_area].id)},
-          {"weakest_area_name",
-           row.weakest_area < 0 ? Json(nullptr)
-                                : Json(playbook.areas[row.weakest_area].name.In(locale))}};
+          {"weakest_area",
+           row.weakest_area < 0 ? Json(nullptr) : Json(playbook.areas[row.weakest_area].id)},
+          {"weakest_area_name", row.weakest_area < 0
+                                    ? Json(nullptr)
+                                    : Json(playbook.areas[row.weakest_area].name.In(locale))}};
 }
 
 std::string DayText(Day day) {
@@ -179,26 +180,50 @@ struct TableWords {
 };
 
 constexpr TableWords kTableWords[] = {
-    {"Audit as of %s (%s): %lld items: %lld green, %lld yellow, %lld red\n", "team", "rep",
-     "stage", "segment", "items", {"green", "yellow", "red"}, "weakest area",
+    {"Audit as of %s (%s): %lld items: %lld green, %lld yellow, %lld red\n",
+     "team",
+     "rep",
+     "stage",
+     "segment",
+     "items",
+     {"green", "yellow", "red"},
+     "weakest area",
      "value at risk (%s), highest first:",
      "trend against run %lld (as of %s): %lld to green, %lld to yellow, %lld to red, %lld "
      "unchanged, %lld new, %lld gone",
      "action plans: %zu actions, %lld open, %lld gaps closed"},
-    {"Audit pr. %s (%s): %lld poster: %lld grønne, %lld gule, %lld røde\n", "team", "sælger",
-     "fase", "segment", "poster", {"grøn", "gul", "rød"}, "svageste område",
+    {"Audit pr. %s (%s): %lld poster: %lld grønne, %lld gule, %lld røde\n",
+     "team",
+     "sælger",
+     "fase",
+     "segment",
+     "poster",
+     {"grøn", "gul", "rød"},
+     "svageste område",
      "værdi i risiko (%s), højeste først:",
      "udvikling siden kørsel %lld (pr. %s): %lld til grøn, %lld til gul, %lld til rød, %lld "
      "uændrede, %lld nye, %lld væk",
      "handlingsplaner: %zu handlinger, %lld åbne, %lld huller lukket"},
-    {"Revision per %s (%s): %lld poster: %lld gröna, %lld gula, %lld röda\n", "team", "säljare",
-     "fas", "segment", "poster", {"grön", "gul", "röd"}, "svagaste område",
+    {"Revision per %s (%s): %lld poster: %lld gröna, %lld gula, %lld röda\n",
+     "team",
+     "säljare",
+     "fas",
+     "segment",
+     "poster",
+     {"grön", "gul", "röd"},
+     "svagaste område",
      "värde i riskzonen (%s), högst först:",
      "utveckling sedan körning %lld (per %s): %lld till grön, %lld till gul, %lld till röd, %lld "
      "oförändrade, %lld nya, %lld borta",
      "handlingsplaner: %zu åtgärder, %lld öppna, %lld luckor stängda"},
-    {"Revisjon per %s (%s): %lld poster: %lld grønne, %lld gule, %lld røde\n", "team", "selger",
-     "fase", "segment", "poster", {"grønn", "gul", "rød"}, "svakeste område",
+    {"Revisjon per %s (%s): %lld poster: %lld grønne, %lld gule, %lld røde\n",
+     "team",
+     "selger",
+     "fase",
+     "segment",
+     "poster",
+     {"grønn", "gul", "rød"},
+     "svakeste område",
      "verdi i risiko (%s), høyest først:",
      "utvikling siden kjøring %lld (per %s): %lld til grønn, %lld til gul, %lld til rød, %lld "
      "uendret, %lld nye, %lld borte",
@@ -216,16 +241,7 @@ std::string Right(std::string_view text, size_t width) {
 std::string MoneyText(int64_t minor, const std::string& currency) {
   // Whole major units with thin grouping; the table is for reading, JSON/CSV keep minor units.
   Result<Currency> parsed = Currency::Parse(currency);
-  int digits = parsed.ok() ? parsed->minor_digits() : 2;
-  int64_t major = minor;
-  for (int i = 0; i < digits; ++i) major /= 10;
-  std::string digits_text = std::to_string(major < 0 ? -major : major);
-  std::string grouped;
-  for (size_t i = 0; i < digits_text.size(); ++i) {
-    if (i > 0 && (digits_text.size() - i) % 3 == 0) grouped += ',';
-    grouped += digits_text[i];
-  }
-  return (major < 0 ? "-" : "") + grouped + " " + currency;
+  return FormatWholeGrouped(minor, parsed.ok() ? parsed->minor_digits() : 2) + " " + currency;
 }
 
 }  // namespace
@@ -282,7 +298,7 @@ Report Consolidate(const AuditInput& input, const std::vector<ItemResult>& items
       }
       const auto segment = labels.segments.find(SegmentOf(input, item));
       segments[segment == labels.segments.end() ? "(no segment)" : segment->second].Add(item,
-                                                                                         value);
+                                                                                        value);
       stages[StageOf(item, input)].Add(item, value);
       if (item.colour != Colour::kGreen && value.minor_units > 0) {
         section.worst[value.currency.ToString()].push_back(i);
@@ -348,7 +364,8 @@ Report Consolidate(const AuditInput& input, const std::vector<ItemResult>& items
   std::unordered_map<int64_t, size_t> opportunity_item, account_item;
   for (size_t i = 0; i < items.size(); ++i) {
     (items[i].subject_type == SubjectType::kOpportunity ? opportunity_item
-                                                        : account_item)[ItemId(input, items[i])] = i;
+                                                        : account_item)[ItemId(input, items[i])] =
+        i;
   }
   for (ActionStatus& action : actions) {
     const auto& index =
@@ -371,8 +388,8 @@ Report Consolidate(const AuditInput& input, const std::vector<ItemResult>& items
   return report;
 }
 
-Json ReportJson(const AuditInput& input, const std::vector<ItemResult>& items,
-                const Labels& labels, const Report& report, int locale, bool with_items) {
+Json ReportJson(const AuditInput& input, const std::vector<ItemResult>& items, const Labels& labels,
+                const Report& report, int locale, bool with_items) {
   Json out;
   out["as_of"] = DayText(report.as_of);
   out["scope"] = report.scope;
@@ -438,8 +455,9 @@ Json ReportJson(const AuditInput& input, const std::vector<ItemResult>& items,
   for (const ActionStatus& a : report.actions) {
     const auto person = labels.people.find(a.owner_id);
     std::string criterion_text = a.criterion_text;
-    const Playbook* playbook =
-        a.subject_type == SubjectType::kOpportunity ? input.opportunity_playbook : input.account_playbook;
+    const Playbook* playbook = a.subject_type == SubjectType::kOpportunity
+                                   ? input.opportunity_playbook
+                                   : input.account_playbook;
     if (playbook != nullptr) {
       if (const Criterion* c = playbook->Find(a.criterion_id)) criterion_text = c->text.In(locale);
     }
@@ -486,7 +504,8 @@ Json ItemJson(const AuditInput& input, const ItemResult& item, const Labels& lab
   return Json{
       {"subject_type", std::string(ToString(item.subject_type))},
       {"id", ItemId(input, item)},
-      {"external_id", is_deal ? labels.opportunity_external_ids[k] : labels.account_external_ids[k]},
+      {"external_id",
+       is_deal ? labels.opportunity_external_ids[k] : labels.account_external_ids[k]},
       {"name", is_deal ? labels.opportunity_names[k] : labels.account_names[k]},
       {"owner", person == labels.people.end() ? "" : person->second.email},
       {"owner_name", person == labels.people.end() ? "" : person->second.name},
@@ -501,20 +520,20 @@ Json ItemJson(const AuditInput& input, const ItemResult& item, const Labels& lab
       {"answers", answers},
       {"reasons", reasons},
       {"actions", todo},
-      {"findings", [&item, &playbook] {
+      {"findings",
+       [&item, &playbook] {
          Json codes = Json::array();
          for (const Finding& f : item.findings) {
            static constexpr const char* kKinds[] = {"criterion", "no_recent_activity",
                                                     "next_step_passed", "close_date_passed",
                                                     "touchpoints_missed"};
-           codes.push_back({{"kind", kKinds[static_cast<int>(f.kind)]},
-                            {"criterion", f.criterion < 0
-                                              ? Json(nullptr)
-                                              : Json(playbook.criteria[static_cast<size_t>(
-                                                                           f.criterion)]
-                                                         .id)},
-                            {"days", f.days},
-                            {"limit", f.limit}});
+           codes.push_back(
+               {{"kind", kKinds[static_cast<int>(f.kind)]},
+                {"criterion", f.criterion < 0
+                                  ? Json(nullptr)
+                                  : Json(playbook.criteria[static_cast<size_t>(f.criterion)].id)},
+                {"days", f.days},
+                {"limit", f.limit}});
          }
          return codes;
        }()},
@@ -559,14 +578,13 @@ std::string ReportCsv(const AuditInput& input, const std::vector<ItemResult>& it
       todo += (todo.empty() ? "" : " | ") + FindingAction(f, playbook, locale);
     }
     const Money value = ItemValue(input, item);
-    out += std::string(ToString(item.subject_type)) + "," + std::to_string(ItemId(input, item)) +
-           "," +
-           CsvField(is_deal ? labels.opportunity_external_ids[k] : labels.account_external_ids[k]) +
-           "," + CsvField(is_deal ? labels.opportunity_names[k] : labels.account_names[k]) + "," +
-           CsvField(person == labels.people.end() ? "" : person->second.email) + "," +
-           CsvField(team) + "," +
-           (is_deal ? StageOf(item, input) : "customer " + std::string(1, item.abc_class)) + "," +
-           std::string(ColourName(item.colour));
+    out +=
+        std::string(ToString(item.subject_type)) + "," + std::to_string(ItemId(input, item)) + "," +
+        CsvField(is_deal ? labels.opportunity_external_ids[k] : labels.account_external_ids[k]) +
+        "," + CsvField(is_deal ? labels.opportunity_names[k] : labels.account_names[k]) + "," +
+        CsvField(person == labels.people.end() ? "" : person->second.email) + "," + CsvField(team) +
+        "," + (is_deal ? StageOf(item, input) : "customer " + std::string(1, item.abc_class)) +
+        "," + std::string(ColourName(item.colour));
     for (int8_t s : item.scores) {
       out += ',';
       out += std::to_string(s);
@@ -589,8 +607,7 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
   const TableWords& w =
       kTableWords[locale >= 0 && locale < static_cast<int>(std::size(kTableWords)) ? locale : 0];
   const int64_t total = report.summary[0] + report.summary[1] + report.summary[2];
-  std::snprintf(line, sizeof line, w.header,
-                DayText(report.as_of).c_str(), report.scope.c_str(),
+  std::snprintf(line, sizeof line, w.header, DayText(report.as_of).c_str(), report.scope.c_str(),
                 static_cast<long long>(total), static_cast<long long>(report.summary[0]),
                 static_cast<long long>(report.summary[1]),
                 static_cast<long long>(report.summary[2]));
@@ -608,14 +625,11 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
                     Right(w.colours[1], 6).c_str(), Right(w.colours[2], 6).c_str(), w.weakest);
       out += line;
       for (const GroupRow& row : *rows) {
-        std::snprintf(line, sizeof line, "%s %6lld %6lld %6lld %6lld  %s\n",
-                      Column(row.label, 34).c_str(),
-                      static_cast<long long>(row.tally.items()),
-                      static_cast<long long>(row.tally.count[0]),
-                      static_cast<long long>(row.tally.count[1]),
-                      static_cast<long long>(row.tally.count[2]),
-                      row.weakest_area < 0 ? "-"
-                                           : playbook.areas[row.weakest_area].name.In(locale).c_str());
+        std::snprintf(
+            line, sizeof line, "%s %6lld %6lld %6lld %6lld  %s\n", Column(row.label, 34).c_str(),
+            static_cast<long long>(row.tally.items()), static_cast<long long>(row.tally.count[0]),
+            static_cast<long long>(row.tally.count[1]), static_cast<long long>(row.tally.count[2]),
+            row.weakest_area < 0 ? "-" : playbook.areas[row.weakest_area].name.In(locale).c_str());
         out += line;
       }
     }
@@ -642,11 +656,11 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
   }
   if (report.trend) {
     const Trend& t = *report.trend;
-    std::snprintf(line, sizeof line, w.trend,
-                  static_cast<long long>(t.previous_run_id), DayText(t.previous_as_of).c_str(),
-                  static_cast<long long>(t.to_green), static_cast<long long>(t.to_yellow),
-                  static_cast<long long>(t.to_red), static_cast<long long>(t.unchanged),
-                  static_cast<long long>(t.added), static_cast<long long>(t.gone));
+    std::snprintf(line, sizeof line, w.trend, static_cast<long long>(t.previous_run_id),
+                  DayText(t.previous_as_of).c_str(), static_cast<long long>(t.to_green),
+                  static_cast<long long>(t.to_yellow), static_cast<long long>(t.to_red),
+                  static_cast<long long>(t.unchanged), static_cast<long long>(t.added),
+                  static_cast<long long>(t.gone));
     out.append("\n").append(line).append("\n");
   }
   if (!report.actions.empty()) {
@@ -655,8 +669,8 @@ std::string ReportTable(const AuditInput& input, const std::vector<ItemResult>& 
       if (!a.done) ++open;
       if (a.closed.value_or(false)) ++closed;
     }
-    std::snprintf(line, sizeof line, w.actions, report.actions.size(),
-                  static_cast<long long>(open), static_cast<long long>(closed));
+    std::snprintf(line, sizeof line, w.actions, report.actions.size(), static_cast<long long>(open),
+                  static_cast<long long>(closed));
     out.append("\n").append(line).append("\n");
   }
   return out;

@@ -59,17 +59,7 @@ int Usage() {
 }
 
 std::string Major(int64_t minor, const Currency& currency) {
-  double value = static_cast<double>(minor);
-  for (int i = 0; i < currency.minor_digits(); ++i) value /= 10;
-  char text[64];
-  std::snprintf(text, sizeof text, "%.0f", value);
-  std::string digits = text, out;
-  const size_t lead = digits[0] == '-' ? 1 : 0;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > lead && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
+  return FormatWholeGrouped(minor, currency.minor_digits());
 }
 
 std::string Table(const service::ForecastData& data, const service::Forecast& f) {
