@@ -56,33 +56,7 @@ class DemoAuditTest : public ::testing::Test {
 storage::Store* DemoAuditTest::store_ = nullptr;
 
 // docs/demo-data.md, truth 3: the area each rep neglects.
-const std::map<std::string, std::string> kNeglected = {
-    {"anders.nielsen", "relationships"},
-    {"sofie.jensen", "understanding"},
-    {"mikkel.hansen", "joint_process"},
-    {"louise.pedersen", "value"},
-    {"rasmus.andersen", "commitment"},
-    {"camilla.christensen", "understanding"},
-    {"jesper.larsen", "joint_process"},
-    {"line.soerensen", "value"},
-    {"thomas.rasmussen", "commitment"},
-    {"signe.joergensen", "relationships"},
-    {"erik.johansson", "joint_process"},
-    {"anna.karlsson", "value"},
-    {"johan.nilsson", "commitment"},
-    {"emma.eriksson", "relationships"},
-    {"oskar.larsson", "understanding"},
-    {"elin.andersson", "value"},
-    {"fredrik.persson", "commitment"},
-    {"sara.gustafsson", "relationships"},
-    {"viktor.olsson", "understanding"},
-    {"maja.lindstrom", "joint_process"},
-    {"kari.johansen", "commitment"},
-    {"haakon.lie", "relationships"},
-    {"silje.kristiansen", "understanding"},
-    {"eirik.bakke", "joint_process"},
-    {"marte.solberg", "value"},
-};
+const std::map<std::string, std::string>& kNeglected = test::Neglects();
 
 TEST_F(DemoAuditTest, EachRepsWeakestAreaIsTheOneThePlantedDataNeglects) {
   service::AuditOutcome outcome = Run(MakeDate(2025, 6, 2));

@@ -3,6 +3,7 @@
 // arguments, volumes, referential sanity, determinism, and every planted truth of
 // docs/demo-data.md measured from the stored records (demo_measures.h).
 #include "demo/demo_company.h"
+#include "testing/demo_store.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -328,37 +329,7 @@ void ExpectDocumentedOptimism(const DemoData& d, const DemoIndex& x) {
   EXPECT_GT(optimism.at(most) - optimism.at(least), 0.3);
 }
 
-// The area each rep neglects (docs/demo-data.md, truth 3), by e-mail name.
-const std::map<std::string, std::string>& Neglects() {
-  static const std::map<std::string, std::string> neglects = {
-      {"anders.nielsen", "relationships"},
-      {"sofie.jensen", "understanding"},
-      {"mikkel.hansen", "joint_process"},
-      {"louise.pedersen", "value"},
-      {"rasmus.andersen", "commitment"},
-      {"camilla.christensen", "understanding"},
-      {"jesper.larsen", "joint_process"},
-      {"line.soerensen", "value"},
-      {"thomas.rasmussen", "commitment"},
-      {"signe.joergensen", "relationships"},
-      {"erik.johansson", "joint_process"},
-      {"anna.karlsson", "value"},
-      {"johan.nilsson", "commitment"},
-      {"emma.eriksson", "relationships"},
-      {"oskar.larsson", "understanding"},
-      {"elin.andersson", "value"},
-      {"fredrik.persson", "commitment"},
-      {"sara.gustafsson", "relationships"},
-      {"viktor.olsson", "understanding"},
-      {"maja.lindstrom", "joint_process"},
-      {"kari.johansen", "commitment"},
-      {"haakon.lie", "relationships"},
-      {"silje.kristiansen", "understanding"},
-      {"eirik.bakke", "joint_process"},
-      {"marte.solberg", "value"},
-  };
-  return neglects;
-}
+using test::Neglects;
 
 // Truth 3: the area each rep neglects, as documented.
 void ExpectDocumentedNeglectedAreas(const DemoData& d, const DemoIndex& x) {

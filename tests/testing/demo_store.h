@@ -4,7 +4,9 @@
 // Link salesbox_demo.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "common/result.h"
 #include "common/status_macros.h"
@@ -23,6 +25,38 @@ inline Result<std::unique_ptr<storage::Store>> DefaultDemoStore() {
   options.today = DemoToday();
   SB_RETURN_IF_ERROR(demo::GenerateDemoCompany(*store, options).status());
   return store;
+}
+
+// The area each rep neglects (docs/demo-data.md, truth 3), by e-mail name.
+inline const std::map<std::string, std::string>& Neglects() {
+  static const std::map<std::string, std::string> neglects = {
+      {"anders.nielsen", "relationships"},
+      {"sofie.jensen", "understanding"},
+      {"mikkel.hansen", "joint_process"},
+      {"louise.pedersen", "value"},
+      {"rasmus.andersen", "commitment"},
+      {"camilla.christensen", "understanding"},
+      {"jesper.larsen", "joint_process"},
+      {"line.soerensen", "value"},
+      {"thomas.rasmussen", "commitment"},
+      {"signe.joergensen", "relationships"},
+      {"erik.johansson", "joint_process"},
+      {"anna.karlsson", "value"},
+      {"johan.nilsson", "commitment"},
+      {"emma.eriksson", "relationships"},
+      {"oskar.larsson", "understanding"},
+      {"elin.andersson", "value"},
+      {"fredrik.persson", "commitment"},
+      {"sara.gustafsson", "relationships"},
+      {"viktor.olsson", "understanding"},
+      {"maja.lindstrom", "joint_process"},
+      {"kari.johansen", "commitment"},
+      {"haakon.lie", "relationships"},
+      {"silje.kristiansen", "understanding"},
+      {"eirik.bakke", "joint_process"},
+      {"marte.solberg", "value"},
+  };
+  return neglects;
 }
 
 }  // namespace salesbox::test
