@@ -1044,8 +1044,9 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
       // A team's or rep's range needs far fewer trials than the company's: 10,000 (fewer when
       // the groups' totals would not fit in ~1.6 GB).
       fc::MonteCarloOptions group_mc = mc;
-      group_mc.trials = std::clamp<int64_t>(200'000'000 / (count + 1), 1000,
-                                            std::min<int64_t>(request.trials, 10'000));
+      const int64_t most = std::min<int64_t>(request.trials, 10'000);
+      group_mc.trials =
+          std::clamp<int64_t>(200'000'000 / (count + 1), std::min<int64_t>(1000, most), most);
       std::vector<fc::DealGrouping> grouping = {{group_of, count}};
       SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast g,
                           fc::SimulateForecast(deals, group_mc, grouping));
