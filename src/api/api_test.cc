@@ -2340,7 +2340,9 @@ TEST_F(ApiTest, AManagersAlignmentIsTheirTeamAndAnAccountShowsItsSegment) {
   for (const json& row : strategy.body["alignment"]["rows"]) {
     const std::string level = row["level"];
     const int64_t id = row["id"];
-    if (level == "team") EXPECT_EQ(id, w().north) << row.dump();
+    if (level == "team") {
+      EXPECT_EQ(id, w().north) << row.dump();
+    }
     if (level == "rep") {
       EXPECT_TRUE(id == w().user.at("m1") || id == w().user.at("r1a") || id == w().user.at("r1b"))
           << row.dump();

@@ -329,7 +329,7 @@ TEST_F(ForecastTest, SnapshotsShowWhatMoved) {
     AddDeal("History " + std::to_string(i), D(2024, 1, 15), D(2024, 3, 20), i < 3);
   }
   // Open deals, closing 2025-04-15 (in Q2): A stays, B is pushed out, C grows, W is won, L lost.
-  const OpportunityId a = AddDeal("A", D(2025, 1, 15));
+  AddDeal("A", D(2025, 1, 15));
   const OpportunityId b = AddDeal("B", D(2025, 1, 15));
   const OpportunityId c = AddDeal("C", D(2025, 1, 15));
   const OpportunityId w = AddDeal("W", D(2025, 1, 15));

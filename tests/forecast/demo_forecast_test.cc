@@ -124,7 +124,9 @@ TEST_F(DemoForecastTest, TheRollUpAddsUpAndStaysInItsRange) {
     ASSERT_FALSE(points.empty());
     EXPECT_EQ(service::internal::FromDay(points.back().day), MakeDate(2025, 6, 30));
     for (const service::Rollup& r : f->totals) {
-      if (r.currency == currency) EXPECT_NEAR(points.back().expected, r.expected, 2);
+      if (r.currency == currency) {
+        EXPECT_NEAR(points.back().expected, r.expected, 2);
+      }
     }
     for (size_t i = 1; i < points.size(); ++i) {
       EXPECT_GE(points[i].expected, points[i - 1].expected);
