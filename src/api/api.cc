@@ -21,7 +21,7 @@
 #include "api/response_cache.h"
 #include "common/status_macros.h"
 #include "service/access.h"
-#include "service/audit.h"
+#include "service/change_log.h"
 #include "service/audit_views.h"
 #include "service/customer_value.h"
 #include "service/forecast.h"
@@ -349,7 +349,7 @@ struct Api::Impl {
          }});
     Add({"GET", v1 + "/audit-log", "Changes: who, when, what, old and new", "audit",
          Access::kSignedIn, std::nullopt, "", 200, false,
-         [this](Context& c) { return AuditLog(c); }});
+         [this](Context& c) { return ChangeLog(c); }});
     Add({"GET", v1 + "/opportunities/{id}/history", "An opportunity's history, newest first",
          "opportunities", Access::kSignedIn, std::nullopt, "", 200, false, [this](Context& c) {
            Result<json> history = records.History(*c.principal, c.id);
@@ -489,7 +489,7 @@ struct Api::Impl {
         user.locale = locale;
         user.updated_at = clock.Now();
         SB_RETURN_IF_ERROR(s.users().Update(user));
-        return service::AppendAudit(s, clock.Now(), user.id, "update", "users", user.id.value,
+        return service::AppendChange(s, clock.Now(), user.id, "update", "users", user.id.value,
                                     json{{"locale", json::array({old, locale})}}.dump());
       });
       if (!status.ok()) return FromStatus(status);
@@ -500,7 +500,7 @@ struct Api::Impl {
         200, json{{"user", UserJson(*c.principal, store)}, {"csrf_token", c.csrf_token}}.dump());
   }
 
-  http::Response AuditLog(Context& c) {
+  http::Response ChangeLog(Context& c) {
     std::string entity;
     int64_t entity_id = 0, limit = 50, offset = 0;
     for (auto& [name, value] : c.request.QueryParams()) {
@@ -523,7 +523,7 @@ struct Api::Impl {
         return ErrorResponse(400, "bad_request", name + ": not a whole number", name);
       }
     }
-    Result<json> out = records.AuditLog(*c.principal, entity, entity_id, limit, offset);
+    Result<json> out = records.ChangeLog(*c.principal, entity, entity_id, limit, offset);
     if (!out.ok()) return FromStatus(out.status(), 400);
     return http::Response::Json(200, Dump(*out));
   }

@@ -41,8 +41,8 @@ struct AccountShare {
 
 // One change: who, when, what, and every changed field's old and new value. Never updated or
 // deleted by salesbox.
-struct AuditEntry {
-  AuditEntryId id;
+struct ChangeLogEntry {
+  ChangeLogEntryId id;
   std::string event_id;  // random, unique: lets an entry be copied between databases exactly once
   Timestamp at{};
   std::optional<UserId> user_id;  // empty: the system (import, demo)
@@ -51,7 +51,7 @@ struct AuditEntry {
   int64_t entity_id = 0;
   std::string changes;  // JSON object {"field":[old,new]}; old is null on create, new on delete
 
-  friend bool operator==(const AuditEntry&, const AuditEntry&) = default;
+  friend bool operator==(const ChangeLogEntry&, const ChangeLogEntry&) = default;
 };
 
 }  // namespace salesbox

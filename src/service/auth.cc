@@ -13,7 +13,7 @@
 
 #include "common/json_text.h"
 #include "common/status_macros.h"
-#include "service/audit.h"
+#include "service/change_log.h"
 
 namespace salesbox::service {
 namespace {
@@ -121,7 +121,7 @@ namespace {
 
 Status AuditSystemChange(storage::Store& store, Timestamp at, std::string_view action,
                          int64_t user_id, std::string changes) {
-  return AppendAudit(store, at, std::nullopt, action, "users", user_id, std::move(changes));
+  return AppendChange(store, at, std::nullopt, action, "users", user_id, std::move(changes));
 }
 
 

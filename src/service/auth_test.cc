@@ -234,10 +234,10 @@ TEST_F(LoadPrincipalTest, AnUnknownUserIsNotFound) {
 
 class UserAdminTest : public AuthFixture {
  protected:
-  std::vector<AuditEntry> Audit() {
-    Result<std::vector<AuditEntry>> all = store_->audit_log().List(storage::ListQuery{});
+  std::vector<ChangeLogEntry> Audit() {
+    Result<std::vector<ChangeLogEntry>> all = store_->change_log().List(storage::ListQuery{});
     EXPECT_TRUE(all.ok()) << all.status().ToString();
-    return all.ok() ? *all : std::vector<AuditEntry>{};
+    return all.ok() ? *all : std::vector<ChangeLogEntry>{};
   }
 
   std::optional<Team> TeamNamed(const std::string& name) {
@@ -270,7 +270,7 @@ TEST_F(UserAdminTest, CreateUserStoresAUserWhoCanSignInAndAuditsIt) {
   EXPECT_TRUE(user.active);
   EXPECT_EQ(user.created_at, clock_.Now());
   EXPECT_TRUE(VerifyPassword(user.password_hash, kPassword));
-  std::vector<AuditEntry> audit = Audit();
+  std::vector<ChangeLogEntry> audit = Audit();
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].action, "create");
   EXPECT_EQ(audit[0].entity, "users");
@@ -340,7 +340,7 @@ TEST_F(UserAdminTest, CreateUserMakesAMissingTeamAndKeepsTheAuditValidJson) {
   ASSERT_TRUE(west.has_value());
   SB_ASSERT_OK_AND_ASSIGN(User user, store_->users().Get(id));
   EXPECT_EQ(user.team_id, west->id);
-  std::vector<AuditEntry> audit = Audit();
+  std::vector<ChangeLogEntry> audit = Audit();
   ASSERT_EQ(audit.size(), 1u);
   nlohmann::json changes = nlohmann::json::parse(audit[0].changes, nullptr, false);
   ASSERT_FALSE(changes.is_discarded()) << audit[0].changes;
@@ -358,7 +358,7 @@ TEST_F(UserAdminTest, SetPasswordReplacesTheHashAndAuditsOnlyThatItChanged) {
   EXPECT_THAT(user.password_hash, StartsWith("$argon2id$v=19$m=65536,t=2,p=1$"));
   EXPECT_TRUE(VerifyPassword(user.password_hash, "a new password"));
   EXPECT_EQ(user.updated_at, clock_.Now());
-  std::vector<AuditEntry> audit = Audit();
+  std::vector<ChangeLogEntry> audit = Audit();
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].action, "update");
   EXPECT_EQ(audit[0].entity, "users");

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status_macros.h"
-#include "service/audit.h"
+#include "service/change_log.h"
 
 namespace salesbox::service {
 namespace {
@@ -335,7 +335,7 @@ Result<AbcSaveResult> SaveAbcClasses(storage::Store& store, const CustomerValueR
       SB_RETURN_IF_ERROR(s.accounts().Update(account));
       auto value = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
       SB_RETURN_IF_ERROR(
-          AppendAudit(s, now, by, "update", "accounts", id,
+          AppendChange(s, now, by, "update", "accounts", id,
                       json{{"abc_class", json::array({value(old), value(target)})}}.dump()));
       ++result.changed;
     }

@@ -338,10 +338,10 @@ TEST_F(CustomerValueTest, SaveAbcClassesStoresTheClassesAndLogsEachChange) {
   SB_ASSERT_OK_AND_ASSIGN(Account prospect, store_->accounts().Get(AccountId{ids_["prospect"]}));
   EXPECT_EQ(prospect.abc_class, "");
 
-  SB_ASSERT_OK_AND_ASSIGN(std::vector<AuditEntry> log, store_->audit_log().List({}));
+  SB_ASSERT_OK_AND_ASSIGN(std::vector<ChangeLogEntry> log, store_->change_log().List({}));
   ASSERT_EQ(log.size(), 2358u);
   std::map<int64_t, json> changes;
-  for (const AuditEntry& entry : log) {
+  for (const ChangeLogEntry& entry : log) {
     EXPECT_EQ(entry.action, "update");
     EXPECT_EQ(entry.entity, "accounts");
     EXPECT_EQ(entry.at, Now());
@@ -357,7 +357,7 @@ TEST_F(CustomerValueTest, SaveAbcClassesStoresTheClassesAndLogsEachChange) {
                           SaveAbcClasses(*store_, report, std::nullopt, Now()));
   EXPECT_EQ(again.changed, 0);
   EXPECT_EQ(again.unchanged, 2359);
-  SB_ASSERT_OK_AND_ASSIGN(int64_t entries, store_->audit_log().Count({}));
+  SB_ASSERT_OK_AND_ASSIGN(int64_t entries, store_->change_log().Count({}));
   EXPECT_EQ(entries, 2358);
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -114,7 +115,24 @@ const std::array<std::string_view, kForecastFeatures>& ForecastFeatureNames() {
 // --- loading --------------------------------------------------------------------------------
 
 Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* parallel_reader) {
+  return LoadForecastData(store, ForecastLoadOptions{parallel_reader, nullptr});
+}
+
+Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadOptions& options) {
   internal::PhaseTimer trace("SALESBOX_FORECAST_TRACE", "forecast");
+  storage::Store* parallel_reader = options.parallel_reader;
+  const FactSubset* subset = options.subset;
+  std::vector<storage::Value> subset_accounts, subset_deals;
+  if (subset != nullptr) {
+    subset_accounts.assign(subset->accounts.begin(), subset->accounts.end());
+    subset_deals.assign(subset->opportunities.begin(), subset->opportunities.end());
+  }
+  // The subset's filter on `field`, or none.
+  auto only = [subset](std::string field, const std::vector<storage::Value>& ids) {
+    ListQuery query;
+    if (subset != nullptr) query.filters.push_back(Match(std::move(field), FilterOp::kIn, ids));
+    return query;
+  };
   ForecastData data;
   SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
   const analytics::audit::Playbook& playbook = playbooks.opportunity.playbook;
@@ -152,7 +170,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* par
         return Status::Ok();
       }));
   SB_RETURN_IF_ERROR(store.accounts().ScanFields(
-      {}, {"id", "name", "segment_id"}, [&](std::span<const FieldValue> r) {
+      only("id", subset_accounts), {"id", "name", "segment_id"}, [&](std::span<const FieldValue> r) {
         data.account_names[r[0].integer] = std::string(r[1].text);
         if (core_segments.contains(IntOr(r[2]))) data.core_account[r[0].integer] = true;
         return Status::Ok();
@@ -162,8 +180,16 @@ Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* par
   // Contacts: the first day each account had an economic buyer, decision maker and champion, and
   // which contacts are economic buyers (for meetings with them).
   std::unordered_set<int64_t> economic_buyers;
+  ListQuery contacts;
+  if (subset != nullptr) {
+    // The subset's contacts, and every contact its deals' activities were held with.
+    contacts.filters.push_back(storage::AnyOf(
+        {Match("account_id", FilterOp::kIn, subset_accounts),
+         storage::InSelect("id", "activities", "contact_id",
+                           {Match("opportunity_id", FilterOp::kIn, subset_deals)})}));
+  }
   SB_RETURN_IF_ERROR(store.contacts().ScanFields(
-      {}, {"id", "account_id", "buying_role", "created_at"}, [&](std::span<const FieldValue> r) {
+      contacts, {"id", "account_id", "buying_role", "created_at"}, [&](std::span<const FieldValue> r) {
         const int role = EnumIndex<BuyingRole>(r[2], -1);
         int slot = -1;
         if (role == static_cast<int>(BuyingRole::kEconomicBuyer)) slot = 0;
@@ -182,7 +208,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* par
   // Opportunities.
   std::vector<int32_t>& index_of = data.index_of;
   SB_RETURN_IF_ERROR(store.opportunities().ScanFields(
-      {},
+      only("id", subset_deals),
       {"id", "account_id", "owner_id", "name", "stage", "amount_minor", "amount_currency",
        "probability", "created_on", "close_on", "closed_on", "next_step_on", "forecast_category"},
       [&](std::span<const FieldValue> r) {
@@ -215,7 +241,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* par
   {
     // In storage order (a sequential scan; ordering by changed_at would walk its index and
     // fetch rows at random); each deal's rows are sorted below.
-    ListQuery query;
+    ListQuery query = only("opportunity_id", subset_deals);
     SB_RETURN_IF_ERROR(store.opportunity_changes().ScanFields(
         query,
         {"opportunity_id", "changed_at", "stage", "amount_minor", "probability", "close_on",
@@ -239,7 +265,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* par
   // nothing but the deal index, which is complete by now).
   std::vector<std::vector<ForecastAnswer>> answers(data.deals.size());
   auto read_answers = [&](storage::Store& reader) -> Status {
-    ListQuery query;
+    ListQuery query = only("subject_id", subset_deals);
     query.filters.push_back(Match("subject_type", FilterOp::kEq, {std::string("opportunity")}));
     std::string criterion;
     return reader.scorecard_answers().ScanFields(
@@ -273,7 +299,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* par
   std::vector<std::vector<ForecastActivity>> activities(data.deals.size());
   {
     // Completed ones (a sequential scan: a filter on opportunity_id would walk its index).
-    ListQuery query;
+    ListQuery query = only("opportunity_id", subset_deals);
     query.filters.push_back(Match("status", FilterOp::kEq, {std::string("completed")}));
     SB_RETURN_IF_ERROR(store.activities().ScanFields(
         query, {"opportunity_id", "at", "type", "contact_id"}, [&](std::span<const FieldValue> r) {
@@ -303,18 +329,31 @@ Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* par
     d.changes_begin = static_cast<uint32_t>(data.changes.size());
     data.changes.insert(data.changes.end(), changes[i].begin(), changes[i].end());
     d.changes_end = static_cast<uint32_t>(data.changes.size());
+    // Total orders, so that a deal gathered alone (the live facts' delta) lays out its rows
+    // exactly as a full load does, whatever order the storage returned them in.
     std::sort(activities[i].begin(), activities[i].end(),
-              [](const ForecastActivity& a, const ForecastActivity& b) { return a.day < b.day; });
+              [](const ForecastActivity& a, const ForecastActivity& b) {
+                return std::tie(a.day, a.meeting, a.with_economic_buyer) <
+                       std::tie(b.day, b.meeting, b.with_economic_buyer);
+              });
     d.activities_begin = static_cast<uint32_t>(data.activities.size());
     data.activities.insert(data.activities.end(), activities[i].begin(), activities[i].end());
     d.activities_end = static_cast<uint32_t>(data.activities.size());
-    std::sort(
-        answers[i].begin(), answers[i].end(),
-        [](const ForecastAnswer& a, const ForecastAnswer& b) { return a.seconds < b.seconds; });
+    std::sort(answers[i].begin(), answers[i].end(),
+              [](const ForecastAnswer& a, const ForecastAnswer& b) {
+                return std::tie(a.seconds, a.criterion, a.yes) < std::tie(b.seconds, b.criterion, b.yes);
+              });
     d.answers_begin = static_cast<uint32_t>(data.answers.size());
     data.answers.insert(data.answers.end(), answers[i].begin(), answers[i].end());
     d.answers_end = static_cast<uint32_t>(data.answers.size());
   }
+  ComputeOwnerRecords(data);
+  trace.Mark("layout");
+  return data;
+}
+
+void ComputeOwnerRecords(ForecastData& data) {
+  data.closed_by_owner.clear();
   std::unordered_map<int64_t, std::vector<std::pair<Day, bool>>> closed;
   for (const ForecastDealFacts& d : data.deals) {
     if (d.closed_on != kNoDay && d.owner_id != 0) {
@@ -330,8 +369,6 @@ Result<ForecastData> LoadForecastData(storage::Store& store, storage::Store* par
       record.wins.push_back(record.wins.back() + (won ? 1 : 0));
     }
   }
-  trace.Mark("layout");
-  return data;
 }
 
 // --- a deal on a day ------------------------------------------------------------------------

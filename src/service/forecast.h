@@ -45,6 +45,7 @@
 #include "domain/opportunity.h"
 #include "service/auth.h"
 #include "service/internal/scan.h"
+#include "service/pipeline_audit.h"
 #include "storage/store.h"
 
 namespace salesbox::service {
@@ -132,6 +133,18 @@ struct ForecastData {
 // read on it in a second thread, beside the activities. Storage errors as they come.
 Result<ForecastData> LoadForecastData(storage::Store& store,
                                       storage::Store* parallel_reader = nullptr);
+
+struct ForecastLoadOptions {
+  storage::Store* parallel_reader = nullptr;
+  // Only these subjects (pipeline_audit.h): their deals, and the accounts' names, core flags and
+  // key roles; closed_by_owner then covers only the subset's deals (ComputeOwnerRecords redoes
+  // it over all deals after a merge).
+  const FactSubset* subset = nullptr;
+};
+Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadOptions& options);
+
+// Fills closed_by_owner from `deals`.
+void ComputeOwnerRecords(ForecastData& data);
 
 // --- features (design note 2) ----------------------------------------------------------------
 

@@ -15,10 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/check.h"
 #include "common/status_macros.h"
 #include "domain/enum_names.h"
 #include "service/access.h"
-#include "service/audit.h"
+#include "service/change_log.h"
 #include "service/internal/scan.h"
 #include "service/strategy_service.h"
 
@@ -35,6 +36,7 @@ using internal::ParseDay;
 using internal::ParseSeconds;
 using internal::Text;
 using internal::ToDay;
+using storage::AnyOf;
 using storage::FieldValue;
 using storage::FilterOp;
 using storage::ListQuery;
@@ -53,7 +55,7 @@ struct DealState {
   bool keep = false;
 };
 
-// What records changed after D looked like on D, from the change log (service/audit.h): for each
+// What records changed after D looked like on D, from the change log (service/change_log.h): for each
 // field, the old value of its first change after D. Covers the fields the audit reads that have
 // no history of their own (an opportunity's competitors, owner, account; a contact's role,
 // strength and account; an account's owner). Keys are the canonical column names.
@@ -87,7 +89,7 @@ Result<Rollback> LoadRollback(storage::Store& store, const std::string& end) {
       Match("entity", FilterOp::kIn,
             {std::string("opportunities"), std::string("contacts"), std::string("accounts")}));
   query.order_by = "at";
-  SB_RETURN_IF_ERROR(store.audit_log().ScanFields(
+  SB_RETURN_IF_ERROR(store.change_log().ScanFields(
       query, {"entity", "entity_id", "changes"}, [&](std::span<const FieldValue> r) {
         auto& table = r[0].text == "opportunities" ? rollback.opportunities
                       : r[0].text == "contacts"    ? rollback.contacts
@@ -216,7 +218,7 @@ Result<PlaybookLoad> LoadPlaybook(storage::Store& store, std::string_view json,
     }
     if (!out.unchanged) {
       SB_ASSIGN_OR_RETURN(version.id, s.playbooks().Insert(version));
-      SB_RETURN_IF_ERROR(AppendAudit(s, now, by, "create", "playbooks", version.id.value,
+      SB_RETURN_IF_ERROR(AppendChange(s, now, by, "create", "playbooks", version.id.value,
                                      "{\"name\":[null," + nlohmann::json(version.name).dump() +
                                          "],\"revision\":[null," +
                                          std::to_string(version.revision) + "]}"));
@@ -262,7 +264,7 @@ Result<ScorecardAnswer> RecordAnswer(storage::Store& store, const Principal& pri
     // Two answers within one second: the later replaces the earlier (the key is per second).
     SB_ASSIGN_OR_RETURN(auto upserted, s.scorecard_answers().Upsert(answer));
     answer.id = upserted.id;
-    return AppendAudit(s, now, principal.user_id, "create", "scorecard_answers", answer.id.value,
+    return AppendChange(s, now, principal.user_id, "create", "scorecard_answers", answer.id.value,
                        nlohmann::json{{"subject_type", {nullptr, ToString(answer.subject_type)}},
                                       {"subject_id", {nullptr, answer.subject_id}},
                                       {"criterion_id", {nullptr, answer.criterion_id}},
@@ -276,8 +278,54 @@ Result<ScorecardAnswer> RecordAnswer(storage::Store& store, const Principal& pri
 
 // --- gathering the facts ----------------------------------------------------------------------
 
+AuditData::AuditData(const AuditData& other)
+    : as_of(other.as_of),
+      playbooks(other.playbooks),
+      input(other.input),
+      labels(other.labels),
+      opportunity_index(other.opportunity_index),
+      account_index(other.account_index),
+      stored_abc_class(other.stored_abc_class),
+      fits(other.fits),
+      scored(other.scored),
+      opportunity_results(other.opportunity_results),
+      account_results(other.account_results) {
+  input.opportunity_playbook = &playbooks.opportunity.playbook;
+  input.account_playbook = &playbooks.account.playbook;
+}
+
+namespace {
+
+// The values of `ids` for an IN filter.
+std::vector<storage::Value> IdValues(const std::vector<int64_t>& ids) {
+  return std::vector<storage::Value>(ids.begin(), ids.end());
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Date as_of,
                                                        storage::Store* parallel_reader) {
+  AuditLoadOptions options;
+  options.parallel_reader = parallel_reader;
+  SB_ASSIGN_OR_RETURN(std::shared_ptr<AuditData> data, LoadAuditData(store, as_of, options));
+  ClassifyCustomers(*data);
+  return std::shared_ptr<const AuditData>(std::move(data));
+}
+
+Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_of,
+                                                 const AuditLoadOptions& options) {
+  storage::Store* parallel_reader = options.parallel_reader;
+  const FactSubset* subset = options.subset;
+  if (subset != nullptr && options.fits == nullptr) {
+    return Status::Internal("a subset of the audit's facts needs the day's fit scores");
+  }
+  // In a subset, a positive id that is not loaded is "elsewhere" (-2), not "none" (-1).
+  const int32_t kElsewhere = subset != nullptr ? -2 : -1;
+  std::vector<storage::Value> subset_accounts, subset_deals;
+  if (subset != nullptr) {
+    subset_accounts = IdValues(subset->accounts);
+    subset_deals = IdValues(subset->opportunities);
+  }
   auto data = std::make_shared<AuditData>();
   data->as_of = as_of;
   SB_ASSIGN_OR_RETURN(data->playbooks, LoadActivePlaybooks(store));
@@ -331,6 +379,7 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   {
     ListQuery query;
     query.filters.push_back(Match("created_at", FilterOp::kLt, {end}));
+    if (subset != nullptr) query.filters.push_back(Match("id", FilterOp::kIn, subset_accounts));
     SB_RETURN_IF_ERROR(store.accounts().ScanFields(
         query, {"id", "external_id", "name", "owner_id", "segment_id", "abc_class"},
         [&](std::span<const FieldValue> r) {
@@ -343,6 +392,7 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
           if (r[5].text.size() == 1 && r[5].text[0] >= 'A' && r[5].text[0] <= 'C') {
             facts.abc_class = r[5].text[0];
           }
+          data->stored_abc_class.push_back(facts.abc_class);
           facts.role_strength.fill(-1);
           facts.role_last_active.fill(kNoDay);
           At(account_at, facts.id, int32_t{-1}) = static_cast<int32_t>(input.accounts.size());
@@ -353,10 +403,11 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
           return Status::Ok();
         }));
   }
-  auto account_index = [&account_at](int64_t id) -> int32_t {
-    return id > 0 && static_cast<size_t>(id) < account_at.size()
-               ? account_at[static_cast<size_t>(id)]
-               : -1;
+  auto account_index = [&account_at, kElsewhere](int64_t id) -> int32_t {
+    if (id <= 0) return -1;
+    const int32_t index =
+        static_cast<size_t>(id) < account_at.size() ? account_at[static_cast<size_t>(id)] : -1;
+    return index >= 0 ? index : kElsewhere;
   };
   // A record's account as it was on D (the change log keeps the account's external id).
   auto account_on_d = [&](const std::unordered_map<int64_t, Rollback::Fields>& table, int64_t id,
@@ -368,11 +419,14 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   };
 
   // ICP fit (design note 4): the strategy's fit score of every account as of D.
-  {
-    SB_ASSIGN_OR_RETURN(const auto fits, AccountFitScores(store, as_of));
-    for (audit::AccountFacts& facts : input.accounts) {
-      if (auto it = fits.find(facts.id); it != fits.end()) facts.icp_fit = it->second;
-    }
+  if (options.fits != nullptr) {
+    data->fits = options.fits;
+  } else {
+    SB_ASSIGN_OR_RETURN(FitScores fits, AccountFitScores(store, as_of));
+    data->fits = std::make_shared<const FitScores>(std::move(fits));
+  }
+  for (audit::AccountFacts& facts : input.accounts) {
+    if (auto it = data->fits->find(facts.id); it != data->fits->end()) facts.icp_fit = it->second;
   }
   timer.Mark("accounts");
   // Contacts created by D: their account and role, and the accounts' role coverage.
@@ -381,6 +435,14 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   {
     ListQuery query;
     query.filters.push_back(Match("created_at", FilterOp::kLt, {end}));
+    if (subset != nullptr) {
+      // The subset's contacts, and every contact its activities were held with.
+      query.filters.push_back(AnyOf(
+          {Match("account_id", FilterOp::kIn, subset_accounts),
+           storage::InSelect("id", "activities", "contact_id",
+                             {AnyOf({Match("account_id", FilterOp::kIn, subset_accounts),
+                                     Match("opportunity_id", FilterOp::kIn, subset_deals)})})}));
+    }
     SB_RETURN_IF_ERROR(store.contacts().ScanFields(
         query, {"id", "account_id", "buying_role", "relationship_strength"},
         [&](std::span<const FieldValue> r) {
@@ -431,6 +493,7 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   {
     ListQuery query;
     query.filters.push_back(Match("created_on", FilterOp::kLe, {as_of_text}));
+    if (subset != nullptr) query.filters.push_back(Match("id", FilterOp::kIn, subset_deals));
     SB_RETURN_IF_ERROR(store.opportunities().ScanFields(
         query,
         {"id", "external_id", "name", "owner_id", "account_id", "stage", "amount_minor",
@@ -486,6 +549,9 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   if (any_history) {
     ListQuery query;
     query.filters.push_back(Match("changed_at", FilterOp::kLt, {end}));
+    if (subset != nullptr) {
+      query.filters.push_back(Match("opportunity_id", FilterOp::kIn, subset_deals));
+    }
     query.order_by = "changed_at";
     SB_RETURN_IF_ERROR(store.opportunity_changes().ScanFields(
         query,
@@ -534,6 +600,7 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
     return id > 0 && static_cast<size_t>(id) < deal_at.size() ? deal_at[static_cast<size_t>(id)]
                                                               : -1;
   };
+  data->stored_abc_class.shrink_to_fit();
 
   // Answers by D: per item and criterion the latest (kept while scanning; sorting 9M answers by
   // date in SQL cost 7 s at --scale 100).
@@ -550,6 +617,11 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
     for (size_t c = 0; c < ac.size(); ++c) account_criteria[ac[c].id] = static_cast<uint16_t>(c);
     ListQuery query;
     query.filters.push_back(Match("answered_at", FilterOp::kLt, {end}));
+    if (subset != nullptr) {
+      std::vector<storage::Value> subjects = subset_accounts;
+      subjects.insert(subjects.end(), subset_deals.begin(), subset_deals.end());
+      query.filters.push_back(Match("subject_id", FilterOp::kIn, std::move(subjects)));
+    }
     std::string criterion;
     return reader.scorecard_answers().ScanFields(
         query, {"subject_type", "subject_id", "criterion_id", "answer", "answered_at", "id"},
@@ -597,8 +669,16 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   {
     const int meeting = static_cast<int>(ActivityType::kMeeting);
     const int completed = static_cast<int>(ActivityStatus::kCompleted);
+    ListQuery query;
+    if (subset != nullptr) {
+      query.filters.push_back(AnyOf(
+          {Match("account_id", FilterOp::kIn, subset_accounts),
+           Match("opportunity_id", FilterOp::kIn, subset_deals),
+           storage::InSelect("contact_id", "contacts", "id",
+                             {Match("account_id", FilterOp::kIn, subset_accounts)})}));
+    }
     SB_RETURN_IF_ERROR(store.activities().ScanFields(
-        ListQuery{},
+        query,
         {"account_id", "contact_id", "opportunity_id", "type", "status", "at", "created_at"},
         [&](std::span<const FieldValue> r) {
           const Day at = ParseDay(r[5]);
@@ -608,7 +688,7 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
           int32_t account = account_index(IntOr(r[0]));
           if (contact > 0 && static_cast<size_t>(contact) < contact_role.size()) {
             role = contact_role[static_cast<size_t>(contact)];
-            if (account < 0) account = contact_account[static_cast<size_t>(contact)];
+            if (account == -1) account = contact_account[static_cast<size_t>(contact)];
           }
           if (at > d) {
             // Planned ahead as of D, if it was already in the calendar on D.
@@ -646,6 +726,9 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
   {
     ListQuery query;
     query.filters.push_back(Match("ordered_on", FilterOp::kLe, {as_of_text}));
+    if (subset != nullptr) {
+      query.filters.push_back(Match("account_id", FilterOp::kIn, subset_accounts));
+    }
     SB_RETURN_IF_ERROR(store.orders().ScanFields(
         query, {"account_id", "ordered_on", "margin_minor", "margin_currency"},
         [&](std::span<const FieldValue> r) {
@@ -670,11 +753,27 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
         }));
   }
   timer.Mark("orders");
-  // Customers, and ABC classes for the unclassified (design note 3).
+  if (answers_thread) {
+    answers_thread->join();
+    SB_RETURN_IF_ERROR(answers_status);
+  } else {
+    SB_RETURN_IF_ERROR(read_answers(store));
+  }
+  timer.Mark("answers");
+  return data;
+}
+
+std::vector<int32_t> ClassifyCustomers(AuditData& data) {
+  audit::AuditInput& input = data.input;
+  const Day d = input.as_of;
+  SB_CHECK(data.stored_abc_class.size() == input.accounts.size());
+  std::vector<std::pair<char, bool>> before(input.accounts.size());
   std::map<std::string, std::vector<int32_t>> by_currency;
   for (size_t i = 0; i < input.accounts.size(); ++i) {
     audit::AccountFacts& a = input.accounts[i];
+    before[i] = {a.abc_class, a.customer};
     a.customer = a.last_order != kNoDay && d - a.last_order < 365;
+    a.abc_class = data.stored_abc_class[i];
     if (a.customer && a.abc_class == 0)
       by_currency[a.currency.ToString()].push_back(static_cast<int32_t>(i));
   }
@@ -687,24 +786,40 @@ Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Da
     long double total = 0;
     for (int32_t m : members)
       total += std::max<int64_t>(0, input.accounts[static_cast<size_t>(m)].margin_3y);
-    long double before = 0;
+    long double margin_before = 0;
     for (int32_t m : members) {
       audit::AccountFacts& a = input.accounts[static_cast<size_t>(m)];
-      // The class of the customer whose margin starts at `before`: A while the customers
+      // The class of the customer whose margin starts at `margin_before`: A while the customers
       // before it make less than 80%.
-      a.abc_class = total <= 0 || before < 0.80L * total ? 'A' : before < 0.95L * total ? 'B' : 'C';
-      before += std::max<int64_t>(0, a.margin_3y);
+      a.abc_class = total <= 0 || margin_before < 0.80L * total   ? 'A'
+                    : margin_before < 0.95L * total ? 'B'
+                                                    : 'C';
+      margin_before += std::max<int64_t>(0, a.margin_3y);
     }
   }
-
-  if (answers_thread) {
-    answers_thread->join();
-    SB_RETURN_IF_ERROR(answers_status);
-  } else {
-    SB_RETURN_IF_ERROR(read_answers(store));
+  std::vector<int32_t> changed;
+  for (size_t i = 0; i < input.accounts.size(); ++i) {
+    const audit::AccountFacts& a = input.accounts[i];
+    if (before[i] != std::make_pair(a.abc_class, a.customer)) {
+      changed.push_back(static_cast<int32_t>(i));
+    }
   }
-  timer.Mark("answers");
-  return std::shared_ptr<const AuditData>(std::move(data));
+  return changed;
+}
+
+void ScoreAuditData(AuditData& data) {
+  const audit::AuditInput& input = data.input;
+  data.scored = true;
+  data.opportunity_results.assign(input.opportunities.size(), {});
+  data.account_results.assign(input.accounts.size(), {});
+  for (size_t i = 0; i < input.opportunities.size(); ++i) {
+    data.opportunity_results[i] = audit::AuditOpportunity(input, static_cast<int32_t>(i));
+  }
+  for (size_t i = 0; i < input.accounts.size(); ++i) {
+    if (input.accounts[i].customer) {
+      data.account_results[i] = audit::AuditAccount(input, static_cast<int32_t>(i));
+    }
+  }
 }
 
 // --- running and saving -----------------------------------------------------------------------
@@ -767,7 +882,16 @@ Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const Audit
 
   AuditOutcome outcome;
   outcome.data = data;
-  std::vector<audit::ItemResult> all = audit::Audit(input);
+  std::vector<audit::ItemResult> all;
+  if (data->scored) {  // audited already (the live fact model keeps every item's result)
+    all.reserve(data->opportunity_results.size());
+    all = data->opportunity_results;
+    for (size_t i = 0; i < input.accounts.size(); ++i) {
+      if (input.accounts[i].customer) all.push_back(data->account_results[i]);
+    }
+  } else {
+    all = audit::Audit(input);
+  }
   if (!owners) {
     outcome.items = std::move(all);
   } else {
@@ -984,7 +1108,7 @@ Result<ActionItem> CreateAction(storage::Store& store, const Principal& principa
     item.created_by = principal.user_id;
     item.created_at = now;
     SB_ASSIGN_OR_RETURN(item.id, s.action_items().Insert(item));
-    return AppendAudit(s, now, principal.user_id, "create", "activities", activity.id.value,
+    return AppendChange(s, now, principal.user_id, "create", "activities", activity.id.value,
                        nlohmann::json{{"type", {nullptr, "task"}},
                                       {"status", {nullptr, "planned"}},
                                       {"at", {nullptr, FormatTimestamp(activity.at)}},

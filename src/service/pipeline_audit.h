@@ -2,7 +2,7 @@
 // The sales audit as a service (DESIGN.md section 2): playbooks stored and versioned, scorecard
 // answers recorded with their date, the facts of every open opportunity and customer gathered
 // from the store as they stood on a date, the audit run over them (analytics/audit), saved
-// runs, and action items. (service/audit.h is something else: the log of changes.)
+// runs, and action items. (service/change_log.h is something else: the log of changes.)
 //
 // Design notes
 // (1) One pass per table. Facts are gathered with Store::ScanFields over each table once
@@ -90,21 +90,63 @@ Result<ScorecardAnswer> RecordAnswer(storage::Store& store, const Principal& pri
 
 // --- the audit --------------------------------------------------------------------------------
 
+using FitScores = std::unordered_map<int64_t, double>;  // account id -> ICP fit 0..100
+
 // Everything the audit reads, as of one day, for the whole company.
 struct AuditData {
+  AuditData() = default;
+  // A copy points its input at its own playbooks.
+  AuditData(const AuditData& other);
+  AuditData& operator=(const AuditData&) = delete;
+
   Date as_of{};
   ActivePlaybooks playbooks;
-  analytics::audit::AuditInput input;  // points into `playbooks`: keep AuditData in place
+  analytics::audit::AuditInput input;  // points into `playbooks`
   analytics::audit::Labels labels;
   std::unordered_map<int64_t, int32_t> opportunity_index;  // id -> index in input
   std::unordered_map<int64_t, int32_t> account_index;
+  // Per account (aligned with input.accounts): the ABC class stored on the account, 0 when
+  // unclassified (input's class is then derived, design note 3).
+  std::vector<char> stored_abc_class;
+  std::shared_ptr<const FitScores> fits;  // the ICP fit scores used (design note 4)
+  // Each item audited, aligned with input.opportunities and input.accounts (the latter only
+  // meaningful for customers); empty until ScoreAuditData fills them and sets `scored`.
+  bool scored = false;
+  std::vector<analytics::audit::ItemResult> opportunity_results;
+  std::vector<analytics::audit::ItemResult> account_results;
 };
 
-// Gathers the facts as of the end of `as_of` (design notes 1-3). With `parallel_reader` (a
-// second connection to the same database), the scorecard answers are read on it in a second
-// thread while the activities are read on `store`.
+// Which subjects to gather: only these accounts and opportunities, with everything their facts
+// depend on (the live fact model's delta, service/facts). REQUIRES: closed as ExpandSubset makes
+// it (the account of every listed opportunity is listed, and so is every opportunity of every
+// listed account), and as_of is not before the day of any write (nothing is rolled back).
+struct FactSubset {
+  std::vector<int64_t> accounts;
+  std::vector<int64_t> opportunities;
+};
+
+struct AuditLoadOptions {
+  // A second connection to the same database: the scorecard answers are read on it in a second
+  // thread while the activities are read on the store.
+  storage::Store* parallel_reader = nullptr;
+  const FactSubset* subset = nullptr;  // null: every subject
+  // The ICP fit scores to use instead of computing them (a subset always needs them).
+  std::shared_ptr<const FitScores> fits;
+};
+
+// Gathers the facts as of the end of `as_of` (design notes 1-3). A subset's result holds only
+// its subjects, ABC classes as stored (ClassifyCustomers derives the rest) and no results.
 Result<std::shared_ptr<const AuditData>> LoadAuditData(storage::Store& store, Date as_of,
                                                       storage::Store* parallel_reader = nullptr);
+Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_of,
+                                                 const AuditLoadOptions& options);
+
+// Derives the class of every unclassified customer (design note 3) from `stored_abc_class` and
+// the margins; returns the indexes of accounts whose class changed.
+std::vector<int32_t> ClassifyCustomers(AuditData& data);
+
+// Audits every item into opportunity_results and account_results.
+void ScoreAuditData(AuditData& data);
 
 struct AuditScope {
   std::optional<int64_t> team_id;  // only items owned by members of this team

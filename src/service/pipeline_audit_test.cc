@@ -528,7 +528,7 @@ class PipelineAuditTest : public ::testing::Test {
   int64_t AuditLogCount(const std::string& entity) {
     storage::ListQuery query;
     query.filters.push_back(storage::Match("entity", storage::FilterOp::kEq, {entity}));
-    Result<int64_t> n = store_->audit_log().Count(query);
+    Result<int64_t> n = store_->change_log().Count(query);
     EXPECT_TRUE(n.ok()) << n.status().ToString();
     return n.ok() ? *n : -1;
   }
@@ -757,7 +757,7 @@ TEST_F(PipelineAuditTest, RecordAnswerStoresAManualAnswerByThePrincipalNow) {
   last.order_by = "id";
   last.descending = true;
   last.limit = 1;
-  SB_ASSERT_OK_AND_ASSIGN(std::vector<AuditEntry> entries, store_->audit_log().List(last));
+  SB_ASSERT_OK_AND_ASSIGN(std::vector<ChangeLogEntry> entries, store_->change_log().List(last));
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].entity_id, answer.id.value);
   EXPECT_EQ(entries[0].user_id, UserId{Id("rep1")});

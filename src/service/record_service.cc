@@ -12,7 +12,7 @@
 
 #include "common/status_macros.h"
 #include "service/access.h"
-#include "service/audit.h"
+#include "service/change_log.h"
 #include "service/transfer_internal.h"
 
 namespace salesbox::service {
@@ -455,7 +455,7 @@ std::string Changes(const std::map<std::string, std::string>* before,
 
 Status WriteAudit(storage::Store& store, const Principal& principal, Timestamp at,
                   std::string_view action, Kind kind, int64_t id, std::string changes) {
-  return AppendAudit(store, at, principal.user_id, action, KindName(kind), id, std::move(changes));
+  return AppendChange(store, at, principal.user_id, action, KindName(kind), id, std::move(changes));
 }
 
 // Reference errors from the store ("account 17 does not exist") are the input's fault.
@@ -1119,7 +1119,7 @@ Result<json> RecordService::History(const Principal& principal, int64_t opportun
   return out;
 }
 
-Result<json> RecordService::AuditLog(const Principal& principal, std::string_view entity,
+Result<json> RecordService::ChangeLog(const Principal& principal, std::string_view entity,
                                      int64_t entity_id, int64_t limit, int64_t offset) {
   if (principal.role != Role::kManager && principal.role != Role::kAdmin &&
       principal.role != Role::kExecutive) {
@@ -1146,11 +1146,11 @@ Result<json> RecordService::AuditLog(const Principal& principal, std::string_vie
   query.offset = offset;
   json out = json::object();
   SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store& store) -> Status {
-    SB_ASSIGN_OR_RETURN(int64_t total, store.audit_log().Count(query));
-    SB_ASSIGN_OR_RETURN(std::vector<AuditEntry> entries, store.audit_log().List(query));
+    SB_ASSIGN_OR_RETURN(int64_t total, store.change_log().Count(query));
+    SB_ASSIGN_OR_RETURN(std::vector<ChangeLogEntry> entries, store.change_log().List(query));
     Lookups lookups(store, Lookups::Mode::kPoint);
     json items = json::array();
-    for (const AuditEntry& e : entries) {
+    for (const ChangeLogEntry& e : entries) {
       json item = json::object();
       item["id"] = e.id.value;
       item["at"] = FormatTimestamp(e.at);

@@ -89,7 +89,7 @@ class RecordService {
                                    const std::vector<int64_t>& user_ids);
   // The audit log for managers (their team's changes), executives and admins:
   // {"items":[...],"total":n}. `entity` is a kind path or empty; `entity_id` 0 for all.
-  Result<nlohmann::json> AuditLog(const Principal& principal, std::string_view entity,
+  Result<nlohmann::json> ChangeLog(const Principal& principal, std::string_view entity,
                                   int64_t entity_id, int64_t limit, int64_t offset);
 
  private:

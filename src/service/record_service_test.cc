@@ -303,14 +303,14 @@ class RecordServiceTest : public ::testing::Test {
   }
 
   int64_t AuditTotal() {
-    Result<json> log = Service().AuditLog(P("admin"), "", 0, 500, 0);
+    Result<json> log = Service().ChangeLog(P("admin"), "", 0, 500, 0);
     EXPECT_TRUE(log.ok()) << log.status().ToString();
     return log.ok() ? log->at("total").get<int64_t>() : -1;
   }
 
   // The newest audit entry.
   json LastAudit() {
-    Result<json> log = Service().AuditLog(P("admin"), "", 0, 1, 0);
+    Result<json> log = Service().ChangeLog(P("admin"), "", 0, 1, 0);
     EXPECT_TRUE(log.ok()) << log.status().ToString();
     if (!log.ok() || log->at("items").empty()) return json();
     return log->at("items")[0];
@@ -1090,7 +1090,7 @@ TEST_F(RecordServiceTest, TheAuditLogIsForManagersTheirTeamOnlyExecutivesAndAdmi
 
   auto users = [&](const std::string& who) {
     std::vector<std::string> out;
-    Result<json> log = Service().AuditLog(P(who), "", 0, 50, 0);
+    Result<json> log = Service().ChangeLog(P(who), "", 0, 50, 0);
     EXPECT_TRUE(log.ok()) << who << ": " << log.status().ToString();
     if (!log.ok()) return out;
     for (const json& item : log->at("items")) out.push_back(item.at("user").get<std::string>());
@@ -1105,29 +1105,29 @@ TEST_F(RecordServiceTest, TheAuditLogIsForManagersTheirTeamOnlyExecutivesAndAdmi
   EXPECT_EQ(users("exec"), everyone);
   EXPECT_EQ(users("admin"), everyone);
   for (const char* who : {"rn1", "rs2", "mkt"}) {
-    EXPECT_THAT(Service().AuditLog(P(who), "", 0, 50, 0), StatusIs(StatusCode::kPermissionDenied))
+    EXPECT_THAT(Service().ChangeLog(P(who), "", 0, 50, 0), StatusIs(StatusCode::kPermissionDenied))
         << who;
   }
 
-  SB_ASSERT_OK_AND_ASSIGN(json deals, Service().AuditLog(P("admin"), "opportunities", 0, 50, 0));
+  SB_ASSERT_OK_AND_ASSIGN(json deals, Service().ChangeLog(P("admin"), "opportunities", 0, 50, 0));
   EXPECT_EQ(deals.at("total").get<int64_t>(), 3);
   SB_ASSERT_OK_AND_ASSIGN(json one,
-                          Service().AuditLog(P("admin"), "opportunities", Id("oS1"), 50, 0));
+                          Service().ChangeLog(P("admin"), "opportunities", Id("oS1"), 50, 0));
   ASSERT_EQ(one.at("items").size(), 1u);
   EXPECT_EQ(one.at("items")[0].at("changes"), (json{{"name", {"oS1", "s1"}}}));
-  SB_ASSERT_OK_AND_ASSIGN(json page, Service().AuditLog(P("admin"), "", 0, 2, 1));
+  SB_ASSERT_OK_AND_ASSIGN(json page, Service().ChangeLog(P("admin"), "", 0, 2, 1));
   EXPECT_EQ(page.at("total").get<int64_t>(), 6);
   ASSERT_EQ(page.at("items").size(), 2u);
   EXPECT_EQ(page.at("items")[0].at("user"), "mkt@example.com");
 
-  EXPECT_THAT(Service().AuditLog(P("admin"), "widgets", 0, 50, 0),
+  EXPECT_THAT(Service().ChangeLog(P("admin"), "widgets", 0, 50, 0),
               StatusIs(StatusCode::kInvalidArgument));
   for (int64_t limit : {0, 501}) {
-    Result<json> bad = Service().AuditLog(P("admin"), "", 0, limit, 0);
+    Result<json> bad = Service().ChangeLog(P("admin"), "", 0, limit, 0);
     EXPECT_THAT(bad, StatusIs(StatusCode::kInvalidArgument));
     EXPECT_EQ(bad.status().field(), "limit");
   }
-  EXPECT_THAT(Service().AuditLog(P("admin"), "", 0, 50, -1),
+  EXPECT_THAT(Service().ChangeLog(P("admin"), "", 0, 50, -1),
               StatusIs(StatusCode::kInvalidArgument));
 }
 

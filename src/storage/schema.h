@@ -329,7 +329,7 @@ struct Table<AccountShare> {
 };
 
 template <>
-struct Table<AuditEntry> {
+struct Table<ChangeLogEntry> {
   static constexpr std::string_view kName = "audit_log";
   static constexpr std::string_view kWhat = "audit entry";
   static constexpr bool kVersioned = false;

@@ -196,12 +196,41 @@ using ObjectiveRepository = Repository<Objective, ObjectiveId>;
 using ValuePropositionRepository = Repository<ValueProposition, ValuePropositionId>;
 using SessionRepository = Repository<Session, SessionId>;
 using AccountShareRepository = Repository<AccountShare, AccountShareId>;
-using AuditLogRepository = Repository<AuditEntry, AuditEntryId>;
+using ChangeLogRepository = Repository<ChangeLogEntry, ChangeLogEntryId>;
 using PlaybookRepository = Repository<PlaybookVersion, PlaybookId>;
 using ScorecardAnswerRepository = Repository<ScorecardAnswer, ScorecardAnswerId>;
 using AuditRunRepository = Repository<AuditRun, AuditRunId>;
 using ForecastSnapshotRepository = Repository<ForecastSnapshot, ForecastSnapshotId>;
 using ActionItemRepository = Repository<ActionItem, ActionItemId>;
+
+// One entry of the change feed: a subject the analytics read was created, changed or deleted by
+// a committed transaction (of this process or any other writing the same database).
+struct FeedEntry {
+  int64_t seq = 0;      // increasing; entries are read in this order
+  std::string entity;   // "accounts", "opportunities", "contacts", "users", "teams", "segments",
+                        // "playbooks", or "*": anything may have changed (a bulk load)
+  int64_t entity_id = 0;
+};
+
+struct FeedPage {
+  std::vector<FeedEntry> entries;  // seq > `after`, oldest first
+  bool gap = false;  // entries after `after` were pruned: the reader must reload everything
+};
+
+// The change feed: how a fact model kept in memory learns what to re-read after writes, without
+// reloading the world. SQLite: a table filled by triggers (migration 0007), so writes by other
+// processes are seen alike; PostgreSQL (later): the same table plus LISTEN/NOTIFY.
+// Thread-safety: as the Store's calls.
+class ChangeFeed {
+ public:
+  virtual ~ChangeFeed() = default;
+  // The seq of the last entry written; 0 when none ever was.
+  virtual Result<int64_t> Head() = 0;
+  // At most `limit` entries after `after`, oldest first.
+  virtual Result<FeedPage> Since(int64_t after, int64_t limit) = 0;
+  // Deletes the entries with seq <= `through` (readers that have not read them reload).
+  virtual Status Prune(int64_t through) = 0;
+};
 
 struct AppliedMigration {
   int version = 0;
@@ -231,7 +260,7 @@ class Store {
   virtual SessionRepository& sessions() = 0;
   virtual AccountShareRepository& account_shares() = 0;
   // Append-only by convention: salesbox never updates or deletes entries.
-  virtual AuditLogRepository& audit_log() = 0;
+  virtual ChangeLogRepository& change_log() = 0;
   virtual PlaybookRepository& playbooks() = 0;
   virtual ScorecardAnswerRepository& scorecard_answers() = 0;
   // Append-only by convention, like the audit log.
@@ -239,13 +268,16 @@ class Store {
   virtual ForecastSnapshotRepository& forecast_snapshots() = 0;
   virtual ActionItemRepository& action_items() = 0;
 
+  virtual ChangeFeed& change_feed() = 0;
+
   // Runs `body` in one transaction; commits iff it returns OK, otherwise rolls back everything
   // it wrote and returns its status. Nested calls join the outer transaction.
   virtual Status Transact(const std::function<Status(Store&)>& body) = 0;
 
   // Runs `body`, which writes a large amount of data through the ordinary calls (and its own
   // Transacts), with the store set up for bulk writing: secondary (non-unique) indexes are
-  // dropped before and rebuilt after `body`, whatever it returns. Unique keys, foreign keys and
+  // dropped before and rebuilt after `body`, whatever it returns, and the change feed's triggers
+  // are off meanwhile: one "*" entry at the end tells its readers to reload. Unique keys, foreign keys and
   // checks stay enforced throughout; reads during the load may be slow. If the process dies in
   // between, the next open rebuilds the indexes. Returns `body`'s status, else the rebuild's.
   virtual Status BulkLoad(const std::function<Status(Store&)>& body) = 0;

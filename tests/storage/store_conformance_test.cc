@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -632,7 +633,7 @@ TEST_P(StoreConformanceTest, RoundTripsSessionsSharesAndAuditEntries) {
   ExpectRoundTrip(store().account_shares(), share);
   EXPECT_THAT(store().account_shares().Insert(share), StatusIs(StatusCode::kAlreadyExists));
 
-  AuditEntry entry;
+  ChangeLogEntry entry;
   entry.event_id = "e1";
   entry.at = Created();
   entry.user_id = world_.manager;
@@ -640,16 +641,16 @@ TEST_P(StoreConformanceTest, RoundTripsSessionsSharesAndAuditEntries) {
   entry.entity = "opportunities";
   entry.entity_id = 17;
   entry.changes = R"({"stage":["qualify","propose"]})";
-  ExpectRoundTrip(store().audit_log(), entry);
-  AuditEntry system = entry;
+  ExpectRoundTrip(store().change_log(), entry);
+  ChangeLogEntry system = entry;
   system.event_id = "e2";
   system.user_id.reset();
   system.action = "delete";
-  ExpectRoundTrip(store().audit_log(), system);
-  AuditEntry bad = entry;
+  ExpectRoundTrip(store().change_log(), system);
+  ChangeLogEntry bad = entry;
   bad.event_id = "e3";
   bad.action = "rename";
-  EXPECT_THAT(store().audit_log().Insert(bad), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(store().change_log().Insert(bad), StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST_P(StoreConformanceTest, DataVersionMovesWithEveryWriteAndOnlyThen) {
@@ -665,6 +666,105 @@ TEST_P(StoreConformanceTest, DataVersionMovesWithEveryWriteAndOnlyThen) {
   SB_ASSERT_OK(store().Transact([&](Store& s) { return s.teams().Insert(MakeTeam("Øst")).status(); }));
   SB_ASSERT_OK_AND_ASSIGN(uint64_t v3, store().DataVersion());
   EXPECT_NE(v2, v3);
+}
+
+// The change feed names the subjects each committed write affects (storage/store.h ChangeFeed).
+std::vector<std::string> FeedSince(Store& store, int64_t after) {
+  Result<FeedPage> page = store.change_feed().Since(after, 1000);
+  EXPECT_TRUE(page.ok()) << page.status().ToString();
+  std::vector<std::string> entries;
+  if (!page.ok()) return entries;
+  EXPECT_FALSE(page->gap);
+  for (const FeedEntry& e : page->entries) {
+    const std::string entry = e.entity + ":" + std::to_string(e.entity_id);
+    if (std::find(entries.begin(), entries.end(), entry) == entries.end()) {
+      entries.push_back(entry);
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+  return entries;
+}
+
+TEST_P(StoreConformanceTest, ChangeFeedNamesTheSubjectsEveryWriteAffects) {
+  ASSERT_NO_FATAL_FAILURE(SeedWorld());
+  const std::string account = "accounts:" + std::to_string(world_.account.value);
+  const std::string deal = "opportunities:" + std::to_string(world_.opportunity.value);
+  SB_ASSERT_OK_AND_ASSIGN(int64_t head, store().change_feed().Head());
+  EXPECT_GT(head, 0);
+
+  // An activity on the deal with the contact: the deal and the account.
+  Activity activity = MakeActivity("");
+  activity.contact_id = world_.contact;
+  activity.opportunity_id = world_.opportunity;
+  SB_ASSERT_OK_AND_ASSIGN(ActivityId activity_id, store().activities().Insert(activity));
+  EXPECT_EQ(FeedSince(store(), head), (std::vector<std::string>{account, deal}));
+
+  // A rolled-back write leaves nothing.
+  SB_ASSERT_OK_AND_ASSIGN(head, store().change_feed().Head());
+  EXPECT_THAT(store().Transact([&](Store& s) -> Status {
+    SB_RETURN_IF_ERROR(s.orders().Insert(MakeOrder("", world_.account)).status());
+    return Status::Aborted("changed my mind");
+  }),
+              StatusIs(StatusCode::kAborted));
+  EXPECT_TRUE(FeedSince(store(), head).empty());
+
+  // The contact's buying role: the contact, its account, and the deals of its activities.
+  SB_ASSERT_OK_AND_ASSIGN(Contact contact, store().contacts().Get(world_.contact));
+  contact.buying_role = contact.buying_role == BuyingRole::kChampion ? BuyingRole::kBlocker
+                                                                      : BuyingRole::kChampion;
+  SB_ASSERT_OK(store().contacts().Update(contact));
+  EXPECT_EQ(FeedSince(store(), head),
+            (std::vector<std::string>{account, "contacts:" + std::to_string(world_.contact.value),
+                                      deal}));
+
+  // An order; a stage history row; an answer on the account; the deal deleted.
+  SB_ASSERT_OK_AND_ASSIGN(head, store().change_feed().Head());
+  SB_ASSERT_OK(store().orders().Insert(MakeOrder("", world_.account)).status());
+  EXPECT_EQ(FeedSince(store(), head), (std::vector<std::string>{account}));
+  SB_ASSERT_OK_AND_ASSIGN(head, store().change_feed().Head());
+  SB_ASSERT_OK(store().activities().Delete(activity_id));
+  SB_ASSERT_OK(store().opportunities().Delete(world_.opportunity));
+  EXPECT_EQ(FeedSince(store(), head), (std::vector<std::string>{account, deal}));
+
+  // Small tables name themselves.
+  SB_ASSERT_OK_AND_ASSIGN(head, store().change_feed().Head());
+  SB_ASSERT_OK_AND_ASSIGN(TeamId team, store().teams().Insert(MakeTeam("Syd")));
+  EXPECT_EQ(FeedSince(store(), head),
+            (std::vector<std::string>{"teams:" + std::to_string(team.value)}));
+}
+
+TEST_P(StoreConformanceTest, ChangeFeedPruneTellsReadersBehindItToReload) {
+  ASSERT_NO_FATAL_FAILURE(SeedWorld());
+  SB_ASSERT_OK_AND_ASSIGN(int64_t head, store().change_feed().Head());
+  SB_ASSERT_OK_AND_ASSIGN(FeedPage all, store().change_feed().Since(0, 3));
+  EXPECT_FALSE(all.gap);
+  EXPECT_EQ(all.entries.size(), 3u);  // the limit
+  SB_ASSERT_OK(store().change_feed().Prune(head - 1));
+  SB_ASSERT_OK_AND_ASSIGN(FeedPage behind, store().change_feed().Since(0, 1000));
+  EXPECT_TRUE(behind.gap);
+  SB_ASSERT_OK_AND_ASSIGN(FeedPage current, store().change_feed().Since(head - 1, 1000));
+  EXPECT_FALSE(current.gap);
+  ASSERT_EQ(current.entries.size(), 1u);
+  EXPECT_EQ(current.entries[0].seq, head);
+  SB_ASSERT_OK_AND_ASSIGN(int64_t same_head, store().change_feed().Head());
+  EXPECT_EQ(same_head, head);
+}
+
+TEST_P(StoreConformanceTest, BulkLoadWritesNoFeedEntriesButOneReload) {
+  SB_ASSERT_OK_AND_ASSIGN(int64_t head, store().change_feed().Head());
+  SB_ASSERT_OK(store().BulkLoad([&](Store& s) -> Status {
+    for (int i = 0; i < 3; ++i) {
+      SB_RETURN_IF_ERROR(s.accounts().Insert(MakeAccount("B-" + std::to_string(i))).status());
+    }
+    return Status::Ok();
+  }));
+  SB_ASSERT_OK_AND_ASSIGN(FeedPage page, store().change_feed().Since(head, 1000));
+  ASSERT_EQ(page.entries.size(), 1u);
+  EXPECT_EQ(page.entries[0].entity, "*");
+  // The triggers are back.
+  SB_ASSERT_OK_AND_ASSIGN(head, store().change_feed().Head());
+  SB_ASSERT_OK(store().accounts().Insert(MakeAccount("after")).status());
+  EXPECT_EQ(FeedSince(store(), head).size(), 1u);
 }
 
 TEST_P(StoreConformanceTest, GetOfMissingRecordIsNotFound) {

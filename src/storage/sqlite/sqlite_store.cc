@@ -15,6 +15,7 @@
 #include "storage/sqlite/case_fold.h"
 #include "storage/sqlite/errors.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_change_feed.h"
 #include "storage/sqlite/sqlite_repository.h"
 #include "storage/sqlite/statement.h"
 
@@ -79,12 +80,13 @@ struct SqliteStore::State {
   std::unique_ptr<SqliteRepository<ValueProposition, ValuePropositionId>> value_propositions;
   std::unique_ptr<SqliteRepository<Session, SessionId>> sessions;
   std::unique_ptr<SqliteRepository<AccountShare, AccountShareId>> account_shares;
-  std::unique_ptr<SqliteRepository<AuditEntry, AuditEntryId>> audit_log;
+  std::unique_ptr<SqliteRepository<ChangeLogEntry, ChangeLogEntryId>> audit_log;
   std::unique_ptr<SqliteRepository<PlaybookVersion, PlaybookId>> playbooks;
   std::unique_ptr<SqliteRepository<ScorecardAnswer, ScorecardAnswerId>> scorecard_answers;
   std::unique_ptr<SqliteRepository<AuditRun, AuditRunId>> audit_runs;
   std::unique_ptr<SqliteRepository<ForecastSnapshot, ForecastSnapshotId>> forecast_snapshots;
   std::unique_ptr<SqliteRepository<ActionItem, ActionItemId>> action_items;
+  std::unique_ptr<SqliteChangeFeed> change_feed;
 };
 
 SqliteStore::SqliteStore() : state_(std::make_unique<State>()) {}
@@ -240,7 +242,7 @@ Status SqliteStore::CreateRepositories() {
   SB_ASSIGN_OR_RETURN(s.sessions, (SqliteRepository<Session, SessionId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.account_shares,
                       (SqliteRepository<AccountShare, AccountShareId>::Create(shared)));
-  SB_ASSIGN_OR_RETURN(s.audit_log, (SqliteRepository<AuditEntry, AuditEntryId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.audit_log, (SqliteRepository<ChangeLogEntry, ChangeLogEntryId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.playbooks,
                       (SqliteRepository<PlaybookVersion, PlaybookId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.scorecard_answers,
@@ -250,6 +252,7 @@ Status SqliteStore::CreateRepositories() {
                       (SqliteRepository<ForecastSnapshot, ForecastSnapshotId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.action_items,
                       (SqliteRepository<ActionItem, ActionItemId>::Create(shared)));
+  s.change_feed = std::make_unique<SqliteChangeFeed>(shared);
   return Status::Ok();
 }
 
@@ -272,7 +275,7 @@ ValuePropositionRepository& SqliteStore::value_propositions() {
 }
 SessionRepository& SqliteStore::sessions() { return *state_->sessions; }
 AccountShareRepository& SqliteStore::account_shares() { return *state_->account_shares; }
-AuditLogRepository& SqliteStore::audit_log() { return *state_->audit_log; }
+ChangeLogRepository& SqliteStore::change_log() { return *state_->audit_log; }
 PlaybookRepository& SqliteStore::playbooks() { return *state_->playbooks; }
 ScorecardAnswerRepository& SqliteStore::scorecard_answers() {
   return *state_->scorecard_answers;
@@ -282,6 +285,7 @@ ForecastSnapshotRepository& SqliteStore::forecast_snapshots() {
   return *state_->forecast_snapshots;
 }
 ActionItemRepository& SqliteStore::action_items() { return *state_->action_items; }
+ChangeFeed& SqliteStore::change_feed() { return *state_->change_feed; }
 
 Status SqliteStore::Transact(const std::function<Status(Store&)>& body) {
   State& s = *state_;
@@ -331,11 +335,17 @@ namespace {
 
 constexpr std::string_view kCreateSuspendedIndexes = R"sql(
   CREATE TABLE IF NOT EXISTS suspended_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL))sql";
-// Secondary indexes: not unique (those enforce keys), not automatic (sql IS NULL).
+// Secondary indexes: not unique (those enforce keys), not automatic (sql IS NULL); and the change
+// feed's triggers (migration 0007), which would double the cost of every row loaded.
 constexpr std::string_view kSelectSecondaryIndexes = R"sql(
   SELECT name, sql FROM sqlite_master
-  WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+  WHERE (type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%')
+     OR (type = 'trigger' AND name LIKE 'feed\_%' ESCAPE '\')
   ORDER BY name)sql";
+constexpr std::string_view kHasChangeFeed = R"sql(
+  SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'change_feed')sql";
+constexpr std::string_view kInsertReloadEntry = R"sql(
+  INSERT INTO change_feed (entity, entity_id) VALUES ('*', 0))sql";
 constexpr std::string_view kSelectSuspendedIndexes = R"sql(
   SELECT name, sql FROM suspended_indexes ORDER BY name)sql";
 constexpr std::string_view kHasSuspendedIndexes = R"sql(
@@ -383,7 +393,9 @@ Status SqliteStore::SuspendIndexes() {
                         SQLITE_STATIC);
       const int rc = sqlite3_step(remember.get());
       if (rc != SQLITE_DONE) return FromSqlite(db, rc, Operation::kWrite, "suspending " + name);
-      SB_RETURN_IF_ERROR(Run("DROP INDEX " + QuoteIdentifier(name), "suspending " + name));
+      const bool trigger = sql.rfind("CREATE TRIGGER", 0) == 0;
+      SB_RETURN_IF_ERROR(Run((trigger ? "DROP TRIGGER " : "DROP INDEX ") + QuoteIdentifier(name),
+                             "suspending " + name));
     }
     return Status::Ok();
   });
@@ -414,6 +426,14 @@ Status SqliteStore::RestoreIndexes() {
     for (const auto& [name, sql] : indexes) {
       SB_RETURN_IF_ERROR(Run(sql, "rebuilding index " + name));
     }
+    // The feed's readers missed the load: one entry tells them to reload everything.
+    bool has_feed = false;
+    {
+      // Finished before DROP TABLE below, which an open statement would lock out.
+      SB_ASSIGN_OR_RETURN(Statement has, Statement::Prepare(db, kHasChangeFeed, false));
+      has_feed = sqlite3_step(has.get()) == SQLITE_ROW && sqlite3_column_int(has.get(), 0) > 0;
+    }
+    if (has_feed) SB_RETURN_IF_ERROR(Run(kInsertReloadEntry, "marking the change feed"));
     return Run("DROP TABLE suspended_indexes", "rebuilding indexes");
   });
   Status reset = Run("PRAGMA cache_size = -65536", "rebuilding indexes");

@@ -66,20 +66,21 @@ class SqliteStore final : public Store {
   ValuePropositionRepository& value_propositions() override;
   SessionRepository& sessions() override;
   AccountShareRepository& account_shares() override;
-  AuditLogRepository& audit_log() override;
+  ChangeLogRepository& change_log() override;
   PlaybookRepository& playbooks() override;
   ScorecardAnswerRepository& scorecard_answers() override;
   AuditRunRepository& audit_runs() override;
   ForecastSnapshotRepository& forecast_snapshots() override;
   ActionItemRepository& action_items() override;
+  ChangeFeed& change_feed() override;
 
   // See the class comment for nesting. Besides the body's status: kUnavailable if the write
   // lock cannot be had (BEGIN or COMMIT), other FromSqlite codes if COMMIT fails.
   Status Transact(const std::function<Status(Store&)>& body) override;
 
-  // Drops the secondary indexes, remembering their SQL in the table suspended_indexes (in the
-  // same transaction), and recreates them from there afterwards; Open finishes a rebuild that a
-  // crash interrupted.
+  // Drops the secondary indexes and the change feed's triggers, remembering their SQL in the
+  // table suspended_indexes (in the same transaction), and recreates them from there afterwards,
+  // adding a "*" entry to the feed; Open finishes a rebuild that a crash interrupted.
   Status BulkLoad(const std::function<Status(Store&)>& body) override;
 
   // PRAGMA data_version (moves when another connection commits) combined with this

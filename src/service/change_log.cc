@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "service/audit.h"
+#include "service/change_log.h"
 
 #include <sodium.h>
 
@@ -7,11 +7,11 @@
 
 namespace salesbox::service {
 
-Status AppendAudit(storage::Store& store, Timestamp at, std::optional<UserId> who,
+Status AppendChange(storage::Store& store, Timestamp at, std::optional<UserId> who,
                    std::string_view action, std::string_view entity, int64_t entity_id,
                    std::string changes) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
-  AuditEntry entry;
+  ChangeLogEntry entry;
   entry.event_id = RandomHex(16);
   entry.at = at;
   entry.user_id = who;
@@ -19,7 +19,7 @@ Status AppendAudit(storage::Store& store, Timestamp at, std::optional<UserId> wh
   entry.entity = std::string(entity);
   entry.entity_id = entity_id;
   entry.changes = std::move(changes);
-  return store.audit_log().Insert(entry).status();
+  return store.change_log().Insert(entry).status();
 }
 
 }  // namespace salesbox::service
