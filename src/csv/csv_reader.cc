@@ -19,6 +19,10 @@
 //     resumes on the next physical line after it; text after a closing quote is reported at the
 //     line of that text and reading resumes on the line after it.
 // (5) Encoding detection validates UTF-8 with an 8-bytes-at-a-time ASCII fast path.
+// (6) A complete record is checked field by field for a NUL byte and for its length
+//     (CsvOptions::max_field_bytes): text never holds NUL, and a field of megabytes is a broken
+//     quote or not CSV at all. Either refuses the whole record at the field's line and column;
+//     reading resumes after the record.
 #include "csv/csv_reader.h"
 
 #include <fcntl.h>
@@ -255,6 +259,12 @@ Status RecordError(const std::string& name, int64_t line, size_t column, std::st
   return Status::InvalidArgument(std::move(message));
 }
 
+// " (64 KiB)" for whole KiB, else "".
+std::string LimitInKib(size_t bytes) {
+  if (bytes == 0 || bytes % 1024 != 0) return "";
+  return " (" + std::to_string(bytes / 1024) + " KiB)";
+}
+
 }  // namespace
 
 std::string_view EncodingName(Encoding encoding) {
@@ -318,6 +328,7 @@ Result<CsvReader> CsvReader::FromString(std::string data, std::string name,
 
   CsvReader reader;
   reader.name_ = std::move(name);
+  reader.max_field_bytes_ = options.max_field_bytes;
   Encoding encoding;
   if (options.encoding.has_value()) {
     encoding = *options.encoding;
@@ -487,6 +498,20 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
     }
     pos_ = static_cast<size_t>(p - begin);
     line_ = line;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const std::string_view field = fields[i];
+      if (field.size() > max_field_bytes_) {
+        return RecordError(name_, field_lines[i], i + 1,
+                           "the field is " + std::to_string(field.size()) +
+                               " bytes long; the limit is " + std::to_string(max_field_bytes_) +
+                               " bytes" + LimitInKib(max_field_bytes_) + " per field");
+      }
+      if (std::memchr(field.data(), '\0', field.size()) != nullptr) {
+        return RecordError(name_, field_lines[i], i + 1,
+                           "the field holds a NUL byte (character 0), which text never does; is "
+                           "this a binary file?");
+      }
+    }
     return true;
   }
   fields.clear();

@@ -3,6 +3,7 @@
 // and HubSpot exports) as a sequence of records of UTF-8 fields, with the line each field began on.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +19,10 @@ enum class Encoding { kUtf8, kUtf8Bom, kUtf16Le, kUtf16Be, kWindows1252 };
 // "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252".
 std::string_view EncodingName(Encoding encoding);
 
+// The longest field CsvReader accepts by default: 64 KiB. A note or description is far shorter; a
+// longer field is almost always a broken quote or a file that is not CSV.
+inline constexpr size_t kDefaultMaxFieldBytes = 64 * 1024;
+
 struct CsvOptions {
   // '\0' detects the delimiter from the first record: the most frequent of ',', ';', '\t' and
   // '|' outside quotes (ties: ';' over ',' over '\t' over '|'); ',' when none occurs. An Excel
@@ -26,6 +31,8 @@ struct CsvOptions {
   // Unset detects: a UTF-8 BOM; a UTF-16 BOM (converted); else UTF-8 if the whole input is valid
   // UTF-8; else Windows-1252 (a superset of Latin-1 for printable text), converted to UTF-8.
   std::optional<Encoding> encoding;
+  // Fields longer than this (in UTF-8 bytes, after unquoting) are refused by Next.
+  size_t max_field_bytes = kDefaultMaxFieldBytes;
 };
 
 // One record. Fields are UTF-8 with quotes removed and "" unescaped; line endings inside quoted
@@ -61,8 +68,10 @@ class CsvReader {
   // Reads the next record into `*record`. Returns true if a record was read, false at the end.
   // A malformed record returns kInvalidArgument with "NAME:LINE:COLUMN: problem", where COLUMN
   // is the 1-based field number: an unterminated quoted field (reported at the line where it
-  // started) or a character other than a delimiter or line end after a closing quote. After an
-  // error the reader continues with the next line, so callers can collect several errors.
+  // started), a character other than a delimiter or line end after a closing quote, a field
+  // holding a NUL byte, or a field longer than CsvOptions::max_field_bytes (both reported at the
+  // line where the field starts). After an error the reader continues with the next line (after
+  // a NUL or an over-long field: the next record), so callers can collect several errors.
   Result<bool> Next(CsvRecord* record);
 
   CsvReader(CsvReader&&) = default;
@@ -77,6 +86,7 @@ class CsvReader {
   int64_t line_ = 1;
   char delimiter_ = ',';
   Encoding encoding_ = Encoding::kUtf8;
+  size_t max_field_bytes_ = kDefaultMaxFieldBytes;
 };
 
 // Appends `field` to `*out` quoted as needed for `delimiter` (quotes when it holds the delimiter,

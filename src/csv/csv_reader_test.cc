@@ -444,6 +444,51 @@ TEST(CsvReaderTest, TextAfterClosingQuoteIsReportedAndReadingContinues) {
   EXPECT_EQ(record.line, 5);
 }
 
+TEST(CsvReaderTest, NulByteIsRefusedWithLineAndColumnAndReadingContinues) {
+  SB_ASSERT_OK_AND_ASSIGN(CsvReader reader,
+                          CsvReader::FromString(std::string("a,b\n1,x") + '\0' +
+                                                    "y\n\"q\",\"multi\nline" + '\0' + "\"\n3,4\n",
+                                                "nul.csv"));
+  CsvRecord record;
+  SB_ASSERT_OK_AND_ASSIGN(bool more, reader.Next(&record));
+  EXPECT_THAT(reader.Next(&record),
+              test::StatusIsWithMessage(StatusCode::kInvalidArgument,
+                                        "nul.csv:2:2: the field holds a NUL byte (character 0), "
+                                        "which text never does; is this a binary file?"));
+  // A quoted field that starts on line 3 and holds the NUL on line 4 is reported where it starts.
+  EXPECT_THAT(reader.Next(&record),
+              test::StatusIsWithMessage(StatusCode::kInvalidArgument,
+                                        "nul.csv:3:2: the field holds a NUL byte (character 0), "
+                                        "which text never does; is this a binary file?"));
+  SB_ASSERT_OK_AND_ASSIGN(more, reader.Next(&record));
+  ASSERT_TRUE(more);
+  EXPECT_THAT(record.fields, ElementsAre("3", "4"));
+  EXPECT_EQ(record.line, 5);
+}
+
+TEST(CsvReaderTest, FieldsLongerThanTheLimitAreRefused) {
+  EXPECT_EQ(kDefaultMaxFieldBytes, 64 * 1024);
+  std::string long_field(kDefaultMaxFieldBytes + 1, 'x');
+  SB_ASSERT_OK_AND_ASSIGN(
+      CsvReader reader, CsvReader::FromString("a,b\n1,\"" + long_field + "\"\n" +
+                                                  std::string(kDefaultMaxFieldBytes, 'y') + ",2\n",
+                                              "big.csv"));
+  CsvRecord record;
+  SB_ASSERT_OK_AND_ASSIGN(bool more, reader.Next(&record));
+  EXPECT_THAT(reader.Next(&record),
+              test::StatusIsWithMessage(StatusCode::kInvalidArgument,
+                                        "big.csv:2:2: the field is 65537 bytes long; the limit "
+                                        "is 65536 bytes (64 KiB) per field"));
+  SB_ASSERT_OK_AND_ASSIGN(more, reader.Next(&record));  // exactly at the limit: accepted
+  ASSERT_TRUE(more);
+  EXPECT_EQ(record.fields[0].size(), kDefaultMaxFieldBytes);
+
+  CsvOptions small;
+  small.max_field_bytes = 3;
+  SB_ASSERT_OK_AND_ASSIGN(Rows rows, ReadAll("abc,de\n", small));
+  EXPECT_THAT(ReadAll("abcd\n", small), StatusIs(StatusCode::kInvalidArgument));
+}
+
 TEST(CsvReaderTest, OpenReadsFileAndNamesIt) {
   const std::string path = ::testing::TempDir() + "/csv_reader_test_open.csv";
   std::FILE* file = std::fopen(path.c_str(), "wb");
