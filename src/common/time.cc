@@ -10,6 +10,9 @@
 // Grammar accepted by ParseDate and ParseTimestamp (blanks around the whole text are ignored):
 //   date      = YYYY S M S D                 (year first, S one of '-' '.' '/')
 //             | D S M S YYYY | M S D S YYYY  (by DateOrder; the same S twice)
+//             | YY S M S D                   (DateOrder::kYearFirst, two-digit years allowed)
+// With two-digit years allowed, YYYY may also be YY: 00-68 are 2000-2068, 69-99 are 1969-1999,
+// as POSIX strptime's %y reads them.
 //   timestamp = date [ ('T' | ' ') H ':' MM [ ':' SS [ ('.' | ',') digits ] ] [ zone ] ]
 //   zone      = 'Z' | ('+' | '-') HH [ ':' ] MM
 // M, D and H have one or two digits, the others exactly as many as shown. ParseDate accepts the
@@ -125,6 +128,9 @@ Status MakeCheckedDate(std::string_view what, std::string_view text, int y, int 
   return Status::Ok();
 }
 
+// A two-digit year as POSIX strptime's %y reads it.
+int FullYear(int two_digits) { return two_digits < 69 ? 2000 + two_digits : 1900 + two_digits; }
+
 struct DateTimeParts {
   Date date;                            // as written
   std::chrono::seconds time_of_day{0};  // as written
@@ -132,8 +138,9 @@ struct DateTimeParts {
 };
 
 // Parses the grammar in the design notes. `what` ("date" or "timestamp") starts messages.
-Status ParseDateTime(std::string_view what, std::string_view text, DateOrder order,
+Status ParseDateTime(std::string_view what, std::string_view text, DateReading reading,
                      DateTimeParts* out) {
+  const DateOrder order = reading.order;
   const std::string_view s = TrimBlanks(text);
   const char* p = s.data();
   const char* const end = p + s.size();
@@ -168,12 +175,21 @@ Status ParseDateTime(std::string_view what, std::string_view text, DateOrder ord
     m = b;
     d = c;
   } else {
-    if (ReadDigits(&p, end, 4, 4, &c) == 0) {
-      return Invalid(what, text, "expected a four-digit year");
+    const int c_digits = ReadDigits(&p, end, 1, 4, &c);
+    if (a_digits == 2 && order == DateOrder::kYearFirst && reading.two_digit_years &&
+        (c_digits == 1 || c_digits == 2)) {
+      y = FullYear(a);
+      m = b;
+      d = c;
+    } else if (c_digits == 4 || (c_digits == 2 && reading.two_digit_years)) {
+      y = c_digits == 4 ? c : FullYear(c);
+      m = order == DateOrder::kMonthFirst ? a : b;
+      d = order == DateOrder::kMonthFirst ? b : a;
+    } else {
+      return Invalid(what, text,
+                     reading.two_digit_years ? "expected a two- or four-digit year"
+                                             : "expected a four-digit year");
     }
-    y = c;
-    m = order == DateOrder::kDayFirst ? b : a;
-    d = order == DateOrder::kDayFirst ? a : b;
   }
   if (Status status = MakeCheckedDate(what, text, y, m, d, &out->date); !status.ok()) {
     return status;
@@ -278,14 +294,22 @@ Result<Date> ParseIsoDate(std::string_view text) {
 }
 
 Result<Date> ParseDate(std::string_view text, DateOrder order) {
-  DateTimeParts parts;
-  if (Status status = ParseDateTime("date", text, order, &parts); !status.ok()) return status;
-  return parts.date;
+  return ParseDate(text, DateReading{order, false});
 }
 
 Result<Timestamp> ParseTimestamp(std::string_view text, DateOrder order) {
+  return ParseTimestamp(text, DateReading{order, false});
+}
+
+Result<Date> ParseDate(std::string_view text, DateReading reading) {
   DateTimeParts parts;
-  if (Status status = ParseDateTime("timestamp", text, order, &parts); !status.ok()) {
+  if (Status status = ParseDateTime("date", text, reading, &parts); !status.ok()) return status;
+  return parts.date;
+}
+
+Result<Timestamp> ParseTimestamp(std::string_view text, DateReading reading) {
+  DateTimeParts parts;
+  if (Status status = ParseDateTime("timestamp", text, reading, &parts); !status.ok()) {
     return status;
   }
   return Timestamp(parts.date) + parts.time_of_day - parts.utc_offset;

@@ -14,8 +14,17 @@ namespace salesbox {
 using Date = std::chrono::sys_days;         // a calendar date
 using Timestamp = std::chrono::sys_seconds;  // a UTC instant, second resolution
 
-// Order of day and month in a slash/dot/dash date that is not ISO.
-enum class DateOrder { kDayFirst, kMonthFirst };
+// Order of day, month and year in a slash/dot/dash date that is not ISO: 07/03/2025 (day first),
+// 03/07/2025 (month first), 25/03/07 (year first; only with a two-digit year, since a four-digit
+// year first is always read as ISO order).
+enum class DateOrder { kDayFirst, kMonthFirst, kYearFirst };
+
+// How ParseDate and ParseTimestamp read dates that are not ISO.
+struct DateReading {
+  DateOrder order = DateOrder::kDayFirst;
+  // Accept two-digit years ("5/26/17"): 00-68 are 2000-2068, 69-99 are 1969-1999 (POSIX %y).
+  bool two_digit_years = false;
+};
 
 // "2025-03-07".
 std::string FormatDate(Date date);
@@ -36,6 +45,11 @@ Result<Date> ParseDate(std::string_view text, DateOrder order = DateOrder::kDayF
 // "HH:MM" or "HH:MM:SS" (fractional seconds are dropped), optionally followed by 'Z' or an
 // offset "+HH:MM"/"-HH:MM"/"+HHMM" that is converted to UTC. No offset means UTC.
 Result<Timestamp> ParseTimestamp(std::string_view text, DateOrder order = DateOrder::kDayFirst);
+
+// The same, with two-digit years when `reading` allows them. With kYearFirst a date whose first
+// number has two digits is year/month/day; one whose last number is the year is read day first.
+Result<Date> ParseDate(std::string_view text, DateReading reading);
+Result<Timestamp> ParseTimestamp(std::string_view text, DateReading reading);
 
 // Calendar helpers.
 inline Date ToDate(Timestamp t) { return std::chrono::floor<std::chrono::days>(t); }

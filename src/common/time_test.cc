@@ -142,6 +142,38 @@ TEST(ParseDateTest, RejectsImpossibleAndMalformedDates) {
   }
 }
 
+TEST(ParseDateTest, TwoDigitYearsInEveryOrderWhenAllowed) {
+  const DateReading mdy{DateOrder::kMonthFirst, true};
+  const DateReading dmy{DateOrder::kDayFirst, true};
+  const DateReading ymd{DateOrder::kYearFirst, true};
+  const struct {
+    std::string_view text;
+    DateReading reading;
+    std::string_view expected;
+  } kCases[] = {
+      {"5/26/17", mdy, "2017-05-26"},    {"26/5/17", dmy, "2017-05-26"},
+      {"17/5/26", ymd, "2017-05-26"},    {"17-05-26 10:30", ymd, "2017-05-26"},
+      {"07.03.25", dmy, "2025-03-07"},   {"1/2/68", mdy, "2068-01-02"},
+      {"1/2/69", mdy, "1969-01-02"},     {"31.12.99", dmy, "1999-12-31"},
+      {"5/26/2017", mdy, "2017-05-26"},  {"26.05.2017", ymd, "2017-05-26"},  // year last
+      {"2017-05-26", ymd, "2017-05-26"}, {"2017-05-26", mdy, "2017-05-26"},
+  };
+  for (const auto& c : kCases) {
+    Result<Date> date = ParseDate(c.text, c.reading);
+    ASSERT_TRUE(date.ok()) << c.text << ": " << date.status().ToString();
+    EXPECT_EQ(FormatDate(*date), c.expected) << c.text;
+  }
+  // Not without asking, and never three digits or a month out of range.
+  EXPECT_THAT(ParseDate("5/26/17", DateOrder::kMonthFirst),
+              StatusIsWithMessage(StatusCode::kInvalidArgument, "four-digit year"));
+  EXPECT_THAT(ParseDate("5/26/170", mdy),
+              StatusIsWithMessage(StatusCode::kInvalidArgument, "two- or four-digit year"));
+  EXPECT_THAT(ParseDate("5/26/17", dmy),
+              StatusIsWithMessage(StatusCode::kInvalidArgument, "month 26 is outside 1..12"));
+  SB_ASSERT_OK_AND_ASSIGN(Timestamp at, ParseTimestamp("5/26/17 14:05", mdy));
+  EXPECT_EQ(FormatTimestamp(at), "2017-05-26T14:05:00Z");
+}
+
 TEST(ParseDateTest, MessageQuotesTheText) {
   EXPECT_EQ(ParseDate("31.04.2025").status().message(),
             "date \"31.04.2025\": day 31 does not exist in month 4 of 2025");
