@@ -17,12 +17,24 @@
 //     and the cells applied again on top of it.
 // (4) Database errors caused by the data (duplicate key, missing reference, check constraint)
 //     are reported against the row; others (busy, I/O) end the import with their status.
+// (5) A key may occur once per file: a second row with it is an error naming the first row's
+//     line, never a silent overwrite. Rows without a key (accounts without external_id) find
+//     their stored record by a strong identifier (org number), else by a name exactly one
+//     record has; a name several records share is refused with advice rather than guessed, so
+//     re-importing a file without ids updates instead of doubling.
+// (6) The error list stops at max_errors exactly, even within a row.
 #include "service/transfer.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "common/json_text.h"
 #include "common/status_macros.h"
@@ -86,6 +98,22 @@ auto WithSpec(Kind kind, F&& f) {
   return f(internal::AccountSpec());
 }
 
+// A text cell that a spreadsheet would run as a formula (= + - @, or a tab or CR before one):
+// CSV export puts an apostrophe in front, which Excel and LibreOffice show as "text" and hide
+// (OWASP's advice against CSV injection). A cell that already starts with an apostrophe before
+// such a character gets a second one, so that import, which takes one apostrophe off such
+// cells, reads back exactly what was stored.
+bool StartsLikeFormula(std::string_view cell) {
+  return !cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos;
+}
+bool NeedsNeutralising(std::string_view cell) {
+  return StartsLikeFormula(cell) ||
+         (cell.size() > 1 && cell.front() == '\'' && StartsLikeFormula(cell.substr(1)));
+}
+bool IsNeutralisedFormula(std::string_view cell) {
+  return cell.size() > 1 && cell.front() == '\'' && StartsLikeFormula(cell.substr(1));
+}
+
 // The status Transact returns when the importer itself chose to roll back.
 constexpr std::string_view kRolledBack = "import rolled back";
 
@@ -93,6 +121,24 @@ bool IsDataError(StatusCode code) {
   return code == StatusCode::kInvalidArgument || code == StatusCode::kAlreadyExists ||
          code == StatusCode::kNotFound || code == StatusCode::kFailedPrecondition;
 }
+
+// A --set value: literal text and the file columns it copies.
+struct Template {
+  struct Part {
+    std::string literal;
+    int64_t column = -1;  // >= 0: the row's cell in this file column instead
+  };
+  std::vector<Part> parts;
+  std::string text;           // as given, for messages
+  int64_t first_column = -1;  // the first file column it copies; -1: a plain constant
+};
+
+// One column the importer applies to each row.
+struct PlanItem {
+  size_t index;       // spec column
+  int64_t column;     // file column; -1 for a constant
+  int constant = -1;  // index into Importer::constants_
+};
 
 template <typename T, typename IdT>
 class Importer {
@@ -111,6 +157,7 @@ class Importer {
     context_.default_currency = options.default_currency;
     context_.occurrences = &occurrences_;
     context_.store = &store;
+    context_.now = now_;
     context_.decimal = options.decimal.value_or(
         reader.delimiter() == ';' ? DecimalSeparator::kComma : DecimalSeparator::kAuto);
   }
@@ -141,10 +188,13 @@ class Importer {
   }
 
  private:
+  // Errors beyond max_errors are dropped (and more_errors says so): a row can hold several.
   void AddError(int64_t line, int64_t column, std::string message) {
+    if (TooManyErrors()) return;
     report_.errors.push_back(ImportError{reader_.name(), line, column, std::move(message)});
   }
   void AddRawError(std::string message) {
+    if (TooManyErrors()) return;
     report_.errors.push_back(ImportError{"", 0, 0, std::move(message)});
   }
   bool TooManyErrors() {
@@ -153,55 +203,184 @@ class Importer {
     return true;
   }
 
+  // The spec column called `ours` (compared after NormalizeName); columns.size() with an error
+  // naming `option` when there is none.
+  size_t SpecColumn(std::string_view ours, std::string_view option) {
+    const auto& columns = spec_.columns;
+    const std::string n = internal::NormalizeName(ours);
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (internal::NormalizeName(columns[i].name) == n) return i;
+    }
+    std::string message = std::string(option) + ": \"" + std::string(internal::Trim(ours)) +
+                          "\" is not a column of " + std::string(KindName(spec_.kind)) +
+                          "; the columns are";
+    for (const auto& c : columns) message += " " + std::string(c.name);
+    AddRawError(std::move(message));
+    return columns.size();
+  }
+
+  // The spec column a header name feeds by itself (canonical name, then aliases).
+  size_t AutoColumn(const std::string& normalized) const {
+    const auto& columns = spec_.columns;
+    if (normalized.empty()) return columns.size();
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (internal::NormalizeName(columns[i].name) == normalized) return i;
+    }
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (internal::MatchesAlias(normalized, columns[i].aliases)) return i;
+    }
+    return columns.size();
+  }
+
+  // The file column whose header is `theirs` (after NormalizeName); -1 when none is.
+  int64_t HeaderColumn(std::string_view theirs) const {
+    const std::string n = internal::NormalizeName(theirs);
+    for (size_t j = 0; j < header_names_.size(); ++j) {
+      if (!n.empty() && header_names_[j] == n) return static_cast<int64_t>(j);
+    }
+    return -1;
+  }
+
+  std::string HeaderList() const {
+    std::string list;
+    for (const std::string& name : header_) list += (list.empty() ? "" : ", ") + name;
+    return list;
+  }
+
+  // Parses a --set template ("{product} - {account}") against the header; false (error added)
+  // when it names a column the file does not have or its braces do not pair.
+  bool ParseTemplate(std::string_view column, std::string_view text, Template& out) {
+    const std::string where = "--set " + std::string(column) + ": ";
+    std::string literal;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+        literal += c;
+        ++i;
+        continue;
+      }
+      if (c == '}') {
+        AddRawError(where + "a '}' without its '{' in \"" + std::string(text) +
+                    "\" (write }} for a brace)");
+        return false;
+      }
+      if (c != '{') {
+        literal += c;
+        continue;
+      }
+      const size_t close = text.find('}', i + 1);
+      if (close == std::string_view::npos) {
+        AddRawError(where + "a '{' without its '}' in \"" + std::string(text) +
+                    "\" (write {{ for a brace)");
+        return false;
+      }
+      const std::string_view name = text.substr(i + 1, close - i - 1);
+      const int64_t file_column = HeaderColumn(name);
+      if (file_column < 0) {
+        AddRawError(where + "the file has no column \"" + std::string(name) + "\" (in {" +
+                    std::string(name) + "}); its columns are " + HeaderList());
+        return false;
+      }
+      if (!literal.empty()) out.parts.push_back({std::move(literal), -1});
+      literal.clear();
+      out.parts.push_back({std::string(), file_column});
+      if (out.first_column < 0) out.first_column = file_column;
+      i = close;
+    }
+    if (!literal.empty()) out.parts.push_back({std::move(literal), -1});
+    return true;
+  }
+
   // Maps each header cell to a column of the spec (explicit --map first, then names and
-  // aliases) and plans the order in which cells are applied.
+  // aliases), adds constant columns and value maps, and plans the order in which cells are
+  // applied. Mapping mistakes are errors: a column mapped to two fields, a mapped column the
+  // file does not have, a mapping that takes the key column away.
   void MapColumns(const csv::CsvRecord& header) {
     const auto& columns = spec_.columns;
+    const size_t none = columns.size();
     header_size_ = header.fields.size();
-    std::vector<std::pair<std::string, size_t>> explicit_map;  // their normalised -> spec index
-    std::string_view map = options_.column_map;
-    while (!map.empty()) {
-      size_t comma = map.find(',');
-      std::string_view item = internal::Trim(map.substr(0, comma));
-      map = comma == std::string_view::npos ? std::string_view() : map.substr(comma + 1);
-      if (item.empty()) continue;
-      size_t eq = item.find('=');
-      if (eq == std::string_view::npos) {
-        AddRawError("--map: \"" + std::string(item) + "\" is not of the form our_field=Their Column");
+    header_.assign(header.fields.begin(), header.fields.end());
+    header_names_.clear();
+    for (std::string_view name : header.fields)
+      header_names_.push_back(internal::NormalizeName(name));
+
+    ImportMapping mapping = options_.mapping;
+    ParsePairs(options_.column_map, "--map", "our_field=Their Column", mapping.columns);
+    ParseValueMapText(options_.value_map, mapping);
+    ParsePairs(options_.constants, "--set", "field=value", mapping.constants);
+
+    // --map: spec column <-> file column.
+    std::vector<int64_t> mapped_column(columns.size(), -1);        // per spec column
+    std::vector<size_t> mapped_field(header_names_.size(), none);  // per file column
+    for (const auto& [ours, theirs] : mapping.columns) {
+      const size_t i = SpecColumn(ours, "--map");
+      if (i == none) continue;
+      const int64_t j = HeaderColumn(theirs);
+      const std::string name(columns[i].name);
+      if (j < 0) {
+        AddRawError("--map: the file has no column \"" + std::string(internal::Trim(theirs)) +
+                    "\" (for " + name + "); its columns are " + HeaderList());
         continue;
       }
-      std::string ours = internal::NormalizeName(item.substr(0, eq));
-      std::string theirs = internal::NormalizeName(item.substr(eq + 1));
-      size_t found = columns.size();
-      for (size_t i = 0; i < columns.size(); ++i) {
-        if (internal::NormalizeName(columns[i].name) == ours) found = i;
-      }
-      if (found == columns.size()) {
-        std::string message = "--map: \"" + std::string(internal::Trim(item.substr(0, eq))) +
-                              "\" is not a column of " + std::string(KindName(spec_.kind)) +
-                              "; the columns are";
-        for (const auto& c : columns) message += " " + std::string(c.name);
-        AddRawError(std::move(message));
+      const int64_t line = header.field_lines[j];
+      if (mapped_field[j] != none && mapped_field[j] != i) {
+        AddError(line, j + 1,
+                 "--map: column \"" + header_[j] + "\" is mapped to both " +
+                     std::string(columns[mapped_field[j]].name) + " and " + name +
+                     "; a column feeds one field (use --set with {" + header_[j] + "} to copy it)");
         continue;
       }
-      explicit_map.emplace_back(std::move(theirs), found);
+      if (mapped_column[i] >= 0 && mapped_column[i] != j) {
+        AddError(line, j + 1,
+                 "--map: " + name + " is mapped to both \"" + header_[mapped_column[i]] +
+                     "\" and \"" + header_[j] + "\"");
+        continue;
+      }
+      mapped_field[j] = i;
+      mapped_column[i] = j;
+    }
+
+    // --set: constant columns and templates.
+    constants_.clear();
+    std::vector<int> constant_of(columns.size(), -1);
+    for (const auto& [ours, text] : mapping.constants) {
+      const size_t i = SpecColumn(ours, "--set");
+      if (i == none) continue;
+      const std::string name(columns[i].name);
+      if (constant_of[i] >= 0) {
+        AddRawError("--set: " + name + " is set twice");
+        continue;
+      }
+      if (mapped_column[i] >= 0) {
+        AddRawError("--set " + name + ": --map also gives " + name + " the column \"" +
+                    header_[mapped_column[i]] + "\"; use one of them");
+        continue;
+      }
+      Template constant;
+      constant.text = text;
+      if (!ParseTemplate(name, text, constant)) continue;
+      constant_of[i] = static_cast<int>(constants_.size());
+      constants_.push_back(std::move(constant));
+    }
+
+    // --values.
+    value_maps_.assign(columns.size(), {});
+    for (const ImportMapping::ValueMap& value : mapping.values) {
+      const size_t i = SpecColumn(value.column, "--values");
+      if (i == none) continue;
+      value_maps_[i].emplace_back(internal::NormalizeName(value.theirs), value.ours);
     }
 
     std::vector<int64_t> file_column(columns.size(), -1);
-    for (size_t j = 0; j < header.fields.size(); ++j) {
-      std::string n = internal::NormalizeName(header.fields[j]);
-      if (n.empty()) continue;
-      size_t found = columns.size();
-      for (const auto& [theirs, index] : explicit_map) {
-        if (theirs == n) found = index;
+    for (size_t j = 0; j < header_names_.size(); ++j) {
+      if (header_names_[j].empty()) continue;
+      size_t found = mapped_field[j];
+      if (found == none) {
+        found = AutoColumn(header_names_[j]);
+        // A field given by --map or --set ignores the column that would have fed it.
+        if (found != none && (mapped_column[found] >= 0 || constant_of[found] >= 0)) found = none;
       }
-      for (size_t i = 0; found == columns.size() && i < columns.size(); ++i) {
-        if (internal::NormalizeName(columns[i].name) == n) found = i;
-      }
-      for (size_t i = 0; found == columns.size() && i < columns.size(); ++i) {
-        if (internal::MatchesAlias(n, columns[i].aliases)) found = i;
-      }
-      if (found == columns.size()) {
+      if (found == none) {
         report_.ignored_columns.emplace_back(header.fields[j]);
         continue;
       }
@@ -214,14 +393,102 @@ class Importer {
       }
       file_column[found] = static_cast<int64_t>(j);
     }
+
+    // A mapping must not take the key away: re-importing the file would double every record.
+    for (size_t k = 0; k < columns.size(); ++k) {
+      if (columns[k].name != spec_.key_columns || file_column[k] >= 0 || constant_of[k] >= 0) {
+        continue;
+      }
+      for (size_t j = 0; j < header_names_.size(); ++j) {
+        if (mapped_field[j] == none || mapped_field[j] == k) continue;
+        if (AutoColumn(header_names_[j]) != k) continue;
+        AddError(header.field_lines[j], static_cast<int64_t>(j) + 1,
+                 "--map: column \"" + header_[j] + "\" is the key " + std::string(columns[k].name) +
+                     ", but --map makes it " + std::string(columns[mapped_field[j]].name) +
+                     "; without a key, importing the file again doubles every " +
+                     std::string(spec_.what) + " (map another column to " +
+                     std::string(columns[k].name) + ", or use --set with {" + header_[j] +
+                     "} to copy it)");
+      }
+    }
+
+    present_.assign(columns.size(), false);
     for (int pass = 0; pass < 2; ++pass) {
       for (size_t i = 0; i < columns.size(); ++i) {
-        if (file_column[i] >= 0 && columns[i].early == (pass == 0)) {
-          plan_.emplace_back(i, file_column[i]);
+        if ((file_column[i] >= 0 || constant_of[i] >= 0) && columns[i].early == (pass == 0)) {
+          plan_.push_back(PlanItem{i, file_column[i], constant_of[i]});
+          present_[i] = true;
         }
       }
     }
+    constant_failed_.assign(constants_.size(), false);
     file_column_ = std::move(file_column);
+  }
+
+  // "a=b,c=d" (--map, --set): the (a, b) pairs, appended to `out`; an item without '=' is an
+  // error saying `option` takes the `form`.
+  void ParsePairs(std::string_view text, std::string_view option, std::string_view form,
+                  std::vector<std::pair<std::string, std::string>>& out) {
+    for (std::string_view item : Split(text, ',')) {
+      const size_t eq = item.find('=');
+      if (eq == std::string_view::npos) {
+        AddRawError(std::string(option) + ": \"" + std::string(item) + "\" is not of the form " +
+                    std::string(form));
+        continue;
+      }
+      out.emplace_back(internal::Trim(item.substr(0, eq)), internal::Trim(item.substr(eq + 1)));
+    }
+  }
+
+  // "field:Their value=our_value,...;field2:...": --values.
+  void ParseValueMapText(std::string_view text, ImportMapping& mapping) {
+    for (std::string_view group : Split(text, ';')) {
+      const size_t colon = group.find(':');
+      if (colon == std::string_view::npos) {
+        AddRawError("--values: \"" + std::string(group) +
+                    "\" is not of the form field:Their value=our_value,...");
+        continue;
+      }
+      const std::string column(internal::Trim(group.substr(0, colon)));
+      std::vector<std::pair<std::string, std::string>> pairs;
+      ParsePairs(group.substr(colon + 1), "--values " + column, "Their value=our_value", pairs);
+      for (auto& [theirs, ours] : pairs) {
+        mapping.values.push_back(ImportMapping::ValueMap{column, std::move(theirs), std::move(ours)});
+      }
+    }
+  }
+
+  // The trimmed, non-empty items of `text` between `separator`s.
+  static std::vector<std::string_view> Split(std::string_view text, char separator) {
+    std::vector<std::string_view> items;
+    while (!text.empty()) {
+      const size_t at = text.find(separator);
+      std::string_view item = internal::Trim(text.substr(0, at));
+      text = at == std::string_view::npos ? std::string_view() : text.substr(at + 1);
+      if (!item.empty()) items.push_back(item);
+    }
+    return items;
+  }
+
+  // The cell a plan item gives on `row`: the file's cell, or the constant expanded (into
+  // `scratch`), with an apostrophe export added taken off.
+  std::string_view CellOf(const PlanItem& item, const csv::CsvRecord& row, std::string& scratch) {
+    auto field = [&row](int64_t column) {
+      return static_cast<size_t>(column) < row.fields.size() ? internal::Trim(row.fields[column])
+                                                             : std::string_view();
+    };
+    std::string_view cell;
+    if (item.constant >= 0) {
+      scratch.clear();
+      for (const Template::Part& part : constants_[item.constant].parts) {
+        scratch += part.column >= 0 ? field(part.column) : std::string_view(part.literal);
+      }
+      cell = internal::Trim(scratch);
+    } else {
+      cell = field(item.column);
+    }
+    if (IsNeutralisedFormula(cell)) cell.remove_prefix(1);  // see MakeCsvSink
+    return cell;
   }
 
   // Applies the row's cells to `record`; returns false if any cell was wrong (errors added).
@@ -229,27 +496,46 @@ class Importer {
     bool ok = true;
     context_.given_name.clear();
     context_.family_name.clear();
-    for (const auto& [index, column] : plan_) {
-      const ColumnSpec<T>& spec = spec_.columns[index];
-      std::string_view cell = static_cast<size_t>(column) < row.fields.size()
-                                  ? internal::Trim(row.fields[column])
-                                  : std::string_view();
-      if (cell.empty() && spec.required) {
-        if (report) {
-          AddError(RowLine(row, column), column + 1,
-                   std::string(spec.name) + ": a value is required");
+    for (const PlanItem& item : plan_) {
+      const ColumnSpec<T>& spec = spec_.columns[item.index];
+      std::string_view cell = CellOf(item, row, constant_cell_);
+      std::string_view mapped_from;
+      const auto& value_map = value_maps_[item.index];
+      const std::string normalized =
+          value_map.empty() ? std::string() : internal::NormalizeName(cell);
+      for (const auto& [theirs, ours] : value_map) {
+        if (theirs == normalized) {
+          mapped_from = cell;
+          cell = ours;
+          break;
         }
+      }
+      // Where a problem is reported: the file's cell, or a constant's first column.
+      const int64_t column =
+          item.constant >= 0 ? constants_[item.constant].first_column : item.column;
+      auto fail = [&](std::string problem) {
         ok = false;
+        if (!report) return;
+        if (item.constant >= 0) {
+          // A constant without columns fails alike on every row: once is enough.
+          if (constants_[item.constant].first_column < 0) {
+            if (constant_failed_[item.constant]) return;
+            constant_failed_[item.constant] = true;
+          }
+          problem +=
+              " (from --set " + std::string(spec.name) + "=" + constants_[item.constant].text + ")";
+        }
+        if (!mapped_from.empty()) {
+          problem += " (--values maps \"" + std::string(mapped_from) + "\" to it)";
+        }
+        AddError(RowLine(row, column), column + 1, std::string(spec.name) + ": " + problem);
+      };
+      if (cell.empty() && spec.required) {
+        fail("a value is required");
         continue;
       }
       Status status = spec.parse(cell, record, context_);
-      if (!status.ok()) {
-        if (report) {
-          AddError(RowLine(row, column), column + 1,
-                   std::string(spec.name) + ": " + status.message());
-        }
-        ok = false;
-      }
+      if (!status.ok()) fail(status.message());
     }
     return ok;
   }
@@ -260,14 +546,22 @@ class Importer {
     Status finished = spec_.finish(record, context_, ToDate(now_));
     if (finished.ok()) return true;
     // A rule about one column (the status names it as its field) points at that column.
-    for (const auto& [index, column] : plan_) {
-      if (!finished.field().empty() && spec_.columns[index].name == finished.field()) {
+    for (const PlanItem& item : plan_) {
+      const int64_t column =
+          item.constant >= 0 ? constants_[item.constant].first_column : item.column;
+      if (!finished.field().empty() && spec_.columns[item.index].name == finished.field()) {
         AddError(RowLine(row, column), column + 1, finished.message());
         return false;
       }
     }
     AddError(row.line, 0, finished.message());
     return false;
+  }
+
+  // The trimmed cell in file column `column` (0-based) of `row`; "" when the row is shorter.
+  static std::string Cell(const csv::CsvRecord& row, int64_t column) {
+    if (column < 0 || static_cast<size_t>(column) >= row.fields.size()) return std::string();
+    return std::string(internal::Trim(row.fields[column]));
   }
 
   static int64_t RowLine(const csv::CsvRecord& row, int64_t column) {
@@ -280,8 +574,113 @@ class Importer {
     return repository.Scan(all, [this](const T& record) {
       std::string key = spec_.key(record);
       if (!key.empty()) keys_.emplace(std::move(key), record.id);
+      IndexWithoutKey(record, record.id);
       return Status::Ok();
     });
+  }
+
+  // Remembers how a row without a key can find `record` (spec_.strong_key and name_key).
+  void IndexWithoutKey(const T& record, IdT id) {
+    if (spec_.name_key == nullptr) return;
+    std::string strong = spec_.strong_key != nullptr ? spec_.strong_key(record) : std::string();
+    if (!strong.empty()) {
+      auto [it, fresh] = strong_index_.try_emplace(strong, id, 0);
+      ++it->second.second;
+    }
+    std::string name = spec_.name_key(record);
+    if (!name.empty()) name_index_[std::move(name)].push_back({id, std::move(strong)});
+  }
+
+  // The 1-based file column of the spec column called `name`; 0 when the file has none.
+  int64_t FileColumnOf(std::string_view name) const {
+    for (size_t i = 0; i < spec_.columns.size(); ++i) {
+      if (spec_.columns[i].name == name && file_column_[i] >= 0) return file_column_[i] + 1;
+    }
+    return 0;
+  }
+
+  // False (error added) when the row repeats a key given earlier in the file.
+  bool FirstInFile(const csv::CsvRecord& row, const std::string& key) {
+    auto [seen, fresh] = seen_keys_.try_emplace(key, row.line);
+    if (fresh) return true;
+    const std::string once = "; a file may hold each " + std::string(spec_.what) + " once";
+    const int64_t column = FileColumnOf(spec_.key_columns);
+    if (column > 0) {
+      AddError(RowLine(row, column - 1), column,
+               std::string(spec_.key_columns) + " \"" + Cell(row, column - 1) +
+                   "\" is also on line " + std::to_string(seen->second) + once);
+    } else {
+      AddError(row.line, 0,
+               "the same " + std::string(spec_.key_columns) + " are also on line " +
+                   std::to_string(seen->second) + once);
+    }
+    return false;
+  }
+
+  // For a row without a key: finds the stored record it means by spec_.strong_key, else by
+  // spec_.name_key when exactly one record has that name (and no other strong key). False (error
+  // added) when the row repeats one given earlier in the file or the name is ambiguous.
+  bool MatchWithoutKey(const csv::CsvRecord& row, const T& record, std::optional<IdT>& match) {
+    std::string strong = spec_.strong_key != nullptr ? spec_.strong_key(record) : std::string();
+    std::string name = spec_.name_key(record);
+    const std::string once = "; a file may hold each " + std::string(spec_.what) + " once";
+    const int64_t strong_column = FileColumnOf(spec_.strong_column);
+    const int64_t name_column = FileColumnOf(spec_.name_column);
+    auto cell = [&row](int64_t column) { return Cell(row, column - 1); };
+    if (!strong.empty()) {
+      auto [seen, fresh] = seen_strong_.try_emplace(strong, row.line);
+      if (!fresh) {
+        AddError(row.line, strong_column,
+                 std::string(spec_.strong_column) + " \"" + cell(strong_column) +
+                     "\" is also on line " + std::to_string(seen->second) + once);
+        return false;
+      }
+      auto stored = strong_index_.find(strong);
+      if (stored != strong_index_.end()) {
+        if (stored->second.second > 1) {
+          AddError(row.line, strong_column,
+                   std::string(spec_.strong_column) + ": " + std::to_string(stored->second.second) +
+                       " " + std::string(spec_.what) + "s have " +
+                       std::string(spec_.strong_column) + " \"" + cell(strong_column) +
+                       "\"; add an external_id column to say which");
+          return false;
+        }
+        match = stored->second.first;
+        return true;
+      }
+    } else if (!name.empty()) {
+      auto [seen, fresh] = seen_names_.try_emplace(name, row.line);
+      if (!fresh) {
+        AddError(row.line, name_column,
+                 std::string(spec_.name_column) + " \"" + name + "\" is also on line " +
+                     std::to_string(seen->second) + once + " (give an external_id column to " +
+                     "import two " + std::string(spec_.what) + "s of the same " +
+                     std::string(spec_.name_column) + ")");
+        return false;
+      }
+    }
+    if (name.empty()) return true;
+    auto named = name_index_.find(name);
+    if (named == name_index_.end()) return true;
+    int candidates = 0;
+    for (const NamedRecord& candidate : named->second) {
+      // A stored record with another strong key is another record of the same name.
+      if (!strong.empty() && !candidate.strong.empty() && candidate.strong != strong) continue;
+      ++candidates;
+      match = candidate.id;
+    }
+    if (candidates > 1) {
+      match.reset();
+      AddError(
+          row.line, name_column,
+          std::string(spec_.name_column) + ": " + std::to_string(candidates) + " " +
+              std::string(spec_.what) + "s are named \"" + name + "\"; add an external_id " +
+              (spec_.strong_key != nullptr ? "or " + std::string(spec_.strong_column) + " column"
+                                           : std::string("column")) +
+              " to say which");
+      return false;
+    }
+    return true;
   }
 
   // Records a failed write: the row's fault, or (returned) the database's.
@@ -324,9 +723,16 @@ class Importer {
     if (!ApplyCells(row, record, /*report=*/true) || !Finish(row, record)) return Status::Ok();
     const bool writing = report_.errors.empty();
     std::string key = spec_.key(record);
-    auto existing = key.empty() ? keys_.end() : keys_.find(key);
-    if (existing != keys_.end()) {
-      Result<T> stored = repository.Get(existing->second);
+    std::optional<IdT> existing;
+    if (!key.empty()) {
+      if (!FirstInFile(row, key)) return Status::Ok();
+      auto found = keys_.find(key);
+      if (found != keys_.end()) existing = found->second;
+    } else if (spec_.name_key != nullptr) {
+      if (!MatchWithoutKey(row, record, existing)) return Status::Ok();
+    }
+    if (existing) {
+      Result<T> stored = repository.Get(*existing);
       if (!stored.ok()) return WriteFailed(row, stored.status());
       T updated = *stored;
       ApplyCells(row, updated, /*report=*/false);
@@ -341,10 +747,10 @@ class Importer {
       SetUpdatedAt(updated);
       Status status = repository.Update(updated);
       if (!status.ok()) return WriteFailed(row, status);
-      return Status::Ok();
+      return AfterWrite(row, updated);
     }
     for (size_t i = 0; i < spec_.columns.size(); ++i) {
-      if (spec_.columns[i].required && file_column_[i] < 0) {
+      if (spec_.columns[i].required && !present_[i]) {
         AddError(row.line, 0,
                  "column " + std::string(spec_.columns[i].name) + " is required to create a new " +
                      std::string(spec_.what) +
@@ -359,6 +765,14 @@ class Importer {
     Result<IdT> id = repository.Insert(record);
     if (!id.ok()) return WriteFailed(row, id.status());
     if (!key.empty()) keys_.emplace(std::move(key), *id);
+    IndexWithoutKey(record, *id);
+    return AfterWrite(row, record);
+  }
+
+  Status AfterWrite(const csv::CsvRecord& row, const T& record) {
+    if (spec_.after_write == nullptr) return Status::Ok();
+    Status status = spec_.after_write(record, context_);
+    if (!status.ok()) return WriteFailed(row, status);
     return Status::Ok();
   }
 
@@ -382,8 +796,25 @@ class Importer {
   Timestamp now_;
   std::unordered_map<std::string, int> occurrences_;
   std::unordered_map<std::string, IdT> keys_;
-  std::vector<std::pair<size_t, int64_t>> plan_;  // (spec column, file column), in apply order
-  std::vector<int64_t> file_column_;              // per spec column; -1 when absent
+  std::unordered_map<std::string, int64_t> seen_keys_;  // key -> line of its first row
+  // Rows without a key (MatchWithoutKey): stored records by strong key (id, how many share it)
+  // and by name; what this file gave so far, with its line.
+  struct NamedRecord {
+    IdT id;
+    std::string strong;
+  };
+  std::unordered_map<std::string, std::pair<IdT, int>> strong_index_;
+  std::unordered_map<std::string, std::vector<NamedRecord>> name_index_;
+  std::unordered_map<std::string, int64_t> seen_strong_, seen_names_;
+  std::vector<PlanItem> plan_;        // in apply order
+  std::vector<int64_t> file_column_;  // per spec column; -1 when absent
+  std::vector<bool> present_;         // per spec column: in the file or set by --set
+  std::vector<Template> constants_;
+  std::vector<bool> constant_failed_;
+  // Per spec column: (their value after NormalizeName, ours).
+  std::vector<std::vector<std::pair<std::string, std::string>>> value_maps_;
+  std::vector<std::string> header_, header_names_;  // as written / after NormalizeName
+  std::string constant_cell_;
   size_t header_size_ = 0;
 };
 
@@ -437,7 +868,8 @@ Status ExportKind(const KindSpec<T, IdT>& spec, storage::Store& store, RowSink& 
 class CsvSink : public RowSink {
  public:
   explicit CsvSink(std::function<void(std::string_view)> write) : write_(std::move(write)) {}
-  Status Begin(std::span<const std::string_view> columns, std::span<const bool>) override {
+  Status Begin(std::span<const std::string_view> columns, std::span<const bool> numeric) override {
+    numeric_.assign(numeric.begin(), numeric.end());
     line_.clear();
     for (size_t i = 0; i < columns.size(); ++i) {
       if (i > 0) line_ += ',';
@@ -451,7 +883,14 @@ class CsvSink : public RowSink {
     line_.clear();
     for (size_t i = 0; i < values.size(); ++i) {
       if (i > 0) line_ += ',';
-      csv::AppendCsvField(values[i], ',', &line_);
+      const bool numeric = i < numeric_.size() && numeric_[i];
+      if (!numeric && NeedsNeutralising(values[i])) {
+        cell_.assign(1, '\'');
+        cell_ += values[i];
+        csv::AppendCsvField(cell_, ',', &line_);
+      } else {
+        csv::AppendCsvField(values[i], ',', &line_);
+      }
     }
     line_ += '\n';
     write_(line_);
@@ -461,7 +900,9 @@ class CsvSink : public RowSink {
 
  private:
   std::function<void(std::string_view)> write_;
+  std::vector<bool> numeric_;
   std::string line_;
+  std::string cell_;
 };
 
 
@@ -569,6 +1010,68 @@ std::vector<ColumnInfo> Columns(Kind kind) {
     }
     return out;
   });
+}
+
+Result<DateOrder> ParseDateOrder(std::string_view text) {
+  const std::string n = internal::NormalizeName(text);
+  if (n == "dmy") return DateOrder::kDayFirst;
+  if (n == "mdy") return DateOrder::kMonthFirst;
+  if (n == "ymd") return DateOrder::kYearFirst;
+  return Status::InvalidArgument("date order \"" + std::string(text) +
+                                 "\" is not one of dmy (31/12/25), mdy (12/31/25) or ymd "
+                                 "(25/12/31)");
+}
+
+Result<ImportMapping> ParseImportMapping(std::string_view json, std::string_view name) {
+  const std::string where(name);
+  auto bad = [&where](const std::string& problem) {
+    return Status::InvalidArgument(where + ": " + problem);
+  };
+  const nlohmann::json doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return bad("not valid JSON");
+  if (!doc.is_object()) return bad("expected a JSON object with columns, values and set");
+  ImportMapping mapping;
+  // Reads an object of strings at `key` into (name, text) pairs.
+  auto strings = [&](const nlohmann::json& object, const std::string& key,
+                     std::vector<std::pair<std::string, std::string>>& out) -> Status {
+    if (!object.is_object()) return bad("\"" + key + "\" must be an object of strings");
+    for (const auto& [field, value] : object.items()) {
+      if (!value.is_string()) return bad("\"" + key + "\"." + field + " must be a string");
+      out.emplace_back(field, value.get_ref<const std::string&>());
+    }
+    return Status::Ok();
+  };
+  for (const auto& [key, value] : doc.items()) {
+    if (key == "columns") {
+      SB_RETURN_IF_ERROR(strings(value, key, mapping.columns));
+    } else if (key == "set") {
+      SB_RETURN_IF_ERROR(strings(value, key, mapping.constants));
+    } else if (key == "values") {
+      if (!value.is_object()) return bad("\"values\" must map columns to objects of values");
+      for (const auto& [column, values] : value.items()) {
+        std::vector<std::pair<std::string, std::string>> pairs;
+        SB_RETURN_IF_ERROR(strings(values, "values\"." + column, pairs));
+        for (auto& [theirs, ours] : pairs) {
+          mapping.values.push_back(ImportMapping::ValueMap{column, theirs, ours});
+        }
+      }
+    } else if (key == "date_order") {
+      if (!value.is_string()) return bad("\"date_order\" must be \"dmy\", \"mdy\" or \"ymd\"");
+      Result<DateOrder> order = ParseDateOrder(value.get_ref<const std::string&>());
+      if (!order.ok()) return bad(order.status().message());
+      mapping.date_order = *order;
+    } else {
+      return bad("unknown key \"" + key + "\"; the keys are columns, values, set and date_order");
+    }
+  }
+  return mapping;
+}
+
+Result<ImportMapping> LoadImportMapping(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": no such mapping file");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return ParseImportMapping(text, path);
 }
 
 std::string ImportError::ToString() const {

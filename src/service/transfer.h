@@ -52,20 +52,67 @@ struct ColumnInfo {
 };
 std::vector<ColumnInfo> Columns(Kind kind);
 
+// How a file's columns and values become salesbox's: what --map, --values, --set and --name
+// say, and what a saved mapping file holds (ParseImportMapping). Column names on our side are
+// canonical column names; names and values on the file's side are compared after NormalizeName
+// (case, blanks and punctuation do not matter).
+struct ImportMapping {
+  // (our column, the file's header): the file's column feeds ours instead of the built-in
+  // aliases. Mapping one file column to two of ours, a column the file does not have, or taking
+  // away the column that would have been the key are errors.
+  std::vector<std::pair<std::string, std::string>> columns;
+  // Value maps: in `column`, the file's value `theirs` means `ours` ("Engaging" -> "discover").
+  // Values not listed are read as they are.
+  struct ValueMap {
+    std::string column, theirs, ours;
+  };
+  std::vector<ValueMap> values;
+  // (our column, template): the column gets this value on every row, instead of any file column
+  // that would have fed it. "{Their Column}" in the template is that column's cell on the row
+  // ("{product} - {account}"); "{{" and "}}" are literal braces.
+  std::vector<std::pair<std::string, std::string>> constants;
+  // A mapping file's "date_order" ("dmy", "mdy" or "ymd"); the caller decides whether it
+  // replaces ImportOptions::date_order (the CLI: unless --date-order is given).
+  std::optional<DateOrder> date_order;
+};
+
+// Reads a saved mapping (a JSON object; `name` names it in messages):
+//   {"columns": {"name": "Opportunity Name"},
+//    "values": {"stage": {"Engaging": "discover", "Prospecting": "qualify"}},
+//    "set": {"currency": "USD", "name": "{product} - {account}"},
+//    "date_order": "mdy"}
+// Every key is optional. kInvalidArgument names the file and the problem (unknown keys too, so a
+// typo is not silently ignored).
+Result<ImportMapping> ParseImportMapping(std::string_view json, std::string_view name);
+// Reads the mapping file at `path`: kNotFound, or ParseImportMapping's errors.
+Result<ImportMapping> LoadImportMapping(const std::string& path);
+
+// Parses a --date-order value: "dmy", "mdy" or "ymd" (kInvalidArgument says which are accepted).
+Result<DateOrder> ParseDateOrder(std::string_view text);
+
 struct ImportOptions {
   // "our_field=Their Column,our_field2=Other Column": the file's header `Their Column` feeds the
   // canonical column `our_field`, in addition to the built-in aliases.
   std::string column_map;
+  // "stage:Engaging=discover,Prospecting=qualify;source:Olark Chat=web": value maps per column
+  // (';' between columns, ',' between values; see ImportMapping::values).
+  std::string value_map;
+  // "role=rep,currency=USD": constant columns (see ImportMapping::constants).
+  std::string constants;
+  // From a mapping file; the three options above add to it.
+  ImportMapping mapping;
   // Validate every row against the database and roll back, writing nothing.
   bool dry_run = false;
   csv::CsvOptions csv;
   // Unset: decimal comma when the file is ';'-delimited (Nordic Excel), otherwise decided per
   // value (see ParseDecimal).
   std::optional<DecimalSeparator> decimal;
+  // Dates that are not ISO: the order of day, month and year. Two-digit years are accepted:
+  // 00-68 are 2000-2068, 69-99 are 1969-1999.
   DateOrder date_order = DateOrder::kDayFirst;
   // For amounts in files without a currency column.
   Currency default_currency;  // XXX means "required in the file"
-  // Errors reported before the import gives up looking for more.
+  // At most this many errors are reported; then the import stops looking for more.
   int max_errors = 50;
 };
 
@@ -104,6 +151,10 @@ class RowSink {
 };
 
 // CSV with ',' delimiter, header line, LF line ends, UTF-8 without BOM, fields quoted as needed.
+// A text cell starting with = + - @ (or a tab or CR) gets an apostrophe in front, so that a
+// spreadsheet shows it as text instead of running it as a formula; import takes the apostrophe
+// off again (it removes one apostrophe before those characters), so export -> import stays
+// lossless. Numeric columns are written as they are.
 std::unique_ptr<RowSink> MakeCsvSink(std::function<void(std::string_view)> write);
 // A JSON array of objects; numeric columns as numbers, empty values as null, others as strings.
 std::unique_ptr<RowSink> MakeJsonSink(std::function<void(std::string_view)> write);
@@ -116,7 +167,9 @@ class TransferService {
   // Imports `reader`'s records as `kind`, all or nothing: the report's errors name file, line
   // and column of every problem found (up to max_errors) and then nothing is written. Records
   // whose key (external_id; users: email; teams: name) exists are updated, and only the columns
-  // present in the file change. Returns a non-OK status only when the database fails.
+  // present in the file change; a key given twice in the file is an error. Accounts without an
+  // external_id are matched by org_number, else by a name only one account has (several: an
+  // error). Returns a non-OK status only when the database fails.
   Result<ImportReport> Import(Kind kind, csv::CsvReader& reader, const ImportOptions& options);
 
   // Opens `path` (kNotFound, kInvalidArgument for undecodable files) and imports it.

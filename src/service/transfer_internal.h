@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -139,6 +140,14 @@ struct ParseContext {
   // Cells that only complete another field (contacts' first_name + last_name -> name); cleared
   // before each row.
   std::string given_name, family_name;
+  // When the import runs (updated_at of records a row changes besides its own).
+  Timestamp now{};
+  // Opportunities: the currency of a new deal without amount or currency, decided once from the
+  // stored deals (the most common currency; XXX when there are none).
+  std::optional<Currency> house_currency;
+  // Opportunity history: each opportunity's created_on as last seen, so a change dated before
+  // it moves it back without reading the opportunity for every change.
+  std::unordered_map<int64_t, Date> created_on;
 };
 
 template <typename T>
@@ -165,6 +174,19 @@ struct KindSpec {
   Status (*finish)(T& record, ParseContext& context, Date today);
   // The record's natural key as text; empty: cannot match an existing record.
   std::string (*key)(const T& record);
+  // The column(s) the key is made of, for messages: "external_id", "opportunity and changed_at".
+  std::string_view key_columns = {};
+  // For a row without a key (`key` empty): how to recognise the stored record it means. Each
+  // returns "" when the record has no such value. `strong_key` identifies one record (an
+  // account's org number); `name_key` may be shared by several (its name), and then the row is
+  // refused rather than guessed. Null when the kind has none.
+  std::string (*strong_key)(const T& record) = nullptr;
+  std::string_view strong_column = {};
+  std::string (*name_key)(const T& record) = nullptr;
+  std::string_view name_column = {};
+  // Called after the row's record was inserted or updated (only while writing); may change other
+  // records, inside the import's transaction. May be null.
+  Status (*after_write)(const T& record, ParseContext& context) = nullptr;
 };
 
 // The spec of each kind (transfer_kinds.cc).

@@ -13,12 +13,15 @@
 // (4) References are written by export as the referenced record's external id (or name/e-mail),
 //     which is exactly what import resolves, so an export imports back unchanged.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <type_traits>
 
+#include "common/country.h"
 #include "common/status_macros.h"
 #include "service/pipeline_audit.h"
 #include "service/transfer_internal.h"
@@ -122,6 +125,43 @@ Status EnumOut(const ClassOf<M>& record, Lookups&, std::string& out) {
   return Status::Ok();
 }
 
+std::string_view DateOrderName(DateOrder order) {
+  switch (order) {
+    case DateOrder::kDayFirst:
+      return "dmy";
+    case DateOrder::kMonthFirst:
+      return "mdy";
+    case DateOrder::kYearFirst:
+      return "ymd";
+  }
+  return "dmy";
+}
+
+// Says why `cell` is not `what` ("a date") in the import's date order, which other order would
+// read it, and which orders there are.
+Status NotADate(std::string_view cell, const Status& why, const ParseContext& context,
+                std::string_view what) {
+  std::string problem = why.message();
+  const size_t quoted = problem.find("\": ");
+  if (quoted != std::string::npos) problem.erase(0, quoted + 3);
+  std::string message = "is not ";
+  message += what;
+  message += " in the order ";
+  message += DateOrderName(context.date_order);
+  message += ": " + problem;
+  for (DateOrder other : {DateOrder::kDayFirst, DateOrder::kMonthFirst, DateOrder::kYearFirst}) {
+    if (other == context.date_order) continue;
+    Result<Date> date = ParseDate(cell, DateReading{other, true});
+    if (date.ok()) {
+      message += "; --date-order " + std::string(DateOrderName(other)) + " reads it as " +
+                 FormatDate(*date);
+      break;
+    }
+  }
+  message += " (--date-order is dmy, mdy or ymd; YYYY-MM-DD always works)";
+  return Bad(cell, message);
+}
+
 template <auto M>
 Status DateIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
   if constexpr (kIsOptional<FieldOf<M>>) {
@@ -132,8 +172,8 @@ Status DateIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) 
   } else {
     if (cell.empty()) return Status::Ok();  // required columns are checked by the importer
   }
-  Result<Date> date = ParseDate(cell, context.date_order);
-  if (!date.ok()) return Bad(cell, "is not a date (use YYYY-MM-DD or DD-MM-YYYY)");
+  Result<Date> date = ParseDate(cell, DateReading{context.date_order, true});
+  if (!date.ok()) return NotADate(cell, date.status(), context, "a date");
   record.*M = *date;
   return Status::Ok();
 }
@@ -150,8 +190,8 @@ Status DateOut(const ClassOf<M>& record, Lookups&, std::string& out) {
 template <auto M>
 Status TimestampIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
   if (cell.empty()) return Status::Ok();
-  Result<Timestamp> at = ParseTimestamp(cell, context.date_order);
-  if (!at.ok()) return Bad(cell, "is not a date and time (use YYYY-MM-DD HH:MM)");
+  Result<Timestamp> at = ParseTimestamp(cell, DateReading{context.date_order, true});
+  if (!at.ok()) return NotADate(cell, at.status(), context, "a date and time");
   record.*M = *at;
   return Status::Ok();
 }
@@ -204,7 +244,48 @@ Status CurrencyOut(const ClassOf<M>& record, Lookups&, std::string& out) {
   return Status::Ok();
 }
 
+// The ISO code written in an amount ("1,234.50 USD", "EUR 99"), if any.
+std::optional<Currency> CurrencyInCell(std::string_view cell) {
+  auto letters = [](std::string_view word) {
+    return word.size() == 3 && std::all_of(word.begin(), word.end(), [](char c) {
+             return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+           });
+  };
+  std::string_view word;
+  if (cell.size() >= 3 && letters(cell.substr(0, 3)) &&
+      (cell.size() == 3 || !std::isalpha(static_cast<unsigned char>(cell[3])))) {
+    word = cell.substr(0, 3);
+  } else if (cell.size() >= 3 && letters(cell.substr(cell.size() - 3)) &&
+             (cell.size() == 3 ||
+              !std::isalpha(static_cast<unsigned char>(cell[cell.size() - 4])))) {
+    word = cell.substr(cell.size() - 3);
+  }
+  if (word.empty()) return std::nullopt;
+  Result<Currency> currency = Currency::Parse(word);
+  if (!currency.ok()) return std::nullopt;
+  return *currency;
+}
+
+// "-", "$-", "$ -", "kr -": how spreadsheets' accounting format writes nothing.
+bool IsAccountingDash(std::string_view cell) {
+  std::string rest;
+  for (size_t i = 0; i < cell.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(cell[i]);
+    if (c == ' ' || c == '$' || c == '.' || std::isalpha(c)) continue;
+    rest += cell[i];
+  }
+  return rest == "-" || rest == "\xE2\x80\x93" /* – */ || rest == "\xE2\x80\x94" /* — */ ||
+         rest == "\xE2\x82\xAC-" || rest == "-\xE2\x82\xAC" || rest == "\xC2\xA3-";
+}
+
 Status ParseMoneyCell(std::string_view cell, Money& money, ParseContext& context) {
+  // A code in the cell says the currency when nothing else does, and must agree with it.
+  const std::optional<Currency> written = CurrencyInCell(cell);
+  if (written && money.currency != Currency() && *written != money.currency) {
+    return Bad(cell, "is in " + written->ToString() + " but the record's currency is " +
+                         money.currency.ToString());
+  }
+  if (money.currency == Currency() && written) money.currency = *written;
   if (money.currency == Currency()) money.currency = context.default_currency;
   if (money.currency == Currency()) {
     return Bad(cell, "has no currency: add a currency column or pass --currency");
@@ -217,7 +298,7 @@ Status ParseMoneyCell(std::string_view cell, Money& money, ParseContext& context
 
 template <auto M>
 Status MoneyIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
-  if (cell.empty()) {
+  if (cell.empty() || IsAccountingDash(cell)) {
     (record.*M).minor_units = 0;
     return Status::Ok();
   }
@@ -381,46 +462,16 @@ constexpr EnumAlias<Outcome> kOutcomeAliases[] = {
     {Outcome::kLost, "closedlost|tabt|forlorad|tapt|loss"},
 };
 
-// Countries by ISO 3166-1 alpha-2 code and the names Nordic exports use.
-struct CountryName {
-  std::string_view code;
-  std::string_view aliases;
-};
-constexpr CountryName kCountries[] = {
-    {"DK", "dk|denmark|danmark|dnk"},
-    {"SE", "se|sweden|sverige|swe"},
-    {"NO", "no|norway|norge|noreg|nor"},
-    {"FI", "fi|finland|suomi|fin"},
-    {"IS", "is|iceland|island|isl"},
-    {"DE", "de|germany|deutschland|tyskland|deu"},
-    {"NL", "nl|netherlands|holland|nederland|nld"},
-    {"GB", "gb|uk|unitedkingdom|england|greatbritain|storbritannien|gbr"},
-    {"US", "us|usa|unitedstates|unitedstatesofamerica"},
-    {"PL", "pl|poland|polen|pol"},
-    {"EE", "ee|estonia|estland|est"},
-    {"LV", "lv|latvia|letland|lettland|lva"},
-    {"LT", "lt|lithuania|litauen|ltu"},
-    {"FO", "fo|faroeislands|faeroerne|faroe|fro"},
-    {"GL", "gl|greenland|gronland|grl"},
-    {"FR", "fr|france|frankrig|frankrike|fra"},
-    {"ES", "es|spain|spanien|esp"},
-    {"IT", "it|italy|italien|ita"},
-    {"CH", "ch|switzerland|schweiz|sveits|che"},
-    {"AT", "at|austria|osterrig|osterrike|aut"},
-    {"BE", "be|belgium|belgien|bel"},
-};
-
+// A country by its ISO 3166-1 code or its name in English, Danish, Swedish or Norwegian
+// (common/country.h); any other two letters are taken as a code (XK, EU).
 Status CountryIn(std::string_view cell, Account& record, ParseContext&) {
   if (cell.empty()) {
     record.country.clear();
     return Status::Ok();
   }
-  std::string n = NormalizeName(cell);
-  for (const CountryName& country : kCountries) {
-    if (MatchesAlias(n, country.aliases)) {
-      record.country = country.code;
-      return Status::Ok();
-    }
+  if (std::optional<std::string_view> code = CountryCode(cell)) {
+    record.country = *code;
+    return Status::Ok();
   }
   if (cell.size() == 2 && std::isalpha(static_cast<unsigned char>(cell[0])) &&
       std::isalpha(static_cast<unsigned char>(cell[1]))) {
@@ -428,7 +479,9 @@ Status CountryIn(std::string_view cell, Account& record, ParseContext&) {
                       static_cast<char>(std::toupper(static_cast<unsigned char>(cell[1])))};
     return Status::Ok();
   }
-  return Bad(cell, "is not a country (use an ISO code such as DK, SE, NO)");
+  return Bad(cell,
+             "is not a country (use an ISO code such as DK, SE, NO, or the name in "
+             "English, Danish, Swedish or Norwegian)");
 }
 
 // --- teams ----------------------------------------------------------------------------------
@@ -452,6 +505,7 @@ const KindSpec<Team, TeamId> kTeamSpec = {
     .repository = [](storage::Store& s) -> storage::TeamRepository& { return s.teams(); },
     .finish = nullptr,
     .key = [](const Team& t) { return t.name; },
+    .key_columns = "name",
 };
 
 // --- segments -------------------------------------------------------------------------------
@@ -479,6 +533,7 @@ const KindSpec<Segment, SegmentId> kSegmentSpec = {
     .repository = [](storage::Store& s) -> storage::SegmentRepository& { return s.segments(); },
     .finish = nullptr,
     .key = [](const Segment& segment) { return segment.name; },
+    .key_columns = "name",
 };
 
 // --- users ----------------------------------------------------------------------------------
@@ -536,6 +591,7 @@ const KindSpec<User, UserId> kUserSpec = {
     .repository = [](storage::Store& s) -> storage::UserRepository& { return s.users(); },
     .finish = nullptr,
     .key = [](const User& u) { return u.email; },
+    .key_columns = "email",
 };
 
 // --- accounts -------------------------------------------------------------------------------
@@ -595,6 +651,11 @@ const KindSpec<Account, AccountId> kAccountSpec = {
     .repository = [](storage::Store& s) -> storage::AccountRepository& { return s.accounts(); },
     .finish = nullptr,
     .key = [](const Account& a) { return ExternalKey(a.external_id); },
+    .key_columns = "external_id",
+    .strong_key = [](const Account& a) { return NormalizeName(a.org_number); },
+    .strong_column = "org_number",
+    .name_key = [](const Account& a) { return a.name; },
+    .name_column = "name",
 };
 
 // --- contacts -------------------------------------------------------------------------------
@@ -674,6 +735,7 @@ const KindSpec<Contact, ContactId> kContactSpec = {
           return Status::Ok();
         },
     .key = [](const Contact& c) { return ExternalKey(c.external_id); },
+    .key_columns = "external_id",
 };
 
 // --- campaigns ------------------------------------------------------------------------------
@@ -733,6 +795,7 @@ const KindSpec<Campaign, CampaignId> kCampaignSpec = {
           return Status::Ok();
         },
     .key = [](const Campaign& c) { return ExternalKey(c.external_id); },
+    .key_columns = "external_id",
 };
 
 // --- leads ----------------------------------------------------------------------------------
@@ -800,6 +863,7 @@ const KindSpec<Lead, LeadId> kLeadSpec = {
           return Status::Ok();
         },
     .key = [](const Lead& l) { return ExternalKey(l.external_id); },
+    .key_columns = "external_id",
 };
 
 // --- opportunities --------------------------------------------------------------------------
@@ -911,12 +975,43 @@ constexpr ColumnSpec<Opportunity> kOpportunityColumns[] = {
      .format = TextOut<&Opportunity::reason>},
 };
 
+// The currency most stored opportunities use; XXX when there are none.
+Result<Currency> HouseCurrency(ParseContext& context) {
+  if (context.house_currency) return *context.house_currency;
+  Currency best;
+  if (context.store != nullptr) {
+    storage::AggregateQuery query;
+    query.group_by = {"amount_currency"};
+    query.aggregates = {storage::Aggregate{storage::AggregateFn::kCount, ""}};
+    int64_t most = 0;
+    SB_RETURN_IF_ERROR(
+        context.store->opportunities().Aggregate(query, [&](const storage::AggregateRow& row) {
+          const auto* code = std::get_if<std::string>(&row.keys[0]);
+          const auto* count = std::get_if<int64_t>(&row.values[0]);
+          if (code == nullptr || count == nullptr || *count <= most) return Status::Ok();
+          Result<Currency> currency = Currency::Parse(*code);
+          if (currency.ok()) {
+            best = *currency;
+            most = *count;
+          }
+          return Status::Ok();
+        }));
+  }
+  context.house_currency = best;
+  return best;
+}
+
 Status FinishOpportunity(Opportunity& o, ParseContext& context, Date today) {
   if (o.amount.currency == Currency()) o.amount.currency = context.default_currency;
   if (o.amount.currency == Currency()) {
-    return Status::InvalidArgument("no currency: add a currency column or pass --currency");
+    // No amount (a file without money columns, or an empty cell): any currency will do, and the
+    // company's own keeps the deal out of a currency of its own in the reports.
+    if (o.amount.minor_units != 0) {
+      return Status::InvalidArgument("no currency: add a currency column or pass --currency")
+          .WithField("amount");
+    }
+    SB_ASSIGN_OR_RETURN(o.amount.currency, HouseCurrency(context));
   }
-  if (o.created_on == Date{}) o.created_on = today;
   if (IsClosed(o.stage)) {
     if (!o.closed_on) o.closed_on = o.close_on ? *o.close_on : today;
     o.forecast_category = ForecastCategory::kClosed;
@@ -924,6 +1019,14 @@ Status FinishOpportunity(Opportunity& o, ParseContext& context, Date today) {
   } else if (o.closed_on) {
     return Status::InvalidArgument("closed_date is set but the opportunity is open (stage " +
                                    std::string(ToString(o.stage)) + ")");
+  }
+  if (o.created_on == Date{}) {
+    // Unknown: the earliest date the row knows, so a deal is never created after it closed.
+    // Its history, imported later, can move it further back (OpportunityChangeWritten).
+    o.created_on = today;
+    for (const std::optional<Date>& known : {o.close_on, o.closed_on, o.next_step_on}) {
+      if (known && *known < o.created_on) o.created_on = *known;
+    }
   }
   if (o.amount.minor_units < 0) {
     return Status::InvalidArgument("amount is negative").WithField("amount");
@@ -940,6 +1043,7 @@ const KindSpec<Opportunity, OpportunityId> kOpportunitySpec = {
     },
     .finish = FinishOpportunity,
     .key = [](const Opportunity& o) { return ExternalKey(o.external_id); },
+    .key_columns = "external_id",
 };
 
 // --- opportunity history --------------------------------------------------------------------
@@ -989,6 +1093,35 @@ constexpr ColumnSpec<OpportunityChange> kOpportunityChangeColumns[] = {
      .format = DateOut<&OpportunityChange::next_step_on>},
 };
 
+Status FinishOpportunityChange(OpportunityChange& c, ParseContext& context, Date) {
+  if (c.amount.currency == Currency()) c.amount.currency = context.default_currency;
+  if (c.amount.currency == Currency() && c.opportunity_id.value != 0 && context.store != nullptr) {
+    // No amount in the change: the opportunity's currency.
+    if (c.amount.minor_units != 0) {
+      return Status::InvalidArgument("no currency: add a currency column or pass --currency")
+          .WithField("amount");
+    }
+    SB_ASSIGN_OR_RETURN(Opportunity o, context.store->opportunities().Get(c.opportunity_id));
+    c.amount.currency = o.amount.currency;
+  }
+  return Status::Ok();
+}
+
+// A deal cannot change before it exists: a change dated earlier moves created_on back.
+Status OpportunityChangeWritten(const OpportunityChange& c, ParseContext& context) {
+  const Date changed_on = ToDate(c.changed_at);
+  auto known = context.created_on.find(c.opportunity_id.value);
+  if (known != context.created_on.end() && known->second <= changed_on) return Status::Ok();
+  SB_ASSIGN_OR_RETURN(Opportunity o, context.store->opportunities().Get(c.opportunity_id));
+  if (changed_on < o.created_on) {
+    o.created_on = changed_on;
+    o.updated_at = context.now;
+    SB_RETURN_IF_ERROR(context.store->opportunities().Update(o));
+  }
+  context.created_on[c.opportunity_id.value] = o.created_on;
+  return Status::Ok();
+}
+
 const KindSpec<OpportunityChange, OpportunityChangeId> kOpportunityChangeSpec = {
     .kind = Kind::kOpportunityHistory,
     .what = "opportunity change",
@@ -996,18 +1129,13 @@ const KindSpec<OpportunityChange, OpportunityChangeId> kOpportunityChangeSpec = 
     .repository = [](storage::Store& s) -> storage::OpportunityChangeRepository& {
       return s.opportunity_changes();
     },
-    .finish =
-        [](OpportunityChange& c, ParseContext& context, Date) {
-          if (c.amount.currency == Currency()) c.amount.currency = context.default_currency;
-          if (c.amount.currency == Currency()) {
-            return Status::InvalidArgument("no currency: add a currency column or pass --currency");
-          }
-          return Status::Ok();
-        },
+    .finish = FinishOpportunityChange,
     .key =
         [](const OpportunityChange& c) {
           return std::to_string(c.opportunity_id.value) + "@" + FormatTimestamp(c.changed_at);
         },
+    .key_columns = "opportunity and changed_at",
+    .after_write = OpportunityChangeWritten,
 };
 
 // --- activities -----------------------------------------------------------------------------
@@ -1077,6 +1205,7 @@ const KindSpec<Activity, ActivityId> kActivitySpec = {
           return Status::Ok();
         },
     .key = [](const Activity& a) { return ExternalKey(a.external_id); },
+    .key_columns = "external_id",
 };
 
 // --- orders ---------------------------------------------------------------------------------
@@ -1159,6 +1288,7 @@ const KindSpec<Order, OrderId> kOrderSpec = {
     .repository = [](storage::Store& s) -> storage::OrderRepository& { return s.orders(); },
     .finish = FinishOrder,
     .key = [](const Order& o) { return ExternalKey(o.external_id); },
+    .key_columns = "external_id",
 };
 
 // --- scorecard answers ----------------------------------------------------------------------
@@ -1280,6 +1410,7 @@ const KindSpec<ScorecardAnswer, ScorecardAnswerId> kScorecardAnswerSpec = {
           return std::string(ToString(a.subject_type)) + ":" + std::to_string(a.subject_id) + ":" +
                  a.criterion_id + "@" + FormatTimestamp(a.answered_at);
         },
+    .key_columns = "subject_type, subject_external_id, criterion_id and answered_at",
 };
 
 // --- objectives -----------------------------------------------------------------------------
@@ -1428,6 +1559,7 @@ const KindSpec<Objective, ObjectiveId> kObjectiveSpec = {
     .repository = [](storage::Store& s) -> storage::ObjectiveRepository& { return s.objectives(); },
     .finish = FinishObjective,
     .key = [](const Objective& o) { return o.name; },
+    .key_columns = "name",
 };
 
 // --- value propositions ----------------------------------------------------------------------
@@ -1472,6 +1604,7 @@ const KindSpec<ValueProposition, ValuePropositionId> kValuePropositionSpec = {
           return Status::Ok();
         },
     .key = [](const ValueProposition& v) { return std::to_string(v.segment_id.value); },
+    .key_columns = "segment",
 };
 
 }  // namespace

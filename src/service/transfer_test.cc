@@ -445,11 +445,12 @@ TEST_F(TransferTest, DryRunChecksEverythingAndWritesNothing) {
   EXPECT_FALSE(report.committed);
   EXPECT_EQ(Count(Kind::kOpportunities), 0);
 
-  // The database's own rules are checked too: a duplicate e-mail.
+  // A key given twice in one file is found in a dry run too.
   ImportReport users = Import(Kind::kUsers,
                               "email,name,role\nnew@example.com,New,rep\n"
                               "new@example.com,Again,rep\n");
-  EXPECT_TRUE(users.errors.empty()) << Errors(users);  // the second row updates the first
+  ASSERT_EQ(users.errors.size(), 1u) << Errors(users);
+  EXPECT_THAT(users.errors[0].message, HasSubstr("is also on line 2"));
 }
 
 TEST_F(TransferTest, MapOptionNamesTheirColumns) {
@@ -480,6 +481,7 @@ struct BadFileCase {
   Kind kind;
   std::string text;
   std::string error;  // the first error, exactly
+  std::string map;    // ImportOptions::column_map
 };
 
 class BadFileTest : public TransferTest, public ::testing::WithParamInterface<BadFileCase> {};
@@ -487,6 +489,7 @@ class BadFileTest : public TransferTest, public ::testing::WithParamInterface<Ba
 TEST_P(BadFileTest, ReportsFileLineColumnAndWritesNothing) {
   ImportUsersAndAccounts();
   const BadFileCase& c = GetParam();
+  options_.column_map = c.map;
   ImportReport report = Import(c.kind, c.text, "f.csv");
   ASSERT_FALSE(report.errors.empty()) << "no error for " << c.name;
   EXPECT_EQ(report.errors[0].ToString(), c.error);
@@ -511,7 +514,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "\"Z\")"},
         BadFileCase{"bad_country", Kind::kAccounts, "name,country\nX,Atlantis\n",
                     "f.csv:2:2: country: \"Atlantis\" is not a country (use an ISO code such as "
-                    "DK, SE, NO)"},
+                    "DK, SE, NO, or the name in English, Danish, Swedish or Norwegian)"},
         BadFileCase{"bad_stage", Kind::kOpportunities,
                     "account,name,stage,amount\nA1,D,Wishful thinking,1\n",
                     "f.csv:2:3: stage: stage \"Wishful thinking\" is not one of qualify, "
@@ -521,8 +524,9 @@ INSTANTIATE_TEST_SUITE_P(
                     "f.csv:2:1: account: no account \"Nope\" exists; import accounts first"},
         BadFileCase{"bad_date", Kind::kOpportunities,
                     "account,name,stage,amount,close_date\nA1,D,qualify,1,31.02.2025\n",
-                    "f.csv:2:5: close_date: \"31.02.2025\" is not a date (use YYYY-MM-DD or "
-                    "DD-MM-YYYY)"},
+                    "f.csv:2:5: close_date: \"31.02.2025\" is not a date in the order dmy: "
+                    "day 31 does not exist in month 2 of 2025 (--date-order is dmy, mdy or "
+                    "ymd; YYYY-MM-DD always works)"},
         BadFileCase{"probability_over_100", Kind::kOpportunities,
                     "account,name,stage,amount,probability\nA1,D,qualify,1,140%\n",
                     "f.csv:2:5: probability: \"140%\" is not a probability between 0 and 100%"},
@@ -562,7 +566,28 @@ INSTANTIATE_TEST_SUITE_P(
                     "opportunity or lead"},
         BadFileCase{"relationship_out_of_range", Kind::kContacts,
                     "account,name,relationship_strength\nA1,Kim,7\n",
-                    "f.csv:2:3: relationship_strength: \"7\" is out of range 0..4"}),
+                    "f.csv:2:3: relationship_strength: \"7\" is out of range 0..4"},
+        // --map mistakes are errors, not silence (issue 16).
+        BadFileCase{"map_column_to_two_fields", Kind::kOpportunities,
+                    "Id,Account,Deal,Stage,Amount\nX1,A1,Deal,qualify,1\n",
+                    "f.csv:1:3: --map: column \"Deal\" is mapped to both name and next_step; a "
+                    "column feeds one field (use --set with {Deal} to copy it)",
+                    "name=Deal,next_step=Deal"},
+        BadFileCase{"map_field_to_two_columns", Kind::kOpportunities,
+                    "Id,Account,Deal,Stage,Amount\nX1,A1,Deal,qualify,1\n",
+                    "f.csv:1:2: --map: name is mapped to both \"Deal\" and \"Account\"",
+                    "name=Deal,name=Account"},
+        BadFileCase{"map_column_not_in_file", Kind::kOpportunities,
+                    "Id,Account,Deal,Stage,Amount\nX1,A1,Deal,qualify,1\n",
+                    "--map: the file has no column \"Opportunity Name\" (for name); its columns "
+                    "are Id, Account, Deal, Stage, Amount",
+                    "name=Opportunity Name"},
+        BadFileCase{"map_takes_the_key_away", Kind::kOpportunities,
+                    "Id,Account,Deal,Stage,Amount\nX1,A1,Deal,qualify,1\n",
+                    "f.csv:1:1: --map: column \"Id\" is the key external_id, but --map makes it "
+                    "name; without a key, importing the file again doubles every opportunity "
+                    "(map another column to external_id, or use --set with {Id} to copy it)",
+                    "name=Id"}),
     [](const ::testing::TestParamInfo<BadFileCase>& param) { return param.param.name; });
 
 TEST_F(TransferTest, ReportsEveryErrorUpToTheLimit) {
@@ -653,6 +678,373 @@ TEST_F(TransferTest, UsersCreateTheirTeamAndTeamsThenNameTheirManager) {
   EXPECT_EQ(teams[0].manager_id, users[0].id);
   EXPECT_EQ(users[1].team_id, teams[0].id);
   EXPECT_EQ(Export(Kind::kTeams), "name,manager_email\nVest,kim@example.com\n");
+}
+
+// --- issue 16: bugs found importing other CRMs' exports ------------------------------------
+
+TEST_F(TransferTest, TwoRowsWithTheSameKeyAreAnErrorNamingBothLines) {
+  ImportUsersAndAccounts();
+  ImportReport report = Import(Kind::kOpportunities,
+                               "external_id,account,name,stage,amount\n"
+                               "O1,A1,First,qualify,100\n"
+                               "O2,A1,Second,qualify,200\n"
+                               "O1,A1,First again,propose,300\n",
+                               "deals.csv");
+  ASSERT_EQ(report.errors.size(), 1u) << Errors(report);
+  EXPECT_EQ(report.errors[0].ToString(),
+            "deals.csv:4:1: external_id \"O1\" is also on line 2; a file may hold each "
+            "opportunity once");
+  EXPECT_EQ(Count(Kind::kOpportunities), 0);
+
+  // Keys of several columns name them instead.
+  ImportOk(Kind::kOpportunities, "external_id,account,name,stage,amount\nO1,A1,First,qualify,1\n");
+  ImportReport history = Import(Kind::kOpportunityHistory,
+                                "opportunity,changed_at,stage\n"
+                                "O1,2025-01-02 08:00,qualify\n"
+                                "O1,2025-01-02T08:00:00Z,discover\n",
+                                "history.csv");
+  ASSERT_EQ(history.errors.size(), 1u) << Errors(history);
+  EXPECT_EQ(history.errors[0].ToString(),
+            "history.csv:3: the same opportunity and changed_at are also on line 2; a file may "
+            "hold each opportunity change once");
+}
+
+TEST_F(TransferTest, NulBytesAndOverlongFieldsAreRefusedWithLineAndColumn) {
+  std::string text = std::string("name,industry\nAcme,Ma") + '\0' + "chines\nBeta," +
+                     std::string(70000, 'x') + "\nGamma,IT\n";
+  ImportReport report = Import(Kind::kAccounts, text, "a.csv");
+  ASSERT_EQ(report.errors.size(), 2u) << Errors(report);
+  EXPECT_THAT(report.errors[0].ToString(), HasSubstr("a.csv:2:2: the field holds a NUL byte"));
+  EXPECT_EQ(report.errors[1].ToString(),
+            "a.csv:3:2: the field is 70000 bytes long; the limit is 65536 bytes (64 KiB) per "
+            "field");
+  EXPECT_EQ(Count(Kind::kAccounts), 0);
+}
+
+TEST_F(TransferTest, CsvExportNeutralisesFormulasAndImportReadsThemBack) {
+  ImportOk(Kind::kAccounts,
+           "external_id,name,industry,region,org_number\n"
+           "F1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",+cmd|' /C calc'!A0,"
+           "@SUM(1+1),-2+3\n"
+           "F2,Plain,=tab,'already quoted,'=kept\n");
+  std::string csv = Export(Kind::kAccounts);
+  EXPECT_THAT(csv, HasSubstr("F1,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\","
+                             "'+cmd|' /C calc'!A0,,'@SUM(1+1),,'-2+3,,prospect\n"));
+  EXPECT_THAT(csv, HasSubstr("F2,Plain,'=tab,,'already quoted,,'=kept,,prospect\n"));
+  // JSON is not a spreadsheet: unchanged.
+  EXPECT_THAT(Export(Kind::kAccounts, /*json=*/true), HasSubstr("\"=HYPERLINK("));
+
+  // The apostrophe export adds is taken off again, so export -> import is still lossless.
+  std::unique_ptr<storage::Store> original = std::move(store_);
+  SB_ASSERT_OK_AND_ASSIGN(store_, storage::OpenStore("sqlite::memory:"));
+  ImportOk(Kind::kAccounts, csv);
+  EXPECT_EQ(Export(Kind::kAccounts), csv);
+  SB_ASSERT_OK_AND_ASSIGN(Account f1, AccountByExternalId("F1"));
+  EXPECT_EQ(f1.name, "=HYPERLINK(\"http://evil.example\",\"click\")");
+  EXPECT_EQ(f1.org_number, "-2+3");
+  SB_ASSERT_OK_AND_ASSIGN(Account f2, AccountByExternalId("F2"));
+  EXPECT_EQ(f2.region, "'already quoted");
+  EXPECT_EQ(f2.org_number, "=kept");  // an apostrophe before a formula is taken off on import
+}
+
+TEST_F(TransferTest, AFileWithoutMoneyColumnsNeedsNoCurrency) {
+  ImportUsersAndAccounts();
+  options_.default_currency = Currency();
+  // No opportunity yet: the amount is 0 in "no currency" (XXX).
+  ImportOk(Kind::kOpportunities, "external_id,account,name,stage\nO1,A1,First,qualify\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity o1, OpportunityByExternalId("O1"));
+  EXPECT_EQ(o1.amount.currency, Currency());
+  ImportOk(Kind::kOpportunities,
+           "external_id,account,name,stage,amount,currency\nO2,A1,Second,qualify,100,SEK\n");
+  // An update keeps the stored currency.
+  ImportOk(Kind::kOpportunities, "external_id,stage\nO2,propose\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity o2, OpportunityByExternalId("O2"));
+  EXPECT_EQ(o2.stage, Stage::kPropose);
+  EXPECT_EQ(o2.amount.currency.code(), "SEK");
+  EXPECT_EQ(o2.amount.minor_units, 10000);
+  // A new deal without an amount takes the currency the stored deals use.
+  ImportOk(Kind::kOpportunities, "external_id,account,name,stage\nO3,A1,Third,qualify\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity o3, OpportunityByExternalId("O3"));
+  EXPECT_EQ(o3.amount.currency.code(), "SEK");
+  // History without amounts takes its opportunity's currency.
+  ImportOk(Kind::kOpportunityHistory, "opportunity,changed_at,stage\nO2,2025-01-02,qualify\n");
+  std::vector<OpportunityChange> changes =
+      *store_->opportunity_changes().List(storage::ListQuery{});
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].amount.currency.code(), "SEK");
+
+  // An amount without a currency is an error about the amount's cell.
+  ImportReport report =
+      Import(Kind::kOpportunities, "external_id,account,name,stage,amount\nO4,A1,X,qualify,100\n",
+             "f.csv");
+  ASSERT_EQ(report.errors.size(), 1u) << Errors(report);
+  EXPECT_EQ(report.errors[0].ToString(),
+            "f.csv:2:5: amount: \"100\" has no currency: add a currency column or pass "
+            "--currency");
+}
+
+TEST_F(TransferTest, MaxErrorsIsAHardLimit) {
+  ImportUsersAndAccounts();
+  options_.max_errors = 5;
+  // Two bad cells per row: the limit falls in the middle of a row.
+  ImportReport report = Import(Kind::kOpportunities,
+                               "account,name,stage,amount\nA1,a,nope,x\nA1,b,nope,y\n"
+                               "A1,c,nope,z\nA1,d,nope,w\n");
+  EXPECT_EQ(report.errors.size(), 5u) << Errors(report);
+  EXPECT_TRUE(report.more_errors);
+}
+
+TEST_F(TransferTest, MissingCreatedDateIsTheEarliestDateTheRowOrItsHistoryKnows) {
+  ImportUsersAndAccounts();
+  ImportOk(Kind::kOpportunities,
+           "external_id,account,name,stage,amount,close_date,closed_date\n"
+           "W1,A1,Won last year,closed_won,100,2024-05-20,2024-06-01\n"
+           "Q1,A1,Open,qualify,100,2025-09-01,\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity won, OpportunityByExternalId("W1"));
+  EXPECT_EQ(won.created_on, MakeDate(2024, 5, 20));  // not the import day, after it closed
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity open, OpportunityByExternalId("Q1"));
+  EXPECT_EQ(open.created_on, MakeDate(2025, 3, 3));  // nothing earlier known: the import day
+
+  // Its history knows more: a deal cannot change before it exists.
+  ImportOk(Kind::kOpportunityHistory,
+           "opportunity,changed_at,stage\n"
+           "W1,2024-01-15T10:00:00Z,qualify\n"
+           "W1,2024-03-01T10:00:00Z,propose\n"
+           "Q1,2025-04-01T10:00:00Z,qualify\n");
+  SB_ASSERT_OK_AND_ASSIGN(won, OpportunityByExternalId("W1"));
+  EXPECT_EQ(won.created_on, MakeDate(2024, 1, 15));
+  SB_ASSERT_OK_AND_ASSIGN(open, OpportunityByExternalId("Q1"));
+  EXPECT_EQ(open.created_on, MakeDate(2025, 3, 3));
+}
+
+TEST_F(TransferTest, AccountsWithoutExternalIdAreMatchedByOrgNumberThenName) {
+  std::string file =
+      "name,org_number,industry\n"
+      "Acme A/S,11223344,IT\n"
+      "Beta ApS,,Retail\n";
+  EXPECT_EQ(ImportOk(Kind::kAccounts, file).inserted, 2);
+  ImportReport again = ImportOk(Kind::kAccounts, file);
+  EXPECT_EQ(again.inserted, 0);
+  EXPECT_EQ(again.unchanged, 2);
+  EXPECT_EQ(Count(Kind::kAccounts), 2);
+
+  // By org number even when renamed; by name when the file has no org number.
+  ImportReport renamed =
+      ImportOk(Kind::kAccounts, "name,org_number,industry\nAcme Holding A/S,11223344,IT\n");
+  EXPECT_EQ(renamed.updated, 1);
+  ImportReport by_name = ImportOk(Kind::kAccounts, "name,industry\nBeta ApS,Wholesale\n");
+  EXPECT_EQ(by_name.updated, 1);
+  EXPECT_EQ(Count(Kind::kAccounts), 2);
+
+  // A different org number under a known name is another company.
+  EXPECT_EQ(ImportOk(Kind::kAccounts, "name,org_number\nAcme Holding A/S,99887766\n").inserted, 1);
+  // Now the name alone cannot say which: refused, with advice.
+  ImportReport ambiguous = Import(Kind::kAccounts, "name,industry\nAcme Holding A/S,IT\n", "a.csv");
+  ASSERT_EQ(ambiguous.errors.size(), 1u) << Errors(ambiguous);
+  EXPECT_EQ(ambiguous.errors[0].ToString(),
+            "a.csv:2:1: name: 2 accounts are named \"Acme Holding A/S\"; add an external_id or "
+            "org_number column to say which");
+
+  // The same account twice in one file without a key.
+  ImportReport twice = Import(Kind::kAccounts, "name,industry\nGamma,IT\nGamma,Retail\n", "b.csv");
+  ASSERT_EQ(twice.errors.size(), 1u) << Errors(twice);
+  EXPECT_EQ(twice.errors[0].ToString(),
+            "b.csv:3:1: name \"Gamma\" is also on line 2; a file may hold each account once "
+            "(give an external_id column to import two accounts of the same name)");
+  EXPECT_EQ(Count(Kind::kAccounts), 3);
+}
+
+// --- issue 16: value maps, constant columns, name templates, mapping files -----------------
+
+TEST_F(TransferTest, ValueMapsTranslateTheirValues) {
+  ImportUsersAndAccounts();
+  options_.value_map =
+      "stage: Engaging=discover, Prospecting=qualify, Closed Won - Paid=closed_won;"
+      "forecast_category:0=pipeline,1=commit";
+  ImportOk(Kind::kOpportunities,
+           "external_id,account,name,stage,amount,forecast_category\n"
+           "V1,A1,One,Engaging,100,0\n"
+           "V2,A1,Two,PROSPECTING,100,1\n"
+           "V3,A1,Three,closed won-paid,100,\n"
+           "V4,A1,Four,propose,100,\n");  // values without a map are read as they are
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity v1, OpportunityByExternalId("V1"));
+  EXPECT_EQ(v1.stage, Stage::kDiscover);
+  EXPECT_EQ(v1.forecast_category, ForecastCategory::kPipeline);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity v2, OpportunityByExternalId("V2"));
+  EXPECT_EQ(v2.stage, Stage::kQualify);
+  EXPECT_EQ(v2.forecast_category, ForecastCategory::kCommit);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity v3, OpportunityByExternalId("V3"));
+  EXPECT_EQ(v3.stage, Stage::kClosedWon);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity v4, OpportunityByExternalId("V4"));
+  EXPECT_EQ(v4.stage, Stage::kPropose);
+
+  // A value mapped to something that is not a stage names both.
+  options_.value_map = "stage:Engaging=dicsover";
+  ImportReport bad =
+      Import(Kind::kOpportunities, "external_id,account,name,stage,amount\nV5,A1,Five,Engaging,1\n",
+             "f.csv");
+  ASSERT_EQ(bad.errors.size(), 1u) << Errors(bad);
+  EXPECT_THAT(bad.errors[0].ToString(),
+              HasSubstr("f.csv:2:4: stage: stage \"dicsover\" is not one"));
+  EXPECT_THAT(bad.errors[0].ToString(), HasSubstr("(--values maps \"Engaging\" to it)"));
+
+  options_.value_map = "stgae:Engaging=discover";
+  ImportReport unknown = Import(Kind::kOpportunities, "external_id,stage\nV1,Engaging\n");
+  ASSERT_FALSE(unknown.errors.empty());
+  EXPECT_THAT(unknown.errors[0].ToString(),
+              HasSubstr("--values: \"stgae\" is not a column of opportunities"));
+}
+
+TEST_F(TransferTest, ConstantColumnsAndNameTemplates) {
+  options_.default_currency = Currency();
+  options_.constants = "role=rep, team=Imported";
+  ImportOk(Kind::kUsers, "email,name\nkim@example.com,Kim\nole@example.com,Ole\n");
+  std::vector<User> users = *store_->users().List(storage::ListQuery{});
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[0].role, Role::kRep);
+  EXPECT_TRUE(users[1].team_id.has_value());
+
+  options_.constants = "";
+  ImportOk(Kind::kAccounts, "external_id,name\nA1,Acme\n");
+  options_.constants = "currency=USD";
+  options_.mapping.constants = {{"name", "{Product} – {Company} ({{pilot}})"}};
+  ImportOk(Kind::kOpportunities,
+           "Deal ID,Company,Product,Stage,Amount\nD1,A1,Widgets,qualify,\"1,234.50\"\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity d1, OpportunityByExternalId("D1"));
+  EXPECT_EQ(d1.name, "Widgets – A1 ({pilot})");
+  EXPECT_EQ(d1.amount.currency.code(), "USD");
+  EXPECT_EQ(d1.amount.minor_units, 123450);
+
+  // A constant replaces the file's column of that name; a wrong constant is reported once.
+  options_.mapping.constants.clear();
+  options_.constants = "stage=boss";
+  ImportReport bad =
+      Import(Kind::kOpportunities,
+             "external_id,account,name,stage\nD2,A1,x,qualify\nD3,A1,y,qualify\n", "f.csv");
+  ASSERT_EQ(bad.errors.size(), 1u) << Errors(bad);
+  EXPECT_THAT(bad.errors[0].ToString(), HasSubstr("f.csv:2: stage: stage \"boss\" is not one of"));
+  EXPECT_THAT(bad.errors[0].ToString(), HasSubstr("(from --set stage=boss)"));
+
+  options_.constants = "";
+  options_.mapping.constants = {{"name", "{Product} {Colour}"}};
+  ImportReport missing = Import(Kind::kOpportunities, "external_id,Product\nD1,x\n");
+  ASSERT_FALSE(missing.errors.empty());
+  EXPECT_EQ(missing.errors[0].ToString(),
+            "--set name: the file has no column \"Colour\" (in {Colour}); its columns are "
+            "external_id, Product");
+}
+
+TEST_F(TransferTest, MappingFilesHoldColumnsValuesConstantsAndDateOrder) {
+  SB_ASSERT_OK_AND_ASSIGN(
+      ImportMapping mapping,
+      ParseImportMapping(R"({"columns": {"external_id": "Opportunity ID", "account": "Acct"},
+                            "values": {"stage": {"Engaging": "discover", "Closed Won, Paid":
+                                                 "closed_won"}},
+                            "set": {"name": "{Product}, {Acct}"},
+                            "date_order": "mdy"})",
+                         "m.json"));
+  EXPECT_EQ(mapping.columns.size(), 2u);
+  EXPECT_EQ(mapping.values.size(), 2u);
+  ASSERT_EQ(mapping.constants.size(), 1u);
+  EXPECT_EQ(mapping.constants[0].second, "{Product}, {Acct}");
+  EXPECT_EQ(mapping.date_order, DateOrder::kMonthFirst);
+
+  ImportOk(Kind::kAccounts, "external_id,name\nA1,Acme\n");
+  options_.mapping = mapping;
+  options_.date_order = *mapping.date_order;
+  ImportOk(Kind::kOpportunities,
+           "Opportunity ID,Acct,Product,Stage,Amount,Close Date\n"
+           "M1,A1,Widgets,\"Closed Won, Paid\",10,5/26/17\n"
+           "M2,A1,Gadgets,Engaging,20,12/1/2025\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity m1, OpportunityByExternalId("M1"));
+  EXPECT_EQ(m1.name, "Widgets, A1");
+  EXPECT_EQ(m1.stage, Stage::kClosedWon);
+  EXPECT_EQ(m1.close_on, MakeDate(2017, 5, 26));
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity m2, OpportunityByExternalId("M2"));
+  EXPECT_EQ(m2.stage, Stage::kDiscover);
+  EXPECT_EQ(m2.close_on, MakeDate(2025, 12, 1));
+
+  EXPECT_THAT(
+      ParseImportMapping("{\"colums\": {}}", "m.json"),
+      test::StatusIsWithMessage(StatusCode::kInvalidArgument, "m.json: unknown key \"colums\""));
+  EXPECT_THAT(ParseImportMapping("{\"values\": {\"stage\": {\"a\": 1}}}", "m.json"),
+              test::StatusIsWithMessage(StatusCode::kInvalidArgument, "must be a string"));
+  EXPECT_THAT(ParseImportMapping("[1,", "m.json"),
+              test::StatusIsWithMessage(StatusCode::kInvalidArgument, "m.json: not valid JSON"));
+  EXPECT_THAT(ParseImportMapping("{\"date_order\": \"myd\"}", "m.json"),
+              test::StatusIsWithMessage(StatusCode::kInvalidArgument, "dmy (31/12/25)"));
+}
+
+TEST_F(TransferTest, DatesInEveryOrderAndTheMessageSaysWhichOrdersThereAre) {
+  ImportUsersAndAccounts();
+  options_.date_order = DateOrder::kMonthFirst;
+  ImportOk(Kind::kOrders, "account,date,revenue,currency\nA1,5/26/17,100,DKK\n");
+  options_.date_order = DateOrder::kYearFirst;
+  ImportOk(Kind::kOrders, "account,date,revenue,currency\nA1,17/05/27,100,DKK\n");
+  options_.date_order = DateOrder::kDayFirst;
+  ImportOk(Kind::kOrders, "account,date,revenue,currency\nA1,28.5.17,100,DKK\n");
+  std::vector<Order> orders = *store_->orders().List(storage::ListQuery{});
+  ASSERT_EQ(orders.size(), 3u);
+  EXPECT_EQ(orders[0].ordered_on, MakeDate(2017, 5, 26));
+  EXPECT_EQ(orders[1].ordered_on, MakeDate(2017, 5, 27));
+  EXPECT_EQ(orders[2].ordered_on, MakeDate(2017, 5, 28));
+
+  ImportReport report =
+      Import(Kind::kOrders, "account,date,revenue,currency\nA1,5/26/17,100,DKK\n", "o.csv");
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_EQ(report.errors[0].ToString(),
+            "o.csv:2:2: date: \"5/26/17\" is not a date in the order dmy: month 26 is outside "
+            "1..12; --date-order mdy reads it as 2017-05-26 (--date-order is dmy, mdy or ymd; "
+            "YYYY-MM-DD always works)");
+  SB_ASSERT_OK_AND_ASSIGN(DateOrder ymd, ParseDateOrder("YMD"));
+  EXPECT_EQ(ymd, DateOrder::kYearFirst);
+  EXPECT_THAT(ParseDateOrder("iso"),
+              test::StatusIsWithMessage(StatusCode::kInvalidArgument, "is not one of dmy"));
+}
+
+TEST_F(TransferTest, AmountsWithDashesAndCurrencyCodes) {
+  ImportUsersAndAccounts();
+  options_.default_currency = Currency();
+  ImportOk(Kind::kOpportunities,
+           "external_id,account,name,stage,amount\n"
+           "U1,A1,Dollars,qualify,\"1,234.50 USD\"\n"
+           "U2,A1,Nothing,qualify,$-\n"
+           "U3,A1,Nothing either,qualify,$ -   \n"
+           "U4,A1,Euros,qualify,EUR 99\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity u1, OpportunityByExternalId("U1"));
+  EXPECT_EQ(u1.amount.currency.code(), "USD");
+  EXPECT_EQ(u1.amount.minor_units, 123450);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity u2, OpportunityByExternalId("U2"));
+  EXPECT_EQ(u2.amount.minor_units, 0);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity u3, OpportunityByExternalId("U3"));
+  EXPECT_EQ(u3.amount.minor_units, 0);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity u4, OpportunityByExternalId("U4"));
+  EXPECT_EQ(u4.amount.currency.code(), "EUR");
+  EXPECT_EQ(u4.amount.minor_units, 9900);
+
+  ImportReport report = Import(Kind::kOpportunities,
+                               "external_id,account,name,stage,amount,currency\n"
+                               "U5,A1,Mixed,qualify,100 USD,DKK\n",
+                               "f.csv");
+  ASSERT_EQ(report.errors.size(), 1u) << Errors(report);
+  EXPECT_EQ(report.errors[0].ToString(),
+            "f.csv:2:5: amount: \"100 USD\" is in USD but the record's currency is DKK");
+}
+
+TEST_F(TransferTest, CountryNamesInEnglishAndTheNordicLanguages) {
+  ImportOk(Kind::kAccounts,
+           "external_id,name,country\n"
+           "C1,a,Germany\nC2,b,Tyskland\nC3,c,Østrig\nC4,d,Österrike\nC5,e,Færøerne\n"
+           "C6,f,United States of America\nC7,g,Brazil\nC8,h,Brasilien\nC9,i,SYDAFRIKA\n"
+           "C10,j,Sør-Korea\nC11,k,japan\nC12,l,Viet Nam\nC13,m,Nederländerna\nC14,n,Island\n"
+           "C15,o,Storbritannien\nC16,p,Czechia\nC17,q,Tjekkiet\nC18,r,Polen\nC19,s,FIN\n"
+           "C20,t,Kina\n");
+  const char* expected[] = {"DE", "DE", "AT", "AT", "FO", "US", "BR", "BR", "ZA", "KR",
+                            "JP", "VN", "NL", "IS", "GB", "CZ", "CZ", "PL", "FI", "CN"};
+  for (int i = 0; i < 20; ++i) {
+    SB_ASSERT_OK_AND_ASSIGN(Account a, AccountByExternalId("C" + std::to_string(i + 1)));
+    EXPECT_EQ(a.country, expected[i]) << i + 1;
+  }
 }
 
 TEST_F(TransferTest, KindNamesParse) {

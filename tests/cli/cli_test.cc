@@ -129,6 +129,45 @@ TEST_F(CliTest, FailedImportExitsOneNamesTheCellAndWritesNothing) {
   EXPECT_THAT(Salesbox("export --db " + db_ + " --kind accounts").output, Not(HasSubstr("X")));
 }
 
+// Issue 16: the help names every kind, --max-errors is a hard limit, export defuses formulas.
+TEST_F(CliTest, ImportHelpListsEveryKind) {
+  CliRun help = Salesbox("import --help");
+  ASSERT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.output,
+              HasSubstr("kinds: users teams segments accounts contacts campaigns leads "
+                        "opportunities opportunity-history activities orders scorecard-answers "
+                        "objectives value-propositions\n"));
+  for (const char* flag : {"--values", "--set", "--name", "--mapping", "--date-order"}) {
+    EXPECT_THAT(help.output, HasSubstr(flag));
+  }
+}
+
+TEST_F(CliTest, ImportMaxErrorsReportsAtMostThatMany) {
+  ASSERT_EQ(Salesbox("init --db " + db_).exit_code, 0);
+  std::string file = "name,employees,country\n";
+  for (int i = 0; i < 8; ++i) file += "X" + std::to_string(i) + ",many,Atlantis\n";
+  CliRun run = Salesbox("import --db " + db_ + " --kind accounts --max-errors 5 " +
+                        Write("bad.csv", file));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.output, HasSubstr("5 errors (stopped looking; there may be more)"));
+  int lines = 0;
+  for (size_t at = run.output.find("bad.csv:"); at != std::string::npos;
+       at = run.output.find("bad.csv:", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 5) << run.output;
+}
+
+TEST_F(CliTest, ExportNeutralisesFormulaCells) {
+  ASSERT_EQ(Salesbox("init --db " + db_).exit_code, 0);
+  CliRun import = Salesbox("import --db " + db_ + " --kind accounts " +
+                           Write("a.csv", "external_id,name\nA1,=HYPERLINK(\"x\")\n"));
+  ASSERT_EQ(import.exit_code, 0) << import.output;
+  CliRun exported = Salesbox("export --db " + db_ + " --kind accounts");
+  EXPECT_THAT(exported.output, HasSubstr("A1,\"'=HYPERLINK(\"\"x\"\")\""));
+  EXPECT_THAT(exported.output, Not(HasSubstr(",=HYPERLINK")));
+}
+
 TEST_F(CliTest, MissingFileAndGarbageDatabaseAreErrors) {
   CliRun missing = Salesbox("import --db " + db_ + " --kind accounts " + (dir_ / "nope.csv").string());
   EXPECT_EQ(missing.exit_code, 1);

@@ -14,15 +14,23 @@ namespace {
 
 constexpr FlagSpec kFlags[] = {
     {"db", "PATH", "the database (required)"},
-    {"kind", "KIND", "what the file holds (required): teams users accounts contacts campaigns "
-                     "leads opportunities opportunity-history activities orders"},
+    {"kind", "KIND", "what the file holds (required): one of the kinds below"},
     {"map", "SPEC", "extra column names: \"our_field=Their Column,...\""},
+    {"values", "SPEC", "value maps: \"stage:Engaging=discover,Prospecting=qualify;source:...\""},
+    {"set", "SPEC", "constant columns: \"role=rep,currency=USD\"; {Their Column} copies a cell"},
+    {"name", "TEMPLATE", "the name column from others: \"{Product} - {Account}\""},
+    {"mapping", "FILE",
+     "a saved mapping (JSON: columns, values, set, date_order); the options "
+     "above add to it"},
     {"dry-run", "", "check every row against the database, then write nothing"},
     {"delimiter", "C", "field delimiter: , ; tab | (default: detected)"},
     {"encoding", "ENC", "utf-8 or windows-1252 (default: detected)"},
-    {"decimal", "SEP", "decimal separator: comma or point (default: comma for ;-files, "
-                       "else detected per value)"},
-    {"date-order", "ORDER", "dmy (default) or mdy for dates like 03/04/2025"},
+    {"decimal", "SEP",
+     "decimal separator: comma or point (default: comma for ;-files, "
+     "else detected per value)"},
+    {"date-order", "ORDER",
+     "dmy (default), mdy or ymd for dates like 03/04/25 or 03/04/2025 "
+     "(two-digit years: 00-68 are 20xx, 69-99 19xx)"},
     {"currency", "CODE", "currency of amounts when the file has no currency column"},
     {"max-errors", "N", "stop after reporting N errors (default 50)"},
 };
@@ -34,8 +42,12 @@ void PrintHelp() {
       "Headers are matched by name and common aliases, case-insensitively. Records whose\n"
       "external_id (users: email, teams: name) already exists are updated: only the columns in\n"
       "the file change. Any error writes nothing; every error is reported as FILE:LINE:COLUMN.\n\n"
-      "%s\ncolumns by kind (* required to create a record):\n",
+      "%s\n",
       FormatFlags(kFlags).c_str());
+  std::string kinds = "kinds:";
+  for (service::Kind kind : service::AllKinds())
+    kinds += " " + std::string(service::KindName(kind));
+  std::printf("%s\n\ncolumns by kind (* required to create a record):\n", kinds.c_str());
   for (service::Kind kind : service::AllKinds()) {
     std::string line = "  " + std::string(service::KindName(kind)) + ":";
     for (const service::ColumnInfo& column : service::Columns(kind)) {
@@ -46,7 +58,16 @@ void PrintHelp() {
 }
 
 Status ApplyOptions(const Args& args, service::ImportOptions& options) {
+  if (auto file = args.Get("mapping")) {
+    Result<service::ImportMapping> mapping = service::LoadImportMapping(*file);
+    if (!mapping.ok()) return mapping.status();
+    options.mapping = *std::move(mapping);
+    if (options.mapping.date_order) options.date_order = *options.mapping.date_order;
+  }
   if (auto map = args.Get("map")) options.column_map = *map;
+  if (auto values = args.Get("values")) options.value_map = *values;
+  if (auto constants = args.Get("set")) options.constants = *constants;
+  if (auto name = args.Get("name")) options.mapping.constants.emplace_back("name", *name);
   options.dry_run = args.Has("dry-run");
   if (auto d = args.Get("delimiter")) {
     if (*d == "," || *d == "comma") {
@@ -81,13 +102,9 @@ Status ApplyOptions(const Args& args, service::ImportOptions& options) {
     }
   }
   if (auto o = args.Get("date-order")) {
-    if (*o == "dmy") {
-      options.date_order = DateOrder::kDayFirst;
-    } else if (*o == "mdy") {
-      options.date_order = DateOrder::kMonthFirst;
-    } else {
-      return Status::InvalidArgument("--date-order must be dmy or mdy");
-    }
+    Result<DateOrder> order = service::ParseDateOrder(*o);
+    if (!order.ok()) return Status::InvalidArgument("--date-order: " + order.status().message());
+    options.date_order = *order;
   }
   if (auto c = args.Get("currency")) {
     Result<Currency> currency = Currency::Parse(*c);
