@@ -11,10 +11,12 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -765,6 +767,47 @@ TEST_P(StoreConformanceTest, BulkLoadWritesNoFeedEntriesButOneReload) {
   SB_ASSERT_OK_AND_ASSIGN(head, store().change_feed().Head());
   SB_ASSERT_OK(store().accounts().Insert(MakeAccount("after")).status());
   EXPECT_EQ(FeedSince(store(), head).size(), 1u);
+}
+
+// A database shared by processes (a file, a server) answers reads while a write is in progress
+// on another thread, from the committed data; the writing thread sees its own writes.
+TEST_P(StoreConformanceTest, ReadsDoNotWaitForAnotherThreadsTransaction) {
+  if (!Persistent()) GTEST_SKIP() << "an in-memory database has one connection";
+  SB_ASSERT_OK(store().accounts().Insert(MakeAccount("BEFORE")).status());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool inside = false, read_done = false;
+  int64_t seen_by_reader = -1;
+  std::thread writer([&] {
+    Status status = store().Transact([&](Store& s) -> Status {
+      SB_RETURN_IF_ERROR(s.accounts().Insert(MakeAccount("DURING")).status());
+      SB_ASSIGN_OR_RETURN(int64_t own, s.accounts().Count({}));
+      EXPECT_EQ(own, 2) << "the writer sees its own uncommitted write";
+      std::unique_lock lock(mu);
+      inside = true;
+      cv.notify_all();
+      // The reader must finish while this transaction is still open.
+      EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return read_done; }))
+          << "a read waited for the transaction of another thread";
+      return Status::Ok();
+    });
+    EXPECT_TRUE(status.ok()) << status.ToString();
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return inside; });
+  }
+  Result<int64_t> count = store().accounts().Count({});
+  {
+    std::lock_guard lock(mu);
+    seen_by_reader = count.ok() ? *count : -1;
+    read_done = true;
+    cv.notify_all();
+  }
+  writer.join();
+  EXPECT_EQ(seen_by_reader, 1) << "committed data only";
+  SB_ASSERT_OK_AND_ASSIGN(int64_t after, store().accounts().Count({}));
+  EXPECT_EQ(after, 2) << "a read after the commit sees it";
 }
 
 TEST_P(StoreConformanceTest, GetOfMissingRecordIsNotFound) {

@@ -27,11 +27,15 @@
 //     on delete, each table that refers to the record ("... referenced by contacts").
 // (7) Every call takes the store's recursive mutex: calls are atomic, Store::Transact can hold
 //     it for a whole body, and a Scan callback may read the store from the same thread.
+// (8) Reads (Get, List, Count, Scan, ScanFields, Aggregate) outside the calling thread's own
+//     transaction go to a free connection of the store's ReadPool when it has one (files only),
+//     so they do not queue behind a write (read_pool.h).
 #pragma once
 
 #include <sqlite3.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -39,6 +43,7 @@
 #include <string>
 #include <map>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -49,6 +54,7 @@
 #include "storage/sqlite/case_fold.h"
 #include "storage/sqlite/errors.h"
 #include "storage/sqlite/field_visitors.h"
+#include "storage/sqlite/read_pool.h"
 #include "storage/sqlite/statement.h"
 #include "storage/store.h"
 
@@ -59,6 +65,10 @@ namespace salesbox::storage::sqlite {
 struct SharedConnection {
   sqlite3* db = nullptr;
   std::recursive_mutex mutex;
+  // Read-only connections for reads outside a transaction (design note 8); null: none.
+  ReadPool* readers = nullptr;
+  // The thread inside Store::Transact, if any: its reads stay on this connection.
+  std::atomic<std::thread::id> transaction_owner{};
   // Every repository's columns by table name, for filters that select from another table.
   std::map<std::string, const std::vector<detail::ColumnInfo>*, std::less<>> tables;
 };
@@ -140,6 +150,7 @@ class SqliteRepository final : public Repository<T, IdT> {
   }
 
   Result<T> Get(IdT id) override {
+    if (ReadPool::Lease reader = Reader()) return RepositoryOf<T>(reader.store()).Get(id);
     std::lock_guard<std::recursive_mutex> lock(connection_->mutex);
     sqlite3_stmt* stmt = get_.get();
     ResetOnExit reset(stmt);
@@ -151,6 +162,7 @@ class SqliteRepository final : public Repository<T, IdT> {
   }
 
   Result<std::vector<T>> List(const ListQuery& query) override {
+    if (ReadPool::Lease reader = Reader()) return RepositoryOf<T>(reader.store()).List(query);
     std::vector<T> records;
     SB_RETURN_IF_ERROR(ForEach(query, [&records](T&& record) {
       records.push_back(std::move(record));
@@ -160,6 +172,7 @@ class SqliteRepository final : public Repository<T, IdT> {
   }
 
   Result<int64_t> Count(const ListQuery& query) override {
+    if (ReadPool::Lease reader = Reader()) return RepositoryOf<T>(reader.store()).Count(query);
     std::lock_guard<std::recursive_mutex> lock(connection_->mutex);
     detail::QueryParts parts;
     SB_RETURN_IF_ERROR(detail::BuildQuery(Schema::kName, columns_, connection_->tables, query, false, &parts));
@@ -176,6 +189,7 @@ class SqliteRepository final : public Repository<T, IdT> {
 
   Status ScanFields(const ListQuery& query, const std::vector<std::string>& fields,
                     const std::function<Status(std::span<const FieldValue>)>& fn) override {
+    if (ReadPool::Lease reader = Reader()) return RepositoryOf<T>(reader.store()).ScanFields(query, fields, fn);
     std::lock_guard<std::recursive_mutex> lock(connection_->mutex);
     if (fields.empty()) {
       return Status::InvalidArgument("scanning " + std::string(Schema::kName) + ": no fields");
@@ -232,6 +246,7 @@ class SqliteRepository final : public Repository<T, IdT> {
 
   Status Aggregate(const AggregateQuery& query,
                    const std::function<Status(const AggregateRow&)>& fn) override {
+    if (ReadPool::Lease reader = Reader()) return RepositoryOf<T>(reader.store()).Aggregate(query, fn);
     std::lock_guard<std::recursive_mutex> lock(connection_->mutex);
     ListQuery where;
     where.filters = query.filters;
@@ -288,6 +303,7 @@ class SqliteRepository final : public Repository<T, IdT> {
   }
 
   Status Scan(const ListQuery& query, const std::function<Status(const T&)>& fn) override {
+    if (ReadPool::Lease reader = Reader()) return RepositoryOf<T>(reader.store()).Scan(query, fn);
     return ForEach(query, [&fn](T&& record) { return fn(record); });
   }
 
@@ -398,6 +414,15 @@ class SqliteRepository final : public Repository<T, IdT> {
   }
 
  private:
+  // A reader connection for this call (design note 8), or none: read on this connection.
+  ReadPool::Lease Reader() const {
+    if (connection_->readers == nullptr ||
+        connection_->transaction_owner.load(std::memory_order_acquire) ==
+            std::this_thread::get_id()) {
+      return ReadPool::Lease();
+    }
+    return connection_->readers->TryAcquire();
+  }
   static constexpr bool kKeyedByExternalId =
       Schema::kKey.size() == 1 && Schema::kKey[0] == std::string_view("external_id");
 

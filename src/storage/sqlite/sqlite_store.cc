@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "storage/sqlite/case_fold.h"
 #include "storage/sqlite/errors.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/sqlite/read_pool.h"
 #include "storage/sqlite/sqlite_change_feed.h"
 #include "storage/sqlite/sqlite_repository.h"
 #include "storage/sqlite/statement.h"
@@ -23,6 +25,9 @@ namespace salesbox::storage::sqlite {
 namespace {
 
 constexpr std::string_view kInMemory = ":memory:";
+// Read connections per store: requests on a 2-core server rarely read on more at once, and a
+// call finding none free reads on the writer as before (read_pool.h).
+constexpr int kReaders = 4;
 
 constexpr std::string_view kCreateSchemaMigrations = R"sql(
   CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -58,6 +63,7 @@ struct SqliteStore::State {
   // Declared first so it is destroyed last, after every statement that uses it.
   Connection connection;
   SharedConnection shared;
+  std::unique_ptr<ReadPool> readers;  // files only
   Statement begin;
   Statement commit;
   Statement rollback;
@@ -105,10 +111,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   SB_RETURN_IF_ERROR(store->RestoreIndexes().WithContext(
       "finishing an interrupted bulk load of " + path));
   SB_RETURN_IF_ERROR(store->CreateRepositories());
+  if (path != kInMemory) {
+    std::vector<std::unique_ptr<Store>> readers;
+    for (int i = 0; i < kReaders; ++i) {
+      std::unique_ptr<SqliteStore> reader(new SqliteStore());
+      SB_RETURN_IF_ERROR(reader->Configure(path, /*reader=*/true));
+      SB_RETURN_IF_ERROR(reader->CreateRepositories());
+      readers.push_back(std::move(reader));
+    }
+    store->state_->readers = std::make_unique<ReadPool>(std::move(readers));
+    store->state_->shared.readers = store->state_->readers.get();
+  }
   return store;
 }
 
-Status SqliteStore::Configure(const std::string& path) {
+Status SqliteStore::Configure(const std::string& path, bool reader) {
   State& s = *state_;
   // The store serializes all use of the connection itself (see the header), so SQLite's own
   // connection mutex would only add cost.
@@ -128,12 +145,13 @@ Status SqliteStore::Configure(const std::string& path) {
   // The first pragma that reads the file is where a file that is not a database fails.
   const std::string what = "opening " + path;
   SB_RETURN_IF_ERROR(Run("PRAGMA foreign_keys = ON", what));
-  if (path != kInMemory) SB_RETURN_IF_ERROR(Run("PRAGMA journal_mode = WAL", what));
+  if (path != kInMemory && !reader) SB_RETURN_IF_ERROR(Run("PRAGMA journal_mode = WAL", what));
+  if (reader) SB_RETURN_IF_ERROR(Run("PRAGMA query_only = ON", what));
   SB_RETURN_IF_ERROR(Run("PRAGMA synchronous = NORMAL", what));
   // 64 MiB of page cache (the default is 2 MiB): an import or the demo writes rows whose index
   // keys (stage, dates, external ids) land all over their B-trees; with a small cache every
   // insert evicts and re-reads index pages.
-  SB_RETURN_IF_ERROR(Run("PRAGMA cache_size = -65536", what));
+  SB_RETURN_IF_ERROR(Run(reader ? "PRAGMA cache_size = -16384" : "PRAGMA cache_size = -65536", what));
   SB_ASSIGN_OR_RETURN(Statement check, Statement::Prepare(raw, "PRAGMA foreign_keys", false));
   if (sqlite3_step(check.get()) != SQLITE_ROW || sqlite3_column_int(check.get(), 0) != 1) {
     return Status::Internal(what + ": this SQLite cannot enforce foreign keys");
@@ -306,6 +324,7 @@ Status SqliteStore::Transact(const std::function<Status(Store&)>& body) {
 
   SB_RETURN_IF_ERROR(StepOnce(db, s.begin, "beginning a transaction"));
   s.depth = 1;
+  s.shared.transaction_owner.store(std::this_thread::get_id(), std::memory_order_release);
   s.doomed = Status::Ok();
   // Ends the transaction on every way out, including an exception thrown by `body` (salesbox
   // code does not throw, but std::function may hold anything): rolls back unless committed.
@@ -318,6 +337,7 @@ Status SqliteStore::Transact(const std::function<Status(Store&)>& body) {
       }
       s->depth = 0;
       s->doomed = Status::Ok();
+      s->shared.transaction_owner.store(std::thread::id(), std::memory_order_release);
     }
   } outer{&s};
 

@@ -32,6 +32,10 @@ class SqliteRepository;
 // without running their body. So a nested body behaves like a separate transaction to the code
 // that wrote it: when it fails, none of its writes (or the outer ones) survive.
 //
+// Reads outside the calling thread's transaction run on a pool of read-only connections to the
+// same file (files only: sqlite_repository.h design note 8, read_pool.h), so they do not wait
+// for a write in progress.
+//
 // Other processes may open the same file: BEGIN IMMEDIATE takes the write lock up front, and a
 // lock held longer than busy_timeout (5 s) surfaces as kUnavailable.
 class SqliteStore final : public Store {
@@ -98,7 +102,8 @@ class SqliteStore final : public Store {
 
   SqliteStore();
 
-  Status Configure(const std::string& path);
+  // A reader (ReadPool) is read-only, keeps a smaller page cache and leaves the journal mode.
+  Status Configure(const std::string& path, bool reader = false);
   Status Migrate(std::span<const Migration> migrations);
   Status CreateRepositories();
   Status Run(std::string_view sql, std::string_view what);
