@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// Private to api/: what a route is (method, pattern, what the OpenAPI document says of it, its
+// handler), the table every feature adds its routes to, and what a handler is given.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/time.h"
+#include "http/message.h"
+#include "service/auth.h"
+#include "service/record_service.h"
+#include "storage/store.h"
+
+namespace salesbox::api::internal {
+
+// Every route's pattern starts with this.
+inline constexpr std::string_view kPrefix = "/api/v1";
+
+// One request as a handler sees it, after the session, CSRF and body checks.
+struct Context {
+  const http::Request& request;
+  std::optional<service::Principal> principal;  // set unless the route is public
+  std::string csrf_token;
+  int64_t id = 0;       // the {id} path segment
+  nlohmann::json body;  // parsed for POST/PATCH/PUT
+};
+
+using HandlerFn = std::function<http::Response(Context&)>;
+
+enum class Access { kPublic, kSignedIn };
+
+// A query parameter the OpenAPI document lists for a route.
+struct QueryParam {
+  std::string name;
+  std::string type;  // "string", "integer"
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/v1/accounts/{id}"
+  std::string summary;
+  std::string tag;
+  Access access = Access::kSignedIn;
+  std::optional<service::Kind> kind;  // the record kind of body/response, if any
+  std::string request_schema;         // components/schemas name of the body; empty: none
+  int success = 200;
+  bool list = false;  // takes the list query parameters of `kind`
+  HandlerFn handler;
+  // Set after Add, where a route needs them:
+  std::vector<QueryParam> query = {};                    // further documented query parameters
+  std::vector<std::pair<int, std::string>> errors = {};  // documented error answers (last word)
+  bool cached = true;  // a signed-in GET may be answered from the response cache
+};
+
+// Every route, in the order dispatch tries them, and the request-body schemas they name.
+struct RouteTable {
+  std::vector<Route> routes;
+  nlohmann::json schemas = nlohmann::json::object();  // components/schemas, by name
+
+  // Adds `route`; the reference is for setting its optional fields and is valid until the next Add.
+  Route& Add(Route route) { return routes.emplace_back(std::move(route)); }
+  void AddSchema(const std::string& name, nlohmann::json schema) {
+    schemas[name] = std::move(schema);
+  }
+};
+
+// What every feature's handlers may use; all of it outlives the routes.
+struct ApiContext {
+  storage::Store& store;
+  const Clock& clock;
+  service::AuthService& auth;
+};
+
+}  // namespace salesbox::api::internal
