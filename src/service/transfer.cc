@@ -158,6 +158,7 @@ class Importer {
     context_.occurrences = &occurrences_;
     context_.store = &store;
     context_.now = now_;
+    context_.create_owners = true;
     context_.decimal = options.decimal.value_or(
         reader.delimiter() == ';' ? DecimalSeparator::kComma : DecimalSeparator::kAuto);
   }
@@ -177,6 +178,7 @@ class Importer {
     if (!report_.errors.empty()) return Status::Ok();
 
     Status status = store_.Transact([this](storage::Store& store) { return ImportRows(store); });
+    if (report_.errors.empty()) report_.created_users = lookups_.created_users();
     if (status.ok()) {
       report_.committed = true;
       return Status::Ok();
@@ -214,7 +216,10 @@ class Importer {
     std::string message = std::string(option) + ": \"" + std::string(internal::Trim(ours)) +
                           "\" is not a column of " + std::string(KindName(spec_.kind)) +
                           "; the columns are";
-    for (const auto& c : columns) message += " " + std::string(c.name);
+    for (const auto& c : columns) {
+      message += ' ';
+      message += c.name;
+    }
     AddRawError(std::move(message));
     return columns.size();
   }
@@ -575,6 +580,13 @@ class Importer {
       std::string key = spec_.key(record);
       if (!key.empty()) keys_.emplace(std::move(key), record.id);
       IndexWithoutKey(record, record.id);
+      if (spec_.adoptable_name != nullptr) {
+        std::string name = spec_.adoptable_name(record);
+        if (!name.empty()) {
+          auto [it, fresh] = adoptable_.try_emplace(std::move(name), record.id);
+          if (!fresh) it->second = IdT{-1};  // several placeholders of one name: adopt none
+        }
+      }
       return Status::Ok();
     });
   }
@@ -727,7 +739,11 @@ class Importer {
     if (!key.empty()) {
       if (!FirstInFile(row, key)) return Status::Ok();
       auto found = keys_.find(key);
-      if (found != keys_.end()) existing = found->second;
+      if (found != keys_.end()) {
+        existing = found->second;
+      } else if (spec_.adoptable_name != nullptr) {
+        existing = Adopt(record);
+      }
     } else if (spec_.name_key != nullptr) {
       if (!MatchWithoutKey(row, record, existing)) return Status::Ok();
     }
@@ -769,6 +785,19 @@ class Importer {
     return AfterWrite(row, record);
   }
 
+  // A placeholder record (spec_.adoptable_name) with the name of `record`, a new row; taken
+  // once.
+  std::optional<IdT> Adopt(const T& record) {
+    if constexpr (requires { record.name; }) {
+      auto it = adoptable_.find(record.name);
+      if (it == adoptable_.end() || it->second.value < 0) return std::nullopt;
+      const IdT id = it->second;
+      adoptable_.erase(it);
+      return id;
+    }
+    return std::nullopt;
+  }
+
   Status AfterWrite(const csv::CsvRecord& row, const T& record) {
     if (spec_.after_write == nullptr) return Status::Ok();
     Status status = spec_.after_write(record, context_);
@@ -806,6 +835,7 @@ class Importer {
   std::unordered_map<std::string, std::pair<IdT, int>> strong_index_;
   std::unordered_map<std::string, std::vector<NamedRecord>> name_index_;
   std::unordered_map<std::string, int64_t> seen_strong_, seen_names_;
+  std::unordered_map<std::string, IdT> adoptable_;  // placeholder records by name
   std::vector<PlanItem> plan_;        // in apply order
   std::vector<int64_t> file_column_;  // per spec column; -1 when absent
   std::vector<bool> present_;         // per spec column: in the file or set by --set

@@ -116,6 +116,15 @@ struct ImportOptions {
   int max_errors = 50;
 };
 
+// Owners known only by name (an owner column holding "Kim Larsen" rather than an e-mail) are
+// matched to users by name; an owner no user has is created as a user with role rep, no
+// password and the address "<name>@no-email.invalid" (users.email is unique and required, and
+// the .invalid domain can never receive mail), so the user cannot sign in until an admin gives
+// them their e-mail address and a password. Importing users later with that name and a real
+// e-mail updates this user instead of adding a second one. An unknown e-mail address is an
+// error, as before: a typo must not become a user.
+inline constexpr std::string_view kNoEmailDomain = "no-email.invalid";
+
 struct ImportError {
   std::string file;
   int64_t line = 0;    // 1-based
@@ -135,6 +144,10 @@ struct ImportReport {
   std::vector<ImportError> errors;  // non-empty: nothing was written
   bool more_errors = false;         // stopped looking after ImportOptions::max_errors
   std::vector<std::string> ignored_columns;  // header names matching no column
+  // Owners the file names but no user has: "Name <placeholder e-mail>" of each user the import
+  // created, or would create in a dry run (see kNoEmailDomain), in the order first met. Empty
+  // when there are errors.
+  std::vector<std::string> created_users;
   char delimiter = ',';
   std::string encoding;
   bool committed = false;  // true iff the rows are now in the database

@@ -75,6 +75,12 @@ class Lookups {
   Result<TeamId> Team(std::string_view name);
   // A team by name, created (inside the caller's transaction) when there is none yet.
   Result<TeamId> TeamOrNew(std::string_view name);
+  // A user by e-mail or name (as User); a name no user has creates a user who cannot sign in
+  // (kNoEmailDomain in transfer.h), inside the caller's transaction. An unknown e-mail or a
+  // name several users share is kInvalidArgument, as in User. REQUIRES: Mode::kIndex.
+  Result<UserId> OwnerOrNew(std::string_view ref, Timestamp now);
+  // "Name <e-mail>" of each user OwnerOrNew created, in order.
+  const std::vector<std::string>& created_users() const { return created_users_; }
   Result<SegmentId> Segment(std::string_view name);
   Result<CampaignId> Campaign(std::string_view ref);  // external id, else exact name
   Result<ContactId> Contact(std::string_view external_id);
@@ -120,6 +126,7 @@ class Lookups {
   storage::Store& store_;
   Mode mode_;
   Index accounts_, users_, teams_, segments_, campaigns_, contacts_, leads_, opportunities_;
+  std::vector<std::string> created_users_;
 };
 
 // What a cell parser needs besides the cell.
@@ -142,6 +149,9 @@ struct ParseContext {
   std::string given_name, family_name;
   // When the import runs (updated_at of records a row changes besides its own).
   Timestamp now{};
+  // Owner columns create the users they name when no user has the name (Lookups::OwnerOrNew):
+  // the importer's choice; a single record edited through the API gets an error instead.
+  bool create_owners = false;
   // Opportunities: the currency of a new deal without amount or currency, decided once from the
   // stored deals (the most common currency; XXX when there are none).
   std::optional<Currency> house_currency;
@@ -184,6 +194,11 @@ struct KindSpec {
   std::string_view strong_column = {};
   std::string (*name_key)(const T& record) = nullptr;
   std::string_view name_column = {};
+  // For a row whose key is new: a stored record may be adopted instead of a new one inserted,
+  // when it is a placeholder with the row's name (users created by OwnerOrNew, which an import
+  // of users with real e-mails completes). Returns the name a record is adopted by; "" for
+  // records that are not placeholders. May be null.
+  std::string (*adoptable_name)(const T& record) = nullptr;
   // Called after the row's record was inserted or updated (only while writing); may change other
   // records, inside the import's transaction. May be null.
   Status (*after_write)(const T& record, ParseContext& context) = nullptr;

@@ -333,6 +333,22 @@ Status RefOut(const ClassOf<M>& record, Lookups& lookups, std::string& out) {
   return Status::Ok();
 }
 
+// An owner column: a user by e-mail or name; on import a name no user has creates one who
+// cannot sign in (Lookups::OwnerOrNew).
+template <auto M>
+Status OwnerIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
+  if (cell.empty()) {
+    record.*M = std::nullopt;
+    return Status::Ok();
+  }
+  if (context.create_owners) {
+    SB_ASSIGN_OR_RETURN(record.*M, context.lookups->OwnerOrNew(cell, context.now));
+  } else {
+    SB_ASSIGN_OR_RETURN(record.*M, context.lookups->User(cell));
+  }
+  return Status::Ok();
+}
+
 template <auto M>
 Status BoolIn(std::string_view cell, ClassOf<M>& record, ParseContext&) {
   if (cell.empty()) return Status::Ok();
@@ -592,6 +608,10 @@ const KindSpec<User, UserId> kUserSpec = {
     .finish = nullptr,
     .key = [](const User& u) { return u.email; },
     .key_columns = "email",
+    .adoptable_name =
+        [](const User& u) {
+          return u.email.ends_with("@" + std::string(kNoEmailDomain)) ? u.name : std::string();
+        },
 };
 
 // --- accounts -------------------------------------------------------------------------------
@@ -636,7 +656,7 @@ constexpr ColumnSpec<Account> kAccountColumns[] = {
     {.name = "owner_email",
      .aliases = "owner|owneremail|accountowner|accountowneremail|companyowner|"
                 "companyowneremail|ansvarlig|saljare|selger|kundeansvarlig",
-     .parse = RefIn<&Account::owner_id, &Lookups::User>,
+     .parse = OwnerIn<&Account::owner_id>,
      .format = RefOut<&Account::owner_id, &Lookups::UserRef>},
     {.name = "status",
      .aliases = "accountstatus|type|accounttype|lifecyclestage|kundestatus|kundstatus",
@@ -840,7 +860,7 @@ constexpr ColumnSpec<Lead> kLeadColumns[] = {
      .format = EnumOut<&Lead::status>},
     {.name = "owner_email",
      .aliases = "owner|leadowner|owneremail|leadowneremail|ansvarlig",
-     .parse = RefIn<&Lead::owner_id, &Lookups::User>,
+     .parse = OwnerIn<&Lead::owner_id>,
      .format = RefOut<&Lead::owner_id, &Lookups::UserRef>},
     {.name = "account",
      .aliases = "accountid|accountname|associatedcompany|kunde|kund",
@@ -904,7 +924,7 @@ constexpr ColumnSpec<Opportunity> kOpportunityColumns[] = {
     {.name = "owner_email",
      .aliases = "owner|owneremail|opportunityowner|opportunityowneremail|dealowner|"
                 "dealowneremail|ansvarlig|saljare|selger",
-     .parse = RefIn<&Opportunity::owner_id, &Lookups::User>,
+     .parse = OwnerIn<&Opportunity::owner_id>,
      .format = RefOut<&Opportunity::owner_id, &Lookups::UserRef>},
     {.name = "stage",
      .aliases = "stagename|dealstage|salesstage|fase|steg|stadie|pipelinestage",
@@ -1162,7 +1182,7 @@ constexpr ColumnSpec<Activity> kActivityColumns[] = {
      .format = TimestampOut<&Activity::at>},
     {.name = "owner_email",
      .aliases = "owner|assignedto|owneremail|activityowner|ansvarlig|saljare|selger",
-     .parse = RefIn<&Activity::owner_id, &Lookups::User>,
+     .parse = OwnerIn<&Activity::owner_id>,
      .format = RefOut<&Activity::owner_id, &Lookups::UserRef>},
     {.name = "account",
      .aliases = "accountid|accountname|company|associatedcompany|kunde|kund|relatedto",

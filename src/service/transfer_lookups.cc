@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/country.h"
 #include "common/status_macros.h"
 #include "service/transfer_internal.h"
 
@@ -223,6 +224,38 @@ Result<TeamId> Lookups::TeamOrNew(std::string_view name) {
   teams_.label.emplace(id.value, team.name);
   return id;
 }
+Result<UserId> Lookups::OwnerOrNew(std::string_view ref, Timestamp now) {
+  Result<UserId> found = User(ref);
+  if (found.ok() || found.status().code() != StatusCode::kInvalidArgument) return found;
+  if (ref.find('@') != std::string_view::npos) return found;  // an unknown e-mail: a typo?
+  if (users_.by_name.count(ref) > 0) return found;            // several users have the name
+  // "Kim Ågård Larsen" -> "kim.agard.larsen@no-email.invalid", numbered when taken.
+  std::string local;
+  for (std::string_view rest = ref; !rest.empty();) {
+    const size_t blank = rest.find_first_of(" -_.,'");
+    std::string word = FoldLatin(rest.substr(0, blank));
+    if (!word.empty()) local += (local.empty() ? "" : ".") + word;
+    rest = blank == std::string_view::npos ? std::string_view() : rest.substr(blank + 1);
+  }
+  if (local.empty()) local = "owner";
+  std::string email = local + "@" + std::string(kNoEmailDomain);
+  for (int n = 2; users_.by_key.count(email) > 0; ++n) {
+    email = local + "." + std::to_string(n) + "@" + std::string(kNoEmailDomain);
+  }
+  salesbox::User user;
+  user.email = email;
+  user.name = std::string(ref);
+  user.role = Role::kRep;
+  user.created_at = now;
+  user.updated_at = now;
+  SB_ASSIGN_OR_RETURN(UserId id, store_.users().Insert(user));
+  users_.by_key.emplace(email, id.value);
+  users_.by_name.emplace(user.name, id.value);
+  users_.label.emplace(id.value, email);
+  created_users_.push_back(user.name + " <" + email + ">");
+  return id;
+}
+
 Result<SegmentId> Lookups::Segment(std::string_view name) {
   SB_ASSIGN_OR_RETURN(int64_t id, Find(segments_, kSegments, name));
   return SegmentId{id};

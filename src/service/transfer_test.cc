@@ -1047,6 +1047,49 @@ TEST_F(TransferTest, CountryNamesInEnglishAndTheNordicLanguages) {
   }
 }
 
+TEST_F(TransferTest, OwnersKnownOnlyByNameAreMatchedOrCreatedWithoutSignIn) {
+  ImportUsersAndAccounts();
+  ImportReport report = ImportOk(Kind::kOpportunities,
+                                 "external_id,account,name,stage,amount,owner\n"
+                                 "N1,A1,Known,qualify,1,Anna Ærø\n"
+                                 "N2,A1,New,qualify,1,Kim Ågård Larsen\n"
+                                 "N3,A1,New again,qualify,1,Kim Ågård Larsen\n"
+                                 "N4,A2,Other,qualify,1,Ole\n");
+  EXPECT_THAT(report.created_users,
+              ElementsAre("Kim Ågård Larsen <kim.agard.larsen@no-email.invalid>",
+                          "Ole <ole@no-email.invalid>"));
+  std::vector<User> users = *store_->users().List(storage::ListQuery{});
+  ASSERT_EQ(users.size(), 4u);
+  const User& kim = users[2];
+  EXPECT_EQ(kim.name, "Kim Ågård Larsen");
+  EXPECT_EQ(kim.email, "kim.agard.larsen@no-email.invalid");
+  EXPECT_EQ(kim.password_hash, "");  // cannot sign in
+  EXPECT_EQ(kim.role, Role::kRep);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity n1, OpportunityByExternalId("N1"));
+  EXPECT_EQ(n1.owner_id, users[0].id);  // matched by name
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity n3, OpportunityByExternalId("N3"));
+  EXPECT_EQ(n3.owner_id, kim.id);
+
+  // An unknown e-mail is still an error: a typo must not become a user.
+  ImportReport typo = Import(Kind::kOpportunities,
+                             "external_id,account,name,stage,amount,owner\n"
+                             "N5,A1,Typo,qualify,1,anna@exampel.com\n",
+                             "f.csv");
+  ASSERT_EQ(typo.errors.size(), 1u) << Errors(typo);
+  EXPECT_THAT(typo.errors[0].ToString(), HasSubstr("f.csv:2:6: owner_email: no user"));
+  EXPECT_TRUE(typo.created_users.empty());
+
+  // Importing users later gives the placeholder its e-mail: the same user, not a second one.
+  ImportReport given =
+      ImportOk(Kind::kUsers, "email,name,role\nkim@example.com,Kim Ågård Larsen,manager\n");
+  EXPECT_EQ(given.inserted, 0);
+  EXPECT_EQ(given.updated, 1);
+  users = *store_->users().List(storage::ListQuery{});
+  ASSERT_EQ(users.size(), 4u);
+  EXPECT_EQ(users[2].email, "kim@example.com");
+  EXPECT_EQ(users[2].role, Role::kManager);
+}
+
 TEST_F(TransferTest, KindNamesParse) {
   SB_ASSERT_OK_AND_ASSIGN(Kind k, ParseKind("opportunity-history"));
   EXPECT_EQ(k, Kind::kOpportunityHistory);

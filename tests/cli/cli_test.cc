@@ -145,7 +145,11 @@ TEST_F(CliTest, ImportHelpListsEveryKind) {
 TEST_F(CliTest, ImportMaxErrorsReportsAtMostThatMany) {
   ASSERT_EQ(Salesbox("init --db " + db_).exit_code, 0);
   std::string file = "name,employees,country\n";
-  for (int i = 0; i < 8; ++i) file += "X" + std::to_string(i) + ",many,Atlantis\n";
+  for (int i = 0; i < 8; ++i) {
+    file += 'X';
+    file += std::to_string(i);
+    file += ",many,Atlantis\n";
+  }
   CliRun run = Salesbox("import --db " + db_ + " --kind accounts --max-errors 5 " +
                         Write("bad.csv", file));
   EXPECT_EQ(run.exit_code, 1);
@@ -166,6 +170,48 @@ TEST_F(CliTest, ExportNeutralisesFormulaCells) {
   CliRun exported = Salesbox("export --db " + db_ + " --kind accounts");
   EXPECT_THAT(exported.output, HasSubstr("A1,\"'=HYPERLINK(\"\"x\"\")\""));
   EXPECT_THAT(exported.output, Not(HasSubstr(",=HYPERLINK")));
+}
+
+// A CRM export with owners by name, its own stage names and US dates, through a saved mapping.
+TEST_F(CliTest, ImportWithASavedMappingValueMapsAndOwnersByName) {
+  ASSERT_EQ(Salesbox("init --db " + db_).exit_code, 0);
+  ASSERT_EQ(Salesbox("import --db " + db_ + " --kind accounts " +
+                     Write("a.csv", "Company ID,Company name,Country\n1,Acme Inc,United States\n"))
+                .exit_code,
+            0);
+  std::string mapping = Write("deals.json", R"({
+    "columns": {"external_id": "Deal ID", "account": "Company ID"},
+    "values": {"stage": {"Engaging": "discover", "Closed Won - Paid": "closed_won"}},
+    "set": {"currency": "USD"},
+    "date_order": "mdy"})");
+  std::string deals = Write("deals.csv",
+                            "Deal ID,Company ID,Product,Stage,Amount,Close Date,Owner\n"
+                            "D1,1,Widgets,Engaging,\"$1,200.00\",5/26/17,Kim Larsen\n"
+                            "D2,1,Gadgets,Closed Won - Paid,$-,6/30/17,Kim Larsen\n");
+  CliRun dry = Salesbox("import --db " + db_ + " --kind opportunities --mapping " + mapping +
+                        " --name \"{Product} for {Company ID}\" --dry-run " + deals);
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_THAT(dry.output, HasSubstr("would create 1 user"));
+  CliRun run = Salesbox("import --db " + db_ + " --kind opportunities --mapping " + mapping +
+                        " --name \"{Product} for {Company ID}\" " + deals);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("2 new, 0 updated"));
+  EXPECT_THAT(run.output, HasSubstr("created 1 user"));
+  EXPECT_THAT(run.output, HasSubstr("  Kim Larsen <kim.larsen@no-email.invalid>\n"));
+  CliRun exported = Salesbox("export --db " + db_ + " --kind opportunities");
+  EXPECT_THAT(exported.output,
+              HasSubstr("D1,1,Widgets for 1,kim.larsen@no-email.invalid,discover,1200.00,USD,"));
+  EXPECT_THAT(exported.output, HasSubstr("2017-05-26"));
+  EXPECT_THAT(exported.output, HasSubstr("D2,1,Gadgets for 1,kim.larsen@no-email.invalid,"
+                                         "closed_won,0.00,USD,"));
+
+  CliRun bad = Salesbox("import --db " + db_ + " --kind opportunities --mapping " +
+                        Write("bad.json", "{\"colums\": {}}") + " " + deals);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("bad.json: unknown key \"colums\""));
+  CliRun order = Salesbox("import --db " + db_ + " --kind opportunities --date-order iso " + deals);
+  EXPECT_EQ(order.exit_code, 2);
+  EXPECT_THAT(order.output, HasSubstr("is not one of dmy (31/12/25), mdy (12/31/25) or ymd"));
 }
 
 TEST_F(CliTest, MissingFileAndGarbageDatabaseAreErrors) {

@@ -41,12 +41,17 @@ void PrintHelp() {
       "Imports FILE, a CSV export from Excel, Outlook, Salesforce, HubSpot or salesbox itself.\n"
       "Headers are matched by name and common aliases, case-insensitively. Records whose\n"
       "external_id (users: email, teams: name) already exists are updated: only the columns in\n"
-      "the file change. Any error writes nothing; every error is reported as FILE:LINE:COLUMN.\n\n"
+      "the file change; a key may occur once per file. Accounts without external_id are found\n"
+      "by org_number, else by a name only one account has. Owners given by name are matched to\n"
+      "users by name; a name no user has becomes a user who cannot sign in yet. Fields hold at\n"
+      "most 64 KiB and no NUL byte. Any error writes nothing; every error is reported as\n"
+      "FILE:LINE:COLUMN.\n\n"
       "%s\n",
       FormatFlags(kFlags).c_str());
   std::string kinds = "kinds:";
-  for (service::Kind kind : service::AllKinds())
+  for (service::Kind kind : service::AllKinds()) {
     kinds += " " + std::string(service::KindName(kind));
+  }
   std::printf("%s\n\ncolumns by kind (* required to create a record):\n", kinds.c_str());
   for (service::Kind kind : service::AllKinds()) {
     std::string line = "  " + std::string(service::KindName(kind)) + ":";
@@ -175,6 +180,14 @@ int RunImport(std::span<const std::string> words) {
               static_cast<long long>(report->inserted), static_cast<long long>(report->updated),
               static_cast<long long>(report->unchanged),
               options.dry_run ? " - dry run, nothing written" : "");
+  if (!report->created_users.empty()) {
+    std::printf(
+        "%s %zu user%s the file names as owners, who cannot sign in until an admin gives "
+        "them an e-mail address and a password (or imports users with these names):\n",
+        options.dry_run ? "would create" : "created", report->created_users.size(),
+        report->created_users.size() == 1 ? "" : "s");
+    for (const std::string& user : report->created_users) std::printf("  %s\n", user.c_str());
+  }
   return kExitOk;
 }
 
