@@ -282,8 +282,9 @@ class Importer {
       const std::string_view name = text.substr(i + 1, close - i - 1);
       const int64_t file_column = HeaderColumn(name);
       if (file_column < 0) {
-        AddRawError(where + "the file has no column \"" + std::string(name) + "\" (in {" +
-                    std::string(name) + "}); its columns are " + HeaderList());
+        AddError(header_line_, 0,
+                 where + "the file has no column \"" + std::string(name) + "\" (in {" +
+                     std::string(name) + "}); its columns are " + HeaderList());
         return false;
       }
       if (!literal.empty()) out.parts.push_back({std::move(literal), -1});
@@ -305,6 +306,7 @@ class Importer {
     const size_t none = columns.size();
     header_size_ = header.fields.size();
     header_.assign(header.fields.begin(), header.fields.end());
+    header_line_ = header.line;
     header_names_.clear();
     for (std::string_view name : header.fields)
       header_names_.push_back(internal::NormalizeName(name));
@@ -323,8 +325,9 @@ class Importer {
       const int64_t j = HeaderColumn(theirs);
       const std::string name(columns[i].name);
       if (j < 0) {
-        AddRawError("--map: the file has no column \"" + std::string(internal::Trim(theirs)) +
-                    "\" (for " + name + "); its columns are " + HeaderList());
+        AddError(header_line_, 0,
+                 "--map: the file has no column \"" + std::string(internal::Trim(theirs)) +
+                     "\" (for " + name + "); its columns are " + HeaderList());
         continue;
       }
       const int64_t line = header.field_lines[j];
@@ -844,6 +847,7 @@ class Importer {
   // Per spec column: (their value after NormalizeName, ours).
   std::vector<std::vector<std::pair<std::string, std::string>>> value_maps_;
   std::vector<std::string> header_, header_names_;  // as written / after NormalizeName
+  int64_t header_line_ = 1;
   std::string constant_cell_;
   size_t header_size_ = 0;
 };

@@ -579,8 +579,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "name=Deal,name=Account"},
         BadFileCase{"map_column_not_in_file", Kind::kOpportunities,
                     "Id,Account,Deal,Stage,Amount\nX1,A1,Deal,qualify,1\n",
-                    "--map: the file has no column \"Opportunity Name\" (for name); its columns "
-                    "are Id, Account, Deal, Stage, Amount",
+                    "f.csv:1: --map: the file has no column \"Opportunity Name\" (for name); its "
+                    "columns are Id, Account, Deal, Stage, Amount",
                     "name=Opportunity Name"},
         BadFileCase{"map_takes_the_key_away", Kind::kOpportunities,
                     "Id,Account,Deal,Stage,Amount\nX1,A1,Deal,qualify,1\n",
@@ -930,8 +930,8 @@ TEST_F(TransferTest, ConstantColumnsAndNameTemplates) {
   ImportReport missing = Import(Kind::kOpportunities, "external_id,Product\nD1,x\n");
   ASSERT_FALSE(missing.errors.empty());
   EXPECT_EQ(missing.errors[0].ToString(),
-            "--set name: the file has no column \"Colour\" (in {Colour}); its columns are "
-            "external_id, Product");
+            "in.csv:1: --set name: the file has no column \"Colour\" (in {Colour}); its columns "
+            "are external_id, Product");
 }
 
 TEST_F(TransferTest, MappingFilesHoldColumnsValuesConstantsAndDateOrder) {
