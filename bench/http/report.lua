@@ -6,6 +6,20 @@
 -- non2xx is wrk's own count of responses with a status >= 400 (it counts 3xx as success);
 -- socket_errors is the sum of connect, read, write and timeout errors.
 
+-- With SALESBOX_WRK_PATHS="/a|/b|/c" (run-wrk --paths) each connection asks for the paths in
+-- turn, so one run measures a mix of pages as their users load them.
+local paths = {}
+for path in string.gmatch(os.getenv("SALESBOX_WRK_PATHS") or "", "[^|]+") do
+  table.insert(paths, path)
+end
+if #paths > 0 then
+  local n = 0
+  request = function()
+    n = n + 1
+    return wrk.format("GET", paths[(n % #paths) + 1])
+  end
+end
+
 done = function(summary, latency, requests)
   local errors = summary.errors
   local socket_errors = errors.connect + errors.read + errors.write + errors.timeout

@@ -5,7 +5,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <future>
 #include <mutex>
 #include <string_view>
@@ -69,6 +71,11 @@ struct Api::Impl {
   storage::Store& store;
   const Clock& clock;
   service::AuthService& auth;
+  service::facts::LiveFacts* live;  // null: routes gather their facts per request
+  // Per user, the change feed position of their last write: what their next read of the facts
+  // must reflect.
+  std::mutex writes_mutex;
+  std::unordered_map<int64_t, int64_t> last_write;
   internal::RouteTable table;
   json openapi;
   ResponseCache cache;
@@ -77,7 +84,8 @@ struct Api::Impl {
   std::mutex inflight_mutex;
   std::unordered_map<std::string, std::shared_future<http::Response>> inflight;
 
-  Impl(storage::Store& s, const Clock& c, service::AuthService& a) : store(s), clock(c), auth(a) {
+  Impl(storage::Store& s, const Clock& c, service::AuthService& a, service::facts::LiveFacts* l)
+      : store(s), clock(c), auth(a), live(l) {
     const internal::ApiContext ctx{store, clock, auth};
     internal::AddSessionRoutes(table, ctx);
     table.Add({"GET", std::string(internal::kPrefix) + "/openapi.json", "This document", "meta",
@@ -169,11 +177,51 @@ struct Api::Impl {
       }
     }
     try {
-      if (route.method == "GET" && c.principal && route.cached) return CachedGet(route, c);
-      return route.handler(c);
+      if (route.facts && live != nullptr && c.principal) {
+        Result<std::shared_ptr<const service::facts::FactSnapshot>> facts =
+            FactsFor(c.principal->user_id.value);
+        if (!facts.ok()) return internal::FromStatus(facts.status());
+        c.facts = std::move(*facts);
+      }
+      http::Response response = route.method == "GET" && c.principal && route.cached
+                                    ? CachedGet(route, c)
+                                    : route.handler(c);
+      if (route.method != "GET" && response.status < 300 && c.principal) {
+        Wrote(c.principal->user_id.value, &response);
+      } else if (c.facts != nullptr) {
+        response.headers.emplace_back("X-Salesbox-Data-Version",
+                                      std::to_string(c.facts->feed_seq));
+      }
+      return response;
     } catch (const json::exception& e) {
       return ErrorResponse(400, "bad_request", e.what());
     }
+  }
+
+  // After a write by `user`: the feed position their next read of the facts must reach, and a
+  // nudge to the applier. The response says which data version the write made.
+  void Wrote(int64_t user, http::Response* response) {
+    if (live == nullptr) return;
+    Result<int64_t> head = store.change_feed().Head();
+    if (!head.ok()) return;
+    {
+      std::lock_guard lock(writes_mutex);
+      int64_t& seq = last_write[user];
+      seq = std::max(seq, *head);
+    }
+    live->Wake();
+    response->headers.emplace_back("X-Salesbox-Data-Version", std::to_string(*head));
+  }
+
+  // The newest snapshot, once it holds `user`'s own last write (waiting up to 5 s for it: a
+  // delta takes milliseconds, a reload fallback longer).
+  Result<std::shared_ptr<const service::facts::FactSnapshot>> FactsFor(int64_t user) {
+    int64_t seq = 0;
+    {
+      std::lock_guard lock(writes_mutex);
+      if (auto it = last_write.find(user); it != last_write.end()) seq = it->second;
+    }
+    return live->AtLeast(seq, std::chrono::seconds(5));
   }
 
   // A signed-in GET: answered from the cache while the data is unchanged. The key holds the
@@ -185,6 +233,8 @@ struct Api::Impl {
     const int64_t minute = clock.Now().time_since_epoch().count() / 60;
     std::string key = std::to_string(c.principal->user_id.value) + ' ' + std::to_string(minute) +
                       ' ' + c.request.path + '?' + c.request.query;
+    // An answer made from the live facts is kept for the snapshot it was made from.
+    if (c.facts != nullptr) key += " facts@" + std::to_string(c.facts->version);
     if (std::optional<http::Response> hit = cache.Find(key, *version)) {
       hit->headers.emplace_back("X-Salesbox-Cache", "hit");
       return *std::move(hit);
@@ -216,8 +266,9 @@ struct Api::Impl {
   }
 };
 
-Api::Api(storage::Store& store, const Clock& clock, service::AuthService& auth)
-    : impl_(std::make_unique<Impl>(store, clock, auth)) {}
+Api::Api(storage::Store& store, const Clock& clock, service::AuthService& auth,
+         service::facts::LiveFacts* live)
+    : impl_(std::make_unique<Impl>(store, clock, auth, live)) {}
 
 Api::~Api() = default;
 

@@ -15,12 +15,19 @@
 #include "service/auth.h"
 #include "storage/store.h"
 
+namespace salesbox::service::facts {
+class LiveFacts;
+}  // namespace salesbox::service::facts
+
 namespace salesbox::api {
 
 class Api {
  public:
-  // `store`, `clock` and `auth` must outlive the Api.
-  Api(storage::Store& store, const Clock& clock, service::AuthService& auth);
+  // `store`, `clock`, `auth` and `live` must outlive the Api. With `live` (started), the audit
+  // and forecast routes answer from its snapshots: a user's own writes are in what they read
+  // next, everyone else's within the applier's poll and one delta (docs/architecture.md).
+  Api(storage::Store& store, const Clock& clock, service::AuthService& auth,
+      service::facts::LiveFacts* live = nullptr);
   ~Api();
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;

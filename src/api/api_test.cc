@@ -42,6 +42,7 @@
 #include "http/message.h"
 #include "http/server.h"
 #include "service/auth.h"
+#include "service/facts/live_facts.h"
 #include "service/transfer.h"
 #include "storage/open_store.h"
 #include "testing/fake_clock.h"
@@ -315,8 +316,13 @@ class World {
   World() {
     store = Must(storage::OpenStore("sqlite::memory:"), "open the store");
     auth = std::make_unique<service::AuthService>(*store, clock);
-    api = std::make_unique<Api>(*store, clock, *auth);
+    // The audit and forecast routes answer from the live fact model, as under `salesbox serve`.
+    service::facts::LiveFacts::Options options;
+    options.poll = std::chrono::milliseconds(5);
+    live = std::make_unique<service::facts::LiveFacts>(*store, clock, options);
+    api = std::make_unique<Api>(*store, clock, *auth, live.get());
     Build();
+    live->Start();
   }
 
   // The session of `name`, signed in through the API on first use.
@@ -541,6 +547,7 @@ class World {
   test::FakeClock clock{kStart};
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<service::AuthService> auth;
+  std::unique_ptr<service::facts::LiveFacts> live;  // destroyed after the Api
   std::unique_ptr<Api> api;
   Currency dkk;
 
@@ -1210,6 +1217,62 @@ TEST_F(ApiTest, AManagerSeesTheTeamsRecordsButNotTheOtherTeams) {
 }
 
 // GET answers are cached (api.cc CachedGet): a change by someone else shows at once.
+// The audit and forecast answer from the live fact model (service/facts): a write through the
+// API is in the writer's very next audit and forecast, and in everyone else's within a second.
+TEST_F(ApiTest, AWriteShowsInTheAuditAndForecastAtOnceForTheWriterAndSoonForOthers) {
+  const int64_t deal = w().deal.at("r1a");
+  // The deal's amount in the audit items and the forecast, as `user` reads them now.
+  auto amounts = [deal](const std::string& user) {
+    std::pair<int64_t, int64_t> found{-1, -1};
+    Reply items = Get(user, "/api/v1/audit/items?subject_type=opportunity&limit=500");
+    EXPECT_EQ(items.status, 200) << items.Text();
+    for (const json& item : items.body["items"]) {
+      if (item["id"] == deal) found.first = item["value"]["minor"].get<int64_t>();
+    }
+    Reply forecast = Get(user, "/api/v1/forecast?limit=500");
+    EXPECT_EQ(forecast.status, 200) << forecast.Text();
+    EXPECT_FALSE(forecast.Header("X-Salesbox-Data-Version").empty());
+    for (const json& d : forecast.body["deals"]) {
+      if (d["id"] == deal) found.second = d["amount"]["amount_minor"].get<int64_t>();
+    }
+    return found;
+  };
+  const auto before = amounts("r1a");
+  ASSERT_GT(before.first, 0) << "the deal is audited";
+  ASSERT_EQ(before.second, before.first) << "and forecast";
+  ASSERT_EQ(amounts("m1"), before);
+
+  Reply changed = Patch("r1a", Url(Kind::kOpportunities, deal),
+                        {{"version", VersionOf(Kind::kOpportunities, deal)},
+                         {"amount", before.first / 100 + 777}});
+  ASSERT_EQ(changed.status, 200) << changed.Text();
+  const int64_t now = (before.first / 100 + 777) * 100;
+  ASSERT_FALSE(changed.Header("X-Salesbox-Data-Version").empty());
+  // The writer: at once.
+  EXPECT_EQ(amounts("r1a"), std::make_pair(now, now));
+  // The manager, who did not write: within a second.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  std::pair<int64_t, int64_t> seen = amounts("m1");
+  while (seen != std::make_pair(now, now) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    seen = amounts("m1");
+  }
+  EXPECT_EQ(seen, std::make_pair(now, now));
+  // A write straight to the store (another process) arrives through the change feed as well.
+  // (It writes no stage history, so only the audit, which reads the record, shows it; the
+  // forecast reads a deal's amount on a day from its history.)
+  Opportunity stored = Must(w().store->opportunities().Get(OpportunityId{deal}), "deal");
+  stored.amount.minor_units = now + 500;
+  Must(w().store->opportunities().Update(stored), "update");
+  const auto later = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  seen = amounts("m1");
+  while (seen.first != now + 500 && std::chrono::steady_clock::now() < later) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    seen = amounts("m1");
+  }
+  EXPECT_EQ(seen.first, now + 500);
+}
+
 TEST_F(ApiTest, AReadAfterSomeoneElsesChangeSeesIt) {
   const int64_t contact = w().Clone(Kind::kContacts, w().contact.at("r1b"));
   Reply before = Get("r1b", Url(Kind::kContacts, contact));

@@ -16,6 +16,9 @@ struct ServeOptions {
   std::string bind = "127.0.0.1";
   std::string web_dir;
   int threads = 0;
+  // The database's path or URL, for the live fact model's own read connections; empty (or an
+  // in-memory database): it reads through the served store.
+  std::string db;
 };
 
 // Reads --port, --bind, --web and --threads (flags the caller declared).

@@ -16,6 +16,7 @@
 #include "common/time.h"
 #include "http/message.h"
 #include "service/auth.h"
+#include "service/facts/live_facts.h"
 #include "service/record_service.h"
 #include "storage/store.h"
 
@@ -31,6 +32,9 @@ struct Context {
   std::string csrf_token;
   int64_t id = 0;       // the {id} path segment
   nlohmann::json body;  // parsed for POST/PATCH/PUT
+  // For routes that read the live facts (Route::facts): the snapshot this answer is made from,
+  // fresh enough for this user's own writes; null without a live fact model.
+  std::shared_ptr<const service::facts::FactSnapshot> facts = nullptr;
 };
 
 using HandlerFn = std::function<http::Response(Context&)>;
@@ -58,6 +62,7 @@ struct Route {
   std::vector<QueryParam> query = {};                    // further documented query parameters
   std::vector<std::pair<int, std::string>> errors = {};  // documented error answers (last word)
   bool cached = true;  // a signed-in GET may be answered from the response cache
+  bool facts = false;  // reads the live fact model (Context::facts)
 };
 
 // Every route, in the order dispatch tries them, and the request-body schemas they name.
@@ -78,5 +83,11 @@ struct ApiContext {
   const Clock& clock;
   service::AuthService& auth;
 };
+
+// The day's live facts in `c` when they answer for `as_of`, else null (the route then gathers
+// the facts of that day itself).
+inline const service::facts::FactSnapshot* LiveFactsFor(const Context& c, Date as_of) {
+  return c.facts != nullptr && c.facts->day == as_of ? c.facts.get() : nullptr;
+}
 
 }  // namespace salesbox::api::internal

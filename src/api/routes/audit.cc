@@ -78,7 +78,12 @@ struct Audit {
     }
     SB_ASSIGN_OR_RETURN(std::string label, service::ScopeLabel(store, scope));
     if (!scope.team_id && !scope.rep_id) label = DefaultScopeLabel(*c.principal);
-    SB_ASSIGN_OR_RETURN(std::shared_ptr<const service::AuditData> data, facts.For(as_of));
+    std::shared_ptr<const service::AuditData> data;
+    if (const service::facts::FactSnapshot* live = LiveFactsFor(c, as_of)) {
+      data = live->audit;
+    } else {
+      SB_ASSIGN_OR_RETURN(data, facts.For(as_of));
+    }
     return service::RunAudit(store, data, scope, label);
   }
 
@@ -237,7 +242,7 @@ struct Audit {
     } else {
       copy.query.clear();
     }
-    Context run_context{copy, c.principal, c.csrf_token, 0, nullptr};
+    Context run_context{copy, c.principal, c.csrf_token, 0, nullptr, c.facts};
     Result<service::AuditOutcome> outcome = AuditFor(run_context);
     if (!outcome.ok()) return FromStatus(outcome.status());
     Result<::salesbox::AuditRun> run =
@@ -284,8 +289,11 @@ struct Audit {
       if (!run.ok()) return FromStatus(run.status());
     }
     Result<::salesbox::AuditRun> later = store.audit_runs().Get(AuditRunId{*to});
+    const Date day = later.ok() ? later->as_of : ToDate(clock.Now());
+    const service::facts::FactSnapshot* live = LiveFactsFor(c, day);
     Result<std::shared_ptr<const service::AuditData>> names =
-        facts.For(later.ok() ? later->as_of : ToDate(clock.Now()));
+        live != nullptr ? Result<std::shared_ptr<const service::AuditData>>(live->audit)
+                        : facts.For(day);
     return JsonOr(service::CompareRunsJson(store, *from, *to, names.ok() ? names->get() : nullptr));
   }
 };
@@ -298,13 +306,16 @@ void AddAuditRoutes(RouteTable& table, const ApiContext& ctx) {
   auto audit = std::make_shared<Audit>(ctx);
   table.Add({"GET", v1 + "/audit", "The audit report: counts, groups, heat map, worst items, trend",
              "audit", Access::kSignedIn, std::nullopt, "", 200, false,
-             [audit](Context& c) { return audit->Report(c); }});
+             [audit](Context& c) { return audit->Report(c); }})
+      .facts = true;
   table.Add({"GET", v1 + "/audit/items", "Audited items by colour, the most valuable first",
              "audit", Access::kSignedIn, std::nullopt, "", 200, false,
-             [audit](Context& c) { return audit->Items(c); }});
+             [audit](Context& c) { return audit->Items(c); }})
+      .facts = true;
   table.Add({"GET", v1 + "/audit/scorecard", "One item's scorecard: answers, reasons, actions",
              "audit", Access::kSignedIn, std::nullopt, "", 200, false,
-             [audit](Context& c) { return audit->Scorecard(c); }});
+             [audit](Context& c) { return audit->Scorecard(c); }})
+      .facts = true;
   table.Add({"POST", v1 + "/audit/answers", "Answer a scorecard criterion (dated now)", "audit",
              Access::kSignedIn, std::nullopt, "AuditAnswer", 201, false,
              [audit](Context& c) { return audit->AnswerCriterion(c); }});
@@ -317,12 +328,14 @@ void AddAuditRoutes(RouteTable& table, const ApiContext& ctx) {
              [audit](Context& c) { return audit->Runs(c); }});
   table.Add({"POST", v1 + "/audit/runs", "Save the audit of the signed-in user's scope as a run",
              "audit", Access::kSignedIn, std::nullopt, "AuditRunRequest", 201, false,
-             [audit](Context& c) { return audit->SaveRun(c); }});
+             [audit](Context& c) { return audit->SaveRun(c); }})
+      .facts = true;
   table.Add({"GET", v1 + "/audit/runs/{id}", "A saved run's report", "audit", Access::kSignedIn,
              std::nullopt, "", 200, false, [audit](Context& c) { return audit->Run(c); }});
   table.Add({"GET", v1 + "/audit/compare", "How items moved between two saved runs", "audit",
              Access::kSignedIn, std::nullopt, "", 200, false,
-             [audit](Context& c) { return audit->CompareRuns(c); }});
+             [audit](Context& c) { return audit->CompareRuns(c); }})
+      .facts = true;
 
   table.AddSchema("AuditAnswer",
                   {{"type", "object"},

@@ -57,10 +57,12 @@ class ForecastFacts {
     SB_ASSIGN_OR_RETURN(service::ForecastModel model, service::TrainForecast(*data, options));
     auto shared = std::make_shared<const service::ForecastModel>(std::move(model));
     std::lock_guard lock(mutex_);
-    if (data == data_) {
-      if (models_.size() >= 2) models_.erase(models_.begin());
-      models_[as_of] = shared;
+    if (data != data_) {  // newer facts (the live model's) replace the kept ones
+      data_ = data;
+      models_.clear();
     }
+    if (models_.size() >= 2) models_.erase(models_.begin());
+    models_[as_of] = shared;
     return shared;
   }
 
@@ -88,6 +90,20 @@ struct Forecast {
   const Clock& clock;
   ForecastFacts facts;
 
+  // The facts: the live model's snapshot when there is one (they hold every day's history).
+  Result<DataPtr> Data(const Context& c) {
+    if (c.facts != nullptr) return c.facts->forecast;
+    return facts.Now();
+  }
+
+  // The model for `as_of`: the live snapshot's for its day, else trained and kept.
+  Result<ModelPtr> Model(const Context& c, const DataPtr& data, Date as_of) {
+    if (const service::facts::FactSnapshot* live = LiveFactsFor(c, as_of)) {
+      if (live->model != nullptr && live->forecast == data) return live->model;
+    }
+    return facts.ModelFor(data, as_of);
+  }
+
   // The forecast of a period for what the user may see (docs/api.md).
   http::Response Period(Context& c) {
     if (auto denied = SalesOnly(c)) return *denied;
@@ -111,9 +127,9 @@ struct Forecast {
     int64_t limit = 50, offset = 0;
     Status paged = PageParams(c, &limit, &offset);
     if (!paged.ok()) return FromStatus(paged, 400);
-    Result<DataPtr> data = facts.Now();
+    Result<DataPtr> data = Data(c);
     if (!data.ok()) return FromStatus(data.status());
-    Result<ModelPtr> model = facts.ModelFor(*data, request.as_of);
+    Result<ModelPtr> model = Model(c, *data, request.as_of);
     if (!model.ok()) return FromStatus(model.status(), 400);
     request.model = model->get();
     Result<service::Forecast> forecast = service::RunForecast(**data, request);
@@ -123,7 +139,7 @@ struct Forecast {
 
   http::Response Snapshots(Context& c) {
     if (auto denied = SalesOnly(c)) return *denied;
-    Result<DataPtr> data = facts.Now();
+    Result<DataPtr> data = Data(c);
     if (!data.ok()) return FromStatus(data.status());
     return JsonOr(service::ForecastSnapshotsJson(store, **data, &*c.principal));
   }
@@ -151,7 +167,7 @@ struct Forecast {
       Result<std::pair<Date, Date>> parsed = service::ParsePeriod(period);
       if (!parsed.ok()) return FromStatus(parsed.status());
     }
-    Result<DataPtr> data = facts.Now();
+    Result<DataPtr> data = Data(c);
     if (!data.ok()) return FromStatus(data.status());
     Result<ForecastSnapshot> snapshot = service::TakeForecastSnapshot(
         store, **data, as_of, period, c.principal->user_id, clock.Now());
@@ -165,7 +181,7 @@ struct Forecast {
     if (!from.ok()) return FromStatus(from.status(), 400);
     Result<int64_t> to = PositiveParam(c, "to");
     if (!to.ok()) return FromStatus(to.status(), 400);
-    Result<DataPtr> data = facts.Now();
+    Result<DataPtr> data = Data(c);
     if (!data.ok()) return FromStatus(data.status());
     return JsonOr(service::MovedJson(store, **data, ForecastSnapshotId{*from},
                                      ForecastSnapshotId{*to}, &*c.principal),
@@ -185,7 +201,7 @@ struct Forecast {
         return ErrorResponse(400, "bad_request", "cutoff: " + parsed.status().message(), "cutoff");
       cutoff = *parsed;
     }
-    Result<DataPtr> data = facts.Now();
+    Result<DataPtr> data = Data(c);
     if (!data.ok()) return FromStatus(data.status());
     Result<service::Backtest> backtest = service::RunBacktest(**data, *as_of, cutoff);
     if (!backtest.ok()) return FromStatus(backtest.status(), 400);
@@ -201,20 +217,25 @@ void AddForecastRoutes(RouteTable& table, const ApiContext& ctx) {
   auto forecast = std::make_shared<Forecast>(ctx);
   table.Add({"GET", v1 + "/forecast", "The evidence-based forecast of a period", "forecast",
              Access::kSignedIn, std::nullopt, "", 200, false,
-             [forecast](Context& c) { return forecast->Period(c); }});
+             [forecast](Context& c) { return forecast->Period(c); }})
+      .facts = true;
   table.Add({"GET", v1 + "/forecast/backtest",
              "Brier score, log loss, AUC and reliability of the model, the reps and stage defaults",
              "forecast", Access::kSignedIn, std::nullopt, "", 200, false,
-             [forecast](Context& c) { return forecast->Backtest(c); }});
+             [forecast](Context& c) { return forecast->Backtest(c); }})
+      .facts = true;
   table.Add({"GET", v1 + "/forecast/snapshots", "Forecast snapshots, newest first", "forecast",
              Access::kSignedIn, std::nullopt, "", 200, false,
-             [forecast](Context& c) { return forecast->Snapshots(c); }});
+             [forecast](Context& c) { return forecast->Snapshots(c); }})
+      .facts = true;
   table.Add({"POST", v1 + "/forecast/snapshots", "Take a forecast snapshot", "forecast",
              Access::kSignedIn, std::nullopt, "", 201, false,
-             [forecast](Context& c) { return forecast->TakeSnapshot(c); }});
+             [forecast](Context& c) { return forecast->TakeSnapshot(c); }})
+      .facts = true;
   table.Add({"GET", v1 + "/forecast/moved", "What moved between two forecast snapshots", "forecast",
              Access::kSignedIn, std::nullopt, "", 200, false,
-             [forecast](Context& c) { return forecast->Moved(c); }});
+             [forecast](Context& c) { return forecast->Moved(c); }})
+      .facts = true;
 }
 
 }  // namespace salesbox::api::internal

@@ -50,6 +50,7 @@ int RunDemo(std::span<const std::string> words) {
   if (!db.ok()) return Fail("demo", db.status(), /*usage=*/true);
   Result<ServeOptions> serve_options = ParseServeFlags(*args);
   if (!serve_options.ok()) return Fail("demo", serve_options.status(), /*usage=*/true);
+  serve_options->db = *db;
 
   demo::DemoOptions options;
   if (auto seed = args->Get("seed")) {

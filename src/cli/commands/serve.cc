@@ -11,6 +11,7 @@
 #include "cli/serve.h"
 #include "http/server.h"
 #include "service/auth.h"
+#include "service/facts/live_facts.h"
 #include "storage/open_store.h"
 
 namespace salesbox::cli {
@@ -71,7 +72,16 @@ int Serve(storage::Store& store, const ServeOptions& options,
   if (Result<int64_t> purged = auth.PurgeExpired(); !purged.ok()) {
     return Fail("serve", purged.status());
   }
-  api::Api api(store, clock, auth);
+  // The audit's and forecast's facts: loaded in the background now, then kept current from the
+  // change feed (service/facts/live_facts.h); pages wait for the first load, nothing else does.
+  service::facts::LiveFacts::Options live_options;
+  if (!options.db.empty() && options.db.find(":memory:") == std::string::npos) {
+    const std::string db = options.db;
+    live_options.open_reader = [db] { return OpenExistingStore(db); };
+  }
+  service::facts::LiveFacts live(store, clock, live_options);
+  live.Start();
+  api::Api api(store, clock, auth, &live);
   http::ServerOptions server_options;
   server_options.bind = options.bind;
   server_options.port = static_cast<uint16_t>(options.port);
@@ -113,6 +123,7 @@ int RunServe(std::span<const std::string> words) {
   if (!db.ok()) return Fail("serve", db.status(), /*usage=*/true);
   Result<ServeOptions> options = ParseServeFlags(*args);
   if (!options.ok()) return Fail("serve", options.status(), /*usage=*/true);
+  options->db = *db;
   Result<std::unique_ptr<storage::Store>> store = OpenExistingStore(*db);
   if (!store.ok()) return Fail("serve", store.status());
   return Serve(**store, *options, [&](const std::string& url) {
