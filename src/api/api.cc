@@ -76,6 +76,17 @@ struct Api::Impl {
   // must reflect.
   std::mutex writes_mutex;
   std::unordered_map<int64_t, int64_t> last_write;
+  // Per user and request target, the last answer made from the live facts: while the answer for
+  // a newer snapshot is being made, other readers get this one instead of waiting (never the
+  // writer, whose own write must show). Bounded by clearing when it grows past kMaxStale.
+  struct StaleAnswer {
+    int64_t feed_seq = 0;  // the change feed position the answer reflects (at least)
+    std::chrono::steady_clock::time_point made;
+    http::Response response;
+  };
+  static constexpr size_t kMaxStale = 10'000;
+  std::mutex stale_mutex;
+  std::unordered_map<std::string, StaleAnswer> stale;
   internal::RouteTable table;
   json openapi;
   ResponseCache cache;
@@ -188,7 +199,7 @@ struct Api::Impl {
                                     : route.handler(c);
       if (route.method != "GET" && response.status < 300 && c.principal) {
         Wrote(c.principal->user_id.value, &response);
-      } else if (c.facts != nullptr) {
+      } else if (c.facts != nullptr && !HasHeader(response, "X-Salesbox-Data-Version")) {
         response.headers.emplace_back("X-Salesbox-Data-Version",
                                       std::to_string(c.facts->feed_seq));
       }
@@ -211,6 +222,35 @@ struct Api::Impl {
     }
     live->Wake();
     response->headers.emplace_back("X-Salesbox-Data-Version", std::to_string(*head));
+  }
+
+  static bool HasHeader(const http::Response& response, std::string_view name) {
+    for (const auto& [key, value] : response.headers) {
+      if (key == name) return true;
+    }
+    return false;
+  }
+
+  // The last answer for `target` if it was made within `age` and `user` has not written since
+  // (Route::settle).
+  std::optional<http::Response> StaleFor(const std::string& target, int64_t user,
+                                         std::chrono::steady_clock::duration age) {
+    int64_t wrote = 0;
+    {
+      std::lock_guard lock(writes_mutex);
+      if (auto it = last_write.find(user); it != last_write.end()) wrote = it->second;
+    }
+    std::lock_guard lock(stale_mutex);
+    auto it = stale.find(target);
+    if (it == stale.end() || it->second.feed_seq < wrote ||
+        std::chrono::steady_clock::now() - it->second.made > age) {
+      return std::nullopt;
+    }
+    http::Response response = it->second.response;
+    response.headers.emplace_back("X-Salesbox-Cache", "previous");
+    response.headers.emplace_back("X-Salesbox-Data-Version",
+                                  std::to_string(it->second.feed_seq));
+    return response;
   }
 
   // The newest snapshot, once it holds `user`'s own last write (waiting up to 5 s for it: a
@@ -239,6 +279,21 @@ struct Api::Impl {
       hit->headers.emplace_back("X-Salesbox-Cache", "hit");
       return *std::move(hit);
     }
+    const std::string target = std::to_string(c.principal->user_id.value) + ' ' +
+                               c.request.path + '?' + c.request.query;
+    const bool settles = route.settle.count() > 0 && live != nullptr;
+    if (settles) {
+      if (std::optional<http::Response> recent =
+              StaleFor(target, c.principal->user_id.value, route.settle)) {
+        return *std::move(recent);
+      }
+    }
+    // What the answer will reflect at least: the live snapshot's position, else the feed's now.
+    int64_t reflects = c.facts != nullptr ? c.facts->feed_seq : 0;
+    if (settles && c.facts == nullptr) {
+      Result<int64_t> head = store.change_feed().Head();
+      if (head.ok()) reflects = *head;
+    }
     std::promise<http::Response> promise;
     {
       std::unique_lock lock(inflight_mutex);
@@ -246,6 +301,12 @@ struct Api::Impl {
       if (it != inflight.end()) {
         std::shared_future<http::Response> pending = it->second;
         lock.unlock();
+        if (settles) {
+          if (std::optional<http::Response> previous =
+                  StaleFor(target, c.principal->user_id.value, std::chrono::seconds(2))) {
+            return *std::move(previous);
+          }
+        }
         return pending.get();
       }
       inflight.emplace(key, promise.get_future().share());
@@ -257,6 +318,14 @@ struct Api::Impl {
       response = ErrorResponse(500, "internal", "an internal error occurred");
     }
     if (response.status == 200) cache.Put(key, *version, response);
+    if (response.status == 200 && settles) {
+      std::lock_guard lock(stale_mutex);
+      if (stale.size() >= kMaxStale) stale.clear();
+      StaleAnswer& kept = stale[target];
+      if (reflects >= kept.feed_seq) {
+        kept = StaleAnswer{reflects, std::chrono::steady_clock::now(), response};
+      }
+    }
     promise.set_value(response);
     {
       std::lock_guard lock(inflight_mutex);

@@ -9,11 +9,13 @@
 // (2) A request is read in two steps, header then body, so that a body above the limit is refused
 //     from its Content-Length before it is read, and a client that sent "Expect: 100-continue" is
 //     told to go on. A GET has no body, so it costs one read.
-// (3) The Handler runs inline on the session's strand. It may block briefly (SQLite); meanwhile
-//     that thread serves nobody else, but the shared io_context lets the other threads pick up
-//     every other connection's events (an io_context per thread would stall a fixed share of
-//     the connections behind a slow query). Exceptions from it are caught here (STYLE.md B4: the
-//     boundary with throwing code) and become 500.
+// (3) The Handler runs on a pool of handler threads (options.handler_threads), and its response
+//     is written back on the session's strand: the threads that read and write connections and
+//     answer /healthz, /metrics and static files never wait for an analytics page being made
+//     (on 2 cores the OS time-slices them with the handlers, so /healthz stays at milliseconds
+//     while handlers are busy). A work guard keeps the io_context running while a handler works.
+//     With handler_threads -1 the Handler runs inline on the strand. Exceptions from it are
+//     caught here (STYLE.md B4: the boundary with throwing code) and become 500.
 // (4) Refusals that end the connection (malformed HTTP, 413, 431) are answered, then the send side
 //     is shut down and whatever the client is still sending is read and dropped for up to
 //     kLingerTime. Closing at once would make the kernel answer the unread bytes with a reset,
@@ -54,6 +56,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -196,6 +199,8 @@ class Server::Impl {
   asio::steady_timer sweep_timer_;
   const Clock::duration sweep_period_;
   std::optional<asio::signal_set> signals_;
+  // Declared last, so destroyed (joined) first: its queued work holds sessions.
+  std::optional<asio::thread_pool> handlers_;
 };
 
 // One client connection: reads requests one after another and writes each response before
@@ -350,6 +355,22 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (!path) {
       route_ = "other";
       response = Response::Error(400, "bad_request", error);
+    } else if (server_.handlers_ && path->rfind("/api/", 0) == 0) {
+      // Design note (3): made on a handler thread, written back on this strand.
+      request.path = std::move(*path);
+      auto work = asio::make_work_guard(socket_.get_executor());
+      asio::post(*server_.handlers_, [self = shared_from_this(), request = std::move(request),
+                                      work = std::move(work), keep_alive, head, version]() mutable {
+        std::string route;
+        Response made = self->server_.Dispatch(request, &route);
+        asio::post(self->socket_.get_executor(),
+                   [self, made = std::move(made), route = std::move(route), keep_alive, head,
+                    version]() mutable {
+                     self->route_ = std::move(route);
+                     self->Write(std::move(made), keep_alive, head, /*linger=*/false, version);
+                   });
+      });
+      return;
     } else {
       request.path = std::move(*path);
       response = server_.Dispatch(request, &route_);
@@ -490,7 +511,12 @@ Server::Impl::Impl(ServerOptions options, Handler handler)
       control_timer_(control_),
       sweep_timer_(control_),
       sweep_period_(std::clamp<Clock::duration>(options_.idle_timeout / 4, kMinSweepPeriod,
-                                                kMaxSweepPeriod)) {}
+                                                kMaxSweepPeriod)) {
+  if (options_.handler_threads >= 0) {
+    handlers_.emplace(static_cast<size_t>(options_.handler_threads > 0 ? options_.handler_threads
+                                                                        : 4 * threads_));
+  }
+}
 
 Server::Impl::~Impl() {
   error_code ec;
@@ -573,6 +599,7 @@ void Server::Impl::Run() {
   for (int i = 1; i < threads_; ++i) threads.emplace_back(run);
   run();
   for (std::thread& thread : threads) thread.join();
+  if (handlers_) handlers_->join();
   // Restore the default SIGINT/SIGTERM behaviour once nothing serves.
   signals_.reset();
 }

@@ -20,6 +20,11 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";  // an IPv4 or IPv6 address ("0.0.0.0", "::")
   uint16_t port = 8080;            // 0: an ephemeral port (tests); see Server::port()
   int threads = 0;                 // 0: std::thread::hardware_concurrency(), at least 2
+  // Threads that run `handler` for /api/ requests, apart from the threads above that read and
+  // write the connections and answer /healthz, /metrics and static files: a slow handler then
+  // never keeps those waiting. 0: four per server thread (a page being made must not hold up
+  // answers from the cache either); -1: none (handlers run inline).
+  int handler_threads = 0;
   size_t body_limit = 1 << 20;     // bigger bodies get 413 with the JSON error, connection closed
   std::string web_dir;             // static files (the built web app); empty: none (404)
   std::chrono::seconds idle_timeout{60};  // a connection silent this long is closed

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -207,6 +208,12 @@ class ServerTest : public ::testing::Test {
       last_request_ = request;
     }
     if (request.path == "/api/throw") throw std::runtime_error("handler bug");
+    if (request.path == "/api/slow") {  // holds its thread until the test releases it
+      std::unique_lock lock(slow_mu_);
+      ++in_slow_;
+      slow_cv_.notify_all();
+      slow_cv_.wait_for(lock, std::chrono::seconds(20), [this] { return released_; });
+    }
     if (request.path == "/api/big") return Response::Json(200, std::string(5000, ' ') + "{}");
     if (request.path == "/api/bad-status") return Response::Empty(42);
     if (request.path == "/api/inject") {
@@ -233,6 +240,10 @@ class ServerTest : public ::testing::Test {
   std::atomic<bool> run_done_{false};
   std::mutex mu_;
   Request last_request_;
+  std::mutex slow_mu_;
+  std::condition_variable slow_cv_;
+  int in_slow_ = 0;
+  bool released_ = false;
 };
 
 TEST_F(ServerTest, HandlerGetsTheRequestFields) {
@@ -491,6 +502,36 @@ TEST_F(ServerTest, HealthzFollowsTheHealthCheck) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 503);
   EXPECT_EQ(response->body, R"({"status":"unavailable"})");
+}
+
+// Handlers run on their own threads: while every server thread's worth of handlers is busy,
+// /healthz still answers (server.cc design note 3).
+TEST_F(ServerTest, HealthzAnswersWhileEveryHandlerIsBusy) {
+  StartServer();
+  Client first(server_->port()), second(server_->port()), third(server_->port());
+  ASSERT_TRUE(first.Send(Get("/api/slow")));
+  ASSERT_TRUE(second.Send(Get("/api/slow")));
+  {
+    std::unique_lock lock(slow_mu_);
+    ASSERT_TRUE(slow_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return in_slow_ == 2; }));
+  }
+  ASSERT_TRUE(third.Send(Get("/healthz")));
+  std::optional<RawResponse> health = third.Read();
+  bool still_held = false;
+  {
+    std::lock_guard lock(slow_mu_);
+    still_held = !released_;
+    released_ = true;
+  }
+  slow_cv_.notify_all();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_TRUE(still_held) << "/healthz waited for the handlers";
+  for (Client* client : {&first, &second}) {
+    std::optional<RawResponse> slow = client->Read();
+    ASSERT_TRUE(slow);
+    EXPECT_EQ(slow->status, 200);
+  }
 }
 
 TEST_F(ServerTest, MetricsCountRequestsByRoute) {

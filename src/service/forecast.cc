@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <thread>
@@ -920,6 +921,59 @@ int64_t Times(int64_t amount, double p) {
 
 }  // namespace
 
+ForecastScores ScoreOpenDeals(const ForecastData& data, const ForecastModel& model, Day day) {
+  ForecastScores scores;
+  scores.day = day;
+  scores.model = &model;
+  for (size_t i = 0; i < data.deals.size(); ++i) {
+    const DealOnDay state = StateOn(data, data.deals[i], day);
+    if (!state.open) continue;
+    DealScore score;
+    score.deal = static_cast<int32_t>(i);
+    score.state = state;
+    DealFeatures(data, model.typical, data.deals[i], state, day, score.x.data());
+    score.p_model = model.Probability(score.x.data(), state.stage);
+    scores.open.push_back(score);
+  }
+  return scores;
+}
+
+ForecastScores UpdateScores(const ForecastScores& old, const ForecastData& old_data,
+                            const ForecastData& data, const ForecastModel& model,
+                            const std::unordered_set<int64_t>& changed,
+                            const std::unordered_set<int64_t>& owners) {
+  ForecastScores scores;
+  scores.day = old.day;
+  scores.model = &model;
+  scores.open.reserve(old.open.size() + changed.size());
+  // Old scores by deal id, for the deals that keep theirs.
+  std::unordered_map<int64_t, const DealScore*> kept;
+  kept.reserve(old.open.size());
+  for (const DealScore& score : old.open) {
+    const ForecastDealFacts& deal = old_data.deals[static_cast<size_t>(score.deal)];
+    if (!changed.contains(deal.id) && !owners.contains(deal.owner_id)) kept[deal.id] = &score;
+  }
+  for (size_t i = 0; i < data.deals.size(); ++i) {
+    const ForecastDealFacts& deal = data.deals[i];
+    if (auto it = kept.find(deal.id); it != kept.end() && !owners.contains(deal.owner_id)) {
+      DealScore score = *it->second;
+      score.deal = static_cast<int32_t>(i);
+      scores.open.push_back(score);
+      continue;
+    }
+    if (!changed.contains(deal.id) && !owners.contains(deal.owner_id)) continue;  // was closed
+    const DealOnDay state = StateOn(data, deal, old.day);
+    if (!state.open) continue;
+    DealScore score;
+    score.deal = static_cast<int32_t>(i);
+    score.state = state;
+    DealFeatures(data, model.typical, deal, state, old.day, score.x.data());
+    score.p_model = model.Probability(score.x.data(), state.stage);
+    scores.open.push_back(score);
+  }
+  return scores;
+}
+
 Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& request) {
   Forecast out;
   out.as_of = request.as_of;
@@ -972,7 +1026,6 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
   const ForecastModel& model = out.model;
 
   // Score every open deal in scope.
-  std::array<double, kForecastFeatures> x{};
   std::map<std::string, Rollup> totals;
   std::map<std::pair<int, int64_t>, std::map<std::string, Rollup>> groups;  // (level, id)
   auto rollups_of = [&](int64_t owner, const std::string& currency) {
@@ -983,6 +1036,12 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     }
     return r;
   };
+  const ForecastScores* scores =
+      request.scores != nullptr && request.scores->day == as_of && request.scores->model == &model
+          ? request.scores
+          : nullptr;
+  const bool explain_all = request.explain_limit < 0;
+  std::vector<std::array<double, kForecastFeatures>> features;  // per out.deals, when needed
   for (const ForecastDealFacts& deal : data.deals) {
     if (!in_scope(deal.owner_id)) continue;
     // Won in the period so far.
@@ -993,9 +1052,10 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
         r->closed_won += deal.amount.minor_units;
       }
     }
-    const DealOnDay state = StateOn(data, deal, as_of);
-    if (!state.open) continue;
-    DealFeatures(data, model.typical, deal, state, as_of, x.data());
+  }
+  // Scores the open deal `deal` in state `state` with features `x` into out.deals.
+  auto add_open = [&](const ForecastDealFacts& deal, const DealOnDay& state, const double* x,
+                      double p_model) {
     ScoredDeal s;
     s.id = deal.id;
     s.owner_id = deal.owner_id;
@@ -1006,14 +1066,19 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     s.amount = Money{state.amount_minor, deal.amount.currency};
     s.close_on = state.close_on;
     s.category = deal.category;
-    s.p_model = model.Probability(x.data(), state.stage);
+    s.p_model = p_model;
     if (state.probability >= 0) s.p_stated = state.probability;
     const bool overdue = state.close_on != kNoDay && state.close_on < as_of;
     const size_t k = overdue ? 5 : static_cast<size_t>(std::clamp(StageIndex(state.stage), 0, 4));
     s.p_slip = quarter ? model.slip_quarter[k] : model.slip_month[k];
     s.in_period = state.close_on != kNoDay && ((state.close_on >= start && state.close_on <= end) ||
                                                (overdue && as_of >= start && as_of <= end));
-    Explain(data, model, x.data(), analytics::audit::LocaleIndex(request.locale), s);
+    if (explain_all) {
+      Explain(data, model, x, analytics::audit::LocaleIndex(request.locale), s);
+    } else {
+      features.emplace_back();
+      std::copy(x, x + kForecastFeatures, features.back().begin());
+    }
     if (s.in_period) {
       const std::string currency = deal.amount.currency.ToString();
       for (Rollup* r : rollups_of(deal.owner_id, currency)) {
@@ -1028,6 +1093,22 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
       }
     }
     out.deals.push_back(std::move(s));
+  };
+  if (scores != nullptr) {
+    for (const DealScore& score : scores->open) {
+      const ForecastDealFacts& deal = data.deals[static_cast<size_t>(score.deal)];
+      if (!in_scope(deal.owner_id)) continue;
+      add_open(deal, score.state, score.x.data(), score.p_model);
+    }
+  } else {
+    std::array<double, kForecastFeatures> x{};
+    for (const ForecastDealFacts& deal : data.deals) {
+      if (!in_scope(deal.owner_id)) continue;
+      const DealOnDay state = StateOn(data, deal, as_of);
+      if (!state.open) continue;
+      DealFeatures(data, model.typical, deal, state, as_of, x.data());
+      add_open(deal, state, x.data(), model.Probability(x.data(), state.stage));
+    }
   }
 
   trace.Mark("score");
@@ -1159,12 +1240,30 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
       out.groups.push_back({key.first == 0 ? "team" : "rep", key.second, r});
     }
   }
-  std::stable_sort(out.deals.begin(), out.deals.end(),
-                   [](const ScoredDeal& a, const ScoredDeal& b) {
-                     const double da = std::abs(a.p_stated.value_or(a.p_model) - a.p_model);
-                     const double db = std::abs(b.p_stated.value_or(b.p_model) - b.p_model);
-                     return da > db;
-                   });
+  // Largest |stated - model| first; with explain_limit, only that page gets its factors.
+  std::vector<size_t> order(out.deals.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&out](size_t a, size_t b) {
+    const ScoredDeal& x = out.deals[a];
+    const ScoredDeal& y = out.deals[b];
+    return std::abs(x.p_stated.value_or(x.p_model) - x.p_model) >
+           std::abs(y.p_stated.value_or(y.p_model) - y.p_model);
+  });
+  {
+    std::vector<ScoredDeal> sorted;
+    sorted.reserve(order.size());
+    for (size_t i : order) sorted.push_back(std::move(out.deals[i]));
+    if (!explain_all) {
+      const int64_t first = std::max<int64_t>(0, request.explain_offset);
+      const int64_t last = std::min<int64_t>(static_cast<int64_t>(sorted.size()),
+                                             first + request.explain_limit);
+      for (int64_t k = first; k < last; ++k) {
+        Explain(data, model, features[order[static_cast<size_t>(k)]].data(),
+                analytics::audit::LocaleIndex(request.locale), sorted[static_cast<size_t>(k)]);
+      }
+    }
+    out.deals = std::move(sorted);
+  }
 
   trace.Mark("rollup");
   // Optimism: every open-stage history row of each closed deal (the deal as the rep saw it then).

@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -196,6 +197,20 @@ struct ForecastModel {
   double Probability(const double* features, Stage stage) const;
 };
 
+// Every deal open on `day`, scored with `model`: what RunForecast would compute for each, kept by
+// the live fact model per snapshot so that a request does not score the whole pipeline again.
+struct DealScore {
+  int32_t deal = -1;  // index into ForecastData::deals
+  DealOnDay state;
+  double p_model = 0;
+  std::array<double, kForecastFeatures> x{};  // the features, for the factors in words
+};
+struct ForecastScores {
+  Day day = kNoDay;
+  const ForecastModel* model = nullptr;  // scored with this model (identity)
+  std::vector<DealScore> open;           // in the order of ForecastData::deals
+};
+
 struct TrainOptions {
   Day cutoff = kNoDay;  // deals closed on or before it, snapshots before it
   double lambda = 1.0;
@@ -204,6 +219,17 @@ struct TrainOptions {
 
 // Trains on the closed deals (note 4). kFailedPrecondition when no deal closed by the cutoff.
 Result<ForecastModel> TrainForecast(const ForecastData& data, const TrainOptions& options);
+
+// Scores every deal open on `day` (the same state, features and probability RunForecast uses).
+ForecastScores ScoreOpenDeals(const ForecastData& data, const ForecastModel& model, Day day);
+
+// `old` (scores of `old_data`) carried over to `data`, with the deals in `changed` (by id) and
+// every deal of an owner in `owners` (their win rate may have moved) scored again. Equal to
+// ScoreOpenDeals(data, model, old.day) when `changed` and `owners` cover what differs.
+ForecastScores UpdateScores(const ForecastScores& old, const ForecastData& old_data,
+                            const ForecastData& data, const ForecastModel& model,
+                            const std::unordered_set<int64_t>& changed,
+                            const std::unordered_set<int64_t>& owners);
 
 // --- the forecast ----------------------------------------------------------------------------
 
@@ -220,6 +246,13 @@ struct ForecastRequest {
   // A model already trained on this data with cutoff as_of (the server keeps one per day while
   // the data is unchanged); null: train it.
   const ForecastModel* model = nullptr;
+  // Scores of the open deals for as_of with `model` (the live facts keep them); null, or for
+  // another day or model: every deal is scored here.
+  const ForecastScores* scores = nullptr;
+  // Explain (the factors in words) only the deals of this page of the sorted list; the others
+  // keep empty factors. Negative: explain every deal.
+  int64_t explain_limit = -1;
+  int64_t explain_offset = 0;
 };
 
 struct Factor {

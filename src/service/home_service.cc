@@ -2,9 +2,11 @@
 #include "service/home_service.h"
 
 #include <map>
+#include <variant>
 #include <nlohmann/json.hpp>
 
 #include "common/status_macros.h"
+#include "domain/enum_names.h"
 #include "service/access.h"
 #include "service/record_service.h"
 
@@ -52,23 +54,37 @@ Result<json> Home(storage::Store& store, const Clock& clock, const Principal& pr
   const Timestamp now = clock.Now();
   const Date today = ToDate(now);
   json out = json::object();
-  SB_RETURN_IF_ERROR(store.Transact([&](storage::Store& s) -> Status {
-    // Open pipeline by stage.
+  // Plain reads, not one transaction: they run on the store's read connections beside writes
+  // (a transaction would take the write lock), and a dashboard's figures a moment apart are fine.
+  storage::Store& s = store;
+  {
+    // Open pipeline by stage: summed in the database, per stage and currency.
     std::map<Stage, std::pair<int64_t, Sums>> by_stage;
     Sums open_value;
     int64_t open_count = 0;
-    storage::ListQuery open;
+    storage::AggregateQuery open;
     open.filters = VisibleFilters(principal, Kind::kOpportunities);
     open.filters.push_back(Match(
         "stage", FilterOp::kIn,
         {std::string("qualify"), std::string("discover"), std::string("propose"),
          std::string("negotiate"), std::string("commit")}));
-    SB_RETURN_IF_ERROR(s.opportunities().Scan(open, [&](const Opportunity& o) {
-      auto& [count, sums] = by_stage[o.stage];
-      ++count;
-      sums[std::string(o.amount.currency.code())] += o.amount.minor_units;
-      open_value[std::string(o.amount.currency.code())] += o.amount.minor_units;
-      ++open_count;
+    open.group_by = {"stage", "amount_currency"};
+    open.aggregates = {{storage::AggregateFn::kCount, ""},
+                       {storage::AggregateFn::kSum, "amount_minor"}};
+    SB_RETURN_IF_ERROR(s.opportunities().Aggregate(open, [&](const storage::AggregateRow& row) {
+      const auto* stage_name = std::get_if<std::string>(&row.keys[0]);
+      const auto* currency = std::get_if<std::string>(&row.keys[1]);
+      const auto* count = std::get_if<int64_t>(&row.values[0]);
+      const auto* sum = std::get_if<int64_t>(&row.values[1]);
+      if (stage_name == nullptr || currency == nullptr || count == nullptr) return Status::Ok();
+      Result<Stage> stage = ParseEnum<Stage>(*stage_name);
+      if (!stage.ok()) return Status::Ok();
+      const int64_t amount = sum != nullptr ? *sum : 0;
+      auto& [stage_count, sums] = by_stage[*stage];
+      stage_count += *count;
+      sums[*currency] += amount;
+      open_value[*currency] += amount;
+      open_count += *count;
       return Status::Ok();
     }));
     json stages = json::array();
@@ -143,8 +159,7 @@ Result<json> Home(storage::Store& store, const Clock& clock, const Principal& pr
               {std::string("new"), std::string("working"), std::string("warm")}));
     SB_ASSIGN_OR_RETURN(int64_t open_leads, s.leads().Count(leads));
     out["leads"] = {{"open", open_leads}};
-    return Status::Ok();
-  }));
+  }
 
   RecordService records(store, clock);
   ListRequest soon;

@@ -339,7 +339,12 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
   const std::string as_of_text = FormatDate(as_of);
 
   internal::PhaseTimer timer("SALESBOX_AUDIT_TRACE", "audit facts");
-  SB_ASSIGN_OR_RETURN(const Rollback rollback, LoadRollback(store, end));
+  // A subset is gathered for a day no write is after (FactSubset's contract): nothing to roll
+  // back, and the change log's entries need not be read for every delta.
+  Rollback rollback;
+  if (subset == nullptr) {
+    SB_ASSIGN_OR_RETURN(rollback, LoadRollback(store, end));
+  }
   timer.Mark("change log");
 
   // People, teams and segments.
@@ -615,15 +620,22 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
       opportunity_criteria[op[c].id] = static_cast<uint16_t>(c);
     const auto& ac = data->playbooks.account.playbook.criteria;
     for (size_t c = 0; c < ac.size(); ++c) account_criteria[ac[c].id] = static_cast<uint16_t>(c);
-    ListQuery query;
-    query.filters.push_back(Match("answered_at", FilterOp::kLt, {end}));
+    // A subset's answers are read per subject type, so that the (subject_type, subject_id, ...)
+    // key serves as the index.
+    std::vector<ListQuery> queries(subset != nullptr ? 2 : 1);
+    for (ListQuery& query : queries) {
+      query.filters.push_back(Match("answered_at", FilterOp::kLt, {end}));
+    }
     if (subset != nullptr) {
-      std::vector<storage::Value> subjects = subset_accounts;
-      subjects.insert(subjects.end(), subset_deals.begin(), subset_deals.end());
-      query.filters.push_back(Match("subject_id", FilterOp::kIn, std::move(subjects)));
+      queries[0].filters.push_back(
+          Match("subject_type", FilterOp::kEq, {std::string("opportunity")}));
+      queries[0].filters.push_back(Match("subject_id", FilterOp::kIn, subset_deals));
+      queries[1].filters.push_back(Match("subject_type", FilterOp::kEq, {std::string("account")}));
+      queries[1].filters.push_back(Match("subject_id", FilterOp::kIn, subset_accounts));
     }
     std::string criterion;
-    return reader.scorecard_answers().ScanFields(
+    for (const ListQuery& query : queries) {
+      SB_RETURN_IF_ERROR(reader.scorecard_answers().ScanFields(
         query, {"subject_type", "subject_id", "criterion_id", "answer", "answered_at", "id"},
         [&](std::span<const FieldValue> r) {
           const bool is_deal = r[0].text == "opportunity";
@@ -650,7 +662,9 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
           }
           list.push_back(audit::AnswerFact{it->second, answer, at, id});
           return Status::Ok();
-        });
+        }));
+    }
+    return Status::Ok();
   };
   Status answers_status;
   std::optional<std::thread> answers_thread;

@@ -201,19 +201,42 @@ void ExpectSameAsReload(const FactSnapshot& live, storage::Store& store) {
   EXPECT_EQ(Sorted(facts.team_of), Sorted(reloaded.team_of));
   EXPECT_EQ(DescribeOwners(facts), DescribeOwners(reloaded));
 
+  // The kept scores: every open deal's features exactly as scoring the reload gives them (the
+  // calibrated probability alone would hide small feature changes in its steps).
+  ASSERT_NE(live.scores, nullptr);
+  const ForecastScores rescored =
+      ScoreOpenDeals(reloaded, *live.model, static_cast<Day>(live.day.time_since_epoch().count()));
+  ASSERT_EQ(live.scores->open.size(), rescored.open.size());
+  for (size_t i = 0; i < rescored.open.size() && differences < 20; ++i) {
+    const DealScore& want = rescored.open[i];
+    const DealScore& got = live.scores->open[i];
+    const int64_t id = reloaded.deals[static_cast<size_t>(want.deal)].id;
+    EXPECT_EQ(facts.deals[static_cast<size_t>(got.deal)].id, id);
+    if (got.x != want.x || got.p_model != want.p_model) ++differences;
+    EXPECT_EQ(got.x, want.x) << "deal " << id;
+    EXPECT_EQ(got.p_model, want.p_model) << "deal " << id;
+  }
+
   // Every probability and the roll-up, with the same model.
   ForecastRequest request;
   request.as_of = live.day;
   request.model = live.model.get();
   request.trials = 2000;
   request.fan = false;
-  SB_ASSERT_OK_AND_ASSIGN(Forecast from_live, RunForecast(facts, request));
   SB_ASSERT_OK_AND_ASSIGN(Forecast from_reload, RunForecast(reloaded, request));
+  // The live side scores nothing itself: it takes the snapshot's kept scores.
+  ASSERT_NE(live.scores, nullptr);
+  request.scores = live.scores.get();
+  SB_ASSERT_OK_AND_ASSIGN(Forecast from_live, RunForecast(facts, request));
   ASSERT_EQ(from_live.deals.size(), from_reload.deals.size());
   for (size_t i = 0; i < from_reload.deals.size(); ++i) {
     EXPECT_EQ(from_live.deals[i].id, from_reload.deals[i].id);
     EXPECT_EQ(from_live.deals[i].p_model, from_reload.deals[i].p_model) << from_live.deals[i].id;
     EXPECT_EQ(from_live.deals[i].p_slip, from_reload.deals[i].p_slip);
+    ASSERT_EQ(from_live.deals[i].up.size(), from_reload.deals[i].up.size());
+    for (size_t k = 0; k < from_reload.deals[i].up.size(); ++k) {
+      EXPECT_EQ(from_live.deals[i].up[k].label, from_reload.deals[i].up[k].label);
+    }
   }
   ASSERT_EQ(from_live.totals.size(), from_reload.totals.size());
   for (size_t i = 0; i < from_reload.totals.size(); ++i) {
@@ -537,6 +560,9 @@ TEST(LiveFactsTest, DeltasAfterTenThousandRandomWritesEqualAFullReload) {
   LiveFacts live(*store, clock, LiveFacts::Options{});
   SB_ASSERT_OK_AND_ASSIGN(std::shared_ptr<const FactSnapshot> first, live.ApplyPending());
   ASSERT_NE(first->model, nullptr);
+  // The learned model, not the stage-rate fallback: every feature (the owner's win rate, the
+  // account's roles, activities, answers) reaches the probabilities being compared.
+  ASSERT_EQ(first->model->method, ForecastMethod::kModel) << first->model->method_reason;
   ASSERT_GT(first->audit->input.opportunities.size(), 50u);
   ASSERT_NO_FATAL_FAILURE(ExpectSameAsReload(*first, *store));
 

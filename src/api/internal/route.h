@@ -3,6 +3,7 @@
 // handler), the table every feature adds its routes to, and what a handler is given.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -63,7 +64,24 @@ struct Route {
   std::vector<std::pair<int, std::string>> errors = {};  // documented error answers (last word)
   bool cached = true;  // a signed-in GET may be answered from the response cache
   bool facts = false;  // reads the live fact model (Context::facts)
+  // A page everyone keeps open (dashboards, the audit, the forecast): an answer made up to this
+  // long ago is given again to users who have not written since, instead of making it anew
+  // after every write anyone makes. 0: always the newest.
+  std::chrono::milliseconds settle{0};
+
+  // Reads the live facts and settles (a page of the audit or the forecast).
+  void Live();
 };
+
+// How long a page everyone keeps open may give the same answer after a write by someone else
+// (Route::settle): the freshness users feel (others' writes within a second) stays, and a busy
+// company's writes do not remake every open dashboard several times a second.
+inline constexpr std::chrono::milliseconds kSettle{500};
+
+inline void Route::Live() {
+  facts = true;
+  settle = kSettle;
+}
 
 // Every route, in the order dispatch tries them, and the request-body schemas they name.
 struct RouteTable {

@@ -307,15 +307,15 @@ void AddAuditRoutes(RouteTable& table, const ApiContext& ctx) {
   table.Add({"GET", v1 + "/audit", "The audit report: counts, groups, heat map, worst items, trend",
              "audit", Access::kSignedIn, std::nullopt, "", 200, false,
              [audit](Context& c) { return audit->Report(c); }})
-      .facts = true;
+      .Live();
   table.Add({"GET", v1 + "/audit/items", "Audited items by colour, the most valuable first",
              "audit", Access::kSignedIn, std::nullopt, "", 200, false,
              [audit](Context& c) { return audit->Items(c); }})
-      .facts = true;
+      .Live();
   table.Add({"GET", v1 + "/audit/scorecard", "One item's scorecard: answers, reasons, actions",
              "audit", Access::kSignedIn, std::nullopt, "", 200, false,
              [audit](Context& c) { return audit->Scorecard(c); }})
-      .facts = true;
+      .Live();
   table.Add({"POST", v1 + "/audit/answers", "Answer a scorecard criterion (dated now)", "audit",
              Access::kSignedIn, std::nullopt, "AuditAnswer", 201, false,
              [audit](Context& c) { return audit->AnswerCriterion(c); }});

@@ -132,6 +132,12 @@ struct Forecast {
     Result<ModelPtr> model = Model(c, *data, request.as_of);
     if (!model.ok()) return FromStatus(model.status(), 400);
     request.model = model->get();
+    // The live snapshot's kept scores (for its day and model), and factors for this page only.
+    if (const service::facts::FactSnapshot* live = LiveFactsFor(c, request.as_of)) {
+      if (live->model.get() == request.model) request.scores = live->scores.get();
+    }
+    request.explain_limit = limit;
+    request.explain_offset = offset;
     Result<service::Forecast> forecast = service::RunForecast(**data, request);
     if (!forecast.ok()) return FromStatus(forecast.status(), 400);
     return http::Response::Json(200, Dump(service::ForecastJson(**data, *forecast, limit, offset)));
@@ -218,7 +224,7 @@ void AddForecastRoutes(RouteTable& table, const ApiContext& ctx) {
   table.Add({"GET", v1 + "/forecast", "The evidence-based forecast of a period", "forecast",
              Access::kSignedIn, std::nullopt, "", 200, false,
              [forecast](Context& c) { return forecast->Period(c); }})
-      .facts = true;
+      .Live();
   table.Add({"GET", v1 + "/forecast/backtest",
              "Brier score, log loss, AUC and reliability of the model, the reps and stage defaults",
              "forecast", Access::kSignedIn, std::nullopt, "", 200, false,

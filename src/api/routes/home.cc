@@ -14,7 +14,8 @@ void AddHomeRoutes(RouteTable& table, const ApiContext& ctx) {
   table.Add({"GET", std::string(kPrefix) + "/home", "The signed-in user's dashboard", "home",
              Access::kSignedIn, std::nullopt, "", 200, false, [ctx](Context& c) {
                return JsonOr(service::Home(ctx.store, ctx.clock, *c.principal));
-             }});
+             }})
+      .settle = kSettle;
 }
 
 }  // namespace salesbox::api::internal

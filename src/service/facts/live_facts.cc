@@ -28,6 +28,7 @@
 
 #include <cstdio>
 #include <set>
+#include <unordered_set>
 #include <utility>
 
 #include "common/status_macros.h"
@@ -199,7 +200,11 @@ Status LiveFacts::FullLoad(const std::string& reason) {
     train.cutoff = internal::ToDay(today);
     Result<ForecastModel> model = TrainForecast(*shared_forecast, train);
     // Without closed deals there is no model; the forecast says so when asked.
-    if (model.ok()) snapshot->model = std::make_shared<const ForecastModel>(std::move(*model));
+    if (model.ok()) {
+      snapshot->model = std::make_shared<const ForecastModel>(std::move(*model));
+      snapshot->scores = std::make_shared<const ForecastScores>(
+          ScoreOpenDeals(*shared_forecast, *snapshot->model, internal::ToDay(today)));
+    }
   }
   Publish(std::move(snapshot));
   std::lock_guard lock(snapshot_mu_);
@@ -223,7 +228,9 @@ Status LiveFacts::ApplyDelta(const std::shared_ptr<const FactSnapshot>& base,
     return FullLoad(std::to_string(accounts.size() + deals.size()) + " subjects changed at once");
   }
   storage::Store& reader = reader_ ? *reader_ : store_;
+  internal::PhaseTimer trace("SALESBOX_FACTS_TRACE", "facts delta");
   SB_ASSIGN_OR_RETURN(FactSubset subset, ExpandSubset(reader, accounts, deals));
+  trace.Mark("subset");
   if (subset.accounts.size() + subset.opportunities.size() > 4 * options_.max_subset) {
     return FullLoad("the changed subjects reach too many others");
   }
@@ -232,16 +239,36 @@ Status LiveFacts::ApplyDelta(const std::shared_ptr<const FactSnapshot>& base,
   audit_options.fits = base->audit->fits;
   SB_ASSIGN_OR_RETURN(std::shared_ptr<AuditData> fresh_audit,
                       LoadAuditData(reader, base->day, audit_options));
+  trace.Mark("gather audit");
   ForecastLoadOptions forecast_options;
   forecast_options.subset = &subset;
   SB_ASSIGN_OR_RETURN(ForecastData fresh_forecast, LoadForecastData(reader, forecast_options));
+  trace.Mark("gather forecast");
 
   auto snapshot = std::make_shared<FactSnapshot>();
   snapshot->feed_seq = entries.back().seq;
   snapshot->day = base->day;
   snapshot->audit = MergeAudit(*base->audit, *fresh_audit, subset);
+  trace.Mark("merge audit");
   snapshot->forecast = MergeForecast(*base->forecast, fresh_forecast, subset);
+  trace.Mark("merge forecast");
   snapshot->model = base->model;
+  if (base->model != nullptr && base->scores != nullptr) {
+    // Rescored: the re-gathered deals, and every deal of an owner whose record (win rate) may
+    // have moved with them.
+    const std::unordered_set<int64_t> changed(subset.opportunities.begin(),
+                                              subset.opportunities.end());
+    std::unordered_set<int64_t> owners;
+    for (const ForecastData* data : {base->forecast.get(), snapshot->forecast.get()}) {
+      for (int64_t id : subset.opportunities) {
+        if (const ForecastDealFacts* deal = data->Deal(id)) owners.insert(deal->owner_id);
+      }
+    }
+    snapshot->scores = std::make_shared<const ForecastScores>(
+        UpdateScores(*base->scores, *base->forecast, *snapshot->forecast, *base->model, changed,
+                     owners));
+  }
+  trace.Mark("rescore");
   const int64_t seq = snapshot->feed_seq;
   Publish(std::move(snapshot));
   {

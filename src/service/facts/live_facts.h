@@ -30,6 +30,7 @@ struct FactSnapshot {
   std::shared_ptr<const AuditData> audit;        // as of `day`, every item audited
   std::shared_ptr<const ForecastData> forecast;
   std::shared_ptr<const ForecastModel> model;    // trained on `forecast` with cutoff `day`
+  std::shared_ptr<const ForecastScores> scores;  // the deals open on `day`, scored by `model`
 };
 
 struct LiveFactsStats {
