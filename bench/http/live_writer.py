@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-# The writer of bench/http/live-core-bench: signs in as the demo manager and writes at a steady
+# The writer of bench/http/live-core-bench: signs in as a demo rep and writes at a steady
 # rate for a while, mixing the kinds of writes reps make all day (a deal's amount, its stage or
 # close date, a logged call on a deal, a scorecard answer), each through the REST API. After
 # each write a second session (the executive, who did not write) reads /api/v1/audit until its
@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.parse
 
-MANAGER = "mette.kjaer@demo.salesbox.example"
+WRITER = "anders.nielsen@demo.salesbox.example"  # a rep of the manager who reads
 EXECUTIVE = "peter.lund@demo.salesbox.example"
 PASSWORD = "salesbox-demo"
 
@@ -60,7 +60,7 @@ def main():
     parser.add_argument("--duration", type=float, default=60)
     args = parser.parse_args()
     url = args.url.rstrip("/")
-    writer = Session(url, MANAGER)
+    writer = Session(url, WRITER)
     reader = Session(url, EXECUTIVE)
     rng = random.Random(42)
     status, page, _ = writer.call("GET", "/api/v1/opportunities?limit=500&stage=qualify,discover,propose,negotiate,commit")

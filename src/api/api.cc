@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -82,7 +83,7 @@ struct Api::Impl {
   struct StaleAnswer {
     int64_t feed_seq = 0;  // the change feed position the answer reflects (at least)
     std::chrono::steady_clock::time_point made;
-    http::Response response;
+    std::shared_ptr<const http::Response> response;  // copied outside the lock
   };
   static constexpr size_t kMaxStale = 10'000;
   std::mutex stale_mutex;
@@ -94,6 +95,7 @@ struct Api::Impl {
   // (400 dashboards after a write), one computes and the others wait for its answer.
   std::mutex inflight_mutex;
   std::unordered_map<std::string, std::shared_future<http::Response>> inflight;
+  std::unordered_set<std::string> computing;  // settling targets being made (guarded as above)
 
   Impl(storage::Store& s, const Clock& c, service::AuthService& a, service::facts::LiveFacts* l)
       : store(s), clock(c), auth(a), live(l) {
@@ -240,16 +242,21 @@ struct Api::Impl {
       std::lock_guard lock(writes_mutex);
       if (auto it = last_write.find(user); it != last_write.end()) wrote = it->second;
     }
-    std::lock_guard lock(stale_mutex);
-    auto it = stale.find(target);
-    if (it == stale.end() || it->second.feed_seq < wrote ||
-        std::chrono::steady_clock::now() - it->second.made > age) {
-      return std::nullopt;
+    std::shared_ptr<const http::Response> kept;
+    int64_t reflects = 0;
+    {
+      std::lock_guard lock(stale_mutex);
+      auto it = stale.find(target);
+      if (it == stale.end() || it->second.feed_seq < wrote ||
+          std::chrono::steady_clock::now() - it->second.made > age) {
+        return std::nullopt;
+      }
+      kept = it->second.response;
+      reflects = it->second.feed_seq;
     }
-    http::Response response = it->second.response;
+    http::Response response = *kept;
     response.headers.emplace_back("X-Salesbox-Cache", "previous");
-    response.headers.emplace_back("X-Salesbox-Data-Version",
-                                  std::to_string(it->second.feed_seq));
+    response.headers.emplace_back("X-Salesbox-Data-Version", std::to_string(reflects));
     return response;
   }
 
@@ -295,21 +302,30 @@ struct Api::Impl {
       if (head.ok()) reflects = *head;
     }
     std::promise<http::Response> promise;
+    bool computing_target = false;
     {
       std::unique_lock lock(inflight_mutex);
       auto it = inflight.find(key);
+      // A page that settles is made by one request at a time per user and target, whatever
+      // snapshot it is for; the others meanwhile get the previous answer (design: docs/api.md,
+      // "Freshness"). Without one (or for the writer) they wait as for any other answer.
+      const bool busy = it != inflight.end() || (settles && computing.contains(target));
+      if (busy && settles) {
+        lock.unlock();
+        if (std::optional<http::Response> previous =
+                StaleFor(target, c.principal->user_id.value, std::chrono::seconds(5))) {
+          return *std::move(previous);
+        }
+        lock.lock();
+        it = inflight.find(key);
+      }
       if (it != inflight.end()) {
         std::shared_future<http::Response> pending = it->second;
         lock.unlock();
-        if (settles) {
-          if (std::optional<http::Response> previous =
-                  StaleFor(target, c.principal->user_id.value, std::chrono::seconds(2))) {
-            return *std::move(previous);
-          }
-        }
         return pending.get();
       }
       inflight.emplace(key, promise.get_future().share());
+      if (settles) computing_target = computing.insert(target).second;
     }
     http::Response response;
     try {
@@ -323,13 +339,15 @@ struct Api::Impl {
       if (stale.size() >= kMaxStale) stale.clear();
       StaleAnswer& kept = stale[target];
       if (reflects >= kept.feed_seq) {
-        kept = StaleAnswer{reflects, std::chrono::steady_clock::now(), response};
+        kept = StaleAnswer{reflects, std::chrono::steady_clock::now(),
+                           std::make_shared<const http::Response>(response)};
       }
     }
     promise.set_value(response);
     {
       std::lock_guard lock(inflight_mutex);
       inflight.erase(key);
+      if (computing_target) computing.erase(target);
     }
     return response;
   }

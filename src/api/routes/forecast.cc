@@ -25,6 +25,8 @@ using nlohmann::json;
 using DataPtr = std::shared_ptr<const service::ForecastData>;
 using ModelPtr = std::shared_ptr<const service::ForecastModel>;
 
+constexpr int64_t kPageTrials = 20'000;
+
 // The forecast's facts while the data is unchanged (one gathering for every user's forecast),
 // and the models trained on them by as_of (two days). Thread-safe.
 class ForecastFacts {
@@ -138,6 +140,9 @@ struct Forecast {
     }
     request.explain_limit = limit;
     request.explain_offset = offset;
+    // A page's ranges: 20,000 trials (the CLI's 100,000 move P10/P50/P90 by well under 1%),
+    // so that a busy company's forecast page is remade in a fraction of the time.
+    request.trials = kPageTrials;
     Result<service::Forecast> forecast = service::RunForecast(**data, request);
     if (!forecast.ok()) return FromStatus(forecast.status(), 400);
     return http::Response::Json(200, Dump(service::ForecastJson(**data, *forecast, limit, offset)));
