@@ -5,18 +5,15 @@
 // the roll-up's arithmetic.
 #include "service/forecast.h"
 
-#include <map>
-
-#include <nlohmann/json.hpp>
-
-#include "service/forecast_snapshots.h"
-
 #include <array>
+#include <map>
 #include <memory>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include "service/forecast/snapshots.h"
 #include "storage/open_store.h"
 #include "testing/status_matchers.h"
 

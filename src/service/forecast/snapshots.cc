@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "service/forecast_snapshots.h"
+// Weekly forecast snapshots: taking and storing one, listing them, and what moved between two.
+#include "service/forecast/snapshots.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// The forecast's facts: every deal with its history, completed activities and scorecard answers,
+// the accounts' and users' names, and each owner's closed deals (part of service/forecast.h).
+//
+// Design note
+// (1) One pass per table. Opportunities, their history, completed activities, opportunity
+//     scorecard answers, contacts, accounts, segments and users are each read once with
+//     ScanFields into compact arrays (ForecastData); every snapshot of every deal is then built
+//     in memory.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/money.h"
+#include "common/result.h"
+#include "domain/opportunity.h"
+#include "service/internal/scan.h"
+#include "service/pipeline_audit.h"
+#include "storage/store.h"
+
+namespace salesbox::service {
+
+using internal::Day;
+using internal::kNoDay;
+// One history row: the state after a change.
+struct ForecastChange {
+  int64_t seconds = 0;  // changed_at, seconds since the epoch
+  Stage stage = Stage::kQualify;
+  int64_t amount_minor = 0;
+  float probability = -1;  // -1: none stated
+  Day close_on = kNoDay;
+  Day next_step_on = kNoDay;
+};
+
+struct ForecastActivity {
+  Day day = kNoDay;
+  bool meeting = false;
+  bool with_economic_buyer = false;  // its contact's role is economic buyer
+};
+
+struct ForecastAnswer {
+  Day day = kNoDay;
+  int64_t seconds = 0;
+  uint16_t criterion = 0;  // index into the opportunity playbook's criteria
+  bool yes = false;
+};
+
+struct ForecastDealFacts {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  int64_t owner_id = 0;
+  std::string name;
+  Stage stage = Stage::kQualify;  // current
+  Money amount;                   // current
+  float probability = -1;         // current stated probability; -1: none
+  Day created_on = kNoDay;
+  Day close_on = kNoDay;
+  Day closed_on = kNoDay;
+  Day next_step_on = kNoDay;
+  ForecastCategory category = ForecastCategory::kPipeline;
+  // Ranges into ForecastData's arrays, each in time order.
+  uint32_t changes_begin = 0, changes_end = 0;
+  uint32_t activities_begin = 0, activities_end = 0;
+  uint32_t answers_begin = 0, answers_end = 0;
+};
+
+struct ForecastData {
+  std::vector<ForecastDealFacts> deals;  // by id
+  std::vector<int32_t> index_of;         // by opportunity id: index into deals, -1 none
+  // The deal with `id`, or null.
+  const ForecastDealFacts* Deal(int64_t id) const {
+    if (id <= 0 || static_cast<size_t>(id) >= index_of.size() || index_of[id] < 0) return nullptr;
+    return &deals[static_cast<size_t>(index_of[id])];
+  }
+  std::vector<ForecastChange> changes;
+  std::vector<ForecastActivity> activities;
+  std::vector<ForecastAnswer> answers;
+  // Per account: whether its segment is core, and the days its contacts with the key buying
+  // roles (economic buyer, decision maker, champion) were created.
+  std::unordered_map<int64_t, bool> core_account;
+  std::unordered_map<int64_t, std::array<Day, 3>> first_role_day;
+  std::unordered_map<int64_t, std::string> account_names;
+  std::unordered_map<int64_t, std::string> user_names;
+  std::unordered_map<int64_t, int64_t> team_of;  // user -> team
+  std::unordered_map<int64_t, std::string> team_names;
+  std::vector<int> criterion_area;               // per playbook criterion, -1 for auto criteria
+  std::array<int, 5> manual_criteria_in_area{};  // answered by people, per area
+  std::vector<std::string> area_ids;
+  std::vector<std::array<std::string, 4>> area_names;  // per area, in en, da, sv, nb
+  // Per owner, the days their deals closed (sorted) and how many of the first k were won
+  // (wins[k]): the owner's win rate before D by binary search.
+  struct OwnerRecord {
+    std::vector<Day> closed_on;
+    std::vector<int32_t> wins;  // wins[k]: won among closed_on[0..k); size closed_on.size() + 1
+  };
+  std::unordered_map<int64_t, OwnerRecord> closed_by_owner;
+};
+
+// With `parallel_reader` (a second connection to the same database) the scorecard answers are
+// read on it in a second thread, beside the activities. Storage errors as they come.
+Result<ForecastData> LoadForecastData(storage::Store& store,
+                                      storage::Store* parallel_reader = nullptr);
+
+struct ForecastLoadOptions {
+  storage::Store* parallel_reader = nullptr;
+  // Only these subjects (pipeline_audit.h): their deals, and the accounts' names, core flags and
+  // key roles; closed_by_owner then covers only the subset's deals (ComputeOwnerRecords redoes
+  // it over all deals after a merge).
+  const FactSubset* subset = nullptr;
+};
+Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadOptions& options);
+
+// Fills closed_by_owner from `deals`.
+void ComputeOwnerRecords(ForecastData& data);
+
+}  // namespace salesbox::service

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: MIT
+// The forecast of a period: every open deal scored (and kept scored by the live facts), the
+// roll-up per rep, team and company with Monte Carlo ranges and a fan, the reps' optimism.
+#include "service/forecast/forecast.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "analytics/audit/playbook.h"
+#include "analytics/forecast/monte_carlo.h"
+#include "analytics/forecast/optimism.h"
+#include "common/status_macros.h"
+#include "service/forecast/internal.h"
+
+namespace salesbox::service {
+namespace {
+
+namespace fc = analytics::forecast;
+using internal::ToDay;
+using internal::forecast::Explain;
+using internal::forecast::StageIndex;
+
+std::string QuarterLabel(Date day) {
+  const std::chrono::year_month_day ymd(day);
+  return std::to_string(static_cast<int>(ymd.year())) + "-Q" +
+         std::to_string((static_cast<unsigned>(ymd.month()) - 1) / 3 + 1);
+}
+
+int64_t Times(int64_t amount, double p) {
+  return static_cast<int64_t>(std::llround(static_cast<double>(amount) * p));
+}
+
+}  // namespace
+
+Result<std::pair<Date, Date>> ParsePeriod(std::string_view text) {
+  auto bad = [&] {
+    return Status::InvalidArgument("period: \"" + std::string(text) +
+                                   "\" is not a quarter (2026-Q4) or a month (2026-11)")
+        .WithField("period");
+  };
+  if (text.size() != 7 || text[4] != '-') return bad();
+  int year = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (text[i] < '0' || text[i] > '9') return bad();
+    year = year * 10 + (text[i] - '0');
+  }
+  if (year < 1900 || year > 2200) return bad();
+  unsigned first = 0, months = 0;
+  if (text[5] == 'Q' || text[5] == 'q') {
+    if (text[6] < '1' || text[6] > '4') return bad();
+    first = static_cast<unsigned>(text[6] - '1') * 3 + 1;
+    months = 3;
+  } else {
+    if (text[5] < '0' || text[5] > '1' || text[6] < '0' || text[6] > '9') return bad();
+    first = static_cast<unsigned>((text[5] - '0') * 10 + (text[6] - '0'));
+    if (first < 1 || first > 12) return bad();
+    months = 1;
+  }
+  const std::chrono::year y{year};
+  const Date start(y / std::chrono::month(first) / 1);
+  const Date end(std::chrono::year_month_day_last(y / std::chrono::month(first + months - 1) /
+                                                  std::chrono::last));
+  return std::pair<Date, Date>{start, end};
+}
+
+bool ForecastVisible(const Principal* viewer, const ForecastData& data, int64_t owner) {
+  if (viewer == nullptr) return true;
+  switch (viewer->role) {
+    case Role::kAdmin:
+    case Role::kExecutive:
+      return true;
+    case Role::kManager: {
+      if (owner == viewer->user_id.value) return true;
+      auto it = data.team_of.find(owner);
+      return viewer->team_id && it != data.team_of.end() && it->second == viewer->team_id->value;
+    }
+    case Role::kRep:
+    case Role::kMarketing:
+      return owner == viewer->user_id.value;
+  }
+  return false;
+}
+
+ForecastScores ScoreOpenDeals(const ForecastData& data, const ForecastModel& model, Day day) {
+  ForecastScores scores;
+  scores.day = day;
+  scores.model = &model;
+  for (size_t i = 0; i < data.deals.size(); ++i) {
+    const DealOnDay state = StateOn(data, data.deals[i], day);
+    if (!state.open) continue;
+    DealScore score;
+    score.deal = static_cast<int32_t>(i);
+    score.state = state;
+    DealFeatures(data, model.typical, data.deals[i], state, day, score.x.data());
+    score.p_model = model.Probability(score.x.data(), state.stage);
+    scores.open.push_back(score);
+  }
+  return scores;
+}
+
+ForecastScores UpdateScores(const ForecastScores& old, const ForecastData& old_data,
+                            const ForecastData& data, const ForecastModel& model,
+                            const std::unordered_set<int64_t>& changed,
+                            const std::unordered_set<int64_t>& owners) {
+  ForecastScores scores;
+  scores.day = old.day;
+  scores.model = &model;
+  scores.open.reserve(old.open.size() + changed.size());
+  // Old scores by deal id, for the deals that keep theirs.
+  std::unordered_map<int64_t, const DealScore*> kept;
+  kept.reserve(old.open.size());
+  for (const DealScore& score : old.open) {
+    const ForecastDealFacts& deal = old_data.deals[static_cast<size_t>(score.deal)];
+    if (!changed.contains(deal.id) && !owners.contains(deal.owner_id)) kept[deal.id] = &score;
+  }
+  for (size_t i = 0; i < data.deals.size(); ++i) {
+    const ForecastDealFacts& deal = data.deals[i];
+    if (auto it = kept.find(deal.id); it != kept.end() && !owners.contains(deal.owner_id)) {
+      DealScore score = *it->second;
+      score.deal = static_cast<int32_t>(i);
+      scores.open.push_back(score);
+      continue;
+    }
+    if (!changed.contains(deal.id) && !owners.contains(deal.owner_id)) continue;  // was closed
+    const DealOnDay state = StateOn(data, deal, old.day);
+    if (!state.open) continue;
+    DealScore score;
+    score.deal = static_cast<int32_t>(i);
+    score.state = state;
+    DealFeatures(data, model.typical, deal, state, old.day, score.x.data());
+    score.p_model = model.Probability(score.x.data(), state.stage);
+    scores.open.push_back(score);
+  }
+  return scores;
+}
+
+Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& request) {
+  Forecast out;
+  out.as_of = request.as_of;
+  const std::string label = request.period.empty() ? QuarterLabel(request.as_of) : request.period;
+  SB_ASSIGN_OR_RETURN(auto period, ParsePeriod(label));
+  out.period_label = label;
+  out.period_start = period.first;
+  out.period_end = period.second;
+  const bool quarter = label.find('Q') != std::string::npos || label.find('q') != std::string::npos;
+  const Day as_of = ToDay(request.as_of);
+  const Day start = ToDay(period.first), end = ToDay(period.second);
+
+  if (request.team_id && !data.team_names.contains(*request.team_id)) {
+    return Status::NotFound("no team with id " + std::to_string(*request.team_id))
+        .WithField("team_id");
+  }
+  if (request.rep_id && !data.user_names.contains(*request.rep_id)) {
+    return Status::NotFound("no user with id " + std::to_string(*request.rep_id))
+        .WithField("rep_id");
+  }
+  if (request.viewer != nullptr) {
+    const Principal& v = *request.viewer;
+    const bool all = v.role == Role::kAdmin || v.role == Role::kExecutive;
+    if (request.team_id && !all &&
+        !(v.role == Role::kManager && v.team_id && v.team_id->value == *request.team_id)) {
+      return Status::PermissionDenied("the team is outside what you may see").WithField("team_id");
+    }
+    if (request.rep_id && !ForecastVisible(request.viewer, data, *request.rep_id)) {
+      return Status::PermissionDenied("the rep is outside what you may see").WithField("rep_id");
+    }
+  }
+  auto in_scope = [&](int64_t owner) {
+    if (!ForecastVisible(request.viewer, data, owner)) return false;
+    if (request.rep_id && owner != *request.rep_id) return false;
+    if (request.team_id) {
+      auto it = data.team_of.find(owner);
+      if (it == data.team_of.end() || it->second != *request.team_id) return false;
+    }
+    return true;
+  };
+
+  internal::PhaseTimer trace("SALESBOX_FORECAST_TRACE", "forecast");
+  if (request.model != nullptr) {
+    out.model = *request.model;
+  } else {
+    TrainOptions train;
+    train.cutoff = as_of;
+    SB_ASSIGN_OR_RETURN(out.model, TrainForecast(data, train));
+  }
+  const ForecastModel& model = out.model;
+
+  // Score every open deal in scope.
+  std::map<std::string, Rollup> totals;
+  std::map<std::pair<int, int64_t>, std::map<std::string, Rollup>> groups;  // (level, id)
+  auto rollups_of = [&](int64_t owner, const std::string& currency) {
+    std::vector<Rollup*> r = {&totals[currency]};
+    r.push_back(&groups[{1, owner}][currency]);
+    if (auto it = data.team_of.find(owner); it != data.team_of.end()) {
+      r.push_back(&groups[{0, it->second}][currency]);
+    }
+    return r;
+  };
+  const ForecastScores* scores =
+      request.scores != nullptr && request.scores->day == as_of && request.scores->model == &model
+          ? request.scores
+          : nullptr;
+  const bool explain_all = request.explain_limit < 0;
+  std::vector<std::array<double, kForecastFeatures>> features;  // per out.deals, when needed
+  for (const ForecastDealFacts& deal : data.deals) {
+    if (!in_scope(deal.owner_id)) continue;
+    // Won in the period so far.
+    if (deal.stage == Stage::kClosedWon && deal.closed_on != kNoDay && deal.closed_on >= start &&
+        deal.closed_on <= std::min(end, as_of)) {
+      for (Rollup* r : rollups_of(deal.owner_id, deal.amount.currency.ToString())) {
+        r->currency = deal.amount.currency;
+        r->closed_won += deal.amount.minor_units;
+      }
+    }
+  }
+  // Scores the open deal `deal` in state `state` with features `x` into out.deals.
+  auto add_open = [&](const ForecastDealFacts& deal, const DealOnDay& state, const double* x,
+                      double p_model) {
+    ScoredDeal s;
+    s.id = deal.id;
+    s.owner_id = deal.owner_id;
+    s.account_id = deal.account_id;
+    if (auto it = data.team_of.find(deal.owner_id); it != data.team_of.end())
+      s.team_id = it->second;
+    s.stage = state.stage;
+    s.amount = Money{state.amount_minor, deal.amount.currency};
+    s.close_on = state.close_on;
+    s.category = deal.category;
+    s.p_model = p_model;
+    if (state.probability >= 0) s.p_stated = state.probability;
+    const bool overdue = state.close_on != kNoDay && state.close_on < as_of;
+    const size_t k = overdue ? 5 : static_cast<size_t>(std::clamp(StageIndex(state.stage), 0, 4));
+    s.p_slip = quarter ? model.slip_quarter[k] : model.slip_month[k];
+    s.in_period = state.close_on != kNoDay && ((state.close_on >= start && state.close_on <= end) ||
+                                               (overdue && as_of >= start && as_of <= end));
+    if (explain_all) {
+      Explain(data, model, x, analytics::audit::LocaleIndex(request.locale), s);
+    } else {
+      features.emplace_back();
+      std::copy(x, x + kForecastFeatures, features.back().begin());
+    }
+    if (s.in_period) {
+      const std::string currency = deal.amount.currency.ToString();
+      for (Rollup* r : rollups_of(deal.owner_id, currency)) {
+        r->currency = deal.amount.currency;
+        r->deals += 1;
+        r->pipeline += s.amount.minor_units;
+        r->stated += Times(s.amount.minor_units, s.p_stated.value_or(DefaultProbability(s.stage)));
+        if (s.category == ForecastCategory::kCommit) r->commit += s.amount.minor_units;
+        if (s.category == ForecastCategory::kCommit || s.category == ForecastCategory::kBestCase) {
+          r->best_case += s.amount.minor_units;
+        }
+      }
+    }
+    out.deals.push_back(std::move(s));
+  };
+  if (scores != nullptr) {
+    for (const DealScore& score : scores->open) {
+      const ForecastDealFacts& deal = data.deals[static_cast<size_t>(score.deal)];
+      if (!in_scope(deal.owner_id)) continue;
+      add_open(deal, score.state, score.x.data(), score.p_model);
+    }
+  } else {
+    std::array<double, kForecastFeatures> x{};
+    for (const ForecastDealFacts& deal : data.deals) {
+      if (!in_scope(deal.owner_id)) continue;
+      const DealOnDay state = StateOn(data, deal, as_of);
+      if (!state.open) continue;
+      DealFeatures(data, model.typical, deal, state, as_of, x.data());
+      add_open(deal, state, x.data(), model.Probability(x.data(), state.stage));
+    }
+  }
+
+  trace.Mark("score");
+  // Monte Carlo per currency: the total with every trial, then the reps and the teams, each
+  // grouping in one simulation whose trials keep its totals under ~1.6 GB (design note 5).
+  auto add = [](Rollup& r, const fc::TotalSummary& t) {
+    r.expected = r.closed_won + t.expected_minor;
+    r.p10 = r.closed_won + t.p10_minor;
+    r.p50 = r.closed_won + t.p50_minor;
+    r.p90 = r.closed_won + t.p90_minor;
+    r.commit += r.closed_won;
+    r.best_case += r.closed_won;
+  };
+  // One task per currency, on up to two threads: each writes only its currency's roll-ups (the
+  // group maps' keys all exist by now) and its own fan.
+  std::vector<std::pair<Currency, std::vector<FanPoint>>> fans(totals.size());
+  auto simulate_currency = [&](const std::string& currency, Rollup& total,
+                               std::pair<Currency, std::vector<FanPoint>>& fan) -> Status {
+    std::vector<fc::Deal> deals;
+    std::vector<const ScoredDeal*> scored;
+    for (const ScoredDeal& s : out.deals) {
+      if (!s.in_period || s.amount.currency.ToString() != currency) continue;
+      deals.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
+      scored.push_back(&s);
+    }
+    fc::MonteCarloOptions mc;
+    mc.trials = request.trials;
+    mc.seed = request.seed;
+    SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast sim, fc::SimulateForecast(deals, mc));
+    add(total, sim.total);
+    for (int level : {0, 1}) {  // teams, reps
+      std::map<int64_t, int32_t> index;
+      std::vector<int64_t> ids;
+      std::vector<int32_t> group_of(deals.size(), fc::kNoGroup);
+      for (size_t i = 0; i < scored.size(); ++i) {
+        const int64_t id = level == 0 ? scored[i]->team_id : scored[i]->owner_id;
+        if (id == 0) continue;
+        auto [it, inserted] = index.try_emplace(id, static_cast<int32_t>(ids.size()));
+        if (inserted) ids.push_back(id);
+        group_of[i] = it->second;
+      }
+      // Groups without deals in the period still get closed won as their range.
+      for (auto& [key, by_currency] : groups) {
+        if (key.first != level || index.contains(key.second)) continue;
+        if (auto it = by_currency.find(currency); it != by_currency.end()) {
+          add(it->second, fc::TotalSummary{});
+        }
+      }
+      if (ids.empty()) continue;
+      const int32_t count = static_cast<int32_t>(ids.size());
+      // A team's or rep's range needs far fewer trials than the company's: 10,000 (fewer when
+      // the groups' totals would not fit in ~1.6 GB).
+      fc::MonteCarloOptions group_mc = mc;
+      const int64_t most = std::min<int64_t>(request.trials, 10'000);
+      group_mc.trials =
+          std::clamp<int64_t>(200'000'000 / (count + 1), std::min<int64_t>(1000, most), most);
+      std::vector<fc::DealGrouping> grouping = {{group_of, count}};
+      SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast g,
+                          fc::SimulateForecast(deals, group_mc, grouping));
+      for (int32_t k = 0; k < count; ++k) {
+        auto& by_currency = groups.at({level, ids[static_cast<size_t>(k)]});
+        if (auto it = by_currency.find(currency); it != by_currency.end()) {
+          add(it->second, g.groups[0][static_cast<size_t>(k)]);
+        }
+      }
+    }
+
+    if (request.fan) {
+      std::vector<FanPoint> points;
+      std::vector<Day> days;
+      for (Day d = start + 6; d < end; d += 7) days.push_back(d);
+      days.push_back(end);
+      for (Day d : days) {
+        FanPoint p;
+        p.day = d;
+        for (const ForecastDealFacts& deal : data.deals) {
+          if (deal.stage == Stage::kClosedWon && deal.closed_on >= start &&
+              deal.closed_on <= std::min(d, as_of) && deal.amount.currency.ToString() == currency &&
+              in_scope(deal.owner_id)) {
+            p.closed_won += deal.amount.minor_units;
+          }
+        }
+        if (d < as_of) {
+          p.expected = p.p10 = p.p50 = p.p90 = p.closed_won;
+        } else {
+          std::vector<fc::Deal> by_then;
+          for (const ScoredDeal& s : out.deals) {
+            if (!s.in_period || s.amount.currency.ToString() != currency) continue;
+            if (s.close_on > d) continue;  // expected later in the period
+            // Within the period, closing by d instead of by the period end: slip is to d.
+            by_then.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
+          }
+          fc::MonteCarloOptions fan_mc;
+          fan_mc.trials = std::min<int64_t>(request.trials, 2'000);  // a chart's bands
+          fan_mc.seed = request.seed + static_cast<uint64_t>(d - start);
+          SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast f, fc::SimulateForecast(by_then, fan_mc));
+          p.expected = p.closed_won + f.total.expected_minor;
+          p.p10 = p.closed_won + f.total.p10_minor;
+          p.p50 = p.closed_won + f.total.p50_minor;
+          p.p90 = p.closed_won + f.total.p90_minor;
+        }
+        points.push_back(p);
+      }
+      fan = {total.currency, std::move(points)};
+    }
+    return Status::Ok();
+  };
+  {
+    std::vector<std::pair<const std::string*, Rollup*>> work;
+    for (auto& [currency, total] : totals) work.push_back({&currency, &total});
+    std::vector<Status> results(work.size());
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i = next++; i < work.size(); i = next++) {
+        results[i] = simulate_currency(*work[i].first, *work[i].second, fans[i]);
+      }
+    };
+    std::thread helper(worker);
+    worker();
+    helper.join();
+    for (const Status& status : results) SB_RETURN_IF_ERROR(status);
+  }
+  trace.Mark("simulate");
+  if (request.fan) out.fan = std::move(fans);
+  for (auto& [currency, total] : totals) out.totals.push_back(total);
+  for (const auto& [key, by_currency] : groups) {
+    for (const auto& [currency, r] : by_currency) {
+      if (r.deals == 0 && r.closed_won == 0) continue;
+      out.groups.push_back({key.first == 0 ? "team" : "rep", key.second, r});
+    }
+  }
+  // Largest |stated - model| first; with explain_limit, only that page gets its factors.
+  std::vector<size_t> order(out.deals.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&out](size_t a, size_t b) {
+    const ScoredDeal& x = out.deals[a];
+    const ScoredDeal& y = out.deals[b];
+    return std::abs(x.p_stated.value_or(x.p_model) - x.p_model) >
+           std::abs(y.p_stated.value_or(y.p_model) - y.p_model);
+  });
+  {
+    std::vector<ScoredDeal> sorted;
+    sorted.reserve(order.size());
+    for (size_t i : order) sorted.push_back(std::move(out.deals[i]));
+    if (!explain_all) {
+      const int64_t first = std::max<int64_t>(0, request.explain_offset);
+      const int64_t last =
+          std::min<int64_t>(static_cast<int64_t>(sorted.size()), first + request.explain_limit);
+      for (int64_t k = first; k < last; ++k) {
+        Explain(data, model, features[order[static_cast<size_t>(k)]].data(),
+                analytics::audit::LocaleIndex(request.locale), sorted[static_cast<size_t>(k)]);
+      }
+    }
+    out.deals = std::move(sorted);
+  }
+
+  trace.Mark("rollup");
+  // Optimism: every open-stage history row of each closed deal (the deal as the rep saw it then).
+  std::vector<fc::StatedOutcome> stated;
+  for (const ForecastDealFacts& deal : data.deals) {
+    if (deal.closed_on == kNoDay || deal.closed_on > as_of || !in_scope(deal.owner_id)) continue;
+    for (uint32_t i = deal.changes_begin; i < deal.changes_end; ++i) {
+      const ForecastChange& c = data.changes[i];
+      if (IsClosed(c.stage) || c.probability < 0) continue;
+      stated.push_back({deal.owner_id, c.probability, deal.stage == Stage::kClosedWon ? 1.0 : 0.0});
+    }
+  }
+  if (!stated.empty()) {
+    SB_ASSIGN_OR_RETURN(out.optimism, fc::OptimismByRep(stated));
+  }
+  trace.Mark("optimism");
+  return out;
+}
+
+}  // namespace salesbox::service
