@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "service/audit_views.h"
+// The audit pages' JSON: an item's scorecard, pages of items, saved runs and their comparison.
+#include "service/audit/views.h"
 
 #include <algorithm>
 #include <map>
@@ -51,18 +52,19 @@ json AuditItemsJson(const AuditOutcome& outcome, const ItemPage& page, int local
     const audit::ItemResult& a = outcome.items[x];
     const audit::ItemResult& b = outcome.items[y];
     if (a.colour != b.colour) return a.colour > b.colour;  // red first
-    return audit::ItemValue(data.input, a).minor_units > audit::ItemValue(data.input, b).minor_units;
+    return audit::ItemValue(data.input, a).minor_units >
+           audit::ItemValue(data.input, b).minor_units;
   });
   json items = json::array();
-  const size_t begin = std::min(chosen.size(), static_cast<size_t>(std::max<int64_t>(0, page.offset)));
-  const size_t end = std::min(chosen.size(), begin + static_cast<size_t>(std::max<int64_t>(0, page.limit)));
+  const size_t begin =
+      std::min(chosen.size(), static_cast<size_t>(std::max<int64_t>(0, page.offset)));
+  const size_t end =
+      std::min(chosen.size(), begin + static_cast<size_t>(std::max<int64_t>(0, page.limit)));
   for (size_t k = begin; k < end; ++k) {
     items.push_back(ItemJson(outcome, outcome.items[chosen[k]], locale));
   }
-  return {{"items", items},
-          {"total", chosen.size()},
-          {"limit", page.limit},
-          {"offset", page.offset}};
+  return {
+      {"items", items}, {"total", chosen.size()}, {"limit", page.limit}, {"offset", page.offset}};
 }
 
 Result<json> ScorecardJson(storage::Store& store, const AuditOutcome& outcome, SubjectType type,
@@ -76,7 +78,8 @@ Result<json> ScorecardJson(storage::Store& store, const AuditOutcome& outcome, S
   if (found == nullptr) {
     return Status::NotFound(std::string(what) + " " + std::to_string(id) +
                             " is not among the audited items you may see (open opportunities "
-                            "and customers as of " + FormatDate(data.as_of) + ")");
+                            "and customers as of " +
+                            FormatDate(data.as_of) + ")");
   }
   const audit::Playbook& playbook = PlaybookOf(data, type);
   // Every answer to this subject up to the audit date, oldest first.
@@ -130,14 +133,14 @@ Result<json> ScorecardJson(storage::Store& store, const AuditOutcome& outcome, S
   for (const audit::ActionStatus& action : outcome.report.actions) {
     if (action.subject_type != type || action.subject_id != id) continue;
     const audit::Criterion* criterion = playbook.Find(action.criterion_id);
-    actions.push_back({{"activity_id", action.activity_id},
-                       {"criterion_id", action.criterion_id},
-                       {"criterion", criterion ? criterion->text.In(locale) : action.criterion_text},
-                       {"due", action.due == audit::kNoDay
-                                   ? std::string()
-                                   : FormatDate(Date(std::chrono::days(action.due)))},
-                       {"done", action.done},
-                       {"gap_closed", action.closed ? json(*action.closed) : json(nullptr)}});
+    actions.push_back(
+        {{"activity_id", action.activity_id},
+         {"criterion_id", action.criterion_id},
+         {"criterion", criterion ? criterion->text.In(locale) : action.criterion_text},
+         {"due", action.due == audit::kNoDay ? std::string()
+                                             : FormatDate(Date(std::chrono::days(action.due)))},
+         {"done", action.done},
+         {"gap_closed", action.closed ? json(*action.closed) : json(nullptr)}});
   }
   json out = ItemJson(outcome, *found, locale);
   out["as_of"] = FormatDate(data.as_of);
@@ -246,10 +249,10 @@ Result<json> CompareRunsJson(storage::Store& store, int64_t from, int64_t to,
     matrix.push_back({{"from", pair.first}, {"to", pair.second}, {"count", count}});
   }
   auto summary = [](const AuditRun& run) {
-    return json{{"id", run.id.value},         {"as_of", FormatDate(run.as_of)},
-                {"scope", run.scope},         {"items", run.items},
-                {"green", run.green},         {"yellow", run.yellow},
-                {"red", run.red},             {"created_at", FormatTimestamp(run.created_at)}};
+    return json{{"id", run.id.value}, {"as_of", FormatDate(run.as_of)},
+                {"scope", run.scope}, {"items", run.items},
+                {"green", run.green}, {"yellow", run.yellow},
+                {"red", run.red},     {"created_at", FormatTimestamp(run.created_at)}};
   };
   return json{{"from", summary(runs[0])},
               {"to", summary(runs[1])},

@@ -1555,10 +1555,9 @@ TEST_F(PipelineAuditTest, AnAuditAsOfASavedRunsDateReproducesItAfterTheDataChang
                                  {"owner_email", "rep2@example.com"}}));
   {
     SB_ASSERT_OK_AND_ASSIGN(json eb1, Records().Get(P("admin"), Kind::kContacts, Id("eb1")));
-    SB_ASSERT_OK(Records().Update(P("admin"), Kind::kContacts, Id("eb1"),
-                                  {{"version", eb1["version"]},
-                                   {"buying_role", "champion"},
-                                   {"relationship_strength", 1}}));
+    SB_ASSERT_OK(Records().Update(
+        P("admin"), Kind::kContacts, Id("eb1"),
+        {{"version", eb1["version"]}, {"buying_role", "champion"}, {"relationship_strength", 1}}));
     SB_ASSERT_OK_AND_ASSIGN(json eb2, Records().Get(P("admin"), Kind::kContacts, Id("eb2")));
     SB_ASSERT_OK(Records().Update(P("admin"), Kind::kContacts, Id("eb2"),
                                   {{"version", eb2["version"]}, {"relationship_strength", 4}}));
@@ -1865,7 +1864,8 @@ TEST_F(PipelineAuditTest, CreateActionRefusesPastDatesUnknownCriteriaAndStranger
   EXPECT_EQ(activities(), activities_before);
 
   // An executive directs the work: plans an action on any item, for its owner.
-  SB_ASSERT_OK_AND_ASSIGN(ActionItem directed, CreateAction(*store_, P("exec"), base, clock_.Now()));
+  SB_ASSERT_OK_AND_ASSIGN(ActionItem directed,
+                          CreateAction(*store_, P("exec"), base, clock_.Now()));
   SB_ASSERT_OK_AND_ASSIGN(Activity task, store_->activities().Get(directed.activity_id));
   EXPECT_NE(task.owner_id, UserId{Id("exec")});
 

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-#include "service/pipeline_audit.h"
+// Gathering the audit's facts as of a day, one pass per table (design notes 1-4 in facts.h), and
+// the ABC classes of the customers without a stored one.
+#include "service/audit/facts.h"
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
+#include <string>
 #include <thread>
 #include <unordered_set>
 #include <utility>
@@ -18,7 +20,6 @@
 #include "common/check.h"
 #include "common/status_macros.h"
 #include "domain/enum_names.h"
-#include "service/access.h"
 #include "service/change_log.h"
 #include "service/internal/scan.h"
 #include "service/strategy_service.h"
@@ -55,9 +56,9 @@ struct DealState {
   bool keep = false;
 };
 
-// What records changed after D looked like on D, from the change log (service/change_log.h): for each
-// field, the old value of its first change after D. Covers the fields the audit reads that have
-// no history of their own (an opportunity's competitors, owner, account; a contact's role,
+// What records changed after D looked like on D, from the change log (service/change_log.h): for
+// each field, the old value of its first change after D. Covers the fields the audit reads that
+// have no history of their own (an opportunity's competitors, owner, account; a contact's role,
 // strength and account; an account's owner). Keys are the canonical column names.
 struct Rollback {
   using Fields = std::unordered_map<std::string, nlohmann::json>;
@@ -105,178 +106,7 @@ Result<Rollback> LoadRollback(storage::Store& store, const std::string& end) {
   return rollback;
 }
 
-Status SubjectAccess(storage::Store& store, const Principal& principal, SubjectType type,
-                     int64_t id) {
-  const Kind kind = type == SubjectType::kOpportunity ? Kind::kOpportunities : Kind::kAccounts;
-  const char* what = type == SubjectType::kOpportunity ? "opportunity" : "account";
-  const char* plural = type == SubjectType::kOpportunity ? "opportunities" : "accounts";
-  ListQuery visible;
-  visible.filters = VisibleFilters(principal, kind);
-  visible.filters.push_back(Match("id", FilterOp::kEq, {id}));
-  Result<int64_t> seen = type == SubjectType::kOpportunity ? store.opportunities().Count(visible)
-                                                           : store.accounts().Count(visible);
-  SB_RETURN_IF_ERROR(seen.status());
-  if (*seen == 0) {
-    return Status::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist");
-  }
-  if (!MayWrite(principal, kind)) {
-    return Status::PermissionDenied(std::string("your role may not change ") + plural);
-  }
-  ListQuery writable;
-  writable.filters = WritableFilters(principal, kind);
-  writable.filters.push_back(Match("id", FilterOp::kEq, {id}));
-  Result<int64_t> may = type == SubjectType::kOpportunity ? store.opportunities().Count(writable)
-                                                          : store.accounts().Count(writable);
-  SB_RETURN_IF_ERROR(may.status());
-  if (*may == 0) {
-    return Status::PermissionDenied(std::string("you may not change this ") + what);
-  }
-  return Status::Ok();
-}
-
 }  // namespace
-
-// --- playbooks ------------------------------------------------------------------------------
-
-std::string ActivePlaybook::label() const {
-  return playbook.name + "@" + (revision > 0 ? std::to_string(revision) : std::string("builtin"));
-}
-
-std::string ActivePlaybooks::label() const { return opportunity.label() + "," + account.label(); }
-
-Result<ActivePlaybooks> LoadActivePlaybooks(storage::Store& store) {
-  ActivePlaybooks out;
-  bool have[2] = {false, false};
-  ListQuery query;
-  query.filters.push_back(Match("active", FilterOp::kEq, {int64_t{1}}));
-  SB_ASSIGN_OR_RETURN(std::vector<PlaybookVersion> active, store.playbooks().List(query));
-  for (const PlaybookVersion& stored : active) {
-    Result<audit::Playbook> parsed = audit::ParsePlaybook(stored.body);
-    if (!parsed.ok()) {
-      return Status::FailedPrecondition("stored playbook " + stored.name + "@" +
-                                        std::to_string(stored.revision) +
-                                        " does not parse: " + parsed.status().message());
-    }
-    ActivePlaybook& slot =
-        stored.subject_type == SubjectType::kOpportunity ? out.opportunity : out.account;
-    slot.playbook = std::move(*parsed);
-    slot.revision = stored.revision;
-    have[stored.subject_type == SubjectType::kOpportunity ? 0 : 1] = true;
-  }
-  for (const audit::ShippedPlaybook& shipped : audit::ShippedPlaybooks()) {
-    const bool opportunity = shipped.name == "default-opportunity";
-    const bool account = shipped.name == "default-account";
-    if ((opportunity && !have[0]) || (account && !have[1])) {
-      SB_ASSIGN_OR_RETURN(audit::Playbook parsed, audit::ParsePlaybook(shipped.json));
-      (opportunity ? out.opportunity : out.account).playbook = std::move(parsed);
-    }
-  }
-  return out;
-}
-
-Result<PlaybookLoad> LoadPlaybook(storage::Store& store, std::string_view json,
-                                  std::optional<UserId> by, Timestamp now, bool activate) {
-  SB_ASSIGN_OR_RETURN(audit::Playbook parsed, audit::ParsePlaybook(json));
-  PlaybookLoad out;
-  Status status = store.Transact([&](storage::Store& s) -> Status {
-    ListQuery same;
-    same.filters.push_back(Match("name", FilterOp::kEq, {parsed.name}));
-    same.order_by = "revision";
-    same.descending = true;
-    SB_ASSIGN_OR_RETURN(std::vector<PlaybookVersion> versions, s.playbooks().List(same));
-    if (!versions.empty() && versions.front().subject_type != parsed.subject_type) {
-      return Status::InvalidArgument("playbook: name \"" + parsed.name + "\" is already used by " +
-                                     std::string(ToString(versions.front().subject_type)) +
-                                     " playbook; choose another name");
-    }
-    const std::string checksum = Sha256Hex(json);
-    PlaybookVersion version;
-    if (!versions.empty() && versions.front().checksum == checksum) {
-      version = versions.front();
-      out.unchanged = true;
-    } else {
-      version.name = parsed.name;
-      version.revision = versions.empty() ? 1 : versions.front().revision + 1;
-      version.subject_type = parsed.subject_type;
-      version.body = std::string(json);
-      version.checksum = checksum;
-      version.loaded_by = by;
-      version.loaded_at = now;
-    }
-    if (activate && !version.active) {
-      ListQuery current;
-      current.filters.push_back(Match("active", FilterOp::kEq, {int64_t{1}}));
-      current.filters.push_back(
-          Match("subject_type", FilterOp::kEq, {std::string(ToString(parsed.subject_type))}));
-      SB_ASSIGN_OR_RETURN(std::vector<PlaybookVersion> active, s.playbooks().List(current));
-      for (PlaybookVersion& old : active) {
-        old.active = false;
-        SB_RETURN_IF_ERROR(s.playbooks().Update(old));
-      }
-      version.active = true;
-      if (out.unchanged) SB_RETURN_IF_ERROR(s.playbooks().Update(version));
-    }
-    if (!out.unchanged) {
-      SB_ASSIGN_OR_RETURN(version.id, s.playbooks().Insert(version));
-      SB_RETURN_IF_ERROR(AppendChange(s, now, by, "create", "playbooks", version.id.value,
-                                     "{\"name\":[null," + nlohmann::json(version.name).dump() +
-                                         "],\"revision\":[null," +
-                                         std::to_string(version.revision) + "]}"));
-    }
-    out.version = version;
-    return Status::Ok();
-  });
-  SB_RETURN_IF_ERROR(status);
-  return out;
-}
-
-// --- scorecard answers ------------------------------------------------------------------------
-
-Result<ScorecardAnswer> RecordAnswer(storage::Store& store, const Principal& principal,
-                                     const AnswerRequest& request, Timestamp now) {
-  SB_RETURN_IF_ERROR(SubjectAccess(store, principal, request.subject_type, request.subject_id));
-  SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
-  const ActivePlaybook& active =
-      request.subject_type == SubjectType::kOpportunity ? playbooks.opportunity : playbooks.account;
-  const audit::Criterion* criterion = active.playbook.Find(request.criterion_id);
-  if (criterion == nullptr) {
-    return Status::InvalidArgument("criterion \"" + request.criterion_id +
-                                   "\" is not in the playbook " + active.label())
-        .WithField("criterion_id");
-  }
-  if (criterion->auto_rule) {
-    return Status::InvalidArgument("criterion \"" + request.criterion_id +
-                                   "\" is computed from the data and cannot be answered")
-        .WithField("criterion_id");
-  }
-  if (request.note.size() > 2000) {
-    return Status::InvalidArgument("note: longer than 2000 characters").WithField("note");
-  }
-  ScorecardAnswer answer;
-  answer.subject_type = request.subject_type;
-  answer.subject_id = request.subject_id;
-  answer.criterion_id = request.criterion_id;
-  answer.answer = request.answer;
-  answer.note = request.note;
-  answer.answered_by = principal.user_id;
-  answer.answered_at = now;
-  Status status = store.Transact([&](storage::Store& s) -> Status {
-    // Two answers within one second: the later replaces the earlier (the key is per second).
-    SB_ASSIGN_OR_RETURN(auto upserted, s.scorecard_answers().Upsert(answer));
-    answer.id = upserted.id;
-    return AppendChange(s, now, principal.user_id, "create", "scorecard_answers", answer.id.value,
-                       nlohmann::json{{"subject_type", {nullptr, ToString(answer.subject_type)}},
-                                      {"subject_id", {nullptr, answer.subject_id}},
-                                      {"criterion_id", {nullptr, answer.criterion_id}},
-                                      {"answer", {nullptr, ToString(answer.answer)}},
-                                      {"note", {nullptr, answer.note}}}
-                           .dump());
-  });
-  SB_RETURN_IF_ERROR(status);
-  return answer;
-}
-
-// --- gathering the facts ----------------------------------------------------------------------
 
 AuditData::AuditData(const AuditData& other)
     : as_of(other.as_of),
@@ -636,33 +466,33 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
     std::string criterion;
     for (const ListQuery& query : queries) {
       SB_RETURN_IF_ERROR(reader.scorecard_answers().ScanFields(
-        query, {"subject_type", "subject_id", "criterion_id", "answer", "answered_at", "id"},
-        [&](std::span<const FieldValue> r) {
-          const bool is_deal = r[0].text == "opportunity";
-          const int32_t index = is_deal ? deal_index(IntOr(r[1])) : account_index(IntOr(r[1]));
-          if (index < 0) return Status::Ok();
-          criterion.assign(r[2].text);
-          const auto& criteria = is_deal ? opportunity_criteria : account_criteria;
-          auto it = criteria.find(criterion);
-          if (it == criteria.end()) return Status::Ok();
-          const auto answer = static_cast<Answer>(EnumIndex<Answer>(r[3], 0));
-          auto& list = is_deal ? input.opportunity_answers[static_cast<size_t>(index)]
-                               : input.account_answers[static_cast<size_t>(index)];
-          const int64_t at = ParseSeconds(r[4]);
-          const int64_t id = r[5].integer;
-          for (audit::AnswerFact& fact : list) {
-            if (fact.criterion != it->second) continue;
-            // The later answer wins; of two in the same second, the later stored.
-            if (at > fact.at || (at == fact.at && id > fact.id)) {
-              fact.answer = answer;
-              fact.at = at;
-              fact.id = id;
+          query, {"subject_type", "subject_id", "criterion_id", "answer", "answered_at", "id"},
+          [&](std::span<const FieldValue> r) {
+            const bool is_deal = r[0].text == "opportunity";
+            const int32_t index = is_deal ? deal_index(IntOr(r[1])) : account_index(IntOr(r[1]));
+            if (index < 0) return Status::Ok();
+            criterion.assign(r[2].text);
+            const auto& criteria = is_deal ? opportunity_criteria : account_criteria;
+            auto it = criteria.find(criterion);
+            if (it == criteria.end()) return Status::Ok();
+            const auto answer = static_cast<Answer>(EnumIndex<Answer>(r[3], 0));
+            auto& list = is_deal ? input.opportunity_answers[static_cast<size_t>(index)]
+                                 : input.account_answers[static_cast<size_t>(index)];
+            const int64_t at = ParseSeconds(r[4]);
+            const int64_t id = r[5].integer;
+            for (audit::AnswerFact& fact : list) {
+              if (fact.criterion != it->second) continue;
+              // The later answer wins; of two in the same second, the later stored.
+              if (at > fact.at || (at == fact.at && id > fact.id)) {
+                fact.answer = answer;
+                fact.at = at;
+                fact.id = id;
+              }
+              return Status::Ok();
             }
+            list.push_back(audit::AnswerFact{it->second, answer, at, id});
             return Status::Ok();
-          }
-          list.push_back(audit::AnswerFact{it->second, answer, at, id});
-          return Status::Ok();
-        }));
+          }));
     }
     return Status::Ok();
   };
@@ -685,15 +515,14 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
     const int completed = static_cast<int>(ActivityStatus::kCompleted);
     ListQuery query;
     if (subset != nullptr) {
-      query.filters.push_back(AnyOf(
-          {Match("account_id", FilterOp::kIn, subset_accounts),
-           Match("opportunity_id", FilterOp::kIn, subset_deals),
-           storage::InSelect("contact_id", "contacts", "id",
-                             {Match("account_id", FilterOp::kIn, subset_accounts)})}));
+      query.filters.push_back(
+          AnyOf({Match("account_id", FilterOp::kIn, subset_accounts),
+                 Match("opportunity_id", FilterOp::kIn, subset_deals),
+                 storage::InSelect("contact_id", "contacts", "id",
+                                   {Match("account_id", FilterOp::kIn, subset_accounts)})}));
     }
     SB_RETURN_IF_ERROR(store.activities().ScanFields(
-        query,
-        {"account_id", "contact_id", "opportunity_id", "type", "status", "at", "created_at"},
+        query, {"account_id", "contact_id", "opportunity_id", "type", "status", "at", "created_at"},
         [&](std::span<const FieldValue> r) {
           const Day at = ParseDay(r[5]);
           if (at == kNoDay) return Status::Ok();
@@ -805,9 +634,9 @@ std::vector<int32_t> ClassifyCustomers(AuditData& data) {
       audit::AccountFacts& a = input.accounts[static_cast<size_t>(m)];
       // The class of the customer whose margin starts at `margin_before`: A while the customers
       // before it make less than 80%.
-      a.abc_class = total <= 0 || margin_before < 0.80L * total   ? 'A'
-                    : margin_before < 0.95L * total ? 'B'
-                                                    : 'C';
+      a.abc_class = total <= 0 || margin_before < 0.80L * total ? 'A'
+                    : margin_before < 0.95L * total             ? 'B'
+                                                                : 'C';
       margin_before += std::max<int64_t>(0, a.margin_3y);
     }
   }
@@ -819,319 +648,6 @@ std::vector<int32_t> ClassifyCustomers(AuditData& data) {
     }
   }
   return changed;
-}
-
-void ScoreAuditData(AuditData& data) {
-  const audit::AuditInput& input = data.input;
-  data.scored = true;
-  data.opportunity_results.assign(input.opportunities.size(), {});
-  data.account_results.assign(input.accounts.size(), {});
-  for (size_t i = 0; i < input.opportunities.size(); ++i) {
-    data.opportunity_results[i] = audit::AuditOpportunity(input, static_cast<int32_t>(i));
-  }
-  for (size_t i = 0; i < input.accounts.size(); ++i) {
-    if (input.accounts[i].customer) {
-      data.account_results[i] = audit::AuditAccount(input, static_cast<int32_t>(i));
-    }
-  }
-}
-
-// --- running and saving -----------------------------------------------------------------------
-
-Result<std::string> ScopeLabel(storage::Store& store, const AuditScope& scope) {
-  std::string label = "company";
-  if (scope.team_id) {
-    Result<Team> team = store.teams().Get(TeamId{*scope.team_id});
-    if (!team.ok())
-      return Status::NotFound("team " + std::to_string(*scope.team_id) + " does not exist");
-    label = "team:" + team->name;
-  }
-  if (scope.rep_id) {
-    Result<User> user = store.users().Get(UserId{*scope.rep_id});
-    if (!user.ok())
-      return Status::NotFound("user " + std::to_string(*scope.rep_id) + " does not exist");
-    label = (scope.team_id ? label + "," : std::string()) + "rep:" + user->email;
-  }
-  return label;
-}
-
-Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const AuditData> data,
-                              const AuditScope& scope, std::string scope_label) {
-  const audit::AuditInput& input = data->input;
-  // Which owners are in scope (empty optional: everyone).
-  std::optional<std::unordered_set<int64_t>> owners;
-  auto narrow = [&owners](std::unordered_set<int64_t> allowed) {
-    if (!owners) {
-      owners = std::move(allowed);
-      return;
-    }
-    std::unordered_set<int64_t> both;
-    for (int64_t id : *owners) {
-      if (allowed.count(id)) both.insert(id);
-    }
-    owners = std::move(both);
-  };
-  if (scope.viewer != nullptr) {
-    switch (scope.viewer->role) {
-      case Role::kRep:
-      case Role::kManager:
-        narrow(
-            std::unordered_set<int64_t>(scope.viewer->owners.begin(), scope.viewer->owners.end()));
-        break;
-      case Role::kMarketing:
-        return Status::PermissionDenied("the audit is for sales roles");
-      case Role::kExecutive:
-      case Role::kAdmin:
-        break;
-    }
-  }
-  if (scope.team_id) {
-    std::unordered_set<int64_t> members;
-    for (const auto& [id, person] : data->labels.people) {
-      if (person.team_id == *scope.team_id) members.insert(id);
-    }
-    narrow(std::move(members));
-  }
-  if (scope.rep_id) narrow({*scope.rep_id});
-
-  AuditOutcome outcome;
-  outcome.data = data;
-  std::vector<audit::ItemResult> all;
-  if (data->scored) {  // audited already (the live fact model keeps every item's result)
-    all.reserve(data->opportunity_results.size());
-    all = data->opportunity_results;
-    for (size_t i = 0; i < input.accounts.size(); ++i) {
-      if (input.accounts[i].customer) all.push_back(data->account_results[i]);
-    }
-  } else {
-    all = audit::Audit(input);
-  }
-  if (!owners) {
-    outcome.items = std::move(all);
-  } else {
-    for (audit::ItemResult& item : all) {
-      const int64_t owner = item.subject_type == SubjectType::kOpportunity
-                                ? input.opportunities[static_cast<size_t>(item.index)].owner_id
-                                : input.accounts[static_cast<size_t>(item.index)].owner_id;
-      if (owners->count(owner)) outcome.items.push_back(std::move(item));
-    }
-  }
-
-  // The previous saved run of this scope: the one with the latest audit date up to ours (of
-  // those, the last saved; ties are broken by id). Not simply the last saved: a run back-filled
-  // for an earlier date must not become the previous run of every later audit.
-  std::optional<audit::PreviousRun> previous;
-  {
-    ListQuery query;
-    query.filters.push_back(Match("scope", FilterOp::kEq, {scope_label}));
-    query.filters.push_back(Match("as_of", FilterOp::kLe, {FormatDate(data->as_of)}));
-    query.order_by = "as_of";
-    query.descending = true;
-    query.limit = 1;
-    SB_ASSIGN_OR_RETURN(std::vector<AuditRun> runs, store.audit_runs().List(query));
-    if (!runs.empty()) {
-      nlohmann::json saved = nlohmann::json::parse(runs[0].report, nullptr, false);
-      audit::PreviousRun run;
-      run.id = runs[0].id.value;
-      run.as_of = ToDay(runs[0].as_of);
-      if (saved.is_object() && saved.contains("items") && saved["items"].is_array()) {
-        for (const auto& row : saved["items"]) {
-          if (!row.is_array() || row.size() < 3) continue;
-          const SubjectType type =
-              row[0] == "account" ? SubjectType::kAccount : SubjectType::kOpportunity;
-          const std::string colour = row[2].get<std::string>();
-          run.colours[{type, row[1].get<int64_t>()}] = colour == "green"    ? audit::Colour::kGreen
-                                                       : colour == "yellow" ? audit::Colour::kYellow
-                                                                            : audit::Colour::kRed;
-        }
-      }
-      previous = std::move(run);
-    }
-  }
-
-  // Open action items of the items in scope.
-  std::vector<audit::ActionStatus> actions;
-  {
-    std::unordered_set<int64_t> deal_ids, account_ids;
-    for (const audit::ItemResult& item : outcome.items) {
-      (item.subject_type == SubjectType::kOpportunity ? deal_ids : account_ids)
-          .insert(audit::ItemId(input, item));
-    }
-    SB_RETURN_IF_ERROR(store.action_items().Scan(ListQuery{}, [&](const ActionItem& action) {
-      const bool is_deal = action.subject_type == SubjectType::kOpportunity;
-      if (!(is_deal ? deal_ids : account_ids).count(action.subject_id)) return Status::Ok();
-      Result<Activity> activity = store.activities().Get(action.activity_id);
-      if (!activity.ok()) return Status::Ok();
-      audit::ActionStatus status;
-      status.activity_id = action.activity_id.value;
-      status.subject_type = action.subject_type;
-      status.subject_id = action.subject_id;
-      const auto& index = is_deal ? data->opportunity_index : data->account_index;
-      if (auto it = index.find(action.subject_id); it != index.end()) {
-        status.subject_name = is_deal
-                                  ? data->labels.opportunity_names[static_cast<size_t>(it->second)]
-                                  : data->labels.account_names[static_cast<size_t>(it->second)];
-      }
-      status.criterion_id = action.criterion_id;
-      const audit::Playbook& playbook =
-          is_deal ? data->playbooks.opportunity.playbook : data->playbooks.account.playbook;
-      if (const audit::Criterion* c = playbook.Find(action.criterion_id)) {
-        status.criterion_text = c->text.In(0);
-      }
-      status.owner_id = activity->owner_id ? activity->owner_id->value : 0;
-      status.due = ToDay(ToDate(activity->at));
-      status.done = activity->status == ActivityStatus::kCompleted;
-      // Done actions stay in the report for 90 days after they were due, then drop out.
-      if (status.done && data->input.as_of - status.due > 90) return Status::Ok();
-      actions.push_back(std::move(status));
-      return Status::Ok();
-    }));
-  }
-  audit::ReportOptions options;
-  options.scope = std::move(scope_label);
-  outcome.report =
-      audit::Consolidate(input, outcome.items, data->labels, previous, std::move(actions), options);
-  return outcome;
-}
-
-nlohmann::json SavedReportJson(const AuditOutcome& outcome, int locale) {
-  nlohmann::json json = audit::ReportJson(outcome.data->input, outcome.items, outcome.data->labels,
-                                          outcome.report, locale, /*with_items=*/false);
-  nlohmann::json items = nlohmann::json::array();
-  for (const audit::ItemResult& item : outcome.items) {
-    nlohmann::json row = {std::string(ToString(item.subject_type)),
-                          audit::ItemId(outcome.data->input, item),
-                          std::string(audit::ColourName(item.colour))};
-    for (int8_t s : item.scores) row.push_back(static_cast<int>(s));
-    row.push_back(item.stale);
-    items.push_back(std::move(row));
-  }
-  json["playbooks"] = outcome.data->playbooks.label();
-  json["items"] = std::move(items);
-  return json;
-}
-
-Result<AuditRun> SaveRun(storage::Store& store, const AuditOutcome& outcome,
-                         std::optional<UserId> by, Timestamp now) {
-  AuditRun run;
-  run.event_id = RandomHex(16);
-  run.as_of = outcome.data->as_of;
-  run.scope = outcome.report.scope;
-  run.playbooks = outcome.data->playbooks.label();
-  run.green = outcome.report.summary[0];
-  run.yellow = outcome.report.summary[1];
-  run.red = outcome.report.summary[2];
-  run.items = run.green + run.yellow + run.red;
-  run.created_by = by;
-  run.created_at = now;
-  run.report = SavedReportJson(outcome, 0).dump();
-  SB_ASSIGN_OR_RETURN(run.id, store.audit_runs().Insert(run));
-  return run;
-}
-
-// --- action items -----------------------------------------------------------------------------
-
-Result<ActionItem> CreateAction(storage::Store& store, const Principal& principal,
-                                const ActionRequest& request, Timestamp now) {
-  // Executives direct the work they see: they may plan actions on any item, though they do not
-  // change the items themselves. Everyone else needs to be able to change the item.
-  if (principal.role == Role::kExecutive) {
-    const Kind kind =
-        request.subject_type == SubjectType::kOpportunity ? Kind::kOpportunities : Kind::kAccounts;
-    ListQuery visible;
-    visible.filters = VisibleFilters(principal, kind);
-    visible.filters.push_back(Match("id", FilterOp::kEq, {request.subject_id}));
-    Result<int64_t> seen = kind == Kind::kOpportunities ? store.opportunities().Count(visible)
-                                                        : store.accounts().Count(visible);
-    SB_RETURN_IF_ERROR(seen.status());
-    if (*seen == 0) {
-      return Status::NotFound(std::string(ToString(request.subject_type)) + " " +
-                              std::to_string(request.subject_id) + " does not exist");
-    }
-  } else {
-    SB_RETURN_IF_ERROR(SubjectAccess(store, principal, request.subject_type, request.subject_id));
-  }
-  SB_ASSIGN_OR_RETURN(ActivePlaybooks playbooks, LoadActivePlaybooks(store));
-  const bool is_deal = request.subject_type == SubjectType::kOpportunity;
-  const audit::Playbook& playbook =
-      is_deal ? playbooks.opportunity.playbook : playbooks.account.playbook;
-  std::string text;
-  const int locale = audit::LocaleIndex(principal.locale);
-  if (!request.criterion_id.empty()) {
-    const audit::Criterion* criterion = playbook.Find(request.criterion_id);
-    if (criterion == nullptr) {
-      return Status::InvalidArgument("criterion \"" + request.criterion_id +
-                                     "\" is not in the playbook " + playbook.name)
-          .WithField("criterion_id");
-    }
-    text = criterion->action.In(locale);
-  }
-  if (request.due < ToDate(now)) {
-    return Status::InvalidArgument("due: " + FormatDate(request.due) + " is in the past")
-        .WithField("due");
-  }
-  Activity activity;
-  activity.type = ActivityType::kTask;
-  activity.status = ActivityStatus::kPlanned;
-  activity.at = StartOf(request.due) + std::chrono::hours(8);
-  if (is_deal) {
-    SB_ASSIGN_OR_RETURN(Opportunity deal,
-                        store.opportunities().Get(OpportunityId{request.subject_id}));
-    activity.opportunity_id = deal.id;
-    activity.account_id = deal.account_id;
-    activity.owner_id = deal.owner_id;
-  } else {
-    SB_ASSIGN_OR_RETURN(Account account, store.accounts().Get(AccountId{request.subject_id}));
-    activity.account_id = account.id;
-    activity.owner_id = account.owner_id;
-  }
-  if (request.owner_id) {
-    Result<User> owner = store.users().Get(UserId{*request.owner_id});
-    if (!owner.ok()) {
-      return Status::InvalidArgument("owner: user " + std::to_string(*request.owner_id) +
-                                     " does not exist")
-          .WithField("owner_id");
-    }
-    if (principal.role == Role::kRep || principal.role == Role::kManager) {
-      if (std::find(principal.owners.begin(), principal.owners.end(), *request.owner_id) ==
-          principal.owners.end()) {
-        return Status::PermissionDenied("you may give actions only to your own people")
-            .WithField("owner_id");
-      }
-    }
-    activity.owner_id = UserId{*request.owner_id};
-  }
-  if (!activity.owner_id) activity.owner_id = principal.user_id;
-  activity.outcome = "";
-  activity.notes =
-      text.empty() ? request.note : (request.note.empty() ? text : text + " — " + request.note);
-  if (activity.notes.empty()) {
-    return Status::InvalidArgument("note: say what to do (a staleness action needs a note)")
-        .WithField("note");
-  }
-  activity.created_at = now;
-  activity.updated_at = now;
-  ActionItem item;
-  Status status = store.Transact([&](storage::Store& s) -> Status {
-    SB_ASSIGN_OR_RETURN(activity.id, s.activities().Insert(activity));
-    item.activity_id = activity.id;
-    item.subject_type = request.subject_type;
-    item.subject_id = request.subject_id;
-    item.criterion_id = request.criterion_id;
-    if (request.run_id) item.run_id = AuditRunId{*request.run_id};
-    item.created_by = principal.user_id;
-    item.created_at = now;
-    SB_ASSIGN_OR_RETURN(item.id, s.action_items().Insert(item));
-    return AppendChange(s, now, principal.user_id, "create", "activities", activity.id.value,
-                       nlohmann::json{{"type", {nullptr, "task"}},
-                                      {"status", {nullptr, "planned"}},
-                                      {"at", {nullptr, FormatTimestamp(activity.at)}},
-                                      {"notes", {nullptr, activity.notes}},
-                                      {"criterion_id", {nullptr, request.criterion_id}}}
-                           .dump());
-  });
-  SB_RETURN_IF_ERROR(status);
-  return item;
 }
 
 }  // namespace salesbox::service
