@@ -88,6 +88,23 @@ Result<std::unique_ptr<storage::Store>> OpenExistingStore(const std::string& db)
   return storage::OpenStore(db);
 }
 
+std::shared_ptr<const service::facts::FactSnapshot> KeptFacts(storage::Store& store,
+                                                              const std::string& db,
+                                                              bool with_model) {
+  if (db.find(":memory:") != std::string::npos) return nullptr;
+  const std::string path = (db.rfind("sqlite:", 0) == 0 ? db.substr(7) : db) + ".facts";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return nullptr;
+  SystemClock clock;
+  service::facts::LiveFacts::Options options;
+  options.fact_file = path;
+  options.write_file = false;
+  options.train = with_model;
+  service::facts::LiveFacts live(store, clock, options);
+  Result<std::shared_ptr<const service::facts::FactSnapshot>> kept = live.ResumeFromFile();
+  return kept.ok() ? *kept : nullptr;
+}
+
 int Main(int argc, char** argv) {  // NOLINT
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {

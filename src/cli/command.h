@@ -13,6 +13,7 @@
 
 #include "common/result.h"
 #include "common/status.h"
+#include "service/facts/live_facts.h"
 #include "storage/store.h"
 
 namespace salesbox::cli {
@@ -53,6 +54,15 @@ Status WriteOutput(const std::optional<std::string>& path, const std::string& by
 // Opens a database that must already exist (a plain path is checked first, so a typo does not
 // create an empty database): kNotFound with a hint to `salesbox init` or `salesbox demo`.
 Result<std::unique_ptr<storage::Store>> OpenExistingStore(const std::string& db);
+
+// Today's audit and forecast facts as `salesbox serve` keeps them beside a file database
+// (service/facts/fact_file.h), read back and brought up to date with the change feed: a command
+// then starts in a fraction of a full gathering. Null when there is no usable fact file (another
+// day's, another database's, damaged) or `db` is in memory; `with_model`: only a file with the
+// day's forecast model.
+std::shared_ptr<const service::facts::FactSnapshot> KeptFacts(storage::Store& store,
+                                                              const std::string& db,
+                                                              bool with_model);
 
 // Prints "salesbox COMMAND: message" to stderr and returns kExitUsage (for kInvalidArgument from
 // argument parsing) or kExitError.

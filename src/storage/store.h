@@ -287,6 +287,9 @@ class Store {
   // mean nothing was written in between, so answers computed from the data are still right.
   virtual Result<uint64_t> DataVersion() = 0;
 
+  // A token that names this database and no other (random, set when it was created).
+  virtual Result<std::string> DatabaseId() = 0;
+
   // The schema migrations applied to this database, oldest first.
   virtual Result<std::vector<AppliedMigration>> AppliedMigrations() = 0;
 

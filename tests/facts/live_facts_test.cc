@@ -6,8 +6,12 @@
 // gives, and the model never fell back to a reload to get there.
 #include "service/facts/live_facts.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <string>
@@ -18,6 +22,7 @@
 
 #include "common/status_macros.h"
 #include "domain/enum_names.h"
+#include "service/facts/fact_file.h"
 #include "service/facts/fact_merge.h"
 #include "testing/demo_store.h"
 #include "testing/fake_clock.h"
@@ -30,6 +35,7 @@ namespace audit = analytics::audit;
 using storage::FieldValue;
 using storage::ListQuery;
 using test::FakeClock;
+using test::StatusIs;
 
 // --- describing facts, so that a difference reads as text ------------------------------------
 
@@ -668,6 +674,89 @@ TEST(LiveFactsTest, ReadersTakeSnapshotsWhileTheThreadAppliesWrites) {
   EXPECT_EQ(first->audit->input.opportunities[static_cast<size_t>(old_index)].amount.minor_units,
             deal.amount.minor_units - 100);
   live.Stop();
+}
+
+// The facts kept on disk between runs (fact_file.h).
+std::string TempFactFile(const std::string& name) {
+  return ::testing::TempDir() + "salesbox_" + name + "_" + std::to_string(::getpid()) + ".facts";
+}
+
+TEST(FactFileTest, ARestartReadsTheFileAndReplaysOnlyTheFeedSinceThen) {
+  SB_ASSERT_OK_AND_ASSIGN(std::unique_ptr<storage::Store> store, SmallDemo());
+  FakeClock clock("2025-06-02T08:00:00Z");
+  const std::string path = TempFactFile("restart");
+  std::remove(path.c_str());
+  LiveFacts::Options options;
+  options.fact_file = path;
+  RandomWriter writer(*store, clock, 77);
+  SB_ASSERT_OK(writer.Load());
+  {
+    LiveFacts first(*store, clock, options);
+    SB_ASSERT_OK(first.ApplyPending().status());
+    EXPECT_EQ(first.stats().full_loads, 1u);
+    for (int i = 0; i < 300; ++i) SB_ASSERT_OK(writer.WriteOne().status());
+    SB_ASSERT_OK(first.ApplyPending().status());
+    first.Stop();  // keeps what the deltas added
+  }
+  for (int i = 0; i < 200; ++i) SB_ASSERT_OK(writer.WriteOne().status());  // while "down"
+  LiveFacts second(*store, clock, options);
+  SB_ASSERT_OK_AND_ASSIGN(std::shared_ptr<const FactSnapshot> now, second.ApplyPending());
+  EXPECT_EQ(second.stats().full_loads, 0u) << second.stats().last_reload_reason;
+  EXPECT_EQ(second.stats().file_reads, 1u);
+  EXPECT_GT(second.stats().deltas, 0u);
+  SB_ASSERT_OK_AND_ASSIGN(int64_t head, store->change_feed().Head());
+  EXPECT_EQ(now->feed_seq, head);
+  ASSERT_NO_FATAL_FAILURE(ExpectSameAsReload(*now, *store));
+  std::remove(path.c_str());
+}
+
+TEST(FactFileTest, ADamagedForeignOrOldFileIsNotUsed) {
+  SB_ASSERT_OK_AND_ASSIGN(std::unique_ptr<storage::Store> store, SmallDemo());
+  FakeClock clock("2025-06-02T08:00:00Z");
+  LiveFacts live(*store, clock, LiveFacts::Options{});
+  SB_ASSERT_OK_AND_ASSIGN(std::shared_ptr<const FactSnapshot> snapshot, live.ApplyPending());
+  SB_ASSERT_OK_AND_ASSIGN(std::string id, store->DatabaseId());
+  EXPECT_EQ(id.size(), 32u);
+  SB_ASSERT_OK_AND_ASSIGN(ActivePlaybooks playbooks, LoadActivePlaybooks(*store));
+  const std::string path = TempFactFile("damaged");
+  SB_ASSERT_OK(WriteFactFile(*snapshot, id, path));
+  SB_ASSERT_OK_AND_ASSIGN(std::shared_ptr<FactSnapshot> read, ReadFactFile(path, id, playbooks));
+  ASSERT_NO_FATAL_FAILURE(ExpectSameAsReload(*read, *store));
+
+  EXPECT_THAT(ReadFactFile(path, "another database", playbooks),
+              StatusIs(StatusCode::kFailedPrecondition));
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_GT(bytes.size(), 1000u);
+  // Every kind of damage is refused, none crashes: a flipped byte anywhere, a cut anywhere.
+  for (size_t at : {size_t{60}, bytes.size() / 3, bytes.size() / 2, bytes.size() - 3}) {
+    std::string bad = bytes;
+    bad[at] = static_cast<char>(bad[at] ^ 0x5a);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bad;
+    Result<std::shared_ptr<FactSnapshot>> damaged = ReadFactFile(path, id, playbooks);
+    EXPECT_FALSE(damaged.ok()) << "byte " << at;
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, at);
+    EXPECT_FALSE(ReadFactFile(path, id, playbooks).ok()) << "cut at " << at;
+  }
+  EXPECT_THAT(ReadFactFile(path + ".missing", id, playbooks), StatusIs(StatusCode::kNotFound));
+
+  // A damaged file at start: the facts are loaded from the store instead.
+  LiveFacts::Options options;
+  options.fact_file = path;
+  LiveFacts restarted(*store, clock, options);
+  SB_ASSERT_OK(restarted.ApplyPending().status());
+  EXPECT_EQ(restarted.stats().file_reads, 0u);
+  EXPECT_EQ(restarted.stats().full_loads, 1u);
+  // ... and a file of yesterday is not read today.
+  restarted.Stop();
+  clock.Advance(std::chrono::hours(24));
+  LiveFacts tomorrow(*store, clock, options);
+  SB_ASSERT_OK(tomorrow.ApplyPending().status());
+  EXPECT_EQ(tomorrow.stats().file_reads, 0u);
+  std::remove(path.c_str());
 }
 
 }  // namespace

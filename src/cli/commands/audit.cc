@@ -115,8 +115,12 @@ int RunAudit(std::span<const std::string> words) {
     Result<std::unique_ptr<storage::Store>> reader = OpenExistingStore(*db);
     if (reader.ok()) second = std::move(*reader);
   }
+  // Today's facts as the server keeps them, when it keeps them; else gathered now.
+  std::shared_ptr<const service::facts::FactSnapshot> kept;
+  if (as_of == ToDate(now)) kept = KeptFacts(store, *db, /*with_model=*/false);
   Result<std::shared_ptr<const service::AuditData>> data =
-      service::LoadAuditData(store, as_of, second.get());
+      kept != nullptr ? Result<std::shared_ptr<const service::AuditData>>(kept->audit)
+                      : service::LoadAuditData(store, as_of, second.get());
   if (!data.ok()) return Fail("audit", data.status());
   Result<service::AuditOutcome> outcome = service::RunAudit(store, *data, scope, *label);
   if (!outcome.ok()) return Fail("audit", outcome.status());

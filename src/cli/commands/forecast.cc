@@ -290,8 +290,21 @@ int RunForecast(std::span<const std::string> words) {
     Result<std::unique_ptr<storage::Store>> reader = OpenExistingStore(*db);
     if (reader.ok()) second = std::move(*reader);
   }
-  Result<service::ForecastData> data = service::LoadForecastData(**opened, second.get());
-  if (!data.ok()) return Fail("forecast", data.status());
+  // The facts (and today's model and scores) as the server keeps them, when it keeps them.
+  std::shared_ptr<const service::facts::FactSnapshot> kept =
+      KeptFacts(**opened, *db, /*with_model=*/true);
+  std::shared_ptr<const service::ForecastData> data;
+  if (kept != nullptr) {
+    data = kept->forecast;
+    if (kept->day == *as_of) {
+      request.model = kept->model.get();
+      request.scores = kept->scores.get();
+    }
+  } else {
+    Result<service::ForecastData> loaded = service::LoadForecastData(**opened, second.get());
+    if (!loaded.ok()) return Fail("forecast", loaded.status());
+    data = std::make_shared<const service::ForecastData>(std::move(*loaded));
+  }
 
   std::string bytes;
   if (sub == "snapshot") {

@@ -78,6 +78,8 @@ int Serve(storage::Store& store, const ServeOptions& options,
   if (!options.db.empty() && options.db.find(":memory:") == std::string::npos) {
     const std::string db = options.db;
     live_options.open_reader = [db] { return OpenExistingStore(db); };
+    // Beside the database: a restart reads it and replays the feed since (fact_file.h).
+    live_options.fact_file = (db.rfind("sqlite:", 0) == 0 ? db.substr(7) : db) + ".facts";
   }
   service::facts::LiveFacts live(store, clock, live_options);
   live.Start();

@@ -32,6 +32,7 @@
 #include <utility>
 
 #include "common/status_macros.h"
+#include "service/facts/fact_file.h"
 #include "service/facts/fact_merge.h"
 #include "service/internal/scan.h"
 
@@ -66,6 +67,9 @@ void LiveFacts::Stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  // Keep what the deltas added, so that the next start replays little of the feed.
+  std::lock_guard lock(apply_mu_);
+  WriteFile();
 }
 
 void LiveFacts::Wake() {
@@ -135,6 +139,18 @@ Result<std::shared_ptr<const FactSnapshot>> LiveFacts::ApplyPending() {
   }
 }
 
+Result<std::shared_ptr<const FactSnapshot>> LiveFacts::ResumeFromFile() {
+  {
+    std::lock_guard lock(apply_mu_);
+    if (Current() == nullptr) {
+      std::shared_ptr<FactSnapshot> kept = ReadFile(ToDate(clock_.Now()));
+      if (kept == nullptr) return Status::NotFound("no usable fact file");
+      Publish(std::move(kept));
+    }
+  }
+  return ApplyPending();
+}
+
 Status LiveFacts::Reload(std::string reason) {
   std::lock_guard lock(apply_mu_);
   return FullLoad(reason);
@@ -156,7 +172,13 @@ Status LiveFacts::OpenReaders() {
 Status LiveFacts::Step() {
   std::shared_ptr<const FactSnapshot> base = Current();
   const Date today = ToDate(clock_.Now());
-  if (!base) return FullLoad("first load");
+  if (!base) {
+    if (std::shared_ptr<FactSnapshot> kept = ReadFile(today)) {
+      Publish(std::move(kept));
+      return Status::Ok();  // the next step applies the feed since the file
+    }
+    return FullLoad("first load");
+  }
   if (base->day != today) return FullLoad("a new day");
   SB_RETURN_IF_ERROR(OpenReaders());
   storage::Store& reader = reader_ ? *reader_ : store_;
@@ -207,11 +229,60 @@ Status LiveFacts::FullLoad(const std::string& reason) {
     }
   }
   Publish(std::move(snapshot));
-  std::lock_guard lock(snapshot_mu_);
-  ++stats_.full_loads;
-  stats_.last_full_load_ms = MillisecondsSince(start);
-  stats_.last_reload_reason = reason;
+  {
+    std::lock_guard lock(snapshot_mu_);
+    ++stats_.full_loads;
+    stats_.last_full_load_ms = MillisecondsSince(start);
+    stats_.last_reload_reason = reason;
+  }
+  WriteFile();
   return Status::Ok();
+}
+
+std::shared_ptr<FactSnapshot> LiveFacts::ReadFile(Date today) {
+  if (options_.fact_file.empty()) return nullptr;
+  const auto start = std::chrono::steady_clock::now();
+  if (!OpenReaders().ok()) return nullptr;
+  storage::Store& reader = reader_ ? *reader_ : store_;
+  Result<std::string> id = reader.DatabaseId();
+  Result<ActivePlaybooks> playbooks = LoadActivePlaybooks(reader);
+  Result<int64_t> head = reader.change_feed().Head();
+  if (!id.ok() || !playbooks.ok() || !head.ok()) return nullptr;
+  Result<std::shared_ptr<FactSnapshot>> kept = ReadFactFile(options_.fact_file, *id, *playbooks);
+  if (!kept.ok()) {
+    if (kept.status().code() != StatusCode::kNotFound) {
+      std::fprintf(stderr, "salesbox facts: not using %s: %s\n", options_.fact_file.c_str(),
+                   kept.status().message().c_str());
+    }
+    return nullptr;
+  }
+  // Another day's facts, or a feed that went back (the database was replaced): load anew.
+  if ((*kept)->day != today || (*kept)->feed_seq > *head) return nullptr;
+  if (options_.train && (*kept)->model == nullptr) return nullptr;
+  std::lock_guard lock(snapshot_mu_);
+  ++stats_.file_reads;
+  stats_.last_file_read_ms = MillisecondsSince(start);
+  stats_.last_reload_reason = "read " + options_.fact_file;
+  return *std::move(kept);
+}
+
+void LiveFacts::WriteFile() {
+  if (options_.fact_file.empty() || !options_.write_file) return;
+  std::shared_ptr<const FactSnapshot> now = Current();
+  if (now == nullptr || now->version == written_version_) return;
+  const auto start = std::chrono::steady_clock::now();
+  if (!OpenReaders().ok()) return;
+  storage::Store& reader = reader_ ? *reader_ : store_;
+  Result<std::string> id = reader.DatabaseId();
+  Status written = id.ok() ? WriteFactFile(*now, *id, options_.fact_file) : id.status();
+  if (!written.ok()) {
+    std::fprintf(stderr, "salesbox facts: %s\n", written.ToString().c_str());
+    return;
+  }
+  written_version_ = now->version;
+  written_at_ = std::chrono::steady_clock::now();
+  std::lock_guard lock(snapshot_mu_);
+  stats_.last_file_write_ms = MillisecondsSince(start);
 }
 
 Status LiveFacts::ApplyDelta(const std::shared_ptr<const FactSnapshot>& base,
@@ -277,6 +348,7 @@ Status LiveFacts::ApplyDelta(const std::shared_ptr<const FactSnapshot>& base,
     stats_.entries += entries.size();
     stats_.last_delta_ms = MillisecondsSince(start);
   }
+  if (std::chrono::steady_clock::now() - written_at_ > options_.rewrite_every) WriteFile();
   // Keep the feed short; a reader (another process) this far behind reloads.
   if (options_.keep_feed > 0 && seq - pruned_through_ > 2 * options_.keep_feed) {
     if (reader.change_feed().Prune(seq - options_.keep_feed).ok()) {

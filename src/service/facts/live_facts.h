@@ -35,6 +35,9 @@ struct FactSnapshot {
 
 struct LiveFactsStats {
   uint64_t full_loads = 0;     // initial, day change, fallback
+  uint64_t file_reads = 0;     // starts from the fact file
+  double last_file_read_ms = 0;
+  double last_file_write_ms = 0;
   uint64_t deltas = 0;         // batches applied as deltas
   uint64_t entries = 0;        // feed entries applied as deltas
   double last_full_load_ms = 0;
@@ -53,6 +56,12 @@ class LiveFacts {
     size_t max_subset = 4000;   // more touched subjects than this in one batch: reload instead
     int64_t keep_feed = 100'000;  // feed entries kept behind the applied position
     bool train = true;          // train the forecast model with each full load
+    // Where to keep the facts between runs (fact_file.h; `salesbox serve` uses DB + ".facts"):
+    // read at start when it is today's and this database's, written after each full load, at
+    // most every `rewrite_every` while deltas come in, and at Stop(). Empty: none.
+    std::string fact_file;
+    std::chrono::seconds rewrite_every{600};
+    bool write_file = true;  // false: only read it (a CLI command leaves it to the server)
   };
 
   // REQUIRES: `store` and `clock` outlive this object.
@@ -81,6 +90,11 @@ class LiveFacts {
   // returns the snapshot. For tests and the CLI; the thread does the same in a loop.
   Result<std::shared_ptr<const FactSnapshot>> ApplyPending();
 
+  // For a command that wants today's facts only if they are kept (the CLI): reads the fact file
+  // and applies the feed since, on the calling thread. kNotFound when there is no usable file
+  // (then nothing was loaded); the feed's errors as they come.
+  Result<std::shared_ptr<const FactSnapshot>> ResumeFromFile();
+
   // Reloads everything now (the fallback path), on the calling thread.
   Status Reload(std::string reason);
 
@@ -93,6 +107,9 @@ class LiveFacts {
                     const std::vector<storage::FeedEntry>& entries);  // REQUIRES: apply_mu_
   void Publish(std::shared_ptr<FactSnapshot> snapshot);
   Status OpenReaders();  // REQUIRES: apply_mu_ held
+  // The fact file's snapshot when it is usable for `today`; null otherwise. REQUIRES: apply_mu_.
+  std::shared_ptr<FactSnapshot> ReadFile(Date today);
+  void WriteFile();  // REQUIRES: apply_mu_ held
   void Run();
 
   storage::Store& store_;
@@ -103,6 +120,8 @@ class LiveFacts {
   std::mutex apply_mu_;
   std::unique_ptr<storage::Store> reader_, second_reader_;  // guarded by apply_mu_
   int64_t pruned_through_ = 0;                            // guarded by apply_mu_
+  uint64_t written_version_ = 0;   // the snapshot last written to the fact file (apply_mu_)
+  std::chrono::steady_clock::time_point written_at_{};    // guarded by apply_mu_
 
   // Guards only the pointer swap and the stats; held for nanoseconds.
   mutable std::mutex snapshot_mu_;

@@ -35,6 +35,8 @@ constexpr std::string_view kCreateSchemaMigrations = R"sql(
     name TEXT NOT NULL,
     applied_at TEXT NOT NULL
   ))sql";
+constexpr std::string_view kSelectDatabaseId = R"sql(
+  SELECT token FROM database_identity WHERE id = 1)sql";
 constexpr std::string_view kSelectAppliedMigrations = R"sql(
   SELECT version, name, applied_at FROM schema_migrations ORDER BY version)sql";
 constexpr std::string_view kSelectMigrationApplied = R"sql(
@@ -491,6 +493,18 @@ Result<uint64_t> SqliteStore::DataVersion() {
   const uint64_t ours = static_cast<uint64_t>(sqlite3_total_changes64(s.shared.db));
   // Both only grow; ours stays far below 2^40 in practice, so the sum never repeats a value.
   return (theirs << 40) + ours;
+}
+
+Result<std::string> SqliteStore::DatabaseId() {
+  State& s = *state_;
+  std::lock_guard<std::recursive_mutex> lock(s.shared.mutex);
+  SB_ASSIGN_OR_RETURN(Statement select,
+                      Statement::Prepare(s.shared.db, kSelectDatabaseId, false));
+  const int rc = sqlite3_step(select.get());
+  if (rc != SQLITE_ROW) {
+    return FromSqlite(s.shared.db, rc, Operation::kRead, "reading the database's identity");
+  }
+  return std::string(ColumnText(select.get(), 0));
 }
 
 Result<std::vector<AppliedMigration>> SqliteStore::AppliedMigrations() {

@@ -91,6 +91,8 @@ class SqliteStore final : public Store {
   // connection's sqlite3_total_changes64 (moves with our own writes, rolled back ones too).
   Result<uint64_t> DataVersion() override;
 
+  Result<std::string> DatabaseId() override;
+
   Result<std::vector<AppliedMigration>> AppliedMigrations() override;
 
   std::string_view backend() const override { return "sqlite"; }
