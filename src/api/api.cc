@@ -313,7 +313,7 @@ struct Api::Impl {
       if (busy && settles) {
         lock.unlock();
         if (std::optional<http::Response> previous =
-                StaleFor(target, c.principal->user_id.value, std::chrono::seconds(5))) {
+                StaleFor(target, c.principal->user_id.value, std::chrono::minutes(10))) {
           return *std::move(previous);
         }
         lock.lock();

@@ -332,7 +332,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
       // A team's or rep's range needs far fewer trials than the company's: 10,000 (fewer when
       // the groups' totals would not fit in ~1.6 GB).
       fc::MonteCarloOptions group_mc = mc;
-      const int64_t most = std::min<int64_t>(request.trials, 10'000);
+      const int64_t most = std::min<int64_t>(request.trials, request.group_trials);
       group_mc.trials =
           std::clamp<int64_t>(200'000'000 / (count + 1), std::min<int64_t>(1000, most), most);
       std::vector<fc::DealGrouping> grouping = {{group_of, count}};
@@ -372,7 +372,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
             by_then.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
           }
           fc::MonteCarloOptions fan_mc;
-          fan_mc.trials = std::min<int64_t>(request.trials, 2'000);  // a chart's bands
+          fan_mc.trials = std::min<int64_t>(request.trials, request.fan_trials);  // a chart's bands
           fan_mc.seed = request.seed + static_cast<uint64_t>(d - start);
           SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast f, fc::SimulateForecast(by_then, fan_mc));
           p.expected = p.closed_won + f.total.expected_minor;

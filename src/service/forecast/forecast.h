@@ -58,6 +58,9 @@ struct ForecastRequest {
   std::optional<int64_t> rep_id;
   const Principal* viewer = nullptr;  // null: everything
   int64_t trials = 100'000;
+  // Trials for each team's and rep's range (at most `trials`), and for each week of the fan.
+  int64_t group_trials = 10'000;
+  int64_t fan_trials = 2'000;
   uint64_t seed = 42;
   bool fan = true;
   std::string locale = "en";  // the factors' language: en, da, sv, nb
