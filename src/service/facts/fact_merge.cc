@@ -242,7 +242,15 @@ std::shared_ptr<const ForecastData> MergeForecast(const ForecastData& old,
       old.deals.size(), [&](size_t i) { return old.deals[i].id; }, fresh.deals.size(),
       [&](size_t j) { return fresh.deals[j].id; }, deals, [&](size_t i) { add(old, i); },
       [&](size_t j) { add(fresh, j); });
-  ComputeOwnerRecords(*out);
+  // The owners of the re-gathered deals, before and after, are the only records that can move.
+  out->closed_by_owner = old.closed_by_owner;
+  std::unordered_set<int64_t> owners;
+  for (const ForecastData* data : {&old, &fresh}) {
+    for (int64_t id : subset.opportunities) {
+      if (const ForecastDealFacts* deal = data->Deal(id)) owners.insert(deal->owner_id);
+    }
+  }
+  ComputeOwnerRecords(*out, &owners);
   return out;
 }
 

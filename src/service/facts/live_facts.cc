@@ -69,7 +69,7 @@ void LiveFacts::Stop() {
   if (thread_.joinable()) thread_.join();
   // Keep what the deltas added, so that the next start replays little of the feed.
   std::lock_guard lock(apply_mu_);
-  WriteFile();
+  WriteFile(/*wait=*/true);
 }
 
 void LiveFacts::Wake() {
@@ -175,6 +175,8 @@ Status LiveFacts::Step() {
   if (!base) {
     if (std::shared_ptr<FactSnapshot> kept = ReadFile(today)) {
       Publish(std::move(kept));
+      written_version_ = Current()->version;  // the file holds it
+      written_at_ = std::chrono::steady_clock::now();
       return Status::Ok();  // the next step applies the feed since the file
     }
     return FullLoad("first load");
@@ -266,23 +268,40 @@ std::shared_ptr<FactSnapshot> LiveFacts::ReadFile(Date today) {
   return *std::move(kept);
 }
 
-void LiveFacts::WriteFile() {
+void LiveFacts::WriteFile(bool wait) {
   if (options_.fact_file.empty() || !options_.write_file) return;
+  if (file_busy_.load()) {
+    if (!wait) return;  // the one being written will do; the next chance writes a newer one
+    file_thread_.join();
+  }
+  if (file_thread_.joinable()) file_thread_.join();
   std::shared_ptr<const FactSnapshot> now = Current();
   if (now == nullptr || now->version == written_version_) return;
-  const auto start = std::chrono::steady_clock::now();
-  if (!OpenReaders().ok()) return;
-  storage::Store& reader = reader_ ? *reader_ : store_;
-  Result<std::string> id = reader.DatabaseId();
-  Status written = id.ok() ? WriteFactFile(*now, *id, options_.fact_file) : id.status();
-  if (!written.ok()) {
-    std::fprintf(stderr, "salesbox facts: %s\n", written.ToString().c_str());
-    return;
+  if (database_id_.empty()) {
+    if (!OpenReaders().ok()) return;
+    storage::Store& reader = reader_ ? *reader_ : store_;
+    Result<std::string> id = reader.DatabaseId();
+    if (!id.ok()) return;
+    database_id_ = *id;
   }
   written_version_ = now->version;
   written_at_ = std::chrono::steady_clock::now();
-  std::lock_guard lock(snapshot_mu_);
-  stats_.last_file_write_ms = MillisecondsSince(start);
+  file_busy_ = true;
+  auto write = [this, now, id = database_id_, path = options_.fact_file] {
+    const auto start = std::chrono::steady_clock::now();
+    Status written = WriteFactFile(*now, id, path);
+    if (!written.ok()) std::fprintf(stderr, "salesbox facts: %s\n", written.ToString().c_str());
+    {
+      std::lock_guard lock(snapshot_mu_);
+      stats_.last_file_write_ms = MillisecondsSince(start);
+    }
+    file_busy_ = false;
+  };
+  if (wait) {
+    write();
+  } else {
+    file_thread_ = std::thread(std::move(write));
+  }
 }
 
 Status LiveFacts::ApplyDelta(const std::shared_ptr<const FactSnapshot>& base,

@@ -109,7 +109,10 @@ class LiveFacts {
   Status OpenReaders();  // REQUIRES: apply_mu_ held
   // The fact file's snapshot when it is usable for `today`; null otherwise. REQUIRES: apply_mu_.
   std::shared_ptr<FactSnapshot> ReadFile(Date today);
-  void WriteFile();  // REQUIRES: apply_mu_ held
+  // Writes the current snapshot to the fact file on a thread of its own (a big company's file
+  // takes seconds; deltas go on meanwhile), unless one is being written. `wait`: on this thread.
+  // REQUIRES: apply_mu_ held.
+  void WriteFile(bool wait = false);
   void Run();
 
   storage::Store& store_;
@@ -122,6 +125,9 @@ class LiveFacts {
   int64_t pruned_through_ = 0;                            // guarded by apply_mu_
   uint64_t written_version_ = 0;   // the snapshot last written to the fact file (apply_mu_)
   std::chrono::steady_clock::time_point written_at_{};    // guarded by apply_mu_
+  std::string database_id_;        // read with the readers (apply_mu_)
+  std::thread file_thread_;        // the fact file's writer (apply_mu_)
+  std::atomic<bool> file_busy_{false};
 
   // Guards only the pointer swap and the stats; held for nanoseconds.
   mutable std::mutex snapshot_mu_;

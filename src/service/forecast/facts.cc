@@ -277,11 +277,16 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
   return data;
 }
 
-void ComputeOwnerRecords(ForecastData& data) {
-  data.closed_by_owner.clear();
+void ComputeOwnerRecords(ForecastData& data, const std::unordered_set<int64_t>* owners) {
+  if (owners == nullptr) {
+    data.closed_by_owner.clear();
+  } else {
+    for (int64_t owner : *owners) data.closed_by_owner.erase(owner);
+  }
   std::unordered_map<int64_t, std::vector<std::pair<Day, bool>>> closed;
   for (const ForecastDealFacts& d : data.deals) {
-    if (d.closed_on != kNoDay && d.owner_id != 0) {
+    if (d.closed_on != kNoDay && d.owner_id != 0 &&
+        (owners == nullptr || owners->contains(d.owner_id))) {
       closed[d.owner_id].push_back({d.closed_on, d.stage == Stage::kClosedWon});
     }
   }

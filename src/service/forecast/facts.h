@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/money.h"
@@ -115,6 +116,8 @@ struct ForecastLoadOptions {
 Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadOptions& options);
 
 // Fills closed_by_owner from `deals`.
-void ComputeOwnerRecords(ForecastData& data);
+// With `owners`, only their records are made again (the others are kept as they are).
+void ComputeOwnerRecords(ForecastData& data,
+                         const std::unordered_set<int64_t>* owners = nullptr);
 
 }  // namespace salesbox::service
