@@ -496,17 +496,8 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
     }
     return Status::Ok();
   };
-  Status answers_status;
-  std::optional<std::thread> answers_thread;
-  struct Joiner {
-    std::optional<std::thread>& thread;
-    ~Joiner() {
-      if (thread && thread->joinable()) thread->join();
-    }
-  } joiner{answers_thread};
-  if (parallel_reader != nullptr) {
-    answers_thread.emplace([&] { answers_status = read_answers(*parallel_reader); });
-  }
+  internal::SecondPass answers_pass(parallel_reader, read_answers);
+  answers_pass.Start();
 
   // Activities: one pass.
   timer.Mark("history");
@@ -596,12 +587,7 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
         }));
   }
   timer.Mark("orders");
-  if (answers_thread) {
-    answers_thread->join();
-    SB_RETURN_IF_ERROR(answers_status);
-  } else {
-    SB_RETURN_IF_ERROR(read_answers(store));
-  }
+  SB_RETURN_IF_ERROR(answers_pass.Finish(store));
   timer.Mark("answers");
   return data;
 }

@@ -210,17 +210,8 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
           return Status::Ok();
         });
   };
-  Status answers_status;
-  std::optional<std::thread> answers_thread;
-  struct Joiner {
-    std::optional<std::thread>& thread;
-    ~Joiner() {
-      if (thread && thread->joinable()) thread->join();
-    }
-  } joiner{answers_thread};
-  if (parallel_reader != nullptr) {
-    answers_thread.emplace([&] { answers_status = read_answers(*parallel_reader); });
-  }
+  internal::SecondPass answers_pass(parallel_reader, read_answers);
+  answers_pass.Start();
   std::vector<std::vector<ForecastActivity>> activities(data.deals.size());
   {
     // Completed ones (a sequential scan: a filter on opportunity_id would walk its index).
@@ -239,12 +230,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
         }));
   }
   trace.Mark("activities");
-  if (answers_thread) {
-    answers_thread->join();
-    SB_RETURN_IF_ERROR(answers_status);
-  } else {
-    SB_RETURN_IF_ERROR(read_answers(store));
-  }
+  SB_RETURN_IF_ERROR(answers_pass.Finish(store));
   trace.Mark("answers");
   for (size_t i = 0; i < data.deals.size(); ++i) {
     ForecastDealFacts& d = data.deals[i];

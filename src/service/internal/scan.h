@@ -9,9 +9,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <functional>
 #include <string_view>
+#include <thread>
+#include <utility>
 #include <vector>
 
+#include "common/status.h"
 #include "domain/enum_names.h"
 #include "storage/store.h"
 
@@ -110,5 +114,36 @@ T& At(std::vector<T>& v, int64_t id, const T& fill) {
   if (static_cast<size_t>(id) >= v.size()) v.resize(static_cast<size_t>(id) + 1, fill);
   return v[static_cast<size_t>(id)];
 }
+
+// A pass that reads on a second connection beside the caller's own passes: Start runs `read`
+// on `reader` in a thread (with no reader, nothing happens until Finish); Finish waits for it
+// and returns its status, or runs `read` on `fallback` there and then. The destructor joins a
+// thread still running (an early return on another error). Used by the audit's and the
+// forecast's loads for the scorecard answers, beside the activities.
+class SecondPass {
+ public:
+  using Read = std::function<Status(storage::Store&)>;
+  SecondPass(storage::Store* reader, Read read) : reader_(reader), read_(std::move(read)) {}
+  ~SecondPass() {
+    if (thread_.joinable()) thread_.join();
+  }
+  SecondPass(const SecondPass&) = delete;
+  SecondPass& operator=(const SecondPass&) = delete;
+
+  void Start() {
+    if (reader_ != nullptr) thread_ = std::thread([this] { status_ = read_(*reader_); });
+  }
+  Status Finish(storage::Store& fallback) {
+    if (!thread_.joinable()) return read_(fallback);
+    thread_.join();
+    return status_;
+  }
+
+ private:
+  storage::Store* reader_;
+  Read read_;
+  std::thread thread_;
+  Status status_;
+};
 
 }  // namespace salesbox::service::internal
