@@ -81,7 +81,7 @@ TEST_F(CliTest, UsageErrorsExitTwoWithAMessage) {
 TEST_F(CliTest, InitImportExportAndStats) {
   CliRun init = Salesbox("init --db " + db_);
   ASSERT_EQ(init.exit_code, 0) << init.output;
-  EXPECT_THAT(init.output, HasSubstr("schema version 8"));
+  EXPECT_THAT(init.output, HasSubstr("schema version 9"));
 
   std::string accounts = Write("accounts.csv",
                                "external_id;name;employees;country\n"

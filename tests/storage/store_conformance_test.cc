@@ -810,6 +810,19 @@ TEST_P(StoreConformanceTest, ReadsDoNotWaitForAnotherThreadsTransaction) {
   EXPECT_EQ(after, 2) << "a read after the commit sees it";
 }
 
+// An id once deleted is never given to another record (links and the change log name it).
+TEST_P(StoreConformanceTest, ADeletedIdIsNeverGivenAgain) {
+  SB_ASSERT_OK_AND_ASSIGN(TeamId first, store().teams().Insert(MakeTeam("A")));
+  SB_ASSERT_OK_AND_ASSIGN(TeamId newest, store().teams().Insert(MakeTeam("B")));
+  SB_ASSERT_OK(store().teams().Delete(newest));
+  SB_ASSERT_OK_AND_ASSIGN(TeamId next, store().teams().Insert(MakeTeam("C")));
+  EXPECT_GT(next.value, newest.value);
+  SB_ASSERT_OK(store().teams().Delete(next));
+  SB_ASSERT_OK(store().teams().Delete(first));
+  SB_ASSERT_OK_AND_ASSIGN(auto upserted, store().teams().Upsert(MakeTeam("D")));
+  EXPECT_GT(upserted.id.value, next.value);
+}
+
 TEST_P(StoreConformanceTest, GetOfMissingRecordIsNotFound) {
   EXPECT_THAT(store().opportunities().Get(OpportunityId{404}),
               StatusIsWithMessage(StatusCode::kNotFound, "opportunity 404"));

@@ -595,8 +595,13 @@ class SqliteRepository final : public Repository<T, IdT> {
     if (Schema::kVersioned) select_prefix_ += "version, ";
     select_prefix_ += names + " FROM " + table;
 
-    const std::string insert =
-        "INSERT INTO " + table + " (" + names + ") VALUES (" + placeholders + ")";
+    // The next id above both the largest in the table and the largest ever deleted (migration
+    // 0009): a deleted record's id is never given to another.
+    const std::string next_id = "max(coalesce((SELECT max(id) FROM " + table +
+                                "), 0), coalesce((SELECT high FROM retired_ids WHERE tbl = '" +
+                                table + "'), 0)) + 1";
+    const std::string insert = "INSERT INTO " + table + " (id, " + names + ") VALUES (" +
+                               next_id + ", " + placeholders + ")";
     const int n = static_cast<int>(fields_.size());
     std::string update = "UPDATE " + table + " SET " + assignments;
     if (Schema::kVersioned) update += ", " + version_bump;
