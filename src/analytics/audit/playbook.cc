@@ -73,10 +73,21 @@ Result<LocalText> Local(const Json& object, const std::string& path, const char*
   SB_ASSIGN_OR_RETURN(const Json* value,
                       Member(object, path, key, Json::value_t::object, "an object of texts"));
   SB_RETURN_IF_ERROR(OnlyKeys(*value, here, {"en", "da", "sv", "nb"}));
+  // Any subset of the languages will do (a company writing only Danish can load its playbook);
+  // a language not given reads the fallback: English, else the first given in kLocales order.
   LocalText text;
+  std::array<bool, kLocales.size()> given{};
+  const std::string* fallback = nullptr;
   for (size_t i = 0; i < kLocales.size(); ++i) {
     const std::string locale(kLocales[i]);
+    if (!value->contains(locale)) continue;
     SB_ASSIGN_OR_RETURN(text.text[i], Text(*value, here, locale.c_str()));
+    given[i] = true;
+    if (fallback == nullptr) fallback = &text.text[i];
+  }
+  if (fallback == nullptr) return Bad(here, "needs a text in at least one of en, da, sv, nb");
+  for (size_t i = 0; i < kLocales.size(); ++i) {
+    if (!given[i]) text.text[i] = *fallback;
   }
   return text;
 }

@@ -27,13 +27,14 @@ namespace salesbox::analytics::audit {
 // Every playbook has exactly five areas, so scores can be compared across playbooks and runs.
 inline constexpr int kAreaCount = 5;
 
-// The languages every text of a playbook must have, in this order.
+// The languages a playbook's texts are shown in, in this order. A playbook gives each text in
+// any non-empty subset of them; the others show English, else the first language given.
 inline constexpr std::array<std::string_view, 4> kLocales{"en", "da", "sv", "nb"};
 
 // Index of `locale` in kLocales ("da-DK" and "no" are accepted); English when unknown.
 int LocaleIndex(std::string_view locale);
 
-// A text in every locale of kLocales.
+// A text in every locale of kLocales (the parser fills languages the playbook leaves out).
 struct LocalText {
   std::array<std::string, kLocales.size()> text;
   const std::string& In(int locale) const { return text[static_cast<size_t>(locale)]; }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "analytics/audit/playbook.h"
 
+#include <functional>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -76,6 +77,41 @@ TEST(PlaybookTest, LocaleIndexFallsBackToEnglish) {
   EXPECT_EQ(LocaleIndex("fi"), 0);
 }
 
+// Issue 16: a company writing only its own language can load its playbook.
+TEST(PlaybookTest, AnySubsetOfLanguagesFallsBackToEnglishElseTheFirstGiven) {
+  nlohmann::json json = nlohmann::json::parse(Shipped("default-opportunity"));
+  // Only Danish and Swedish everywhere: Danish (the first given) stands in for en and nb.
+  std::function<void(nlohmann::json&)> keep = [&](nlohmann::json& j) {
+    if (j.is_object() && j.contains("da") && j.contains("en")) {
+      j.erase("en");
+      j.erase("nb");
+      return;
+    }
+    if (j.is_structured()) {
+      for (auto& child : j) keep(child);
+    }
+  };
+  keep(json);
+  json["criteria"][0]["text"] = {{"sv", "Svensk text"}};
+  json["criteria"][1]["text"] = {{"en", "English text"}, {"nb", "Norsk tekst"}};
+  Result<Playbook> playbook = ParsePlaybook(json.dump());
+  ASSERT_TRUE(playbook.ok()) << playbook.status().message();
+  const nlohmann::json shipped = nlohmann::json::parse(Shipped("default-opportunity"));
+  const std::string danish = shipped["criteria"][2]["text"]["da"];
+  const Criterion& third = playbook->criteria[2];
+  EXPECT_EQ(third.text.In(0), danish);
+  EXPECT_EQ(third.text.In(1), danish);
+  EXPECT_EQ(third.text.In(2), shipped["criteria"][2]["text"]["sv"].get<std::string>());
+  EXPECT_EQ(third.text.In(3), danish);
+  for (int locale = 0; locale < 4; ++locale) {
+    EXPECT_EQ(playbook->criteria[0].text.In(locale), "Svensk text");
+  }
+  EXPECT_EQ(playbook->criteria[1].text.In(0), "English text");
+  EXPECT_EQ(playbook->criteria[1].text.In(1), "English text");
+  EXPECT_EQ(playbook->criteria[1].text.In(2), "English text");
+  EXPECT_EQ(playbook->criteria[1].text.In(3), "Norsk tekst");
+}
+
 // Edits the default opportunity playbook with `edit` and returns the parse error.
 template <typename Edit>
 std::string ErrorAfter(Edit edit) {
@@ -116,8 +152,10 @@ TEST(PlaybookTest, BadPlaybooksNameTheProblem) {
               HasSubstr("minimums.won: unknown stage"));
   EXPECT_THAT(ErrorAfter([](auto& j) { j["minimums"].erase("commit"); }),
               HasSubstr("minimums.commit: missing"));
-  EXPECT_THAT(ErrorAfter([](auto& j) { j["criteria"][2]["text"].erase("nb"); }),
-              HasSubstr("criteria[2].text.nb: missing"));
+  EXPECT_THAT(ErrorAfter([](auto& j) { j["criteria"][2]["text"] = nlohmann::json::object(); }),
+              HasSubstr("criteria[2].text: needs a text in at least one of en, da, sv, nb"));
+  EXPECT_THAT(ErrorAfter([](auto& j) { j["criteria"][2]["text"]["nb"] = ""; }),
+              HasSubstr("criteria[2].text.nb: must not be empty"));
   EXPECT_THAT(ErrorAfter([](auto& j) { j["criteria"][2]["text"]["fi"] = "x"; }),
               HasSubstr("criteria[2].text.fi: unknown key"));
   EXPECT_THAT(ErrorAfter([](auto& j) { j["colour"] = "red"; }), HasSubstr("colour: unknown key"));
