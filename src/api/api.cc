@@ -110,6 +110,7 @@ struct Api::Impl {
     internal::AddCustomerValueRoutes(table, ctx);
     internal::AddStrategyRoutes(table, ctx);
     internal::AddForecastRoutes(table, ctx);
+    internal::AddDataQualityRoutes(table, ctx);
     openapi = internal::BuildOpenApi(table);
   }
 

@@ -42,6 +42,7 @@
 #include "http/message.h"
 #include "http/server.h"
 #include "service/auth.h"
+#include "service/data_quality.h"
 #include "service/facts/live_facts.h"
 #include "service/transfer.h"
 #include "storage/open_store.h"
@@ -2207,6 +2208,7 @@ std::set<std::string> RoutesInDocsApiMd() {
       "GET /api/v1/forecast/snapshots",
       "POST /api/v1/forecast/snapshots",
       "GET /api/v1/forecast/moved",
+      "GET /api/v1/data-quality",
   };
   for (const char* kind :
        {"accounts", "contacts", "leads", "campaigns", "opportunities", "activities", "orders",
@@ -2707,6 +2709,38 @@ TEST_F(ApiTest, CustomerValueAndStrategyFollowTheRoles) {
   EXPECT_EQ(Get("r1a", "/api/v1/strategy").status, 403);
   EXPECT_EQ(Get("exec", "/api/v1/strategy?as_of=2999-01-01").status, 400);
   EXPECT_EQ(Get("exec", "/api/v1/strategy?from=garbage").status, 400);
+}
+
+// The data-quality report: for admins, executives and managers, in the language asked for, with
+// the counts the service finds in the same store.
+TEST_F(ApiTest, DataQualityIsForThoseWhoReadResultsInTheirLanguage) {
+  Reply english = Get("exec", "/api/v1/data-quality");
+  ASSERT_EQ(english.status, 200) << english.Text();
+  SB_ASSERT_OK_AND_ASSIGN(service::DataQualityReport expected,
+                          service::CheckDataQuality(*w().store));
+  EXPECT_EQ(english.body["locale"], "en");
+  EXPECT_EQ(english.body["opportunities"], expected.opportunities);
+  EXPECT_EQ(english.body["open"], expected.open);
+  EXPECT_EQ(english.body["accounts"], expected.accounts);
+  ASSERT_EQ(english.body["findings"].size(), expected.findings.size());
+  ASSERT_FALSE(expected.findings.empty());  // the test company has no scorecard answers
+  Reply danish = Get("exec", "/api/v1/data-quality?locale=da");
+  ASSERT_EQ(danish.status, 200) << danish.Text();
+  EXPECT_EQ(danish.body["locale"], "da");
+  for (size_t i = 0; i < expected.findings.size(); ++i) {
+    const service::DataQualityFinding& f = expected.findings[i];
+    const json& got = english.body["findings"][i];
+    EXPECT_EQ(got["check"], service::DataQualityCheckName(f.check));
+    EXPECT_EQ(got["count"], f.count);
+    EXPECT_EQ(got["of"], f.of);
+    EXPECT_EQ(got["title"], service::DataQualityTitle(f, 0));
+    EXPECT_EQ(got["meaning"], service::DataQualityMeaning(f, 0));
+    EXPECT_EQ(danish.body["findings"][i]["title"], service::DataQualityTitle(f, 1));
+  }
+  EXPECT_EQ(Get("admin", "/api/v1/data-quality").status, 200);
+  EXPECT_EQ(Get("m1", "/api/v1/data-quality").status, 200);
+  EXPECT_EQ(Get("r1a", "/api/v1/data-quality").status, 403);
+  EXPECT_EQ(Get("mkt", "/api/v1/data-quality").status, 403);
 }
 
 // --- the HTTP server in front -----------------------------------------------------------------

@@ -25,6 +25,8 @@ constexpr Command kCommands[] = {
     {"playbook", "load, list and show the audit's playbooks", RunPlaybook},
     {"clv", "customer lifetime value (BG/NBD, Gamma-Gamma) and ABC classes", RunClv},
     {"forecast", "evidence-based forecast of a period, and its backtest", RunForecast},
+    {"doctor", "data quality: what in the data makes the audit and forecast less than they seem",
+     RunDoctor},
 };
 
 void PrintUsage(std::FILE* out) {

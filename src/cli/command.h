@@ -42,6 +42,7 @@ int RunAudit(std::span<const std::string> args);
 int RunPlaybook(std::span<const std::string> args);
 int RunClv(std::span<const std::string> args);
 int RunForecast(std::span<const std::string> args);
+int RunDoctor(std::span<const std::string> args);
 
 // Writes what `produce` hands to its writer to `path`, or to standard output when `path` is
 // empty. A file is written beside the target and renamed, so a failed write never leaves half
@@ -63,6 +64,13 @@ Result<std::unique_ptr<storage::Store>> OpenExistingStore(const std::string& db)
 std::shared_ptr<const service::facts::FactSnapshot> KeptFacts(storage::Store& store,
                                                               const std::string& db,
                                                               bool with_model);
+
+// The --locale flag of commands that print a report for reading (en, da, sv, nb; default en) as
+// an index of analytics::audit::kLocales; kInvalidArgument names the languages.
+class Args;
+Result<int> ParseReportLocale(const Args& args);
+// Prints the data-quality report of `store` (service/data_quality.h) to standard output.
+Status PrintDataQuality(storage::Store& store, int locale);
 
 // Prints "salesbox COMMAND: message" to stderr and returns kExitUsage (for kInvalidArgument from
 // argument parsing) or kExitError.

@@ -96,6 +96,10 @@ struct Opportunity {
   std::optional<UserId> owner_id;
   Stage stage = Stage::kQualify;
   Money amount;
+  // False when nobody said what the deal is worth (an empty amount in an import, null through
+  // the API): `amount` then holds 0 in the deal's currency, sums of amounts leave the deal out
+  // and the data-quality report counts it. Not the same as a deal worth 0.
+  bool amount_known = true;
   std::optional<double> probability;  // the rep's stated probability, in [0, 1]
   Date created_on{};
   std::optional<Date> close_on;   // expected close date

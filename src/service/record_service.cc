@@ -413,6 +413,9 @@ Result<json> ToJson(const ApiDef<T, IdT>& def, const T& record, Lookups& lookups
     }
   }
   for (const MoneyField<T>& money : def.money) out[money.name] = (record.*money.member).minor_units;
+  if constexpr (std::is_same_v<T, Opportunity>) {
+    if (!record.amount_known) out["amount_minor"] = nullptr;  // unknown, not 0
+  }
   if constexpr (std::is_same_v<T, Account>) {
     // Derived (segment rules, ABC classification), shown so a client can follow them.
     out["segment_id"] = record.segment_id ? json(record.segment_id->value) : json(nullptr);
@@ -972,6 +975,7 @@ Result<json> RecordService::Create(const Principal& principal, Kind kind, const 
       Operations ops(def, store, principal, now);
       SB_RETURN_IF_ERROR(ops.CheckMayWrite());
       T record{};
+      if (def.spec().blank != nullptr) def.spec().blank(record);
       std::vector<std::string> given;
       SB_RETURN_IF_ERROR(ops.Apply(body, record, &given));
       for (const auto& column : def.spec().columns) {

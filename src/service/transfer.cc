@@ -735,6 +735,7 @@ class Importer {
       }
     }
     T record{};
+    if (spec_.blank != nullptr) spec_.blank(record);
     if (!ApplyCells(row, record, /*report=*/true) || !Finish(row, record)) return Status::Ok();
     const bool writing = report_.errors.empty();
     std::string key = spec_.key(record);

@@ -199,6 +199,9 @@ struct KindSpec {
   // of users with real e-mails completes). Returns the name a record is adopted by; "" for
   // records that are not placeholders. May be null.
   std::string (*adoptable_name)(const T& record) = nullptr;
+  // Prepares the record a row is read into before its cells are applied: fields that are
+  // unknown unless the file says otherwise (an opportunity's amount). May be null.
+  void (*blank)(T& record) = nullptr;
   // Called after the row's record was inserted or updated (only while writing); may change other
   // records, inside the import's transaction. May be null.
   Status (*after_write)(const T& record, ParseContext& context) = nullptr;

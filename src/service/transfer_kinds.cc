@@ -311,6 +311,21 @@ Status MoneyOut(const ClassOf<M>& record, Lookups&, std::string& out) {
   return Status::Ok();
 }
 
+// An opportunity's amount: an empty cell (or an accounting dash) is unknown, not 0.
+Status OpportunityAmountIn(std::string_view cell, Opportunity& record, ParseContext& context) {
+  if (cell.empty() || IsAccountingDash(cell)) {
+    record.amount.minor_units = 0;
+    record.amount_known = false;
+    return Status::Ok();
+  }
+  record.amount_known = true;
+  return ParseMoneyCell(cell, record.amount, context);
+}
+Status OpportunityAmountOut(const Opportunity& record, Lookups& lookups, std::string& out) {
+  if (!record.amount_known) return Status::Ok();
+  return MoneyOut<&Opportunity::amount>(record, lookups, out);
+}
+
 template <auto M, auto Find>
 Status RefIn(std::string_view cell, ClassOf<M>& record, ParseContext& context) {
   if (cell.empty()) {
@@ -935,8 +950,8 @@ constexpr ColumnSpec<Opportunity> kOpportunityColumns[] = {
      .aliases = "dealamount|value|dealvalue|opportunityamount|belob|belopp|belop|vaerdi|"
                 "totalamount|expectedrevenue",
      .numeric = true,
-     .parse = MoneyIn<&Opportunity::amount>,
-     .format = MoneyOut<&Opportunity::amount>},
+     .parse = OpportunityAmountIn,
+     .format = OpportunityAmountOut},
     {.name = "currency",
      .aliases = "currencycode|currencyisocode|opportunitycurrency|dealcurrencycode|valuta",
      .early = true,
@@ -1064,6 +1079,8 @@ const KindSpec<Opportunity, OpportunityId> kOpportunitySpec = {
     .finish = FinishOpportunity,
     .key = [](const Opportunity& o) { return ExternalKey(o.external_id); },
     .key_columns = "external_id",
+    // A new deal from a file without an amount column has an unknown amount, not 0.
+    .blank = [](Opportunity& o) { o.amount_known = false; },
 };
 
 // --- opportunity history --------------------------------------------------------------------

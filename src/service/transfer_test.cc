@@ -1014,10 +1014,13 @@ TEST_F(TransferTest, AmountsWithDashesAndCurrencyCodes) {
   SB_ASSERT_OK_AND_ASSIGN(Opportunity u1, OpportunityByExternalId("U1"));
   EXPECT_EQ(u1.amount.currency.code(), "USD");
   EXPECT_EQ(u1.amount.minor_units, 123450);
+  EXPECT_TRUE(u1.amount_known);
   SB_ASSERT_OK_AND_ASSIGN(Opportunity u2, OpportunityByExternalId("U2"));
   EXPECT_EQ(u2.amount.minor_units, 0);
+  EXPECT_FALSE(u2.amount_known);
   SB_ASSERT_OK_AND_ASSIGN(Opportunity u3, OpportunityByExternalId("U3"));
   EXPECT_EQ(u3.amount.minor_units, 0);
+  EXPECT_FALSE(u3.amount_known);
   SB_ASSERT_OK_AND_ASSIGN(Opportunity u4, OpportunityByExternalId("U4"));
   EXPECT_EQ(u4.amount.currency.code(), "EUR");
   EXPECT_EQ(u4.amount.minor_units, 9900);
@@ -1029,6 +1032,47 @@ TEST_F(TransferTest, AmountsWithDashesAndCurrencyCodes) {
   ASSERT_EQ(report.errors.size(), 1u) << Errors(report);
   EXPECT_EQ(report.errors[0].ToString(),
             "f.csv:2:5: amount: \"100 USD\" is in USD but the record's currency is DKK");
+}
+
+// Issue 16: an empty amount is unknown, not 0; export writes it empty and a later file that
+// gives the amount makes it known.
+TEST_F(TransferTest, AnEmptyAmountIsUnknownNotZero) {
+  ImportUsersAndAccounts();
+  ImportOk(Kind::kOpportunities,
+           "external_id,account,name,stage,amount\n"
+           "E1,A1,Empty,qualify,\n"
+           "E2,A1,Zero,qualify,0\n"
+           "E3,A1,Some,qualify,\"1.500,00\"\n");
+  ImportOk(Kind::kOpportunities, "external_id,account,name,stage\nE4,A1,No column,qualify\n");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity e1, OpportunityByExternalId("E1"));
+  EXPECT_FALSE(e1.amount_known);
+  EXPECT_EQ(e1.amount.currency.code(), "DKK");
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity e2, OpportunityByExternalId("E2"));
+  EXPECT_TRUE(e2.amount_known);
+  EXPECT_EQ(e2.amount.minor_units, 0);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity e3, OpportunityByExternalId("E3"));
+  EXPECT_TRUE(e3.amount_known);
+  EXPECT_EQ(e3.amount.minor_units, 150000);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity e4, OpportunityByExternalId("E4"));
+  EXPECT_FALSE(e4.amount_known);
+
+  const std::string csv = Export(Kind::kOpportunities);
+  EXPECT_THAT(csv, HasSubstr("E1,A1,Empty,,qualify,,DKK,"));
+  EXPECT_THAT(csv, HasSubstr("E2,A1,Zero,,qualify,0.00,DKK,"));
+  EXPECT_THAT(Export(Kind::kOpportunities, /*json=*/true),
+              HasSubstr("\"name\": \"Empty\", \"owner_email\": null, \"stage\": \"qualify\", "
+                        "\"amount\": null, \"currency\": \"DKK\""));
+
+  // A file without the amount column leaves it unknown; one with it makes it known.
+  ImportOk(Kind::kOpportunities, "external_id,stage\nE1,propose\n");
+  SB_ASSERT_OK_AND_ASSIGN(e1, OpportunityByExternalId("E1"));
+  EXPECT_FALSE(e1.amount_known);
+  ImportOk(Kind::kOpportunities, "external_id,amount\nE1,250\nE2,\n");
+  SB_ASSERT_OK_AND_ASSIGN(e1, OpportunityByExternalId("E1"));
+  EXPECT_TRUE(e1.amount_known);
+  EXPECT_EQ(e1.amount.minor_units, 25000);
+  SB_ASSERT_OK_AND_ASSIGN(e2, OpportunityByExternalId("E2"));
+  EXPECT_FALSE(e2.amount_known);
 }
 
 TEST_F(TransferTest, CountryNamesInEnglishAndTheNordicLanguages) {

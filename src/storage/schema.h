@@ -187,6 +187,7 @@ struct Table<Opportunity> {
     v("owner_id", r.owner_id);
     v("stage", r.stage);
     v("amount", r.amount);
+    v("amount_known", r.amount_known);
     v("probability", r.probability);
     v("created_on", r.created_on);
     v("close_on", r.close_on);

@@ -81,7 +81,7 @@ TEST_F(CliTest, UsageErrorsExitTwoWithAMessage) {
 TEST_F(CliTest, InitImportExportAndStats) {
   CliRun init = Salesbox("init --db " + db_);
   ASSERT_EQ(init.exit_code, 0) << init.output;
-  EXPECT_THAT(init.output, HasSubstr("schema version 9"));
+  EXPECT_THAT(init.output, HasSubstr("schema version 11"));
 
   std::string accounts = Write("accounts.csv",
                                "external_id;name;employees;country\n"
@@ -202,8 +202,9 @@ TEST_F(CliTest, ImportWithASavedMappingValueMapsAndOwnersByName) {
   EXPECT_THAT(exported.output,
               HasSubstr("D1,1,Widgets for 1,kim.larsen@no-email.invalid,discover,1200.00,USD,"));
   EXPECT_THAT(exported.output, HasSubstr("2017-05-26"));
+  // "$-" is no amount: unknown, not 0.
   EXPECT_THAT(exported.output, HasSubstr("D2,1,Gadgets for 1,kim.larsen@no-email.invalid,"
-                                         "closed_won,0.00,USD,"));
+                                         "closed_won,,USD,"));
 
   CliRun bad = Salesbox("import --db " + db_ + " --kind opportunities --mapping " +
                         Write("bad.json", "{\"colums\": {}}") + " " + deals);
@@ -212,6 +213,44 @@ TEST_F(CliTest, ImportWithASavedMappingValueMapsAndOwnersByName) {
   CliRun order = Salesbox("import --db " + db_ + " --kind opportunities --date-order iso " + deals);
   EXPECT_EQ(order.exit_code, 2);
   EXPECT_THAT(order.output, HasSubstr("is not one of dmy (31/12/25), mdy (12/31/25) or ymd"));
+}
+
+// Every import ends with the data-quality report; `salesbox doctor` prints it on its own, in
+// the language asked for.
+TEST_F(CliTest, ImportAndDoctorPrintTheDataQualityReport) {
+  ASSERT_EQ(Salesbox("init --db " + db_).exit_code, 0);
+  CliRun accounts = Salesbox("import --db " + db_ + " --kind accounts " +
+                             Write("a.csv", "external_id,name\nA1,Acme A/S\nA2,ACME ApS\n"));
+  ASSERT_EQ(accounts.exit_code, 0) << accounts.output;
+  EXPECT_THAT(accounts.output,
+              HasSubstr("\nData quality: 0 deals (0 open), 2 accounts, 0 activities\n"
+                        "  ! 2 of 2 accounts share their name with another but for case, "
+                        "punctuation or legal form\n"));
+  EXPECT_THAT(accounts.output, HasSubstr("    for example:\n      ACME ApS ~ Acme A/S\n"));
+  CliRun deals = Salesbox("import --db " + db_ + " --kind opportunities --currency DKK " +
+                          Write("o.csv", "external_id,account,name,stage,amount\n"
+                                         "O1,A1,Deal,propose,\n") +
+                          " --locale da");
+  ASSERT_EQ(deals.exit_code, 0) << deals.output;
+  EXPECT_THAT(deals.output, HasSubstr("  ! 1 af 1 åbne handler har ingen forventet lukkedato\n"));
+  EXPECT_THAT(deals.output, HasSubstr("  ! 1 af 1 åbne handler har intet beløb\n"));
+  EXPECT_THAT(deals.output, HasSubstr("  ! Der er ingen aktiviteter registreret\n"));
+  CliRun dry = Salesbox("import --db " + db_ + " --kind accounts --dry-run " +
+                        Write("b.csv", "external_id,name\nA3,Other\n"));
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_THAT(dry.output, Not(HasSubstr("Data quality")));
+
+  CliRun doctor = Salesbox("doctor --db " + db_ + " --locale sv");
+  ASSERT_EQ(doctor.exit_code, 0) << doctor.output;
+  EXPECT_THAT(doctor.output, HasSubstr("Datakvalitet: 1 affärer (1 öppna), 2 kunder, 0 aktiviteter\n"
+                                       "  ! 1 av 1 öppna affärer saknar förväntat stängningsdatum\n"
+                                       "    Prognosen kan inte placera dem i en period"));
+  CliRun bad_locale = Salesbox("doctor --db " + db_ + " --locale fi");
+  EXPECT_EQ(bad_locale.exit_code, 2);
+  EXPECT_THAT(bad_locale.output, HasSubstr("--locale: \"fi\" is not one of en, da, sv, nb"));
+  CliRun missing = Salesbox("doctor --db " + (dir_ / "nope.db").string());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "nope.db"));
 }
 
 TEST_F(CliTest, MissingFileAndGarbageDatabaseAreErrors) {

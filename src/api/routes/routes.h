@@ -23,5 +23,7 @@ void AddCustomerValueRoutes(RouteTable& table, const ApiContext& ctx);
 // Segments, profitability, ideal customer profile and alignment; the objectives and value
 // propositions cascade (routes/strategy.cc).
 void AddStrategyRoutes(RouteTable& table, const ApiContext& ctx);
+// The data-quality report (routes/data_quality.cc).
+void AddDataQualityRoutes(RouteTable& table, const ApiContext& ctx);
 
 }  // namespace salesbox::api::internal

@@ -33,6 +33,7 @@ constexpr FlagSpec kFlags[] = {
      "(two-digit years: 00-68 are 20xx, 69-99 19xx)"},
     {"currency", "CODE", "currency of amounts when the file has no currency column"},
     {"max-errors", "N", "stop after reporting N errors (default 50)"},
+    {"locale", "LANG", "language of the data-quality report: en (default), da, sv or nb"},
 };
 
 void PrintHelp() {
@@ -45,7 +46,8 @@ void PrintHelp() {
       "by org_number, else by a name only one account has. Owners given by name are matched to\n"
       "users by name; a name no user has becomes a user who cannot sign in yet. Fields hold at\n"
       "most 64 KiB and no NUL byte. Any error writes nothing; every error is reported as\n"
-      "FILE:LINE:COLUMN.\n\n"
+      "FILE:LINE:COLUMN. After an import the data-quality report of the whole database is\n"
+      "printed (as `salesbox doctor` does).\n\n"
       "%s\n",
       FormatFlags(kFlags).c_str());
   std::string kinds = "kinds:";
@@ -148,6 +150,8 @@ int RunImport(std::span<const std::string> words) {
   }
   service::ImportOptions options;
   if (Status s = ApplyOptions(*args, options); !s.ok()) return Fail("import", s, /*usage=*/true);
+  Result<int> locale = ParseReportLocale(*args);
+  if (!locale.ok()) return Fail("import", locale.status(), /*usage=*/true);
 
   const std::string& path = args->positional()[0];
   Result<std::unique_ptr<storage::Store>> store = storage::OpenStore(*db);
@@ -187,6 +191,10 @@ int RunImport(std::span<const std::string> words) {
         options.dry_run ? "would create" : "created", report->created_users.size(),
         report->created_users.size() == 1 ? "" : "s");
     for (const std::string& user : report->created_users) std::printf("  %s\n", user.c_str());
+  }
+  if (!options.dry_run) {
+    std::printf("\n");
+    if (Status s = PrintDataQuality(**store, *locale); !s.ok()) return Fail("import", s);
   }
   return kExitOk;
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/check.h"
+#include "common/locale_number.h"
 #include "common/money.h"
 
 namespace salesbox::report::internal {
@@ -183,30 +184,6 @@ constexpr bool InOrder() {
 }
 static_assert(InOrder(), "kWords must list every Word once, in the enum's order");
 
-constexpr std::string_view kNoBreakSpace = "\u00a0";
-
-std::string Group(uint64_t value, std::string_view separator) {
-  const std::string digits = std::to_string(value);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += separator;
-    out += digits[i];
-  }
-  return out;
-}
-
-std::string_view ThousandsSeparator(int locale) {
-  switch (locale) {
-    case 1:  // da
-    case 3:  // nb
-      return ".";
-    case 2:  // sv
-      return kNoBreakSpace;
-    default:
-      return ",";
-  }
-}
-
 }  // namespace
 
 std::string_view Say(Word word, int locale) {
@@ -231,11 +208,7 @@ std::string Fill(std::string_view text, std::initializer_list<std::string_view> 
   return out;
 }
 
-std::string FormatCount(int64_t value, int locale) {
-  const uint64_t magnitude =
-      value < 0 ? static_cast<uint64_t>(-(value + 1)) + 1 : static_cast<uint64_t>(value);
-  return (value < 0 ? "-" : "") + Group(magnitude, ThousandsSeparator(locale));
-}
+std::string FormatCount(int64_t value, int locale) { return salesbox::FormatCount(value, locale); }
 
 std::string FormatMoney(int64_t minor_units, std::string_view currency, int locale) {
   Result<Currency> parsed = Currency::Parse(currency);
@@ -251,10 +224,7 @@ std::string FormatMoney(int64_t minor_units, std::string_view currency, int loca
 }
 
 std::string FormatPercent(double share, int locale) {
-  if (!(share >= 0)) share = 0;  // also NaN
-  if (share > 1) share = 1;
-  const std::string number = std::to_string(std::lround(share * 100.0));
-  return locale == 0 ? number + "%" : number + std::string(kNoBreakSpace) + "%";
+  return salesbox::FormatPercent(share, locale);
 }
 
 }  // namespace salesbox::report::internal
