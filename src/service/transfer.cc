@@ -36,6 +36,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/check.h"
 #include "common/json_text.h"
 #include "common/status_macros.h"
 #include "csv/csv_reader.h"
@@ -346,6 +347,21 @@ class Importer {
       }
       mapped_field[j] = i;
       mapped_column[i] = j;
+    }
+
+    // --preset: the CRM's headers, where the file has them and nothing above maps them.
+    if (options_.preset) {
+      const ImportMapping preset = PresetMapping(*options_.preset, spec_.kind);
+      for (const auto& [ours, theirs] : preset.columns) {
+        size_t i = 0;
+        while (i < columns.size() && columns[i].name != ours) ++i;
+        SB_CHECK(i < columns.size());  // the preset tables name canonical columns
+        const int64_t j = HeaderColumn(theirs);
+        if (j < 0 || mapped_field[j] != none || mapped_column[i] >= 0) continue;
+        mapped_field[j] = i;
+        mapped_column[i] = j;
+      }
+      mapping.values.insert(mapping.values.end(), preset.values.begin(), preset.values.end());
     }
 
     // --set: constant columns and templates.

@@ -90,6 +90,14 @@ Result<ImportMapping> LoadImportMapping(const std::string& path);
 // Parses a --date-order value: "dmy", "mdy" or "ymd" (kInvalidArgument says which are accepted).
 Result<DateOrder> ParseDateOrder(std::string_view text);
 
+// The standard export files of other CRMs that --preset knows (transfer_presets.cc).
+enum class Preset { kSalesforce, kHubSpot, kPipedrive, kDynamics };
+// "salesforce", "hubspot", "pipedrive" or "dynamics"; kInvalidArgument lists them.
+Result<Preset> ParsePreset(std::string_view name);
+// Which of the preset's headers feed which of `kind`'s columns, and its value maps (stage,
+// status and type names); empty for a kind it has no export of.
+ImportMapping PresetMapping(Preset preset, Kind kind);
+
 struct ImportOptions {
   // "our_field=Their Column,our_field2=Other Column": the file's header `Their Column` feeds the
   // canonical column `our_field`, in addition to the built-in aliases.
@@ -101,6 +109,10 @@ struct ImportOptions {
   std::string constants;
   // From a mapping file; the three options above add to it.
   ImportMapping mapping;
+  // A CRM's export format: its headers feed their columns when the file has them (the mapping
+  // and --map win; a preset header the file lacks is no error) and its value maps apply after
+  // the mapping's.
+  std::optional<Preset> preset;
   // Validate every row against the database and roll back, writing nothing.
   bool dry_run = false;
   csv::CsvOptions csv;

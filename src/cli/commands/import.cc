@@ -19,6 +19,9 @@ constexpr FlagSpec kFlags[] = {
     {"values", "SPEC", "value maps: \"stage:Engaging=discover,Prospecting=qualify;source:...\""},
     {"set", "SPEC", "constant columns: \"role=rep,currency=USD\"; {Their Column} copies a cell"},
     {"name", "TEMPLATE", "the name column from others: \"{Product} - {Account}\""},
+    {"preset", "CRM",
+     "the standard export files of salesforce, hubspot, pipedrive or dynamics: their headers "
+     "and stage names"},
     {"mapping", "FILE",
      "a saved mapping (JSON: columns, values, set, date_order); the options "
      "above add to it"},
@@ -70,6 +73,11 @@ Status ApplyOptions(const Args& args, service::ImportOptions& options) {
     if (!mapping.ok()) return mapping.status();
     options.mapping = *std::move(mapping);
     if (options.mapping.date_order) options.date_order = *options.mapping.date_order;
+  }
+  if (auto preset = args.Get("preset")) {
+    Result<service::Preset> parsed = service::ParsePreset(*preset);
+    if (!parsed.ok()) return Status::InvalidArgument("--preset: " + parsed.status().message());
+    options.preset = *parsed;
   }
   if (auto map = args.Get("map")) options.column_map = *map;
   if (auto values = args.Get("values")) options.value_map = *values;
