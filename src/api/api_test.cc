@@ -1335,6 +1335,27 @@ TEST_F(ApiTest, SharesMayBeChangedByTheOwnerTheirManagerAndAdmins) {
   EXPECT_EQ(Put("r1a", url, {{"user_ids", {999999}}}).status, 422);
 }
 
+// Issue 19: sharing an account with someone of another team answered with their e-mail.
+TEST_F(ApiTest, ASharesAnswerNamesOnlyUsersTheCallerMaySee) {
+  const int64_t account = w().Clone(Kind::kAccounts, w().account.at("r1a"));
+  const std::string url = Url(Kind::kAccounts, account) + "/shares";
+  Reply shared = Put("r1a", url, {{"user_ids", {w().Id("r1b"), w().Id("r2a")}}});
+  ASSERT_EQ(shared.status, 200) << shared.Text();
+  EXPECT_THAT(shared.raw.body, ::testing::Not(HasSubstr(World::Email("r2a"))));
+  EXPECT_THAT(shared.raw.body, ::testing::Not(HasSubstr(World::Email("r1a")))) << "the note";
+  ASSERT_EQ(shared.body["items"].size(), 2u) << shared.Text();
+  for (const json& item : shared.body["items"]) {
+    if (item["user_id"] == w().Id("r2a")) {
+      EXPECT_TRUE(item["user"].is_null()) << item.dump();
+    } else {
+      EXPECT_EQ(item["user"], World::Email("r1b")) << item.dump();
+    }
+  }
+  EXPECT_THAT(Get("r1a", url).raw.body, ::testing::Not(HasSubstr(World::Email("r2a"))));
+  // Those who may see every user still read the e-mail.
+  EXPECT_THAT(Get("admin", url).raw.body, HasSubstr(World::Email("r2a")));
+}
+
 // --- the dashboard ----------------------------------------------------------------------------
 
 struct Totals {
@@ -1935,14 +1956,14 @@ class SessionTest : public ::testing::Test {
     Team team;
     team.name = "North";
     team_ = Must(store_->teams().Insert(team), "team").value;
-    for (const char* name : {"ann", "bob"}) {
+    for (const char* name : {"ann", "bob", "root"}) {
       User u;
       u.email = std::string(name) + "@example.com";
       u.name = name;
-      u.role = Role::kRep;
-      u.team_id = TeamId{team_};
+      u.role = std::string(name) == "root" ? Role::kAdmin : Role::kRep;
+      if (u.role == Role::kRep) u.team_id = TeamId{team_};
       u.password_hash = PasswordHash();
-      Must(store_->users().Insert(u).status(), "user");
+      ids_[name] = Must(store_->users().Insert(u), "user").value;
     }
     auth_ = std::make_unique<service::AuthService>(*store_, clock_);
     api_ = std::make_unique<Api>(*store_, clock_, *auth_);
@@ -1950,8 +1971,19 @@ class SessionTest : public ::testing::Test {
 
   Reply Who(const Credentials& as) { return Send(*api_, "GET", "/api/v1/session", &as); }
 
+  // Sets `changes` on user `name` as the admin, through PATCH /api/v1/users/{id}.
+  Reply ChangeUserAsAdmin(const std::string& name, json changes) {
+    std::optional<Credentials> root = SignIn(*api_, "root@example.com");
+    if (!root) return Reply{};
+    const std::string url = "/api/v1/users/" + std::to_string(ids_.at(name));
+    Reply got = Send(*api_, "GET", url, &*root);
+    changes["version"] = got.body["version"];
+    return Send(*api_, "PATCH", url, &*root, changes.dump());
+  }
+
   test::FakeClock clock_{kStart};
   std::unique_ptr<storage::Store> store_;
+  std::map<std::string, int64_t> ids_;
   int64_t team_ = 0;
   std::unique_ptr<service::AuthService> auth_;
   std::unique_ptr<Api> api_;
@@ -2095,6 +2127,78 @@ TEST_F(SessionTest, ASignedOutSessionIs401) {
   EXPECT_EQ(after.status, 401) << after.Text();
   EXPECT_EQ(after.Code(), "unauthenticated");
   EXPECT_EQ(Send(*api_, "DELETE", "/api/v1/session", &*ann).status, 401);
+}
+
+// Issue 19: PATCH /api/v1/users/{id} with a new password answered 200 and the old cookie still
+// worked. A second Api with its own AuthService stands for a second server process.
+TEST_F(SessionTest, APasswordChangeThroughTheApiEndsTheUsersSessionsInEveryProcess) {
+  service::AuthService other_auth(*store_, clock_);
+  Api other(*store_, clock_, other_auth);
+  std::optional<Credentials> ann = SignIn(*api_, "ann@example.com");
+  std::optional<Credentials> bob = SignIn(*api_, "bob@example.com");
+  ASSERT_TRUE(ann && bob);
+  ASSERT_EQ(Send(other, "GET", "/api/v1/session", &*ann).status, 200);
+
+  Reply changed = ChangeUserAsAdmin("ann", {{"password", "a brand new password"}});
+  ASSERT_EQ(changed.status, 200) << changed.Text();
+
+  clock_.Advance(seconds(1));
+  EXPECT_EQ(Who(*ann).status, 401);
+  EXPECT_EQ(Send(other, "GET", "/api/v1/session", &*ann).status, 401);
+  EXPECT_EQ(Who(*bob).status, 200) << "only ann's sessions end";
+  EXPECT_EQ(SignInReply(*api_, "ann@example.com", kPassword).status, 401);
+  EXPECT_EQ(SignInReply(*api_, "ann@example.com", "a brand new password").status, 200);
+}
+
+TEST_F(SessionTest, ARoleChangeOrDeactivationThroughTheApiEndsTheSessionsAtOnce) {
+  service::AuthService other_auth(*store_, clock_);
+  Api other(*store_, clock_, other_auth);
+  std::optional<Credentials> ann = SignIn(*api_, "ann@example.com");
+  std::optional<Credentials> bob = SignIn(*api_, "bob@example.com");
+  ASSERT_TRUE(ann && bob);
+  ASSERT_EQ(Send(other, "GET", "/api/v1/session", &*ann).status, 200);
+  ASSERT_EQ(Send(other, "GET", "/api/v1/session", &*bob).status, 200);
+
+  Reply promoted = ChangeUserAsAdmin("ann", {{"role", "manager"}});
+  ASSERT_EQ(promoted.status, 200) << promoted.Text();
+  Reply disabled = ChangeUserAsAdmin("bob", {{"active", false}});
+  ASSERT_EQ(disabled.status, 200) << disabled.Text();
+
+  for (Api* process : {api_.get(), &other}) {
+    EXPECT_EQ(Send(*process, "GET", "/api/v1/session", &*ann).status, 401);
+    EXPECT_EQ(Send(*process, "GET", "/api/v1/session", &*bob).status, 401);
+  }
+  Reply again = SignInReply(*api_, "ann@example.com", kPassword);
+  ASSERT_EQ(again.status, 200) << again.Text();
+  EXPECT_EQ(again.body["user"]["role"], "manager");
+  EXPECT_EQ(SignInReply(*api_, "bob@example.com", kPassword).status, 401);
+}
+
+// Issue 19: five wrong passwords from anywhere locked the e-mail for everyone.
+TEST_F(SessionTest, AnAttackerCannotLockAUserOutOfTheClientSheUsedBefore) {
+  Reply first = SignInReply(*api_, "ann@example.com", kPassword);  // from 192.0.2.10
+  ASSERT_EQ(first.status, 200) << first.Text();
+  for (int i = 0; i < 6; ++i) {
+    http::Request guess;
+    guess.method = "POST";
+    guess.path = "/api/v1/session";
+    guess.remote_address = "203.0.113.66";
+    guess.body = json{{"email", "ann@example.com"}, {"password", "guess"}}.dump();
+    (void)api_->Handle(guess);
+  }
+  Reply attacker_right = [&] {
+    http::Request r;
+    r.method = "POST";
+    r.path = "/api/v1/session";
+    r.remote_address = "203.0.113.66";
+    r.body = json{{"email", "ann@example.com"}, {"password", kPassword}}.dump();
+    Reply reply;
+    reply.raw = api_->Handle(r);
+    reply.status = reply.raw.status;
+    return reply;
+  }();
+  EXPECT_EQ(attacker_right.status, 429);
+  EXPECT_EQ(SignInReply(*api_, "ann@example.com", kPassword).status, 200);
 }
 
 TEST_F(SessionTest, PreferencesChangeTheSignedInUsersLocale) {
@@ -2509,6 +2613,34 @@ TEST_F(ApiTest, TheAuditShowsEachRoleWhatItMaySee) {
   Reply marketing = Get("mkt", "/api/v1/audit");
   EXPECT_EQ(marketing.status, 403);
   EXPECT_EQ(marketing.body["error"]["code"], "forbidden");
+}
+
+// Issue 19: the audit answered 200 for a rep of another team, with their e-mail as the scope,
+// where the forecast answers 403. One rule for both now.
+TEST_F(ApiTest, AnAuditOrForecastOfSomeoneOutsideTheCallersScopeIs403) {
+  const std::string r1a = std::to_string(w().Id("r1a"));
+  const std::string r2a = std::to_string(w().Id("r2a"));
+  const std::string north = std::to_string(w().north);
+  const std::string south = std::to_string(w().south);
+  const std::vector<std::tuple<std::string, std::string, int>> cases = {
+      {"r1a", "rep_id=" + r2a, 403},   {"r1a", "rep_id=" + r1a, 200},
+      {"r1b", "rep_id=" + r1a, 403},   {"r1a", "team_id=" + north, 403},
+      {"m1", "rep_id=" + r2a, 403},    {"m1", "rep_id=" + r1a, 200},
+      {"m1", "team_id=" + south, 403}, {"m1", "team_id=" + north, 200},
+      {"exec", "rep_id=" + r2a, 200},  {"admin", "team_id=" + south, 200},
+      {"r1a", "rep_id=999999", 404},
+  };
+  for (const auto& [user, query, status] : cases) {
+    for (const std::string route : {"/api/v1/audit", "/api/v1/forecast"}) {
+      SCOPED_TRACE(user + " " + route + "?" + query);
+      Reply reply = Get(user, route + "?" + query);
+      EXPECT_EQ(reply.status, status) << reply.Text();
+      if (status == 403) {
+        EXPECT_THAT(reply.raw.body, ::testing::Not(HasSubstr(World::Email("r2a"))));
+        EXPECT_EQ(reply.Field(), query.substr(0, query.find('=')));
+      }
+    }
+  }
 }
 
 TEST_F(ApiTest, AnAnswerShowsOnTheScorecardAndAnActionBecomesATask) {

@@ -19,9 +19,14 @@ struct ServeOptions {
   // The database's path or URL, for the live fact model's own read connections; empty (or an
   // in-memory database): it reads through the served store.
   std::string db;
+  // http::ServerOptions::public_url and metrics_token.
+  std::string public_url;
+  std::string metrics_token;
 };
 
-// Reads --port, --bind, --web and --threads (flags the caller declared).
+// Reads --port, --bind, --web, --threads, --public-url and --metrics-token-file (flags the
+// caller declared) and the SALESBOX_METRICS_TOKEN environment variable. kInvalidArgument for a
+// public URL that is not http(s)://, an unreadable token file or a token under 16 characters.
 Result<ServeOptions> ParseServeFlags(const Args& args);
 
 // Serves `store` until SIGINT/SIGTERM; calls `on_listening` with the URL once it listens.

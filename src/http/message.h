@@ -23,6 +23,7 @@ struct Request {
   std::string body;
   std::string remote_address;  // peer IP, for throttling and logs
   bool secure = false;         // came over TLS (X-Forwarded-Proto: https behind a proxy)
+  bool local = false;          // from a loopback peer, and no proxy forwarded it
 
   // The first header named `name` (lower-case), or empty.
   std::string_view Header(std::string_view name) const;

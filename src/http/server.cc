@@ -139,6 +139,10 @@ bool IsHeaderSafe(std::string_view name, std::string_view value) {
   return true;
 }
 
+// The last address in an X-Forwarded-For value ("198.51.100.7, 10.0.0.2": the proxy next to us
+// added the last one); nullopt when it is not an IP address.
+std::optional<std::string> ForwardedClient(std::string_view header);
+
 std::string AddressText(const asio::ip::address& address) {
   // A dual-stack listener ("::") sees IPv4 clients as ::ffff:a.b.c.d; throttling and logs want
   // the plain IPv4 form.
@@ -146,6 +150,26 @@ std::string AddressText(const asio::ip::address& address) {
     return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
   }
   return address.to_string();
+}
+
+std::optional<std::string> ForwardedClient(std::string_view header) {
+  const size_t comma = header.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? header : header.substr(comma + 1);
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+  if (last.empty() || last.size() > 64) return std::nullopt;
+  error_code ec;
+  const asio::ip::address address = asio::ip::make_address(std::string(last), ec);
+  if (ec) return std::nullopt;
+  return AddressText(address);
+}
+
+// Compares in time that does not depend on where the texts differ.
+bool SameSecret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
 }
 
 }  // namespace
@@ -177,6 +201,7 @@ class Server::Impl {
   void Unregister(Session* session);
 
   const ServerOptions options_;
+  const bool https_;  // options_.public_url is https://
   const Handler handler_;
   const int threads_;
   std::optional<internal::StaticFiles> static_files_;
@@ -212,7 +237,13 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);  // small responses must not wait
     const tcp::endpoint peer = socket_.remote_endpoint(ec);
-    if (!ec) remote_address_ = AddressText(peer.address());
+    if (!ec) {
+      remote_address_ = AddressText(peer.address());
+      const asio::ip::address address = peer.address();
+      loopback_ = address.is_loopback() ||
+                  (address.is_v6() && address.to_v6().is_v4_mapped() &&
+                   asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback());
+    }
     server_.metrics_.ConnectionOpened();
   }
 
@@ -344,7 +375,17 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(message.body());
     request.remote_address = remote_address_;
-    request.secure = beast::iequals(message["X-Forwarded-Proto"], "https");
+    const bool forwarded = message.find("X-Forwarded-For") != message.end() ||
+                           message.find(bhttp::field::forwarded) != message.end() ||
+                           message.find("X-Real-IP") != message.end();
+    if (loopback_ && forwarded) {
+      if (std::optional<std::string> client = ForwardedClient(message["X-Forwarded-For"])) {
+        request.remote_address = *client;
+      }
+    }
+    request.local = loopback_ && !forwarded;
+    request.secure =
+        server_.https_ || beast::iequals(message["X-Forwarded-Proto"], "https");
 
     const bool keep_alive = message.keep_alive() && !server_.stopping_.load();
     const bool head = message.method() == bhttp::verb::head;
@@ -417,6 +458,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (is_html && res_.find("Content-Security-Policy") == res_.end()) {
       res_.set("Content-Security-Policy", kHtmlCsp);
     }
+    if (server_.https_) res_.set("Strict-Transport-Security", "max-age=31536000");
 
     const int status = response.status;
     if (status == 204 || status == 304) {
@@ -490,6 +532,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;
   std::string remote_address_;
+  bool loopback_ = false;  // the peer is on this host
   bool reading_ = false;  // a read is pending that Stop() may cancel
   size_t drained_ = 0;
   // The request being answered, for metrics.
@@ -501,6 +544,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
 Server::Impl::Impl(ServerOptions options, Handler handler)
     : options_(std::move(options)),
+      https_(options_.public_url.rfind("https://", 0) == 0),
       handler_(std::move(handler)),
       threads_(options_.threads > 0
                    ? options_.threads
@@ -730,6 +774,20 @@ Response Server::Impl::Dispatch(const Request& request, std::string* route) {
       Response response = Response::Error(405, "method_not_allowed", "use GET on /metrics");
       response.headers.emplace_back("Allow", "GET, HEAD");
       return response;
+    }
+    // Who may read the counters (failed sign-ins per route among them): a configured bearer
+    // token, else only this host.
+    if (!options_.metrics_token.empty()) {
+      if (!SameSecret(request.Header("authorization"), "Bearer " + options_.metrics_token)) {
+        Response response =
+            Response::Error(401, "unauthenticated", "/metrics needs the metrics bearer token");
+        response.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return response;
+      }
+    } else if (!request.local) {
+      return Response::Error(403, "forbidden",
+                             "/metrics answers only on loopback unless a metrics token is set "
+                             "(salesbox serve --metrics-token-file)");
     }
     Response response;
     response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

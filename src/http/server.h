@@ -28,13 +28,20 @@ struct ServerOptions {
   size_t body_limit = 1 << 20;     // bigger bodies get 413 with the JSON error, connection closed
   std::string web_dir;             // static files (the built web app); empty: none (404)
   std::chrono::seconds idle_timeout{60};  // a connection silent this long is closed
+  // The address users reach the server at ("https://crm.example.com"). An https:// URL marks
+  // every request secure (the session cookie gets Secure) and every response carries
+  // Strict-Transport-Security. Empty: only X-Forwarded-Proto: https marks a request secure.
+  std::string public_url;
+  // GET /metrics needs "Authorization: Bearer <metrics_token>" when this is set; when it is
+  // empty, /metrics answers only to clients on loopback that no proxy forwarded (403 otherwise).
+  std::string metrics_token;
   // /healthz answers 200 {"status":"ok"} when this returns true (or is empty), else 503
   // {"status":"unavailable"}. Called on a server thread; must be thread-safe and quick.
   std::function<bool()> health_check;
 };
 
 // What the server answers:
-//  * /healthz and /metrics itself (GET and HEAD).
+//  * /healthz and /metrics itself (GET and HEAD); /metrics only as options.metrics_token says.
 //  * Every path starting with /api/ through `handler`. A handler that throws gets a 500 JSON
 //    error (the exception is logged to stderr and counted as an error); the server goes on.
 //  * Everything else from options.web_dir (see internal/static_files.h): GET and HEAD, ETag/304,
@@ -43,7 +50,12 @@ struct ServerOptions {
 // malformed HTTP or a bad path (bad percent escape, NUL, a ".." segment) 400, headers above
 // 16 KiB 431, a body above options.body_limit 413 ("payload_too_large").
 // Every response carries X-Content-Type-Options, Referrer-Policy and X-Frame-Options; HTML also
-// a Content-Security-Policy.
+// a Content-Security-Policy; with an https:// public_url also Strict-Transport-Security.
+//
+// The client's address (Request::remote_address, used for sign-in throttling) is the peer's,
+// except that a request from a loopback peer with X-Forwarded-For (a reverse proxy on the same
+// host: nginx's $proxy_add_x_forwarded_for, Caddy) takes the last address of that header, the
+// one the proxy itself added.
 //
 // Lifecycle: construct, Start() (binds), Run() (serves until Stop() or SIGINT/SIGTERM), destroy.
 // A Server runs once: Start() after Run() has returned fails.

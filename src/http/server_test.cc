@@ -572,6 +572,98 @@ TEST_F(ServerTest, MetricsCountRequestsByRoute) {
   EXPECT_THAT(text, Not(HasSubstr("accounts/7")));  // never the raw path
 }
 
+// Issue 19: /metrics was public. Without a token it answers only to this host: a request a
+// reverse proxy forwarded (X-Forwarded-For, Forwarded, X-Real-IP) is from elsewhere.
+TEST_F(ServerTest, MetricsWithoutATokenAnswerOnlyUnforwardedLoopbackClients) {
+  StartServer();
+  Client client(server_->port());
+  for (const char* header : {"X-Forwarded-For: 198.51.100.7\r\n", "Forwarded: for=198.51.100.7\r\n",
+                             "X-Real-IP: 198.51.100.7\r\n"}) {
+    SCOPED_TRACE(header);
+    ASSERT_TRUE(client.Send(Get("/metrics", header)));
+    std::optional<RawResponse> refused = client.Read();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 403);
+    EXPECT_THAT(refused->body, HasSubstr("\"code\":\"forbidden\""));
+    EXPECT_THAT(refused->body, Not(HasSubstr("salesbox_http")));
+  }
+  ASSERT_TRUE(client.Send(Get("/metrics")));
+  std::optional<RawResponse> local = client.Read();
+  ASSERT_TRUE(local);
+  EXPECT_EQ(local->status, 200);
+}
+
+TEST_F(ServerTest, MetricsWithATokenNeedTheBearerTokenFromAnywhere) {
+  ServerOptions options;
+  options.metrics_token = "0123456789abcdef-metrics";
+  StartServer(options);
+  Client client(server_->port());
+  for (const char* header : {"", "Authorization: Bearer wrong\r\n",
+                             "Authorization: Bearer 0123456789abcdef-metricz\r\n",
+                             "Authorization: 0123456789abcdef-metrics\r\n"}) {
+    SCOPED_TRACE(header);
+    ASSERT_TRUE(client.Send(Get("/metrics", header)));
+    std::optional<RawResponse> refused = client.Read();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 401);
+    EXPECT_EQ(refused->Header("www-authenticate"), "Bearer");
+  }
+  ASSERT_TRUE(client.Send(Get("/metrics",
+                              "Authorization: Bearer 0123456789abcdef-metrics\r\n"
+                              "X-Forwarded-For: 198.51.100.7\r\n")));
+  std::optional<RawResponse> allowed = client.Read();
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200);
+  EXPECT_THAT(allowed->body, HasSubstr("salesbox_http_requests_total"));
+}
+
+// Behind a proxy on the same host the client's address (for sign-in throttling) is the last
+// X-Forwarded-For entry, the one the proxy added; a client cannot choose it by sending its own.
+TEST_F(ServerTest, ARequestForwardedByALocalProxyCarriesTheClientsAddress) {
+  StartServer();
+  Client client(server_->port());
+  ASSERT_TRUE(client.Send(Get("/api/echo", "X-Forwarded-For: 10.9.9.9, 198.51.100.7\r\n")));
+  ASSERT_TRUE(client.Read());
+  EXPECT_EQ(LastRequest().remote_address, "198.51.100.7");
+  EXPECT_FALSE(LastRequest().local);
+  ASSERT_TRUE(client.Send(Get("/api/echo", "X-Forwarded-For: not-an-address\r\n")));
+  ASSERT_TRUE(client.Read());
+  EXPECT_EQ(LastRequest().remote_address, "127.0.0.1");
+  ASSERT_TRUE(client.Send(Get("/api/echo")));
+  ASSERT_TRUE(client.Read());
+  EXPECT_EQ(LastRequest().remote_address, "127.0.0.1");
+  EXPECT_TRUE(LastRequest().local);
+}
+
+TEST_F(ServerTest, AnHttpsPublicUrlMakesEveryRequestSecureAndAddsHsts) {
+  ServerOptions options;
+  options.public_url = "https://crm.example.com";
+  StartServer(options);
+  Client client(server_->port());
+  for (const char* target : {"/api/echo", "/", "/healthz"}) {
+    SCOPED_TRACE(target);
+    ASSERT_TRUE(client.Send(Get(target)));
+    std::optional<RawResponse> response = client.Read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->Header("strict-transport-security"), "max-age=31536000");
+  }
+  ASSERT_TRUE(client.Send(Get("/api/echo")));
+  ASSERT_TRUE(client.Read());
+  EXPECT_TRUE(LastRequest().secure);
+}
+
+TEST_F(ServerTest, WithoutAnHttpsPublicUrlThereIsNoHsts) {
+  ServerOptions options;
+  options.public_url = "http://crm.example.com";
+  StartServer(options);
+  Client client(server_->port());
+  ASSERT_TRUE(client.Send(Get("/api/echo")));
+  std::optional<RawResponse> response = client.Read();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->Header("strict-transport-security"), "");
+  EXPECT_FALSE(LastRequest().secure);
+}
+
 TEST_F(ServerTest, AThrowingHandlerGets500AndTheServerKeepsServing) {
   StartServer();
   Client client(server_->port());

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/json_text.h"
 #include "common/status_macros.h"
@@ -192,11 +193,7 @@ Status SetPassword(storage::Store& store, const Clock& clock, std::string_view e
     user.updated_at = now;
     SB_RETURN_IF_ERROR(s.users().Update(user));
     // A new password ends every session signed in with the old one.
-    storage::ListQuery sessions;
-    sessions.filters.push_back(
-        storage::Match("user_id", storage::FilterOp::kEq, {user.id.value}));
-    SB_ASSIGN_OR_RETURN(std::vector<Session> open, s.sessions().List(sessions));
-    for (const Session& session : open) SB_RETURN_IF_ERROR(s.sessions().Delete(session.id));
+    SB_RETURN_IF_ERROR(EndSessions(s, user.id));
     return AuditSystemChange(s, now, "update", user.id.value,
                              "{\"password\":[\"(set)\",\"(changed)\"]}");
   });
@@ -213,21 +210,70 @@ Status SetAllPasswordHashes(storage::Store& store, const std::string& hash) {
   });
 }
 
+Status EndSessions(storage::Store& store, UserId user_id) {
+  storage::ListQuery sessions;
+  sessions.filters.push_back(storage::Match("user_id", storage::FilterOp::kEq, {user_id.value}));
+  SB_ASSIGN_OR_RETURN(std::vector<Session> open, store.sessions().List(sessions));
+  for (const Session& session : open) {
+    Status deleted = store.sessions().Delete(session.id);
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) return deleted;
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+constexpr size_t kMaxThrottleEntries = 10000;
+
+struct Failures {
+  std::deque<Timestamp> at;  // within the window
+  Timestamp locked_until{};
+};
+
+// Seconds left of the lock of `key` in `table`, 0 when there is none.
+int64_t LockedFor(const std::unordered_map<std::string, Failures>& table,
+                  const std::string& key, Timestamp now) {
+  auto it = table.find(key);
+  if (it == table.end() || it->second.locked_until <= now) return 0;
+  return (it->second.locked_until - now).count();
+}
+
+// Counts a failure for `key`; true when it sets a new lock. Bounded memory whatever keys
+// strangers try: entries outside the window are forgotten once the table is large.
+bool CountFailure(std::unordered_map<std::string, Failures>& table,
+                  const std::string& key, Timestamp now, int max, const AuthOptions& options) {
+  if (table.size() > kMaxThrottleEntries) {
+    std::erase_if(table, [&](const auto& entry) {
+      return entry.second.locked_until <= now &&
+             (entry.second.at.empty() || entry.second.at.back() + options.failure_window <= now);
+    });
+  }
+  Failures& f = table[key];
+  f.at.push_back(now);
+  while (!f.at.empty() && f.at.front() + options.failure_window <= now) f.at.pop_front();
+  if (static_cast<int>(f.at.size()) < max) return false;
+  f.locked_until = now + options.lockout;
+  f.at.clear();
+  return true;
+}
+
+}  // namespace
+
 struct AuthService::State {
   struct Cached {
     Authenticated auth;
-    Session session;
-    Timestamp checked_at;
+    int64_t user_version = 0;  // the user's row the principal was loaded from
+    Timestamp loaded_at;
   };
   std::shared_mutex cache_mutex;
   std::unordered_map<std::string, Cached> cache;  // by token hash
 
-  struct Failures {
-    std::deque<Timestamp> at;  // within the window
-    Timestamp locked_until{};
-  };
   std::mutex throttle_mutex;
-  std::unordered_map<std::string, Failures> failures;  // by lower-case e-mail
+  // By lower-case e-mail, by source address, and by e-mail + '\n' + address.
+  std::unordered_map<std::string, Failures> by_email, by_address, by_pair;
+  // (e-mail, address) pairs that signed in here (bounded; the sessions table is the lasting
+  // record).
+  std::unordered_set<std::string> good_pairs;
 };
 
 AuthService::AuthService(storage::Store& store, const Clock& clock, AuthOptions options)
@@ -235,45 +281,79 @@ AuthService::AuthService(storage::Store& store, const Clock& clock, AuthOptions 
 
 AuthService::~AuthService() = default;
 
+bool AuthService::KnownClient(UserId user_id, const std::string& pair,
+                              std::string_view remote_address) {
+  {
+    std::lock_guard<std::mutex> lock(state_->throttle_mutex);
+    if (state_->good_pairs.contains(pair)) return true;
+  }
+  if (remote_address.empty()) return false;
+  storage::ListQuery sessions;
+  sessions.filters.push_back(storage::Match("user_id", storage::FilterOp::kEq, {user_id.value}));
+  sessions.filters.push_back(
+      storage::Match("remote_address", storage::FilterOp::kEq, {std::string(remote_address)}));
+  Result<int64_t> count = store_.sessions().Count(sessions);
+  return count.ok() && *count > 0;
+}
+
 Result<SignedIn> AuthService::SignIn(std::string_view email, std::string_view password,
                                      std::string_view remote_address, int64_t* retry_after) {
   const Timestamp now = clock_.Now();
   const std::string key = Lower(email);
-  {
-    std::lock_guard<std::mutex> lock(state_->throttle_mutex);
-    auto it = state_->failures.find(key);
-    if (it != state_->failures.end() && it->second.locked_until > now) {
-      const int64_t wait = (it->second.locked_until - now).count();
-      if (retry_after != nullptr) *retry_after = wait;
-      return Status::ResourceExhausted("too many failed sign-ins for " + key + "; try again in " +
-                                       std::to_string((wait + 59) / 60) + " minutes");
-    }
-  }
-  const auto fail = [&]() -> Status {
-    std::lock_guard<std::mutex> lock(state_->throttle_mutex);
-    if (state_->failures.size() > 10000) {
-      // Bounded memory whatever e-mails strangers try: forget failures outside the window.
-      std::erase_if(state_->failures, [&](const auto& entry) {
-        return entry.second.locked_until <= now &&
-               (entry.second.at.empty() ||
-                entry.second.at.back() + options_.failure_window <= now);
-      });
-    }
-    State::Failures& f = state_->failures[key];
-    f.at.push_back(now);
-    while (!f.at.empty() && f.at.front() + options_.failure_window <= now) f.at.pop_front();
-    if (static_cast<int>(f.at.size()) >= options_.max_failures) {
-      f.locked_until = now + options_.lockout;
-      f.at.clear();
-    }
-    return Status::Unauthenticated("wrong e-mail or password");
-  };
+  const std::string address(remote_address);
+  const std::string pair = key + '\n' + address;
 
   storage::ListQuery by_email;
   by_email.filters.push_back(storage::Match("email", storage::FilterOp::kEq, {key}));
   by_email.limit = 1;
   SB_ASSIGN_OR_RETURN(std::vector<User> users, store_.users().List(by_email));
-  if (users.empty()) {
+  const User* user = users.empty() ? nullptr : &users.front();
+  // A client that signed in as this user before passes the e-mail's and the address's locks
+  // (AuthOptions); only its own lock stops it.
+  const bool known = user != nullptr && KnownClient(user->id, pair, address);
+  {
+    std::lock_guard<std::mutex> lock(state_->throttle_mutex);
+    const int64_t wait =
+        known ? LockedFor(state_->by_pair, pair, now)
+              : std::max(LockedFor(state_->by_email, key, now),
+                         address.empty() ? 0 : LockedFor(state_->by_address, address, now));
+    if (wait > 0) {
+      if (retry_after != nullptr) *retry_after = wait;
+      return Status::ResourceExhausted("too many failed sign-ins; try again in " +
+                                       std::to_string((wait + 59) / 60) + " minutes");
+    }
+  }
+  const auto fail = [&]() -> Status {
+    bool email_locked = false, address_locked = false;
+    int64_t address_failures = 0;
+    {
+      std::lock_guard<std::mutex> lock(state_->throttle_mutex);
+      email_locked = CountFailure(state_->by_email, key, now, options_.max_failures, options_);
+      if (!address.empty()) {
+        address_locked = CountFailure(state_->by_address, address, now,
+                                      options_.max_address_failures, options_);
+        address_failures = address_locked ? options_.max_address_failures : 0;
+      }
+      if (known) CountFailure(state_->by_pair, pair, now, options_.max_failures, options_);
+    }
+    // The locks go into the change log: who was locked, from where, until when. Only an e-mail
+    // that belongs to a user is named; the log never records e-mails that do not exist.
+    const std::string until = FormatTimestamp(now + options_.lockout);
+    if (email_locked && user != nullptr) {
+      (void)AppendChange(store_, now, std::nullopt, "update", "users", user->id.value,
+                         "{\"sign_in_locked_until\":[null," + JsonString(until) +
+                             "],\"failed_from\":[null," + JsonString(address) + "]}");
+    }
+    if (address_locked) {
+      (void)AppendChange(store_, now, std::nullopt, "update", "sessions", 0,
+                         "{\"address_locked_until\":[null," + JsonString(until) +
+                             "],\"address\":[null," + JsonString(address) +
+                             "],\"failures\":[null," + std::to_string(address_failures) + "]}");
+    }
+    return Status::Unauthenticated("wrong e-mail or password");
+  };
+
+  if (user == nullptr) {
     // Spend the time a real check would, so the answer's timing does not reveal the e-mail.
     static const std::string kDummy = [] {
       Result<std::string> hash = HashPassword("not-a-real-password");
@@ -282,20 +362,23 @@ Result<SignedIn> AuthService::SignIn(std::string_view email, std::string_view pa
     (void)VerifyPassword(kDummy, password);
     return fail();
   }
-  const User& user = users.front();
-  if (!VerifyPassword(user.password_hash, password) || !user.active) return fail();
+  if (!VerifyPassword(user->password_hash, password) || !user->active) return fail();
   {
     std::lock_guard<std::mutex> lock(state_->throttle_mutex);
-    state_->failures.erase(key);
+    state_->by_pair.erase(pair);
+    // A lock set by someone else's guesses stays; earlier failures of this e-mail are forgotten.
+    if (LockedFor(state_->by_email, key, now) == 0) state_->by_email.erase(key);
+    if (state_->good_pairs.size() > kMaxThrottleEntries) state_->good_pairs.clear();
+    state_->good_pairs.insert(pair);
   }
 
-  SB_ASSIGN_OR_RETURN(Principal principal, LoadPrincipal(store_, user.id));
+  SB_ASSIGN_OR_RETURN(Principal principal, LoadPrincipal(store_, user->id));
   SignedIn out;
   out.token = RandomHex(32);
   out.csrf_token = RandomHex(32);
   Session session;
   session.token_hash = Sha256Hex(out.token);
-  session.user_id = user.id;
+  session.user_id = user->id;
   session.csrf_token = out.csrf_token;
   session.created_at = now;
   session.last_seen_at = now;
@@ -304,7 +387,7 @@ Result<SignedIn> AuthService::SignIn(std::string_view email, std::string_view pa
   SB_ASSIGN_OR_RETURN(session.id, store_.sessions().Insert(session));
   out.principal = principal;
   std::unique_lock lock(state_->cache_mutex);
-  state_->cache[session.token_hash] = State::Cached{{principal, out.csrf_token}, session, now};
+  state_->cache[session.token_hash] = State::Cached{{principal, out.csrf_token}, user->version, now};
   return out;
 }
 
@@ -312,53 +395,68 @@ Result<Authenticated> AuthService::Authenticate(std::string_view token) {
   if (token.empty() || token.size() > 256) return Status::Unauthenticated("not signed in");
   const Timestamp now = clock_.Now();
   const std::string hash = Sha256Hex(token);
-  const auto expired = [&](const Session& s) {
-    return now >= s.expires_at || now - s.last_seen_at >= options_.idle_timeout;
-  };
-  {
-    std::shared_lock lock(state_->cache_mutex);
-    auto it = state_->cache.find(hash);
-    if (it != state_->cache.end() && now - it->second.checked_at < options_.cache_ttl &&
-        !expired(it->second.session) && now - it->second.session.last_seen_at < kTouchInterval) {
-      return it->second.auth;
-    }
-  }
-
-  storage::ListQuery by_hash;
-  by_hash.filters.push_back(storage::Match("token_hash", storage::FilterOp::kEq, {hash}));
-  by_hash.limit = 1;
-  SB_ASSIGN_OR_RETURN(std::vector<Session> found, store_.sessions().List(by_hash));
   const auto forget = [&] {
     std::unique_lock lock(state_->cache_mutex);
     state_->cache.erase(hash);
   };
+  // The session row, read on every request: a sign-out, password, role or active change in any
+  // process deletes it (EndSessions), and the next request sees that.
+  storage::ListQuery by_hash;
+  by_hash.filters.push_back(storage::Match("token_hash", storage::FilterOp::kEq, {hash}));
+  by_hash.limit = 1;
+  SB_ASSIGN_OR_RETURN(std::vector<Session> found, store_.sessions().List(by_hash));
   if (found.empty()) {
     forget();
     return Status::Unauthenticated("not signed in (the session ended)");
   }
   Session session = found.front();
-  if (expired(session)) {
+  if (now >= session.expires_at || now - session.last_seen_at >= options_.idle_timeout) {
     forget();
     Status deleted = store_.sessions().Delete(session.id);
     if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) return deleted;
     return Status::Unauthenticated("the session expired; sign in again");
   }
-  Result<Principal> principal = LoadPrincipal(store_, session.user_id);
-  if (!principal.ok()) {
+  // The user's row, also read every time: its version says whether the principal kept from an
+  // earlier request still holds (a change made directly in the store, by any process).
+  Result<User> user = store_.users().Get(session.user_id);
+  if (!user.ok()) {
     forget();
-    if (principal.status().code() == StatusCode::kNotFound) {
+    if (user.status().code() == StatusCode::kNotFound) {
       return Status::Unauthenticated("the user no longer exists");
     }
-    return principal.status();
+    return user.status();
+  }
+  if (!user->active) {
+    forget();
+    return Status::Unauthenticated("the account " + user->email + " is disabled");
   }
   if (now - session.last_seen_at >= kTouchInterval) {
     session.last_seen_at = now;
     Status touched = store_.sessions().Update(session);
     if (!touched.ok() && touched.code() != StatusCode::kNotFound) return touched;
   }
+  {
+    std::shared_lock lock(state_->cache_mutex);
+    auto it = state_->cache.find(hash);
+    if (it != state_->cache.end() && it->second.user_version == user->version &&
+        it->second.auth.principal.user_id == session.user_id &&
+        now - it->second.loaded_at < options_.cache_ttl) {
+      return it->second.auth;
+    }
+  }
+  Result<Principal> principal = LoadPrincipal(store_, session.user_id);
+  if (!principal.ok()) {
+    forget();
+    if (principal.status().code() == StatusCode::kNotFound ||
+        principal.status().code() == StatusCode::kUnauthenticated) {
+      return Status::Unauthenticated("not signed in (the user changed)");
+    }
+    return principal.status();
+  }
   Authenticated auth{*std::move(principal), session.csrf_token};
   std::unique_lock lock(state_->cache_mutex);
-  state_->cache[hash] = State::Cached{auth, session, now};
+  if (state_->cache.size() > kMaxThrottleEntries) state_->cache.clear();
+  state_->cache[hash] = State::Cached{auth, user->version, now};
   return auth;
 }
 
@@ -381,7 +479,7 @@ Status AuthService::SignOut(std::string_view token) {
 void AuthService::Forget(UserId user_id) {
   std::unique_lock lock(state_->cache_mutex);
   std::erase_if(state_->cache, [&](const auto& entry) {
-    return entry.second.session.user_id == user_id ||
+    return entry.second.auth.principal.user_id == user_id ||
            std::find(entry.second.auth.principal.owners.begin(),
                      entry.second.auth.principal.owners.end(),
                      user_id.value) != entry.second.auth.principal.owners.end();

@@ -62,14 +62,30 @@ Status SetPassword(storage::Store& store, const Clock& clock, std::string_view e
 // Sets every user's password hash to `hash` (the demo company: one password for all).
 Status SetAllPasswordHashes(storage::Store& store, const std::string& hash);
 
+// Deletes every session of `user_id` (a password, role or active change): every server process
+// refuses their cookies from the next request on, because Authenticate reads the session row on
+// each request. Call inside the transaction that makes the change.
+Status EndSessions(storage::Store& store, UserId user_id);
+
+// Sign-in throttling (docs/security.md, "Guessing passwords"). Failures are counted within
+// `failure_window` per e-mail, per source address and per (e-mail, address) pair:
+//  * `max_failures` for an e-mail lock it for `lockout` against every address that has not
+//    signed in as that user before (a spray of guesses for one account);
+//  * `max_address_failures` from one address lock that address for `lockout`, whatever e-mails
+//    it tries next (a spray of one guess for many accounts);
+//  * a client that has signed in as the user before (the address has a session of theirs, or
+//    signed in here since the process started) passes both locks, so nobody can lock a user out
+//    from elsewhere; it has a lock of its own after `max_failures` for the pair.
+// Locks of an e-mail that belongs to a user, and of an address, are written to the change log.
 struct AuthOptions {
   std::chrono::seconds idle_timeout = std::chrono::hours(12);
   std::chrono::seconds absolute_timeout = std::chrono::hours(24 * 7);
-  int max_failures = 5;                                  // per e-mail within `failure_window`
+  int max_failures = 5;           // per e-mail (and per e-mail and address) within the window
+  int max_address_failures = 20;  // per source address within the window
   std::chrono::seconds failure_window = std::chrono::minutes(15);
   std::chrono::seconds lockout = std::chrono::minutes(15);
-  // How long Authenticate trusts its memory of a session before reading the store again
-  // (another instance may have signed it out or changed the user's role).
+  // How long Authenticate reuses a manager's list of team members before loading it again (a
+  // member who moved team). The session and the user's own row are read on every request.
   std::chrono::seconds cache_ttl = std::chrono::seconds(30);
 };
 
@@ -91,13 +107,16 @@ class AuthService {
   ~AuthService();
 
   // kUnauthenticated for a wrong e-mail or password (one message for both, so the answer does
-  // not tell which e-mails exist); kResourceExhausted after too many failures for the e-mail,
-  // with the seconds to wait in `retry_after`.
+  // not tell which e-mails exist); kResourceExhausted while the e-mail, the address or the pair
+  // is locked (AuthOptions), with the seconds to wait in `retry_after`.
   Result<SignedIn> SignIn(std::string_view email, std::string_view password,
                           std::string_view remote_address, int64_t* retry_after = nullptr);
 
   // The principal of the session whose cookie token is `token`; kUnauthenticated when there is
-  // none, it expired or the user was deactivated. Refreshes the idle timer now and then.
+  // none (signed out or ended by EndSessions in any process), it expired or the user was
+  // deactivated. Reads the session and the user from the store on every call (point reads);
+  // the principal is loaded again whenever the user's row changed. Refreshes the idle timer
+  // now and then.
   Result<Authenticated> Authenticate(std::string_view token);
 
   // Ends the session (no error when it is already gone).
@@ -111,6 +130,10 @@ class AuthService {
 
  private:
   struct State;
+  // Whether `pair` (e-mail and address) signed in before: here since the start, or a session of
+  // the user from that address is in the store.
+  bool KnownClient(UserId user_id, const std::string& pair, std::string_view remote_address);
+
   storage::Store& store_;
   const Clock& clock_;
   AuthOptions options_;

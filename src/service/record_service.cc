@@ -700,6 +700,16 @@ Status AfterWrite(storage::Store& store, const T* before, const T& after,
     change.next_step_on = after.next_step_on;
     // Two changes within one second keep the later state (the key is opportunity + second).
     return store.opportunity_changes().Upsert(change).status();
+  } else if constexpr (std::is_same_v<T, User>) {
+    // A new password, role or deactivation ends the user's sessions in every server process
+    // (Authenticate reads the session row on each request).
+    if (before != nullptr &&
+        (before->password_hash != after.password_hash || before->role != after.role ||
+         before->active != after.active)) {
+      return EndSessions(store, after.id);
+    }
+    (void)principal, (void)now;
+    return Status::Ok();
   } else {
     (void)store, (void)before, (void)after, (void)principal, (void)now;
     return Status::Ok();
@@ -1186,9 +1196,24 @@ Result<json> RecordService::Shares(const Principal& principal, int64_t account_i
     storage::ListQuery query;
     query.filters.push_back(Match("account_id", FilterOp::kEq, {account_id}));
     SB_ASSIGN_OR_RETURN(std::vector<AccountShare> shares, store.account_shares().List(query));
+    // Only e-mails of users the caller may see (docs/api.md, "Who sees what"): an account may be
+    // shared with someone of another team, whose e-mail a rep must not learn from it.
+    const std::vector<Filter> visible_users = VisibleFilters(principal, Kind::kUsers);
     json items = json::array();
     for (const AccountShare& share : shares) {
-      SB_ASSIGN_OR_RETURN(std::string who, ops.lookups_.UserRef(share.user_id));
+      json who = nullptr;
+      bool visible = true;
+      if (!visible_users.empty()) {
+        storage::ListQuery query;
+        query.filters = visible_users;
+        query.filters.push_back(Match("id", FilterOp::kEq, {share.user_id.value}));
+        SB_ASSIGN_OR_RETURN(int64_t count, store.users().Count(query));
+        visible = count == 1;
+      }
+      if (visible) {
+        SB_ASSIGN_OR_RETURN(std::string email, ops.lookups_.UserRef(share.user_id));
+        who = email;
+      }
       items.push_back({{"user_id", share.user_id.value}, {"user", who}, {"note", share.note}});
     }
     out["items"] = std::move(items);
@@ -1229,7 +1254,7 @@ Result<json> RecordService::SetShares(const Principal& principal, int64_t accoun
       share.account_id = AccountId{account_id};
       share.user_id = UserId{user};
       share.created_at = now;
-      share.note = "shared by " + principal.email;
+      share.note = "shared by " + principal.name;
       Result<AccountShareId> id = store.account_shares().Insert(share);
       if (!id.ok()) {
         return AsInputError(id.status()).WithField("user_ids");

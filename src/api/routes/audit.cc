@@ -76,6 +76,7 @@ struct Audit {
       SB_ASSIGN_OR_RETURN(int64_t rep, PositiveParam(c, "rep_id"));
       scope.rep_id = rep;
     }
+    SB_RETURN_IF_ERROR(MayAsk(*c.principal, scope));
     SB_ASSIGN_OR_RETURN(std::string label, service::ScopeLabel(store, scope));
     if (!scope.team_id && !scope.rep_id) label = DefaultScopeLabel(*c.principal);
     std::shared_ptr<const service::AuditData> data;
@@ -85,6 +86,38 @@ struct Audit {
       SB_ASSIGN_OR_RETURN(data, facts.For(as_of));
     }
     return service::RunAudit(store, data, scope, label);
+  }
+
+  // The forecast's rule (service/forecast): executives and admins may ask for any team and rep,
+  // a manager for their own team (or one they manage) and its members, a rep for themselves.
+  // A missing team or rep is kNotFound first, as there; the label of a scope names the rep's
+  // e-mail, so the check comes before it is made.
+  Status MayAsk(const Principal& p, const service::AuditScope& scope) {
+    const bool all = p.role == Role::kAdmin || p.role == Role::kExecutive;
+    if (scope.team_id) {
+      Result<Team> team = store.teams().Get(TeamId{*scope.team_id});
+      if (!team.ok()) {
+        return Status::NotFound("no team with id " + std::to_string(*scope.team_id))
+            .WithField("team_id");
+      }
+      const bool theirs = p.role == Role::kManager &&
+                          ((p.team_id && *p.team_id == team->id) || team->manager_id == p.user_id);
+      if (!all && !theirs) {
+        return Status::PermissionDenied("the team is outside what you may see")
+            .WithField("team_id");
+      }
+    }
+    if (scope.rep_id) {
+      Result<User> rep = store.users().Get(UserId{*scope.rep_id});
+      if (!rep.ok()) {
+        return Status::NotFound("no user with id " + std::to_string(*scope.rep_id))
+            .WithField("rep_id");
+      }
+      if (!all && std::find(p.owners.begin(), p.owners.end(), *scope.rep_id) == p.owners.end()) {
+        return Status::PermissionDenied("the rep is outside what you may see").WithField("rep_id");
+      }
+    }
+    return Status::Ok();
   }
 
   // What the user's own audit is called when no team or rep is asked for: a rep's own items,

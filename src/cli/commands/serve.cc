@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `salesbox serve`: the web app and the REST API over one database.
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <filesystem>
 #include <string>
 
@@ -23,6 +25,11 @@ constexpr FlagSpec kFlags[] = {
     {"bind", "ADDRESS", "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)"},
     {"web", "DIR", "the built web app (default: web/dist next to the source tree)"},
     {"threads", "N", "server threads (default: one per core, at least 2)"},
+    {"public-url", "URL",
+     "where users reach it (https://crm.example.com: Secure cookie and HSTS; see README)"},
+    {"metrics-token-file", "FILE",
+     "a bearer token for /metrics (also SALESBOX_METRICS_TOKEN); without one /metrics answers "
+     "only on loopback"},
 };
 
 // web/dist of the source tree this binary was built from (build/salesbox -> web/dist), else
@@ -62,6 +69,27 @@ Result<ServeOptions> ParseServeFlags(const Args& args) {
   SB_ASSIGN_OR_RETURN(options.threads, ParseNumber(args.Get("threads"), 0, 0, 256, "threads"));
   if (auto bind = args.Get("bind")) options.bind = *bind;
   options.web_dir = args.Get("web").value_or(DefaultWebDir());
+  if (auto url = args.Get("public-url")) {
+    if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) {
+      return Status::InvalidArgument("--public-url must start with https:// or http://");
+    }
+    options.public_url = *url;
+  }
+  if (const char* token = std::getenv("SALESBOX_METRICS_TOKEN"); token != nullptr) {
+    options.metrics_token = token;
+  }
+  if (auto file = args.Get("metrics-token-file")) {
+    std::ifstream in(*file);
+    std::string token;
+    if (!in || !std::getline(in, token)) {
+      return Status::InvalidArgument("--metrics-token-file: cannot read " + *file);
+    }
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    options.metrics_token = token;
+  }
+  if (!options.metrics_token.empty() && options.metrics_token.size() < 16) {
+    return Status::InvalidArgument("the metrics token needs at least 16 characters");
+  }
   return options;
 }
 
@@ -89,6 +117,8 @@ int Serve(storage::Store& store, const ServeOptions& options,
   server_options.port = static_cast<uint16_t>(options.port);
   server_options.threads = options.threads;
   server_options.web_dir = options.web_dir;
+  server_options.public_url = options.public_url;
+  server_options.metrics_token = options.metrics_token;
   server_options.health_check = [&store] { return store.teams().Count({}).ok(); };
   http::Server server(server_options, [&api](const http::Request& r) { return api.Handle(r); });
   Status started = server.Start();
@@ -116,6 +146,7 @@ int RunServe(std::span<const std::string> words) {
   if (args->help()) {
     std::printf(
         "usage: salesbox serve --db PATH [--port 8080] [--bind 127.0.0.1] [--web DIR]\n"
+        "                      [--public-url https://...] [--metrics-token-file FILE]\n"
         "\nServes the web app and the REST API (/api/v1, docs/api.md) over the database,\n"
         "with /healthz and Prometheus /metrics. Stop with Ctrl-C.\n\n%s",
         FormatFlags(kFlags).c_str());
