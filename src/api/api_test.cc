@@ -183,7 +183,7 @@ const std::map<int, std::set<std::string>>& DocumentedErrorCodes() {
       {403, {"forbidden", "csrf"}},  {404, {"not_found"}},
       {405, {"method_not_allowed"}}, {409, {"conflict"}},
       {413, {"payload_too_large"}},  {422, {"invalid"}},
-      {429, {"too_many_attempts"}},
+      {429, {"too_many_attempts"}},  {503, {"unavailable", "disk_full", "read_only"}},
   };
   return codes;
 }

@@ -21,6 +21,8 @@ constexpr Command kCommands[] = {
     {"stats", "what is in the database: counts, pipeline, wins, orders", RunStats},
     {"serve", "serve the web app and the REST API", RunServe},
     {"user", "add users, set passwords, list who may sign in", RunUser},
+    {"backup", "a consistent copy of the database, also while it is in use", RunBackup},
+    {"restore", "put a backup back in place of a database", RunRestore},
     {"audit", "five-area audit of opportunities and customers: red/yellow/green", RunAudit},
     {"playbook", "load, list and show the audit's playbooks", RunPlaybook},
     {"clv", "customer lifetime value (BG/NBD, Gamma-Gamma) and ABC classes", RunClv},

@@ -38,6 +38,8 @@ int RunDemo(std::span<const std::string> args);
 int RunStats(std::span<const std::string> args);
 int RunServe(std::span<const std::string> args);
 int RunUser(std::span<const std::string> args);
+int RunBackup(std::span<const std::string> args);
+int RunRestore(std::span<const std::string> args);
 int RunAudit(std::span<const std::string> args);
 int RunPlaybook(std::span<const std::string> args);
 int RunClv(std::span<const std::string> args);

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "common/status_macros.h"
+#include "storage/sqlite/backup.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace salesbox::storage {
@@ -37,7 +39,36 @@ Result<std::unique_ptr<Store>> OpenSqlite(std::string_view url, std::string_view
   return std::unique_ptr<Store>(std::move(store).value());
 }
 
+// The file of a SQLite URL or bare path; kInvalidArgument for in-memory and non-SQLite URLs.
+Result<std::string> SqliteFile(std::string_view url) {
+  const std::string_view scheme = SchemeOf(url);
+  std::string_view path = url;
+  if (scheme == "sqlite") {
+    path = url.substr(scheme.size() + 1);
+    if (StartsWith(path, "//")) path.remove_prefix(2);
+  } else if (scheme == "postgres" || scheme == "postgresql") {
+    return Status::Unimplemented("backup and restore of PostgreSQL: use pg_dump and pg_restore");
+  } else if (!scheme.empty()) {
+    return Status::InvalidArgument("database URL has unknown scheme \"" + std::string(scheme) +
+                                   "\"");
+  }
+  if (path.empty() || path == ":memory:") {
+    return Status::InvalidArgument("an in-memory database has no file to back up or restore");
+  }
+  return std::string(path);
+}
+
 }  // namespace
+
+Status BackupStore(std::string_view url, const std::string& out_path) {
+  SB_ASSIGN_OR_RETURN(std::string path, SqliteFile(url));
+  return sqlite::BackupDatabase(path, out_path);
+}
+
+Status RestoreStore(const std::string& backup_path, std::string_view url, bool replace) {
+  SB_ASSIGN_OR_RETURN(std::string path, SqliteFile(url));
+  return sqlite::RestoreDatabase(backup_path, path, replace);
+}
 
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url) {
   const std::string_view scheme = SchemeOf(url);

@@ -18,4 +18,15 @@ namespace salesbox::storage {
 // unreachable; kFailedPrecondition if it was written by a newer salesbox (unknown migration).
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url);
 
+// `salesbox backup`: a consistent copy of the database at `url` in the new file `out_path`,
+// taken while other processes may be using the database (storage/sqlite/backup.h).
+// kAlreadyExists when `out_path` exists, kNotFound when the database does not, kUnavailable when
+// the disk is full; kInvalidArgument for an in-memory database; kUnimplemented for PostgreSQL.
+Status BackupStore(std::string_view url, const std::string& out_path);
+
+// `salesbox restore`: replaces the database at `url` with the backup `backup_path` once it is
+// checked to be a sound salesbox database. kAlreadyExists when the database exists and `replace`
+// is false; kUnavailable while another process has it open; as BackupStore otherwise.
+Status RestoreStore(const std::string& backup_path, std::string_view url, bool replace);
+
 }  // namespace salesbox::storage

@@ -41,6 +41,19 @@ http::Response FromStatus(const Status& status, int input_status) {
     case StatusCode::kResourceExhausted:
       return ErrorResponse(429, "too_many_attempts", status.message());
     case StatusCode::kUnavailable:
+      // The store's message names files, which the API does not show; it is logged, and the
+      // answer says which of the known conditions holds (storage/sqlite/errors.h).
+      std::cerr << "salesbox serve: unavailable: " << status.message() << "\n";
+      if (status.message().find("the disk is full") != std::string::npos) {
+        return ErrorResponse(503, "disk_full",
+                             "the disk is full; nothing was saved. Ask the administrator to free "
+                             "some space, then retry");
+      }
+      if (status.message().find("is read-only") != std::string::npos) {
+        return ErrorResponse(503, "read_only",
+                             "the database is read-only; nothing was saved. Ask the "
+                             "administrator to check its file permissions");
+      }
       return ErrorResponse(503, "unavailable", "the database is busy; retry in a moment");
     case StatusCode::kUnimplemented:
     case StatusCode::kInternal:

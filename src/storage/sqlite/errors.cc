@@ -2,6 +2,7 @@
 // SQLite result code -> Status. The code is chosen by what the caller should do (STYLE.md B4).
 #include "storage/sqlite/errors.h"
 
+#include <cerrno>
 #include <string>
 
 namespace salesbox::storage::sqlite {
@@ -25,6 +26,12 @@ std::string Message(sqlite3* db, int rc, std::string_view what, std::string_view
   return message;
 }
 
+constexpr std::string_view kDiskFull =
+    "the disk is full (or the file size limit is reached); free some space and retry";
+
+// errno values of a write that found no room: SQLite reports some of them as SQLITE_IOERR.
+bool IsOutOfSpace(int error) { return error == ENOSPC || error == EDQUOT || error == EFBIG; }
+
 }  // namespace
 
 bool IsForeignKeyViolation(sqlite3* db, int rc) {
@@ -36,6 +43,7 @@ bool IsForeignKeyViolation(sqlite3* db, int rc) {
 }
 
 Status FromSqlite(sqlite3* db, int rc, Operation operation, std::string_view what) {
+  const int error = errno;
   if (IsForeignKeyViolation(db, rc)) {
     if (operation == Operation::kWrite) {
       return Status::NotFound(Message(db, rc, what, "a referenced record does not exist"));
@@ -56,6 +64,21 @@ Status FromSqlite(sqlite3* db, int rc, Operation operation, std::string_view wha
       return Status::Unavailable(Message(db, rc, what, "the database is busy; retry"));
     case SQLITE_CANTOPEN:
       return Status::Unavailable(Message(db, rc, what, "cannot open the database file"));
+    case SQLITE_FULL:
+      return Status::Unavailable(Message(db, rc, what, kDiskFull));
+    case SQLITE_READONLY:
+      return Status::Unavailable(Message(
+          db, rc, what,
+          "the database is read-only (check the permissions of the file and its directory)"));
+    case SQLITE_IOERR:
+      // SQLite keeps the errno of the failed system call, but a rollback after a failed commit
+      // may replace it; errno itself is read first thing on entry.
+      if (IsOutOfSpace(error) || (db != nullptr && IsOutOfSpace(sqlite3_system_errno(db)))) {
+        return Status::Unavailable(Message(db, rc, what, kDiskFull));
+      }
+      return Status::Internal(Message(db, rc, what, sqlite3_errstr(rc)) + " [extended code " +
+                              std::to_string(rc) + ", errno " +
+                              std::to_string(db != nullptr ? sqlite3_system_errno(db) : 0) + "]");
     case SQLITE_NOTADB:
       return Status::InvalidArgument(Message(db, rc, what, "is not a SQLite database"));
     default:

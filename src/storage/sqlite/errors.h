@@ -22,6 +22,8 @@ enum class Operation { kRead, kWrite, kDelete, kOther };
 //   SQLITE_CONSTRAINT_CHECK / _NOTNULL / other     kInvalidArgument
 //   SQLITE_BUSY / SQLITE_LOCKED (all variants)     kUnavailable
 //   SQLITE_CANTOPEN                                kUnavailable
+//   SQLITE_FULL, SQLITE_IOERR from ENOSPC/EDQUOT/EFBIG  kUnavailable ("the disk is full ...")
+//   SQLITE_READONLY (all variants)                 kUnavailable ("the database is read-only ...")
 //   SQLITE_NOTADB                                  kInvalidArgument ("not a SQLite database")
 //   anything else                                  kInternal
 // `db` may be null (then only the code's generic text is used).

@@ -55,6 +55,9 @@ export const fmt = {
 export function errorText(e: unknown): string {
   if (isApiError(e)) {
     if (e.code === 'network') return t('error.network');
+    if (e.code === 'disk_full') return t('error.diskFull');
+    if (e.code === 'read_only') return t('error.readOnly');
+    if (e.code === 'unavailable') return t('error.busy');
     if (e.code === 'too_many_attempts') {
       return t('error.throttled', { minutes: Math.max(1, Math.ceil((e.retryAfter ?? 900) / 60)) });
     }

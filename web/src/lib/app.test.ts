@@ -20,6 +20,15 @@ describe('errorText', () => {
     expect(errorText(new ApiError(0, 'network', 'Failed to fetch'))).toBe(t('error.network'));
     expect(errorText(new Error(''))).toBe('Something went wrong.');
   });
+  it("says in the user's language when the database cannot save", () => {
+    ui.locale = 'nb';
+    expect(errorText(new ApiError(503, 'disk_full', 'the disk is full; nothing was saved'))).toBe(t('error.diskFull'));
+    expect(t('error.diskFull')).toContain('disk er full');
+    ui.locale = 'sv';
+    expect(errorText(new ApiError(503, 'read_only', 'read-only'))).toBe(t('error.readOnly'));
+    expect(errorText(new ApiError(503, 'unavailable', 'busy'))).toBe('Databasen är upptagen. Försök igen om en stund.');
+    ui.locale = 'en';
+  });
   it('follows the current language', () => {
     ui.locale = 'sv';
     expect(te('stage', 'propose')).toBe('Offert');

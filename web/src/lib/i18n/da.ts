@@ -50,6 +50,9 @@ export const da: Messages = {
   'error.conflict': 'En anden har ændret posten imens. Den er blevet genindlæst.',
   'error.throttled': 'For mange mislykkede forsøg. Prøv igen om {minutes} min.',
   'error.sessionExpired': 'Din session er udløbet. Log ind igen.',
+  'error.diskFull': 'Serverens disk er fuld, så intet blev gemt. Bed din administrator om at frigøre plads, og prøv igen.',
+  'error.readOnly': 'Databasen er skrivebeskyttet, så intet blev gemt. Bed din administrator om at tjekke filens rettigheder.',
+  'error.busy': 'Databasen er optaget. Prøv igen om et øjeblik.',
 
   'role.rep': 'Sælger',
   'role.manager': 'Salgschef',

@@ -49,6 +49,9 @@ export const en = {
   'error.conflict': 'Someone else changed this record in the meantime. It has been reloaded.',
   'error.throttled': 'Too many failed attempts. Try again in {minutes} min.',
   'error.sessionExpired': 'Your session has ended. Please sign in again.',
+  'error.diskFull': 'The server\'s disk is full, so nothing was saved. Ask your administrator to free some space, then try again.',
+  'error.readOnly': 'The database is read-only, so nothing was saved. Ask your administrator to check its file permissions.',
+  'error.busy': 'The database is busy. Try again in a moment.',
 
   'role.rep': 'Sales rep',
   'role.manager': 'Sales manager',

@@ -50,6 +50,9 @@ export const nb: Messages = {
   'error.conflict': 'Noen andre har endret posten i mellomtiden. Den er lastet inn på nytt.',
   'error.throttled': 'For mange mislykkede forsøk. Prøv igjen om {minutes} min.',
   'error.sessionExpired': 'Økten din er utløpt. Logg inn på nytt.',
+  'error.diskFull': 'Serverens disk er full, så ingenting ble lagret. Be administratoren om å frigjøre plass, og prøv igjen.',
+  'error.readOnly': 'Databasen er skrivebeskyttet, så ingenting ble lagret. Be administratoren om å sjekke filrettighetene.',
+  'error.busy': 'Databasen er opptatt. Prøv igjen om et øyeblikk.',
 
   'role.rep': 'Selger',
   'role.manager': 'Salgssjef',

@@ -50,6 +50,9 @@ export const sv: Messages = {
   'error.conflict': 'Någon annan har ändrat posten under tiden. Den har laddats om.',
   'error.throttled': 'För många misslyckade försök. Försök igen om {minutes} min.',
   'error.sessionExpired': 'Din session har gått ut. Logga in igen.',
+  'error.diskFull': 'Serverns disk är full, så inget sparades. Be din administratör att frigöra utrymme och försök igen.',
+  'error.readOnly': 'Databasen är skrivskyddad, så inget sparades. Be din administratör att kontrollera filens behörigheter.',
+  'error.busy': 'Databasen är upptagen. Försök igen om en stund.',
 
   'role.rep': 'Säljare',
   'role.manager': 'Säljchef',
