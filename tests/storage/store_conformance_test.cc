@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -1602,27 +1603,51 @@ TEST_P(StoreConformanceTest, InsertsFromTwoThreadsAllLand) {
   EXPECT_EQ(count, 2 * kPerThread);
 }
 
+// Whether thread `tid` of this process is asleep (waiting on a lock or a timer) rather than
+// running: its state in /proc/self/task/TID/stat is S or D.
+bool ThreadIsWaiting(pid_t tid) {
+  std::ifstream stat("/proc/self/task/" + std::to_string(tid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t paren = text.rfind(')');  // the name in parentheses may hold spaces
+  return paren != std::string::npos && paren + 2 < text.size() &&
+         (text[paren + 2] == 'S' || text[paren + 2] == 'D');
+}
+
 TEST_P(StoreConformanceTest, TransactHasTheStoreToItself) {
   std::atomic<bool> inside{false};
+  std::atomic<bool> committed{false};
+  std::atomic<pid_t> writer_tid{0};
+  std::atomic<bool> first_after_commit{false};
   std::atomic<int> failures{0};
   std::thread writer;
   const Status result = store().Transact([&](Store& tx) -> Status {
     SB_RETURN_IF_ERROR(tx.segments().Insert(MakeSegment("tx")).status());
     inside = true;
     writer = std::thread([&] {
+      writer_tid = ::gettid();
       for (int i = 0; i < 50; ++i) {
         if (!store().segments().Insert(MakeSegment("w" + std::to_string(i))).ok()) ++failures;
+        if (i == 0) first_after_commit = committed.load();
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Wait for the condition, not for a fixed time: the writer has started and is asleep in its
+    // first insert, waiting for this transaction.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while ((writer_tid == 0 || !ThreadIsWaiting(writer_tid)) &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    EXPECT_TRUE(writer_tid != 0 && ThreadIsWaiting(writer_tid)) << "the writer never waited";
     // The other thread's inserts wait for this transaction: it sees only its own row.
     SB_ASSIGN_OR_RETURN(int64_t count, tx.segments().Count({}));
     EXPECT_EQ(count, 1);
+    committed = true;  // the body's last step: Transact commits right after it returns
     return Status::Ok();
   });
   SB_EXPECT_OK(result);
   ASSERT_TRUE(inside);
   writer.join();
+  EXPECT_TRUE(first_after_commit) << "the writer's first insert finished inside the transaction";
   EXPECT_EQ(failures.load(), 0);
   SB_ASSERT_OK_AND_ASSIGN(int64_t count, store().segments().Count({}));
   EXPECT_EQ(count, 51);

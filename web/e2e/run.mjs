@@ -139,10 +139,27 @@ async function setLocale(page, locale) {
   await page.waitForFunction((l) => document.documentElement.lang === l, locale);
 }
 
+// Waits for the page to be still: fonts loaded, no CSS transition or animation running, every
+// chart drawn to the end of its animation (EChart.svelte and PipelineChart.svelte set
+// data-rendered on ECharts' "finished"), then one more frame painted.
+async function settled(page) {
+  await page.waitForFunction(
+    () =>
+      document.fonts.status === 'loaded' &&
+      document.getAnimations().every((a) => a.playState !== 'running') &&
+      [...document.querySelectorAll('[data-rendered]')]
+        .filter((c) => c.offsetParent !== null && c.clientWidth > 0)
+        .every((c) => c.dataset.rendered === 'true'),
+    undefined,
+    { timeout: TIMEOUT, polling: 'raf' },
+  );
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
 async function shot(page, file) {
   if (!takeShots) return;
   mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(350); // let charts and transitions settle
+  await settled(page);
   await page.screenshot({ path: resolve(SHOTS, file) });
 }
 
@@ -246,30 +263,32 @@ await scenario('move an opportunity on the board and see it after reload', async
   const id = await card.getAttribute('data-id');
   const to = stages[from + 1];
 
-  // 1. Drag and drop.
+  // 1. Drag and drop; the change is stored when the PATCH it sends is answered.
+  const dragged = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().includes(`/api/v1/opportunities/${id}`),
+    { timeout: TIMEOUT },
+  );
   await page.dragAndDrop(
     `[data-testid=board-card][data-id="${id}"]`,
     `[data-testid=board-column][data-stage=${to}]`,
   );
   await page.waitForSelector(`[data-testid=board-column][data-stage=${to}] [data-testid=board-card][data-id="${id}"]`);
   await page.waitForSelector('[data-testid=toast]');
+  check((await dragged).ok(), 'the drag was saved');
   let stored = await apiFrom(page, 'GET', `/opportunities/${id}`);
-  for (let i = 0; i < 20 && stored.body.stage !== to; i++) {
-    await page.waitForTimeout(150);
-    stored = await apiFrom(page, 'GET', `/opportunities/${id}`);
-  }
   check(stored.body.stage === to, `stored stage after drag is ${stored.body.stage}, wanted ${to}`);
   await page.reload();
   await page.waitForSelector(`[data-testid=board-column][data-stage=${to}] [data-testid=board-card][data-id="${id}"]`);
 
   // 2. The keyboard/touch alternative: "Move to" back to where it came from.
+  const moved = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().includes(`/api/v1/opportunities/${id}`),
+    { timeout: TIMEOUT },
+  );
   await page.selectOption(`[data-testid=board-card][data-id="${id}"] [data-testid=move-select]`, stages[from]);
   await page.waitForSelector(`[data-testid=board-column][data-stage=${stages[from]}] [data-testid=board-card][data-id="${id}"]`);
-  for (let i = 0; i < 20; i++) {
-    stored = await apiFrom(page, 'GET', `/opportunities/${id}`);
-    if (stored.body.stage === stages[from]) break;
-    await page.waitForTimeout(150);
-  }
+  check((await moved).ok(), 'the "Move to" was saved');
+  stored = await apiFrom(page, 'GET', `/opportunities/${id}`);
   check(stored.body.stage === stages[from], `stored stage after "Move to" is ${stored.body.stage}`);
   await page.reload();
   await page.waitForSelector(`[data-testid=board-column][data-stage=${stages[from]}] [data-testid=board-card][data-id="${id}"]`);
@@ -380,7 +399,8 @@ const phone = async (page) => {
   if (original !== 'en') await setLocale(page, 'en');
   await shot(page, 'activities-phone.png');
   await page.click('[data-testid=menu-button]');
-  await page.waitForTimeout(250);
+  await page.waitForSelector('[data-testid=menu-button][aria-expanded=true]');
+  await settled(page);  // the slide-in transition has ended
   const open = await page.locator('[data-testid=nav]').boundingBox();
   check(open && open.x >= 0, 'menu opens');
   await shot(page, 'nav-phone.png');
@@ -1185,7 +1205,8 @@ await scenario('alignment: a manager sees the team’s rows, sorts them and sees
     await page.waitForSelector('[data-testid=company-trend-chart] canvas, [data-testid=company-trend-empty]');
     // On a phone the tables scroll inside their cards; the page itself does not scroll sideways.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(300);
+    await page.waitForFunction(() => window.innerWidth === 390, undefined, { timeout: TIMEOUT });
+    await settled(page);  // charts redrawn for the new width
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflow <= 0, `the alignment page scrolls sideways by ${overflow}px`);
     check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
