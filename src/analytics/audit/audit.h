@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "analytics/audit/playbook.h"
+#include "common/cow_vector.h"
 #include "common/money.h"
 #include "domain/scorecard.h"
 
@@ -134,11 +135,12 @@ struct AuditInput {
   Day as_of = 0;
   const Playbook* opportunity_playbook = nullptr;  // null: opportunities are not audited
   const Playbook* account_playbook = nullptr;      // null: customers are not audited
-  std::vector<AccountFacts> accounts;
-  std::vector<OpportunityFacts> opportunities;
+  // In chunks that copies share (common/cow_vector.h): the live fact model's snapshots.
+  CowVector<AccountFacts> accounts;
+  CowVector<OpportunityFacts> opportunities;
   // Answers per item, aligned with `opportunities` and `accounts` (may be empty: no answers).
-  std::vector<std::vector<AnswerFact>> opportunity_answers;
-  std::vector<std::vector<AnswerFact>> account_answers;
+  CowVector<std::vector<AnswerFact>> opportunity_answers;
+  CowVector<std::vector<AnswerFact>> account_answers;
 };
 
 // One criterion's auto rule, decided from the facts (yes or no; unknown when the data cannot

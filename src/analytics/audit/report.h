@@ -33,10 +33,10 @@ struct Person {
 
 // What the report needs to name things, beside the facts.
 struct Labels {
-  std::vector<std::string> opportunity_external_ids;  // aligned with AuditInput::opportunities
-  std::vector<std::string> opportunity_names;
-  std::vector<std::string> account_external_ids;  // aligned with AuditInput::accounts
-  std::vector<std::string> account_names;
+  CowVector<std::string> opportunity_external_ids;  // aligned with AuditInput::opportunities
+  CowVector<std::string> opportunity_names;
+  CowVector<std::string> account_external_ids;  // aligned with AuditInput::accounts
+  CowVector<std::string> account_names;
   std::unordered_map<int64_t, Person> people;
   std::unordered_map<int64_t, std::string> teams;
   std::unordered_map<int64_t, std::string> segments;

@@ -231,7 +231,7 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
           facts.role_strength.fill(-1);
           facts.role_last_active.fill(kNoDay);
           At(account_at, facts.id, int32_t{-1}) = static_cast<int32_t>(input.accounts.size());
-          data->account_index[facts.id] = static_cast<int32_t>(input.accounts.size());
+          data->account_index.Set(facts.id, static_cast<int32_t>(input.accounts.size()));
           input.accounts.push_back(facts);
           labels.account_external_ids.push_back(Text(r[1]));
           labels.account_names.push_back(Text(r[2]));
@@ -260,8 +260,11 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
     SB_ASSIGN_OR_RETURN(FitScores fits, AccountFitScores(store, as_of));
     data->fits = std::make_shared<const FitScores>(std::move(fits));
   }
-  for (audit::AccountFacts& facts : input.accounts) {
-    if (auto it = data->fits->find(facts.id); it != data->fits->end()) facts.icp_fit = it->second;
+  for (size_t i = 0; i < input.accounts.size(); ++i) {
+    const int64_t id = input.accounts[i].id;
+    if (auto it = data->fits->find(id); it != data->fits->end()) {
+      input.accounts[i].icp_fit = it->second;
+    }
   }
   timer.Mark("accounts");
   // Contacts created by D: their account and role, and the accounts' role coverage.
@@ -417,7 +420,7 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
     if (!deal.keep) continue;
     const int32_t index = static_cast<int32_t>(input.opportunities.size());
     At(deal_at, deal.facts.id, int32_t{-1}) = index;
-    data->opportunity_index[deal.facts.id] = index;
+    data->opportunity_index.Set(deal.facts.id, index);
     if (deal.facts.account >= 0) {
       input.accounts[static_cast<size_t>(deal.facts.account)].open_opportunity = true;
     }
@@ -435,7 +438,6 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
     return id > 0 && static_cast<size_t>(id) < deal_at.size() ? deal_at[static_cast<size_t>(id)]
                                                               : -1;
   };
-  data->stored_abc_class.shrink_to_fit();
 
   // Answers by D: per item and criterion the latest (kept while scanning; sorting 9M answers by
   // date in SQL cost 7 s at --scale 100).
@@ -594,42 +596,46 @@ Result<std::shared_ptr<AuditData>> LoadAuditData(storage::Store& store, Date as_
 
 std::vector<int32_t> ClassifyCustomers(AuditData& data) {
   audit::AuditInput& input = data.input;
+  const audit::AuditInput& read = input;  // reads leave the shared chunks shared
   const Day d = input.as_of;
   SB_CHECK(data.stored_abc_class.size() == input.accounts.size());
-  std::vector<std::pair<char, bool>> before(input.accounts.size());
+  // The class and customer flag of every account as they come out now.
+  std::vector<std::pair<char, bool>> after(read.accounts.size());
   std::map<std::string, std::vector<int32_t>> by_currency;
-  for (size_t i = 0; i < input.accounts.size(); ++i) {
-    audit::AccountFacts& a = input.accounts[i];
-    before[i] = {a.abc_class, a.customer};
-    a.customer = a.last_order != kNoDay && d - a.last_order < 365;
-    a.abc_class = data.stored_abc_class[i];
-    if (a.customer && a.abc_class == 0)
+  for (size_t i = 0; i < read.accounts.size(); ++i) {
+    const audit::AccountFacts& a = read.accounts[i];
+    const bool customer = a.last_order != kNoDay && d - a.last_order < 365;
+    after[i] = {data.stored_abc_class[i], customer};
+    if (customer && after[i].first == 0)
       by_currency[a.currency.ToString()].push_back(static_cast<int32_t>(i));
   }
   for (auto& [currency, members] : by_currency) {
-    std::sort(members.begin(), members.end(), [&input](int32_t x, int32_t y) {
-      const auto& ax = input.accounts[static_cast<size_t>(x)];
-      const auto& ay = input.accounts[static_cast<size_t>(y)];
+    std::sort(members.begin(), members.end(), [&read](int32_t x, int32_t y) {
+      const auto& ax = read.accounts[static_cast<size_t>(x)];
+      const auto& ay = read.accounts[static_cast<size_t>(y)];
       return ax.margin_3y != ay.margin_3y ? ax.margin_3y > ay.margin_3y : ax.id < ay.id;
     });
     long double total = 0;
     for (int32_t m : members)
-      total += std::max<int64_t>(0, input.accounts[static_cast<size_t>(m)].margin_3y);
+      total += std::max<int64_t>(0, read.accounts[static_cast<size_t>(m)].margin_3y);
     long double margin_before = 0;
     for (int32_t m : members) {
-      audit::AccountFacts& a = input.accounts[static_cast<size_t>(m)];
       // The class of the customer whose margin starts at `margin_before`: A while the customers
       // before it make less than 80%.
-      a.abc_class = total <= 0 || margin_before < 0.80L * total ? 'A'
-                    : margin_before < 0.95L * total             ? 'B'
-                                                                : 'C';
-      margin_before += std::max<int64_t>(0, a.margin_3y);
+      after[static_cast<size_t>(m)].first = total <= 0 || margin_before < 0.80L * total ? 'A'
+                                            : margin_before < 0.95L * total           ? 'B'
+                                                                                      : 'C';
+      margin_before += std::max<int64_t>(0, read.accounts[static_cast<size_t>(m)].margin_3y);
     }
   }
+  // Written only where they changed (a write copies the chunk another snapshot shares).
   std::vector<int32_t> changed;
-  for (size_t i = 0; i < input.accounts.size(); ++i) {
-    const audit::AccountFacts& a = input.accounts[i];
-    if (before[i] != std::make_pair(a.abc_class, a.customer)) {
+  for (size_t i = 0; i < read.accounts.size(); ++i) {
+    const audit::AccountFacts& a = read.accounts[i];
+    if (after[i] != std::make_pair(a.abc_class, a.customer)) {
+      audit::AccountFacts& w = input.accounts[i];
+      w.abc_class = after[i].first;
+      w.customer = after[i].second;
       changed.push_back(static_cast<int32_t>(i));
     }
   }

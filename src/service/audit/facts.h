@@ -35,6 +35,7 @@
 #include "common/result.h"
 #include "common/time.h"
 #include "service/audit/playbooks.h"
+#include "service/internal/scan.h"
 #include "storage/store.h"
 
 namespace salesbox::service {
@@ -52,17 +53,17 @@ struct AuditData {
   ActivePlaybooks playbooks;
   analytics::audit::AuditInput input;  // points into `playbooks`
   analytics::audit::Labels labels;
-  std::unordered_map<int64_t, int32_t> opportunity_index;  // id -> index in input
-  std::unordered_map<int64_t, int32_t> account_index;
+  internal::IdIndex opportunity_index;  // id -> index in input
+  internal::IdIndex account_index;
   // Per account (aligned with input.accounts): the ABC class stored on the account, 0 when
   // unclassified (input's class is then derived, design note 3).
-  std::vector<char> stored_abc_class;
+  CowVector<char> stored_abc_class;
   std::shared_ptr<const FitScores> fits;  // the ICP fit scores used (design note 4)
   // Each item audited, aligned with input.opportunities and input.accounts (the latter only
   // meaningful for customers); empty until ScoreAuditData fills them and sets `scored`.
   bool scored = false;
-  std::vector<analytics::audit::ItemResult> opportunity_results;
-  std::vector<analytics::audit::ItemResult> account_results;
+  CowVector<analytics::audit::ItemResult> opportunity_results;
+  CowVector<analytics::audit::ItemResult> account_results;
 };
 
 // Which subjects to gather: only these accounts and opportunities, with everything their facts

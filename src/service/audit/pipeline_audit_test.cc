@@ -920,15 +920,17 @@ TEST_F(PipelineAuditTest, FactsAreReadFromTheRowsAsOfD) {
 
   // Open deals only: closed before D are out.
   std::set<int64_t> deals;
-  for (const auto& [id, index] : data->opportunity_index) deals.insert(id);
+  for (const audit::OpportunityFacts& o : in.opportunities) {
+    if (data->opportunity_index.Find(o.id) >= 0) deals.insert(o.id);
+  }
   EXPECT_EQ(deals, (std::set<int64_t>{Id("o1"), Id("o2"), Id("o3"), Id("o4"), Id("o5"), Id("o8")}));
   ASSERT_EQ(in.opportunities.size(), 6u);
 
   auto account = [&](const std::string& name) -> const audit::AccountFacts& {
-    return in.accounts.at(static_cast<size_t>(data->account_index.at(Id(name))));
+    return in.accounts.at(static_cast<size_t>(data->account_index.Find(Id(name))));
   };
   auto deal = [&](const std::string& name) -> const audit::OpportunityFacts& {
-    return in.opportunities.at(static_cast<size_t>(data->opportunity_index.at(Id(name))));
+    return in.opportunities.at(static_cast<size_t>(data->opportunity_index.Find(Id(name))));
   };
   auto day = [](int offset) {
     return static_cast<audit::Day>(On(offset).time_since_epoch().count());
@@ -1013,12 +1015,12 @@ TEST_F(PipelineAuditTest, FactsAreReadFromTheRowsAsOfD) {
   EXPECT_EQ(deal("o1").role_types[eb], meeting);
   EXPECT_EQ(deal("o2").role_types[eb], call);  // b4; the meeting b3 was never held
   EXPECT_EQ(deal("o5").role_types[eb], meeting);
-  EXPECT_EQ(deal("o1").account, data->account_index.at(Id("alfa")));
+  EXPECT_EQ(deal("o1").account, data->account_index.Find(Id("alfa")));
 
   // Answers by the end of D: the latest per criterion (8 answers to 7 criteria), not the one
   // after D, nor "bogus".
   const auto& o1_answers =
-      in.opportunity_answers.at(static_cast<size_t>(data->opportunity_index.at(Id("o1"))));
+      in.opportunity_answers.at(static_cast<size_t>(data->opportunity_index.Find(Id("o1"))));
   EXPECT_EQ(o1_answers.size(), 7u);
   const int impact = [&] {
     const auto& criteria = data->playbooks.opportunity.playbook.criteria;
@@ -1034,7 +1036,7 @@ TEST_F(PipelineAuditTest, FactsAreReadFromTheRowsAsOfD) {
   }
 
   // Labels.
-  const size_t o1 = static_cast<size_t>(data->opportunity_index.at(Id("o1")));
+  const size_t o1 = static_cast<size_t>(data->opportunity_index.Find(Id("o1")));
   EXPECT_EQ(data->labels.opportunity_names.at(o1), "o1");
   EXPECT_EQ(data->labels.opportunity_external_ids.at(o1), "ext-o1");
   EXPECT_EQ(data->labels.people.at(Id("rep1")).email, "rep1@example.com");
@@ -1580,11 +1582,11 @@ TEST_F(PipelineAuditTest, AnAuditAsOfASavedRunsDateReproducesItAfterTheDataChang
             0);
   // Closed before D (w1, w4, lost6) or created after D (o10): not audited as of D.
   for (const char* name : {"w1", "w4", "lost6", "o10"}) {
-    EXPECT_EQ(again.data->opportunity_index.count(Id(name)), 0u) << name;
+    EXPECT_EQ(again.data->opportunity_index.Find(Id(name)), -1) << name;
   }
   // o2 as it stood on D.
   const audit::OpportunityFacts& o2 = again.data->input.opportunities.at(
-      static_cast<size_t>(again.data->opportunity_index.at(Id("o2"))));
+      static_cast<size_t>(again.data->opportunity_index.Find(Id("o2"))));
   EXPECT_EQ(o2.stage, Stage::kNegotiate);
   EXPECT_EQ(o2.amount.minor_units, 50'000'000);
 
@@ -1595,11 +1597,11 @@ TEST_F(PipelineAuditTest, AnAuditAsOfASavedRunsDateReproducesItAfterTheDataChang
   EXPECT_THAT(Names(later), ElementsAre("o1", "o2", "o4", "o5", "o8", "o10", "alfa", "beta",
                                         "gamma", "delta", "zeta", "eta"));
   const audit::OpportunityFacts& o2_later = later.data->input.opportunities.at(
-      static_cast<size_t>(later.data->opportunity_index.at(Id("o2"))));
+      static_cast<size_t>(later.data->opportunity_index.Find(Id("o2"))));
   EXPECT_EQ(o2_later.stage, Stage::kCommit);
   EXPECT_EQ(o2_later.amount.minor_units, 60'000'000);
   const audit::OpportunityFacts& o4_later = later.data->input.opportunities.at(
-      static_cast<size_t>(later.data->opportunity_index.at(Id("o4"))));
+      static_cast<size_t>(later.data->opportunity_index.Find(Id("o4"))));
   EXPECT_EQ(o4_later.stage, Stage::kPropose);
   EXPECT_EQ(o4_later.amount.minor_units, 40'000'000);
   const audit::Playbook& op = *later.data->input.opportunity_playbook;

@@ -106,7 +106,7 @@ Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const Audit
   std::vector<audit::ItemResult> all;
   if (data->scored) {  // audited already (the live fact model keeps every item's result)
     all.reserve(data->opportunity_results.size());
-    all = data->opportunity_results;
+    all.assign(data->opportunity_results.begin(), data->opportunity_results.end());
     for (size_t i = 0; i < input.accounts.size(); ++i) {
       if (input.accounts[i].customer) all.push_back(data->account_results[i]);
     }
@@ -174,10 +174,9 @@ Result<AuditOutcome> RunAudit(storage::Store& store, std::shared_ptr<const Audit
       status.subject_type = action.subject_type;
       status.subject_id = action.subject_id;
       const auto& index = is_deal ? data->opportunity_index : data->account_index;
-      if (auto it = index.find(action.subject_id); it != index.end()) {
-        status.subject_name = is_deal
-                                  ? data->labels.opportunity_names[static_cast<size_t>(it->second)]
-                                  : data->labels.account_names[static_cast<size_t>(it->second)];
+      if (const int32_t at = index.Find(action.subject_id); at >= 0) {
+        status.subject_name = is_deal ? data->labels.opportunity_names[static_cast<size_t>(at)]
+                                      : data->labels.account_names[static_cast<size_t>(at)];
       }
       status.criterion_id = action.criterion_id;
       const audit::Playbook& playbook =

@@ -224,10 +224,10 @@ Result<json> CompareRunsJson(storage::Store& store, int64_t from, int64_t to,
     if (names == nullptr) return std::string();
     const bool deal = type == "opportunity";
     const auto& index = deal ? names->opportunity_index : names->account_index;
-    auto it = index.find(id);
-    if (it == index.end()) return std::string();
-    return deal ? names->labels.opportunity_names[static_cast<size_t>(it->second)]
-                : names->labels.account_names[static_cast<size_t>(it->second)];
+    const int32_t at = index.Find(id);
+    if (at < 0) return std::string();
+    return deal ? names->labels.opportunity_names[static_cast<size_t>(at)]
+                : names->labels.account_names[static_cast<size_t>(at)];
   };
   for (const auto& [key, after] : colours[1]) {
     auto it = colours[0].find(key);

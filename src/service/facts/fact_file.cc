@@ -91,11 +91,18 @@ class Writer {
     Pod(static_cast<uint64_t>(values.size()));
     Bytes(values.data(), values.size() * sizeof(T));
   }
+  template <typename T>
+  void Pods(const CowVector<T>& values) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    Pod(static_cast<uint64_t>(values.size()));
+    values.ForEachChunk([this](const T* data, size_t n) { Bytes(data, n * sizeof(T)); });
+  }
   void Text(const std::string& text) {
     Pod(static_cast<uint64_t>(text.size()));
     Bytes(text.data(), text.size());
   }
-  void Texts(const std::vector<std::string>& texts) {
+  template <typename Strings>
+  void Texts(const Strings& texts) {
     Pod(static_cast<uint64_t>(texts.size()));
     for (const std::string& t : texts) Text(t);
   }
@@ -165,6 +172,19 @@ class Reader {
     Bytes(values.data(), values.size() * sizeof(T));
     return values;
   }
+  template <typename T>
+  CowVector<T> CowPods() {
+    CowVector<T> values;
+    uint64_t n = Count(sizeof(T));
+    std::vector<T> buffer;
+    while (n > 0 && ok_) {
+      buffer.resize(std::min<uint64_t>(n, CowVector<T>::kChunkSize));
+      Bytes(buffer.data(), buffer.size() * sizeof(T));
+      values.AppendRange(buffer.data(), buffer.size());
+      n -= buffer.size();
+    }
+    return values;
+  }
   std::string Text() {
     std::string text(Count(1), '\0');
     Bytes(text.data(), text.size());
@@ -173,6 +193,12 @@ class Reader {
   std::vector<std::string> Texts() {
     std::vector<std::string> texts(Count(sizeof(uint64_t)));
     for (std::string& t : texts) t = Text();
+    return texts;
+  }
+  CowVector<std::string> CowTexts() {
+    CowVector<std::string> texts;
+    const uint64_t n = Count(sizeof(uint64_t));
+    for (uint64_t i = 0; i < n && ok_; ++i) texts.push_back(Text());
     return texts;
   }
   template <typename K, typename V, typename Map>
@@ -211,7 +237,7 @@ class Reader {
 };
 
 // Answers per item as one flat array and its lengths.
-void WriteAnswers(Writer& w, const std::vector<std::vector<audit::AnswerFact>>& lists) {
+void WriteAnswers(Writer& w, const CowVector<std::vector<audit::AnswerFact>>& lists) {
   std::vector<uint32_t> sizes;
   std::vector<audit::AnswerFact> all;
   for (const auto& list : lists) {
@@ -222,15 +248,16 @@ void WriteAnswers(Writer& w, const std::vector<std::vector<audit::AnswerFact>>& 
   w.Pods(all);
 }
 
-std::vector<std::vector<audit::AnswerFact>> ReadAnswers(Reader& r) {
+CowVector<std::vector<audit::AnswerFact>> ReadAnswers(Reader& r) {
   const std::vector<uint32_t> sizes = r.Pods<uint32_t>();
   const std::vector<audit::AnswerFact> all = r.Pods<audit::AnswerFact>();
-  std::vector<std::vector<audit::AnswerFact>> lists(sizes.size());
+  CowVector<std::vector<audit::AnswerFact>> lists;
   size_t at = 0;
   for (size_t i = 0; i < sizes.size() && r.ok(); ++i) {
     if (sizes[i] > all.size() - at) return {};
-    lists[i].assign(all.begin() + static_cast<std::ptrdiff_t>(at),
-                    all.begin() + static_cast<std::ptrdiff_t>(at + sizes[i]));
+    lists.push_back(std::vector<audit::AnswerFact>(
+        all.begin() + static_cast<std::ptrdiff_t>(at),
+        all.begin() + static_cast<std::ptrdiff_t>(at + sizes[i])));
     at += sizes[i];
   }
   return lists;
@@ -449,14 +476,14 @@ Result<std::shared_ptr<FactSnapshot>> ReadFactFile(const std::string& path,
   a.input.as_of = day;
   a.input.opportunity_playbook = &a.playbooks.opportunity.playbook;
   a.input.account_playbook = &a.playbooks.account.playbook;
-  a.input.accounts = r.Pods<audit::AccountFacts>();
-  a.input.opportunities = r.Pods<audit::OpportunityFacts>();
+  a.input.accounts = r.CowPods<audit::AccountFacts>();
+  a.input.opportunities = r.CowPods<audit::OpportunityFacts>();
   a.input.opportunity_answers = ReadAnswers(r);
   a.input.account_answers = ReadAnswers(r);
-  a.labels.opportunity_external_ids = r.Texts();
-  a.labels.opportunity_names = r.Texts();
-  a.labels.account_external_ids = r.Texts();
-  a.labels.account_names = r.Texts();
+  a.labels.opportunity_external_ids = r.CowTexts();
+  a.labels.opportunity_names = r.CowTexts();
+  a.labels.account_external_ids = r.CowTexts();
+  a.labels.account_names = r.CowTexts();
   const uint64_t people = r.Count(sizeof(int64_t) * 2 + sizeof(uint64_t) * 2);
   for (uint64_t i = 0; i < people && r.ok(); ++i) {
     const int64_t id = r.Pod<int64_t>();
@@ -468,16 +495,15 @@ Result<std::shared_ptr<FactSnapshot>> ReadFactFile(const std::string& path,
   }
   r.TextMap(a.labels.teams);
   r.TextMap(a.labels.segments);
-  a.stored_abc_class = r.Pods<char>();
+  a.stored_abc_class = r.CowPods<char>();
   FitScores fits;
   r.PodMap<int64_t, double>(fits);
   a.fits = std::make_shared<const FitScores>(std::move(fits));
 
   ForecastData f;
   const uint64_t deals = r.Count(sizeof(int64_t) * 3 + sizeof(uint64_t));
-  f.deals.resize(deals);
-  for (ForecastDealFacts& d : f.deals) {
-    if (!r.ok()) break;
+  for (uint64_t i = 0; i < deals && r.ok(); ++i) {
+    ForecastDealFacts& d = f.deals.emplace_back();
     d.id = r.Pod<int64_t>();
     d.account_id = r.Pod<int64_t>();
     d.owner_id = r.Pod<int64_t>();
@@ -498,9 +524,9 @@ Result<std::shared_ptr<FactSnapshot>> ReadFactFile(const std::string& path,
     d.answers_begin = ranges[4];
     d.answers_end = ranges[5];
   }
-  f.changes = r.Pods<ForecastChange>();
-  f.activities = r.Pods<ForecastActivity>();
-  f.answers = r.Pods<ForecastAnswer>();
+  f.changes = r.CowPods<ForecastChange>();
+  f.activities = r.CowPods<ForecastActivity>();
+  f.answers = r.CowPods<ForecastAnswer>();
   r.PodMap<int64_t, bool>(f.core_account);
   r.PodMap<int64_t, std::array<Day, 3>>(f.first_role_day);
   r.TextMap(f.account_names);
@@ -535,21 +561,28 @@ Result<std::shared_ptr<FactSnapshot>> ReadFactFile(const std::string& path,
     if (account >= static_cast<int32_t>(accounts)) {
       return Status::InvalidArgument(path + ": damaged (account index)");
     }
-    a.opportunity_index[a.input.opportunities[i].id] = static_cast<int32_t>(i);
+    a.opportunity_index.Set(a.input.opportunities[i].id, static_cast<int32_t>(i));
   }
   for (size_t i = 0; i < accounts; ++i) {
-    a.account_index[a.input.accounts[i].id] = static_cast<int32_t>(i);
+    a.account_index.Set(a.input.accounts[i].id, static_cast<int32_t>(i));
   }
-  for (const ForecastDealFacts& d : f.deals) {
+  size_t used = 0;
+  for (size_t i = 0; i < f.deals.size(); ++i) {
+    const ForecastDealFacts& d = f.deals[i];
     if (d.changes_begin > d.changes_end || d.changes_end > f.changes.size() ||
         d.activities_begin > d.activities_end || d.activities_end > f.activities.size() ||
         d.answers_begin > d.answers_end || d.answers_end > f.answers.size() || d.id <= 0 ||
         d.id > (int64_t{1} << 40)) {
       return Status::InvalidArgument(path + ": damaged (deal ranges)");
     }
-    internal::At(f.index_of, d.id, int32_t{-1}) =
-        static_cast<int32_t>(&d - f.deals.data());
+    f.index_of.Set(d.id, static_cast<int32_t>(i));
+    used += (d.changes_end - d.changes_begin) + (d.activities_end - d.activities_begin) +
+            (d.answers_end - d.answers_begin);
   }
+  // Rows left behind by merges in place (fact_merge.cc note 5) are kept as they were.
+  const size_t rows = f.changes.size() + f.activities.size() + f.answers.size();
+  if (used > rows) return Status::InvalidArgument(path + ": damaged (deal ranges overlap)");
+  f.unused_rows = rows - used;
   ComputeOwnerRecords(f);
 
   ClassifyCustomers(a);

@@ -10,11 +10,20 @@
 //     re-gathered (ExpandSubset), so a kept deal's account is a kept account, whose facts are
 //     unchanged unless reclassification changed its ABC class or customer flag: those accounts
 //     and their deals are audited again, everything else keeps its result.
-// (3) The merge copies the arrays it keeps (memcpy-fast); the analytics work it does is only
-//     for the re-gathered and reclassified items.
+// (3) The analytics work a merge does is only for the re-gathered and reclassified items.
+// (4) In place. The facts' arrays are CowVectors, so a copy of the old facts shares every chunk.
+//     When every re-gathered subject is where it was (or new, with an id above all kept ones,
+//     as new records are: ids are never reused), the merge writes those subjects at their
+//     index (or appends them) and copies only the chunks that hold them. A subject gone (a
+//     deleted record; for the audit also a deal that closed) or one that lands between kept
+//     ones (a deal reopened) makes the general merge lay every array out again.
+// (5) A forecast deal's history, activities and answers are one range of each array. In place,
+//     a re-gathered deal's rows are appended and its range moved there; the old rows stay
+//     unused until the general merge, run when they are over a quarter of all rows, drops them.
 #include "service/facts/fact_merge.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -47,6 +56,54 @@ void MergeById(size_t old_size, OldId old_id, size_t fresh_size, FreshId fresh_i
     } else {
       take(j++);
     }
+  }
+}
+
+// `deal`'s history, activities and answers in `from` appended to `out`'s arrays, and its ranges
+// moved there.
+void AppendRows(const ForecastData& from, ForecastData& out, ForecastDealFacts& deal) {
+  auto append = [](const auto& source, auto& target, uint32_t& begin, uint32_t& end) {
+    const uint32_t new_begin = static_cast<uint32_t>(target.size());
+    target.append(source, begin, end);
+    begin = new_begin;
+    end = static_cast<uint32_t>(target.size());
+  };
+  append(from.changes, out.changes, deal.changes_begin, deal.changes_end);
+  append(from.activities, out.activities, deal.activities_begin, deal.activities_end);
+  append(from.answers, out.answers, deal.answers_begin, deal.answers_end);
+}
+
+// `key`'s entry in `out` made as in `fresh` (present or not); writes (and so copies a shared
+// map) only when it differs.
+template <typename K, typename V>
+void TakeEntry(CowMap<K, V>& out, const CowMap<K, V>& fresh, const K& key) {
+  auto now = fresh.find(key);
+  auto was = out.find(key);
+  if (now == fresh.end()) {
+    if (was != out.end()) out.erase(key);
+  } else if (was == out.end() || !(was->second == now->second)) {
+    out[key] = now->second;
+  }
+}
+
+// The small tables and the playbook's areas as gathered now; the per-account tables of `old`
+// with the subset's accounts as in `fresh`.
+void TakeTables(const ForecastData& old, const ForecastData& fresh, const FactSubset& subset,
+                ForecastData& out) {
+  out.criterion_area = fresh.criterion_area;
+  out.manual_criteria_in_area = fresh.manual_criteria_in_area;
+  out.area_ids = fresh.area_ids;
+  out.area_names = fresh.area_names;
+  out.user_names = fresh.user_names;
+  out.team_of = fresh.team_of;
+  out.team_names = fresh.team_names;
+  out.core_account = old.core_account;  // shared until written
+  out.account_names = old.account_names;
+  out.first_role_day = old.first_role_day;
+  for (int64_t account : subset.accounts) {
+    TakeEntry(out.core_account, fresh.core_account, account);
+    TakeEntry(out.account_names, fresh.account_names, account);
+    TakeEntry(out.first_role_day, fresh.first_role_day, account);
   }
 }
 
@@ -84,9 +141,12 @@ Result<FactSubset> ExpandSubset(storage::Store& store, const std::set<int64_t>& 
   return subset;
 }
 
-std::shared_ptr<const AuditData> MergeAudit(const AuditData& old, const AuditData& fresh,
-                                            const FactSubset& subset) {
-  SB_CHECK(old.scored);
+namespace {
+
+// The general merge (note 1): every array laid out again. For deletions and for ids that land
+// between kept ones.
+std::shared_ptr<const AuditData> RebuildAudit(const AuditData& old, const AuditData& fresh,
+                                              const FactSubset& subset) {
   auto out = std::make_shared<AuditData>();
   out->as_of = old.as_of;
   out->playbooks = fresh.playbooks;
@@ -120,7 +180,7 @@ std::shared_ptr<const AuditData> MergeAudit(const AuditData& old, const AuditDat
     out->stored_abc_class.push_back(from.stored_abc_class[i]);
     out->labels.account_external_ids.push_back(from.labels.account_external_ids[i]);
     out->labels.account_names.push_back(from.labels.account_names[i]);
-    out->account_index[from.input.accounts[i].id] = index;
+    out->account_index.Set(from.input.accounts[i].id, index);
     audit::ItemResult result = kept ? from.account_results[i] : audit::ItemResult{};
     result.index = index;
     out->account_results.push_back(std::move(result));
@@ -141,8 +201,7 @@ std::shared_ptr<const AuditData> MergeAudit(const AuditData& old, const AuditDat
   // Opportunities, their account indexes mapped by id.
   auto new_account = [&](const AuditData& from, int32_t account) -> int32_t {
     if (account < 0) return account;
-    auto it = out->account_index.find(from.input.accounts[static_cast<size_t>(account)].id);
-    return it == out->account_index.end() ? -1 : it->second;
+    return out->account_index.Find(from.input.accounts[static_cast<size_t>(account)].id);
   };
   const size_t deal_count = a.opportunities.size() + b.opportunities.size();
   input.opportunities.reserve(deal_count);
@@ -159,7 +218,7 @@ std::shared_ptr<const AuditData> MergeAudit(const AuditData& old, const AuditDat
                                             : std::vector<audit::AnswerFact>{});
     out->labels.opportunity_external_ids.push_back(from.labels.opportunity_external_ids[i]);
     out->labels.opportunity_names.push_back(from.labels.opportunity_names[i]);
-    out->opportunity_index[facts.id] = index;
+    out->opportunity_index.Set(facts.id, index);
     const bool stale_account =
         facts.account >= 0 && reclassified[static_cast<size_t>(facts.account)] != 0;
     audit::ItemResult result = kept ? from.opportunity_results[i] : audit::ItemResult{};
@@ -186,36 +245,11 @@ std::shared_ptr<const AuditData> MergeAudit(const AuditData& old, const AuditDat
   return out;
 }
 
-std::shared_ptr<const ForecastData> MergeForecast(const ForecastData& old,
-                                                  const ForecastData& fresh,
-                                                  const FactSubset& subset) {
+std::shared_ptr<const ForecastData> RebuildForecast(const ForecastData& old,
+                                                    const ForecastData& fresh,
+                                                    const FactSubset& subset) {
   auto out = std::make_shared<ForecastData>();
-  // Small tables and the playbook: as gathered now.
-  out->criterion_area = fresh.criterion_area;
-  out->manual_criteria_in_area = fresh.manual_criteria_in_area;
-  out->area_ids = fresh.area_ids;
-  out->area_names = fresh.area_names;
-  out->user_names = fresh.user_names;
-  out->team_of = fresh.team_of;
-  out->team_names = fresh.team_names;
-  // Per account: the subset's entries replaced.
-  out->core_account = old.core_account;
-  out->account_names = old.account_names;
-  out->first_role_day = old.first_role_day;
-  for (int64_t account : subset.accounts) {
-    out->core_account.erase(account);
-    out->account_names.erase(account);
-    out->first_role_day.erase(account);
-    if (auto it = fresh.core_account.find(account); it != fresh.core_account.end()) {
-      out->core_account.insert(*it);
-    }
-    if (auto it = fresh.account_names.find(account); it != fresh.account_names.end()) {
-      out->account_names.insert(*it);
-    }
-    if (auto it = fresh.first_role_day.find(account); it != fresh.first_role_day.end()) {
-      out->first_role_day.insert(*it);
-    }
-  }
+  TakeTables(old, fresh, subset, *out);
 
   // Deals, with their rows laid out again contiguously.
   const std::unordered_set<int64_t> deals(subset.opportunities.begin(),
@@ -226,16 +260,8 @@ std::shared_ptr<const ForecastData> MergeForecast(const ForecastData& old,
   out->answers.reserve(old.answers.size() + fresh.answers.size());
   auto add = [&](const ForecastData& from, size_t i) {
     ForecastDealFacts deal = from.deals[i];
-    auto copy = [](const auto& source, auto& target, uint32_t& begin, uint32_t& end) {
-      const uint32_t new_begin = static_cast<uint32_t>(target.size());
-      target.insert(target.end(), source.begin() + begin, source.begin() + end);
-      begin = new_begin;
-      end = static_cast<uint32_t>(target.size());
-    };
-    copy(from.changes, out->changes, deal.changes_begin, deal.changes_end);
-    copy(from.activities, out->activities, deal.activities_begin, deal.activities_end);
-    copy(from.answers, out->answers, deal.answers_begin, deal.answers_end);
-    internal::At(out->index_of, deal.id, int32_t{-1}) = static_cast<int32_t>(out->deals.size());
+    AppendRows(from, *out, deal);
+    out->index_of.Set(deal.id, static_cast<int32_t>(out->deals.size()));
     out->deals.push_back(std::move(deal));
   };
   MergeById(
@@ -252,6 +278,184 @@ std::shared_ptr<const ForecastData> MergeForecast(const ForecastData& old,
   }
   ComputeOwnerRecords(*out, &owners);
   return out;
+}
+
+}  // namespace
+
+namespace {
+
+// Where each re-gathered subject goes in the merged arrays (note 4): (index in fresh, index in
+// the result), in id order. Nothing when a subject is gone or a new id lands before the last
+// kept one: then the general merge lays the arrays out again.
+template <typename OldFind, typename FreshFind>
+std::optional<std::vector<std::pair<size_t, size_t>>> PlaceInPlace(
+    const std::vector<int64_t>& ids, size_t old_size, int64_t old_last_id, OldFind old_find,
+    FreshFind fresh_find) {
+  std::vector<std::pair<size_t, size_t>> slots;
+  size_t next = old_size;
+  for (int64_t id : ids) {  // increasing
+    const int32_t at_old = old_find(id);
+    const int32_t at_fresh = fresh_find(id);
+    if (at_fresh < 0) {
+      if (at_old >= 0) return std::nullopt;  // gone
+      continue;                              // neither before nor now
+    }
+    if (at_old >= 0) {
+      slots.emplace_back(static_cast<size_t>(at_fresh), static_cast<size_t>(at_old));
+    } else if (id > old_last_id) {
+      slots.emplace_back(static_cast<size_t>(at_fresh), next++);
+    } else {
+      return std::nullopt;  // a new id between kept ones
+    }
+  }
+  return slots;
+}
+
+// Sets v[at] to value, appending when `at` is the end.
+template <typename V, typename T>
+void Put(V& v, size_t at, T value) {
+  if (at == v.size()) {
+    v.push_back(std::move(value));
+  } else {
+    v[at] = std::move(value);
+  }
+}
+
+std::shared_ptr<const AuditData> MergeAuditInPlace(
+    const AuditData& old, const AuditData& fresh,
+    const std::vector<std::pair<size_t, size_t>>& account_slots,
+    const std::vector<std::pair<size_t, size_t>>& deal_slots) {
+  auto out = std::make_shared<AuditData>(old);  // shares every chunk
+  out->playbooks = fresh.playbooks;
+  out->input.opportunity_playbook = &out->playbooks.opportunity.playbook;
+  out->input.account_playbook = &out->playbooks.account.playbook;
+  out->labels.people = fresh.labels.people;
+  out->labels.teams = fresh.labels.teams;
+  out->labels.segments = fresh.labels.segments;
+  audit::AuditInput& input = out->input;
+  const audit::AuditInput& b = fresh.input;
+
+  std::vector<int32_t> audit_accounts;
+  for (const auto& [j, at] : account_slots) {
+    Put(input.accounts, at, b.accounts[j]);
+    Put(input.account_answers, at,
+        j < b.account_answers.size() ? b.account_answers[j] : std::vector<audit::AnswerFact>{});
+    Put(out->stored_abc_class, at, fresh.stored_abc_class[j]);
+    Put(out->labels.account_external_ids, at, fresh.labels.account_external_ids[j]);
+    Put(out->labels.account_names, at, fresh.labels.account_names[j]);
+    Put(out->account_results, at, audit::ItemResult{});
+    out->account_index.Set(b.accounts[j].id, static_cast<int32_t>(at));
+    audit_accounts.push_back(static_cast<int32_t>(at));
+  }
+  // Customers and classes over all accounts; the changed ones are audited again (note 2).
+  const std::vector<int32_t> reclassified = ClassifyCustomers(*out);
+  audit_accounts.insert(audit_accounts.end(), reclassified.begin(), reclassified.end());
+
+  std::vector<int32_t> audit_deals;
+  for (const auto& [j, at] : deal_slots) {
+    audit::OpportunityFacts facts = b.opportunities[j];
+    if (facts.account >= 0) {
+      facts.account =
+          out->account_index.Find(b.accounts[static_cast<size_t>(facts.account)].id);
+    }
+    out->opportunity_index.Set(facts.id, static_cast<int32_t>(at));
+    Put(input.opportunities, at, facts);
+    Put(input.opportunity_answers, at,
+        j < b.opportunity_answers.size() ? b.opportunity_answers[j]
+                                         : std::vector<audit::AnswerFact>{});
+    Put(out->labels.opportunity_external_ids, at, fresh.labels.opportunity_external_ids[j]);
+    Put(out->labels.opportunity_names, at, fresh.labels.opportunity_names[j]);
+    Put(out->opportunity_results, at, audit::ItemResult{});
+    audit_deals.push_back(static_cast<int32_t>(at));
+  }
+  // The deals of reclassified accounts read their class (note 2). Only a scan when there are.
+  if (!reclassified.empty()) {
+    std::vector<char> stale(input.accounts.size(), 0);
+    for (int32_t a : reclassified) stale[static_cast<size_t>(a)] = 1;
+    const audit::AuditInput& read = input;
+    for (size_t i = 0; i < read.opportunities.size(); ++i) {
+      const int32_t account = read.opportunities[i].account;
+      if (account >= 0 && stale[static_cast<size_t>(account)] != 0) {
+        audit_deals.push_back(static_cast<int32_t>(i));
+      }
+    }
+  }
+  for (int32_t index : audit_deals) {
+    out->opportunity_results[static_cast<size_t>(index)] = audit::AuditOpportunity(input, index);
+  }
+  for (int32_t index : audit_accounts) {
+    const size_t i = static_cast<size_t>(index);
+    const audit::AuditInput& read = input;
+    if (read.accounts[i].customer) {
+      out->account_results[i] = audit::AuditAccount(input, index);
+    } else {
+      audit::ItemResult empty;
+      empty.index = index;
+      out->account_results[i] = std::move(empty);
+    }
+  }
+  out->scored = true;
+  return out;
+}
+
+std::shared_ptr<const ForecastData> MergeForecastInPlace(
+    const ForecastData& old, const ForecastData& fresh, const FactSubset& subset,
+    const std::vector<std::pair<size_t, size_t>>& deal_slots) {
+  auto out = std::make_shared<ForecastData>(old);  // shares every chunk and map
+  TakeTables(old, fresh, subset, *out);
+  std::unordered_set<int64_t> owners;
+  for (const auto& [j, at] : deal_slots) {
+    ForecastDealFacts deal = fresh.deals[j];
+    AppendRows(fresh, *out, deal);  // its old rows are left unused (note 5)
+    if (at < old.deals.size()) {
+      const ForecastDealFacts& was = old.deals[at];
+      owners.insert(was.owner_id);
+      out->unused_rows += (was.changes_end - was.changes_begin) +
+                          (was.activities_end - was.activities_begin) +
+                          (was.answers_end - was.answers_begin);
+    }
+    owners.insert(deal.owner_id);
+    out->index_of.Set(deal.id, static_cast<int32_t>(at));
+    Put(out->deals, at, std::move(deal));
+  }
+  ComputeOwnerRecords(*out, &owners);
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const AuditData> MergeAudit(const AuditData& old, const AuditData& fresh,
+                                            const FactSubset& subset) {
+  SB_CHECK(old.scored);
+  const auto& a = old.input;
+  auto accounts = PlaceInPlace(
+      subset.accounts, a.accounts.size(), a.accounts.empty() ? 0 : a.accounts.back().id,
+      [&](int64_t id) { return old.account_index.Find(id); },
+      [&](int64_t id) { return fresh.account_index.Find(id); });
+  if (!accounts) return RebuildAudit(old, fresh, subset);
+  auto deals = PlaceInPlace(
+      subset.opportunities, a.opportunities.size(),
+      a.opportunities.empty() ? 0 : a.opportunities.back().id,
+      [&](int64_t id) { return old.opportunity_index.Find(id); },
+      [&](int64_t id) { return fresh.opportunity_index.Find(id); });
+  if (!deals) return RebuildAudit(old, fresh, subset);
+  return MergeAuditInPlace(old, fresh, *accounts, *deals);
+}
+
+std::shared_ptr<const ForecastData> MergeForecast(const ForecastData& old,
+                                                  const ForecastData& fresh,
+                                                  const FactSubset& subset) {
+  const size_t rows = old.changes.size() + old.activities.size() + old.answers.size();
+  // Mostly unused rows: laid out again, which drops them (note 5).
+  if (old.unused_rows > 100'000 && old.unused_rows > rows / 4) {
+    return RebuildForecast(old, fresh, subset);
+  }
+  auto deals = PlaceInPlace(
+      subset.opportunities, old.deals.size(), old.deals.empty() ? 0 : old.deals.back().id,
+      [&](int64_t id) { return old.index_of.Find(id); },
+      [&](int64_t id) { return fresh.index_of.Find(id); });
+  if (!deals) return RebuildForecast(old, fresh, subset);
+  return MergeForecastInPlace(old, fresh, subset, *deals);
 }
 
 }  // namespace salesbox::service::facts

@@ -131,7 +131,6 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
 
   trace.Mark("contacts");
   // Opportunities.
-  std::vector<int32_t>& index_of = data.index_of;
   SB_RETURN_IF_ERROR(store.opportunities().ScanFields(
       only("id", subset_deals),
       {"id", "account_id", "owner_id", "name", "stage", "amount_minor", "amount_currency",
@@ -151,14 +150,12 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
         d.closed_on = IsClosed(d.stage) ? ParseDay(r[10]) : kNoDay;
         d.next_step_on = ParseDay(r[11]);
         d.category = static_cast<ForecastCategory>(EnumIndex<ForecastCategory>(r[12], 0));
-        internal::At(index_of, d.id, int32_t{-1}) = static_cast<int32_t>(data.deals.size());
+        data.index_of.Set(d.id, static_cast<int32_t>(data.deals.size()));
         data.deals.push_back(std::move(d));
         return Status::Ok();
       }));
-  auto deal_at = [&](int64_t id) -> ForecastDealFacts* {
-    if (id <= 0 || static_cast<size_t>(id) >= index_of.size() || index_of[id] < 0) return nullptr;
-    return &data.deals[static_cast<size_t>(index_of[id])];
-  };
+  // The index of the deal with `id` in data.deals, -1 for none.
+  auto deal_at = [&data](int64_t id) -> int32_t { return data.index_of.Find(id); };
 
   trace.Mark("opportunities");
   // History, activities and answers are gathered per deal, then laid out contiguously.
@@ -172,8 +169,8 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
         {"opportunity_id", "changed_at", "stage", "amount_minor", "probability", "close_on",
          "next_step_on"},
         [&](std::span<const FieldValue> r) {
-          ForecastDealFacts* deal = deal_at(IntOr(r[0]));
-          if (deal == nullptr) return Status::Ok();
+          const int32_t deal = deal_at(IntOr(r[0]));
+          if (deal < 0) return Status::Ok();
           ForecastChange c;
           c.seconds = ParseSeconds(r[1]);
           c.stage = static_cast<Stage>(EnumIndex<Stage>(r[2], 0));
@@ -181,7 +178,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
           c.probability = static_cast<float>(RealOr(r[4], -1));
           c.close_on = ParseDay(r[5]);
           c.next_step_on = ParseDay(r[6]);
-          changes[static_cast<size_t>(deal - data.deals.data())].push_back(c);
+          changes[static_cast<size_t>(deal)].push_back(c);
           return Status::Ok();
         }));
   }
@@ -196,8 +193,8 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
     return reader.scorecard_answers().ScanFields(
         query, {"subject_id", "criterion_id", "answer", "answered_at"},
         [&](std::span<const FieldValue> r) {
-          const ForecastDealFacts* deal = data.Deal(IntOr(r[0]));
-          if (deal == nullptr) return Status::Ok();
+          const int32_t deal = deal_at(IntOr(r[0]));
+          if (deal < 0) return Status::Ok();
           criterion.assign(r[1].text);
           auto it = criterion_index.find(criterion);
           if (it == criterion_index.end()) return Status::Ok();
@@ -206,7 +203,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
           a.day = ParseDay(r[3]);
           a.criterion = it->second;
           a.yes = r[2].text == "yes";
-          answers[static_cast<size_t>(deal - data.deals.data())].push_back(a);
+          answers[static_cast<size_t>(deal)].push_back(a);
           return Status::Ok();
         });
   };
@@ -219,13 +216,13 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
     query.filters.push_back(Match("status", FilterOp::kEq, {std::string("completed")}));
     SB_RETURN_IF_ERROR(store.activities().ScanFields(
         query, {"opportunity_id", "at", "type", "contact_id"}, [&](std::span<const FieldValue> r) {
-          ForecastDealFacts* deal = deal_at(IntOr(r[0]));
-          if (deal == nullptr) return Status::Ok();
+          const int32_t deal = deal_at(IntOr(r[0]));
+          if (deal < 0) return Status::Ok();
           ForecastActivity a;
           a.day = ParseDay(r[1]);
           a.meeting = r[2].text == "meeting";
           a.with_economic_buyer = a.meeting && economic_buyers.contains(IntOr(r[3]));
-          activities[static_cast<size_t>(deal - data.deals.data())].push_back(a);
+          activities[static_cast<size_t>(deal)].push_back(a);
           return Status::Ok();
         }));
   }
@@ -238,7 +235,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
         changes[i].begin(), changes[i].end(),
         [](const ForecastChange& a, const ForecastChange& b) { return a.seconds < b.seconds; });
     d.changes_begin = static_cast<uint32_t>(data.changes.size());
-    data.changes.insert(data.changes.end(), changes[i].begin(), changes[i].end());
+    data.changes.AppendRange(changes[i].data(), changes[i].size());
     d.changes_end = static_cast<uint32_t>(data.changes.size());
     // Total orders, so that a deal gathered alone (the live facts' delta) lays out its rows
     // exactly as a full load does, whatever order the storage returned them in.
@@ -248,14 +245,14 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
                        std::tie(b.day, b.meeting, b.with_economic_buyer);
               });
     d.activities_begin = static_cast<uint32_t>(data.activities.size());
-    data.activities.insert(data.activities.end(), activities[i].begin(), activities[i].end());
+    data.activities.AppendRange(activities[i].data(), activities[i].size());
     d.activities_end = static_cast<uint32_t>(data.activities.size());
     std::sort(
         answers[i].begin(), answers[i].end(), [](const ForecastAnswer& a, const ForecastAnswer& b) {
           return std::tie(a.seconds, a.criterion, a.yes) < std::tie(b.seconds, b.criterion, b.yes);
         });
     d.answers_begin = static_cast<uint32_t>(data.answers.size());
-    data.answers.insert(data.answers.end(), answers[i].begin(), answers[i].end());
+    data.answers.AppendRange(answers[i].data(), answers[i].size());
     d.answers_end = static_cast<uint32_t>(data.answers.size());
   }
   ComputeOwnerRecords(data);

@@ -70,21 +70,26 @@ struct ForecastDealFacts {
 };
 
 struct ForecastData {
-  std::vector<ForecastDealFacts> deals;  // by id
-  std::vector<int32_t> index_of;         // by opportunity id: index into deals, -1 none
+  // The large tables are in chunks that copies share (common/cow_vector.h): a delta copies the
+  // chunks it changes.
+  CowVector<ForecastDealFacts> deals;  // by id
+  internal::IdIndex index_of;          // opportunity id -> index into deals
   // The deal with `id`, or null.
   const ForecastDealFacts* Deal(int64_t id) const {
-    if (id <= 0 || static_cast<size_t>(id) >= index_of.size() || index_of[id] < 0) return nullptr;
-    return &deals[static_cast<size_t>(index_of[id])];
+    const int32_t index = index_of.Find(id);
+    return index < 0 ? nullptr : &deals[static_cast<size_t>(index)];
   }
-  std::vector<ForecastChange> changes;
-  std::vector<ForecastActivity> activities;
-  std::vector<ForecastAnswer> answers;
+  // Each deal's rows are a contiguous range. A delta appends the rows of the deals it gathers
+  // again, so rows no deal points to may sit between ranges (`unused_rows` counts them).
+  CowVector<ForecastChange> changes;
+  CowVector<ForecastActivity> activities;
+  CowVector<ForecastAnswer> answers;
+  size_t unused_rows = 0;
   // Per account: whether its segment is core, and the days its contacts with the key buying
   // roles (economic buyer, decision maker, champion) were created.
-  std::unordered_map<int64_t, bool> core_account;
-  std::unordered_map<int64_t, std::array<Day, 3>> first_role_day;
-  std::unordered_map<int64_t, std::string> account_names;
+  CowMap<int64_t, bool> core_account;
+  CowMap<int64_t, std::array<Day, 3>> first_role_day;
+  CowMap<int64_t, std::string> account_names;
   std::unordered_map<int64_t, std::string> user_names;
   std::unordered_map<int64_t, int64_t> team_of;  // user -> team
   std::unordered_map<int64_t, std::string> team_names;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -116,6 +117,52 @@ ForecastScores UpdateScores(const ForecastScores& old, const ForecastData& old_d
   scores.day = old.day;
   scores.model = &model;
   scores.open.reserve(old.open.size() + changed.size());
+  auto score_of = [&](size_t i) -> std::optional<DealScore> {
+    const ForecastDealFacts& deal = data.deals[i];
+    const DealOnDay state = StateOn(data, deal, old.day);
+    if (!state.open) return std::nullopt;
+    DealScore score;
+    score.deal = static_cast<int32_t>(i);
+    score.state = state;
+    DealFeatures(data, model.typical, deal, state, old.day, score.x.data());
+    score.p_model = model.Probability(score.x.data(), state.stage);
+    return score;
+  };
+  // Every kept deal where it was (the live facts' merge in place): only the changed deals and
+  // the open deals of `owners` are scored, without a pass over every deal.
+  bool in_place = data.deals.size() >= old_data.deals.size();
+  for (int64_t id : changed) {
+    if (!in_place) break;
+    const int32_t before = old_data.index_of.Find(id), now = data.index_of.Find(id);
+    in_place = before == now ||
+               (before < 0 && now >= static_cast<int32_t>(old_data.deals.size()));
+  }
+  if (in_place) {
+    std::vector<size_t> again;  // indexes into data.deals
+    for (int64_t id : changed) {
+      if (const int32_t now = data.index_of.Find(id); now >= 0) again.push_back(static_cast<size_t>(now));
+    }
+    for (const DealScore& score : old.open) {
+      const ForecastDealFacts& deal = old_data.deals[static_cast<size_t>(score.deal)];
+      if (owners.contains(deal.owner_id)) again.push_back(static_cast<size_t>(score.deal));
+    }
+    std::sort(again.begin(), again.end());
+    again.erase(std::unique(again.begin(), again.end()), again.end());
+    std::vector<DealScore> fresh;
+    for (size_t i : again) {
+      if (std::optional<DealScore> score = score_of(i)) fresh.push_back(*score);
+    }
+    // Both in deal order: the old scores not scored again, merged with the new ones.
+    auto next = fresh.begin();
+    for (const DealScore& score : old.open) {
+      const size_t i = static_cast<size_t>(score.deal);
+      while (next != fresh.end() && static_cast<size_t>(next->deal) < i) scores.open.push_back(*next++);
+      if (std::binary_search(again.begin(), again.end(), i)) continue;
+      scores.open.push_back(score);
+    }
+    scores.open.insert(scores.open.end(), next, fresh.end());
+    return scores;
+  }
   // Old scores by deal id, for the deals that keep theirs.
   std::unordered_map<int64_t, const DealScore*> kept;
   kept.reserve(old.open.size());
@@ -132,14 +179,7 @@ ForecastScores UpdateScores(const ForecastScores& old, const ForecastData& old_d
       continue;
     }
     if (!changed.contains(deal.id) && !owners.contains(deal.owner_id)) continue;  // was closed
-    const DealOnDay state = StateOn(data, deal, old.day);
-    if (!state.open) continue;
-    DealScore score;
-    score.deal = static_cast<int32_t>(i);
-    score.state = state;
-    DealFeatures(data, model.typical, deal, state, old.day, score.x.data());
-    score.p_model = model.Probability(score.x.data(), state.stage);
-    scores.open.push_back(score);
+    if (std::optional<DealScore> score = score_of(i)) scores.open.push_back(*score);
   }
   return scores;
 }

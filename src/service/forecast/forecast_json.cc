@@ -21,7 +21,8 @@ namespace fc = analytics::forecast;
 using internal::FromDay;
 using nlohmann::json;
 
-json Name(const std::unordered_map<int64_t, std::string>& names, int64_t id) {
+template <typename Map>
+json Name(const Map& names, int64_t id) {
   auto it = names.find(id);
   return it == names.end() ? json(nullptr) : json(it->second);
 }

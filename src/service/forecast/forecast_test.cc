@@ -141,7 +141,7 @@ class ForecastTest : public ::testing::Test {
       if (d.id == id.value) return d;
     }
     ADD_FAILURE() << "no deal " << id.value;
-    return data.deals.front();
+    return data.deals[0];
   }
 
   std::array<double, kForecastFeatures> FeaturesOf(OpportunityId id, Date on,

@@ -3,6 +3,7 @@
 // Shared by the analyses that read whole tables (the audit, the forecast).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cow_vector.h"
 #include "common/status.h"
 #include "domain/enum_names.h"
 #include "storage/store.h"
@@ -108,12 +110,35 @@ class PhaseTimer {
 };
 
 // Grows `v` so that index `id` exists.
-template <typename T>
-T& At(std::vector<T>& v, int64_t id, const T& fill) {
+template <typename V, typename T>
+typename V::value_type& At(V& v, int64_t id, const T& fill) {
   if (id < 0) id = 0;
   if (static_cast<size_t>(id) >= v.size()) v.resize(static_cast<size_t>(id) + 1, fill);
   return v[static_cast<size_t>(id)];
 }
+
+// Record id -> index into an array of facts, -1 for none; shared between snapshots as
+// CowVector is (a delta that keeps every id where it was copies nothing).
+class IdIndex {
+ public:
+  int32_t Find(int64_t id) const {
+    if (id <= 0 || static_cast<size_t>(id) >= slots_.size()) return -1;
+    return slots_[static_cast<size_t>(id)];
+  }
+  void Set(int64_t id, int32_t index) { At(slots_, id, int32_t{-1}) = index; }
+  void Clear() { slots_.clear(); }
+  // The same id -> index pairs (however far each was grown).
+  friend bool operator==(const IdIndex& a, const IdIndex& b) {
+    const size_t n = std::max(a.slots_.size(), b.slots_.size());
+    for (size_t id = 1; id < n; ++id) {
+      if (a.Find(static_cast<int64_t>(id)) != b.Find(static_cast<int64_t>(id))) return false;
+    }
+    return true;
+  }
+
+ private:
+  CowVector<int32_t> slots_;
+};
 
 // A pass that reads on a second connection beside the caller's own passes: Start runs `read`
 // on `reader` in a thread (with no reader, nothing happens until Finish); Finish waits for it
