@@ -222,13 +222,20 @@ void ExpectSameAsReload(const FactSnapshot& live, storage::Store& store) {
     EXPECT_EQ(got.x, want.x) << "deal " << id;
     EXPECT_EQ(got.p_model, want.p_model) << "deal " << id;
   }
+  // Every rep's optimism, kept for the owners whose closed deals moved.
+  ASSERT_EQ(live.scores->optimism.size(), rescored.optimism.size());
+  for (const auto& [rep, want] : rescored.optimism) {
+    auto it = live.scores->optimism.find(rep);
+    ASSERT_NE(it, live.scores->optimism.end()) << "rep " << rep;
+    EXPECT_EQ(it->second.examples, want.examples) << "rep " << rep;
+    EXPECT_DOUBLE_EQ(it->second.optimism, want.optimism) << "rep " << rep;
+  }
 
   // Every probability and the roll-up, with the same model.
   ForecastRequest request;
   request.as_of = live.day;
   request.model = live.model.get();
   request.trials = 2000;
-  request.fan = false;
   SB_ASSERT_OK_AND_ASSIGN(Forecast from_reload, RunForecast(reloaded, request));
   // The live side scores nothing itself: it takes the snapshot's kept scores.
   ASSERT_NE(live.scores, nullptr);
@@ -250,6 +257,20 @@ void ExpectSameAsReload(const FactSnapshot& live, storage::Store& store) {
     EXPECT_EQ(from_live.totals[i].p10, from_reload.totals[i].p10);
     EXPECT_EQ(from_live.totals[i].p50, from_reload.totals[i].p50);
     EXPECT_EQ(from_live.totals[i].p90, from_reload.totals[i].p90);
+  }
+  ASSERT_EQ(from_live.fan.size(), from_reload.fan.size());
+  for (size_t i = 0; i < from_reload.fan.size(); ++i) {
+    ASSERT_EQ(from_live.fan[i].second.size(), from_reload.fan[i].second.size());
+    for (size_t k = 0; k < from_reload.fan[i].second.size(); ++k) {
+      EXPECT_EQ(from_live.fan[i].second[k].closed_won, from_reload.fan[i].second[k].closed_won);
+      EXPECT_EQ(from_live.fan[i].second[k].p50, from_reload.fan[i].second[k].p50);
+    }
+  }
+  ASSERT_EQ(from_live.optimism.size(), from_reload.optimism.size());
+  for (size_t i = 0; i < from_reload.optimism.size(); ++i) {
+    EXPECT_EQ(from_live.optimism[i].rep, from_reload.optimism[i].rep);
+    EXPECT_EQ(from_live.optimism[i].examples, from_reload.optimism[i].examples);
+    EXPECT_DOUBLE_EQ(from_live.optimism[i].optimism, from_reload.optimism[i].optimism);
   }
 }
 

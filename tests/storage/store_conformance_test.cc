@@ -799,6 +799,9 @@ TEST_P(StoreConformanceTest, ReadsDoNotWaitForAnotherThreadsTransaction) {
     cv.wait(lock, [&] { return inside; });
   }
   Result<int64_t> count = store().accounts().Count({});
+  // The data version too (every cached answer checks it): it does not move for uncommitted
+  // writes, and it moves once they commit.
+  Result<uint64_t> version_during = store().DataVersion();
   {
     std::lock_guard lock(mu);
     seen_by_reader = count.ok() ? *count : -1;
@@ -809,6 +812,9 @@ TEST_P(StoreConformanceTest, ReadsDoNotWaitForAnotherThreadsTransaction) {
   EXPECT_EQ(seen_by_reader, 1) << "committed data only";
   SB_ASSERT_OK_AND_ASSIGN(int64_t after, store().accounts().Count({}));
   EXPECT_EQ(after, 2) << "a read after the commit sees it";
+  ASSERT_TRUE(version_during.ok()) << version_during.status().ToString();
+  SB_ASSERT_OK_AND_ASSIGN(uint64_t version_after, store().DataVersion());
+  EXPECT_NE(*version_during, version_after);
 }
 
 // An id once deleted is never given to another record (links and the change log name it).

@@ -77,6 +77,9 @@ struct Route {
 // (Route::settle): the freshness users feel (others' writes within a second) stays, and a busy
 // company's writes do not remake every open dashboard several times a second.
 inline constexpr std::chrono::milliseconds kSettle{500};
+// The home dashboard's counts and sums, read from the store (not the live facts) at some cost:
+// others' writes show within a few seconds (the writer's own at once).
+inline constexpr std::chrono::milliseconds kDashboardSettle{3000};
 
 inline void Route::Live() {
   facts = true;

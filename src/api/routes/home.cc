@@ -15,7 +15,7 @@ void AddHomeRoutes(RouteTable& table, const ApiContext& ctx) {
              Access::kSignedIn, std::nullopt, "", 200, false, [ctx](Context& c) {
                return JsonOr(service::Home(ctx.store, ctx.clock, *c.principal));
              }})
-      .settle = kSettle;
+      .settle = kDashboardSettle;
 }
 
 }  // namespace salesbox::api::internal

@@ -92,8 +92,39 @@ bool ForecastVisible(const Principal* viewer, const ForecastData& data, int64_t 
   return false;
 }
 
+namespace {
+
+// Every open-stage history row of each deal closed by `day` (the deal as the rep saw it then),
+// of the owners `keep` accepts.
+template <typename Keep>
+std::vector<fc::StatedOutcome> StatedOutcomes(const ForecastData& data, Day day, Keep keep) {
+  std::vector<fc::StatedOutcome> stated;
+  for (const ForecastDealFacts& deal : data.deals) {
+    if (deal.closed_on == kNoDay || deal.closed_on > day || !keep(deal.owner_id)) continue;
+    for (uint32_t i = deal.changes_begin; i < deal.changes_end; ++i) {
+      const ForecastChange& c = data.changes[i];
+      if (IsClosed(c.stage) || !(c.probability >= 0 && c.probability <= 1)) continue;
+      stated.push_back({deal.owner_id, c.probability, deal.stage == Stage::kClosedWon ? 1.0 : 0.0});
+    }
+  }
+  return stated;
+}
+
+// OptimismByRep of `stated` into `by_rep` (nothing for no examples; the examples are valid by
+// construction).
+void AddOptimism(const std::vector<fc::StatedOutcome>& stated,
+                 std::map<int64_t, fc::RepOptimism>& by_rep) {
+  if (stated.empty()) return;
+  Result<std::vector<fc::RepOptimism>> reps = fc::OptimismByRep(stated);
+  if (!reps.ok()) return;
+  for (fc::RepOptimism& r : *reps) by_rep[r.rep] = std::move(r);
+}
+
+}  // namespace
+
 ForecastScores ScoreOpenDeals(const ForecastData& data, const ForecastModel& model, Day day) {
   ForecastScores scores;
+  AddOptimism(StatedOutcomes(data, day, [](int64_t) { return true; }), scores.optimism);
   scores.day = day;
   scores.model = &model;
   for (size_t i = 0; i < data.deals.size(); ++i) {
@@ -117,6 +148,24 @@ ForecastScores UpdateScores(const ForecastScores& old, const ForecastData& old_d
   scores.day = old.day;
   scores.model = &model;
   scores.open.reserve(old.open.size() + changed.size());
+  // Optimism reads closed deals only: redone for the owners of a changed deal closed by the day
+  // before or after the change.
+  scores.optimism = old.optimism;
+  std::unordered_set<int64_t> stated_owners;
+  for (int64_t id : changed) {
+    for (const ForecastData* d : {&old_data, &data}) {
+      const ForecastDealFacts* deal = d->Deal(id);
+      if (deal != nullptr && deal->closed_on != kNoDay && deal->closed_on <= old.day) {
+        stated_owners.insert(deal->owner_id);
+      }
+    }
+  }
+  if (!stated_owners.empty()) {
+    for (int64_t owner : stated_owners) scores.optimism.erase(owner);
+    AddOptimism(StatedOutcomes(data, old.day,
+                               [&](int64_t owner) { return stated_owners.contains(owner); }),
+                scores.optimism);
+  }
   auto score_of = [&](size_t i) -> std::optional<DealScore> {
     const ForecastDealFacts& deal = data.deals[i];
     const DealOnDay state = StateOn(data, deal, old.day);
@@ -337,10 +386,11 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
   std::vector<std::pair<Currency, std::vector<FanPoint>>> fans(totals.size());
   auto simulate_currency = [&](const std::string& currency, Rollup& total,
                                std::pair<Currency, std::vector<FanPoint>>& fan) -> Status {
+    const Currency code = total.currency;  // `currency`, parsed
     std::vector<fc::Deal> deals;
     std::vector<const ScoredDeal*> scored;
     for (const ScoredDeal& s : out.deals) {
-      if (!s.in_period || s.amount.currency.ToString() != currency) continue;
+      if (!s.in_period || s.amount.currency != code) continue;
       deals.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
       scored.push_back(&s);
     }
@@ -391,22 +441,30 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
       std::vector<Day> days;
       for (Day d = start + 6; d < end; d += 7) days.push_back(d);
       days.push_back(end);
+      // Won in the period so far, by day: each week's closed won is a running sum.
+      std::vector<std::pair<Day, int64_t>> won;
+      for (const ForecastDealFacts& deal : data.deals) {
+        if (deal.stage == Stage::kClosedWon && deal.closed_on >= start && deal.closed_on <= as_of &&
+            deal.amount.currency == code && in_scope(deal.owner_id)) {
+          won.emplace_back(deal.closed_on, deal.amount.minor_units);
+        }
+      }
+      std::sort(won.begin(), won.end());
+      size_t won_by = 0;
+      int64_t won_sum = 0;
       for (Day d : days) {
         FanPoint p;
         p.day = d;
-        for (const ForecastDealFacts& deal : data.deals) {
-          if (deal.stage == Stage::kClosedWon && deal.closed_on >= start &&
-              deal.closed_on <= std::min(d, as_of) && deal.amount.currency.ToString() == currency &&
-              in_scope(deal.owner_id)) {
-            p.closed_won += deal.amount.minor_units;
-          }
+        for (; won_by < won.size() && won[won_by].first <= std::min(d, as_of); ++won_by) {
+          won_sum += won[won_by].second;
         }
+        p.closed_won = won_sum;
         if (d < as_of) {
           p.expected = p.p10 = p.p50 = p.p90 = p.closed_won;
         } else {
           std::vector<fc::Deal> by_then;
           for (const ScoredDeal& s : out.deals) {
-            if (!s.in_period || s.amount.currency.ToString() != currency) continue;
+            if (!s.in_period || s.amount.currency != code) continue;
             if (s.close_on > d) continue;  // expected later in the period
             // Within the period, closing by d instead of by the period end: slip is to d.
             by_then.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
@@ -476,18 +534,15 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
   }
 
   trace.Mark("rollup");
-  // Optimism: every open-stage history row of each closed deal (the deal as the rep saw it then).
-  std::vector<fc::StatedOutcome> stated;
-  for (const ForecastDealFacts& deal : data.deals) {
-    if (deal.closed_on == kNoDay || deal.closed_on > as_of || !in_scope(deal.owner_id)) continue;
-    for (uint32_t i = deal.changes_begin; i < deal.changes_end; ++i) {
-      const ForecastChange& c = data.changes[i];
-      if (IsClosed(c.stage) || c.probability < 0) continue;
-      stated.push_back({deal.owner_id, c.probability, deal.stage == Stage::kClosedWon ? 1.0 : 0.0});
+  // Optimism of the reps in scope (per rep, so the kept one of every rep serves).
+  if (request.scores != nullptr && request.scores->day == as_of) {
+    for (const auto& [rep, r] : request.scores->optimism) {
+      if (in_scope(rep)) out.optimism.push_back(r);
     }
-  }
-  if (!stated.empty()) {
-    SB_ASSIGN_OR_RETURN(out.optimism, fc::OptimismByRep(stated));
+  } else {
+    std::map<int64_t, fc::RepOptimism> by_rep;
+    AddOptimism(StatedOutcomes(data, as_of, in_scope), by_rep);
+    for (auto& [rep, r] : by_rep) out.optimism.push_back(std::move(r));
   }
   trace.Mark("optimism");
   return out;

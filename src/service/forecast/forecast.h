@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,8 @@ struct ForecastScores {
   Day day = kNoDay;
   const ForecastModel* model = nullptr;  // scored with this model (identity)
   std::vector<DealScore> open;           // in the order of ForecastData::deals
+  // Every rep's optimism as of `day` (closed deals only, so independent of the model), by rep.
+  std::map<int64_t, analytics::forecast::RepOptimism> optimism;
 };
 
 // Scores every deal open on `day` (the same state, features and probability RunForecast uses).

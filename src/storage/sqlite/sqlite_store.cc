@@ -25,9 +25,9 @@ namespace salesbox::storage::sqlite {
 namespace {
 
 constexpr std::string_view kInMemory = ":memory:";
-// Read connections per store: requests on a 2-core server rarely read on more at once, and a
-// call finding none free reads on the writer as before (read_pool.h).
-constexpr int kReaders = 4;
+// Read connections per store: as many as `serve --threads 2` has request handlers (8), so that
+// a read rarely finds none free and reads on the writer, behind a write (read_pool.h).
+constexpr int kReaders = 8;
 
 constexpr std::string_view kCreateSchemaMigrations = R"sql(
   CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -66,6 +66,11 @@ struct SqliteStore::State {
   Connection connection;
   SharedConnection shared;
   std::unique_ptr<ReadPool> readers;  // files only
+  // A connection of its own for DataVersion (files only): PRAGMA data_version there moves with
+  // every commit of any other connection, ours included, so checking it never waits for a
+  // write in progress on the writer.
+  std::unique_ptr<SqliteStore> version_reader;
+  std::mutex version_mu;
   Statement begin;
   Statement commit;
   Statement rollback;
@@ -123,6 +128,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
     }
     store->state_->readers = std::make_unique<ReadPool>(std::move(readers));
     store->state_->shared.readers = store->state_->readers.get();
+    std::unique_ptr<SqliteStore> version(new SqliteStore());
+    SB_RETURN_IF_ERROR(version->Configure(path, /*reader=*/true));
+    store->state_->version_reader = std::move(version);
   }
   return store;
 }
@@ -475,9 +483,8 @@ Status SqliteStore::BulkLoad(const std::function<Status(Store&)>& body) {
   return status.ok() ? restored : status;
 }
 
-Result<uint64_t> SqliteStore::DataVersion() {
+Result<uint64_t> SqliteStore::PragmaDataVersion() {
   State& s = *state_;
-  std::lock_guard<std::recursive_mutex> lock(s.shared.mutex);
   if (s.data_version.get() == nullptr) {
     SB_ASSIGN_OR_RETURN(s.data_version,
                         Statement::Prepare(s.shared.db, "PRAGMA data_version", true));
@@ -488,8 +495,23 @@ Result<uint64_t> SqliteStore::DataVersion() {
     sqlite3_reset(stmt);
     return FromSqlite(s.shared.db, rc, Operation::kRead, "reading the data version");
   }
-  const uint64_t theirs = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
+  const uint64_t value = static_cast<uint64_t>(sqlite3_column_int64(stmt, 0));
   sqlite3_reset(stmt);
+  return value;
+}
+
+Result<uint64_t> SqliteStore::DataVersion() {
+  State& s = *state_;
+  // The thread inside a transaction asks the writer (its own writes are not committed yet).
+  if (s.version_reader != nullptr &&
+      s.shared.transaction_owner.load(std::memory_order_acquire) != std::this_thread::get_id()) {
+    std::lock_guard lock(s.version_mu);
+    SB_ASSIGN_OR_RETURN(uint64_t commits, s.version_reader->PragmaDataVersion());
+    // Marked apart from the writer's values below, which a thread inside a transaction gets.
+    return commits | (uint64_t{1} << 63);
+  }
+  std::lock_guard<std::recursive_mutex> lock(s.shared.mutex);
+  SB_ASSIGN_OR_RETURN(const uint64_t theirs, PragmaDataVersion());
   const uint64_t ours = static_cast<uint64_t>(sqlite3_total_changes64(s.shared.db));
   // Both only grow; ours stays far below 2^40 in practice, so the sum never repeats a value.
   return (theirs << 40) + ours;

@@ -87,8 +87,11 @@ class SqliteStore final : public Store {
   // adding a "*" entry to the feed; Open finishes a rebuild that a crash interrupted.
   Status BulkLoad(const std::function<Status(Store&)>& body) override;
 
-  // PRAGMA data_version (moves when another connection commits) combined with this
-  // connection's sqlite3_total_changes64 (moves with our own writes, rolled back ones too).
+  // On a file: PRAGMA data_version of a connection kept for it alone, which moves with every
+  // commit of the writer or another process, so a check never waits for a write in progress.
+  // Inside a transaction (the thread that holds it), and in memory: the writer's PRAGMA
+  // data_version (moves when another connection commits) combined with its
+  // sqlite3_total_changes64 (moves with our own writes, rolled back ones too).
   Result<uint64_t> DataVersion() override;
 
   Result<std::string> DatabaseId() override;
@@ -109,6 +112,8 @@ class SqliteStore final : public Store {
   Status Migrate(std::span<const Migration> migrations);
   Status CreateRepositories();
   Status Run(std::string_view sql, std::string_view what);
+  // PRAGMA data_version on this store's connection; the caller serializes.
+  Result<uint64_t> PragmaDataVersion();
 
   std::unique_ptr<State> state_;
 };
