@@ -4,13 +4,17 @@
 #   make bench   run the benchmarks (figures go into docs/benchmarks.md by hand)
 #   make format  clang-format the C++ sources
 #   make screenshots  run the browser tests and keep their screenshots in docs/screenshots
+#   make fuzz    build the libFuzzer targets with clang, ASan and UBSan and run each for
+#                FUZZ_SECONDS (default 60) — see docs/reliability.md
+#   make test-asan  build everything with ASan and UBSan (g++) in build-asan and run the tests
+#                but the browser's
 SHELL := /bin/bash
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEMO_DB ?= demo/salesbox.db
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DSALESBOX_BUILD_BENCH=ON
 
-.PHONY: all deps configure build web test demo bench format clean screenshots
+.PHONY: all deps configure build web test demo bench format clean screenshots fuzz test-asan
 
 WEB_SOURCES := $(shell find web/src web/index.html web/public web/vite.config.ts web/svelte.config.js web/tsconfig.json web/scripts -type f 2>/dev/null)
 
@@ -51,6 +55,23 @@ screenshots: build
 
 bench: build
 	scripts/run-benchmarks $(BUILD)
+
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	  -DSALESBOX_FUZZ=ON -DSALESBOX_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_csv fuzz_parsers fuzz_playbook fuzz_http
+	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+ASAN_BUILD ?= build-asan
+test-asan: deps web
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -LE browser --timeout 1800
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -184,7 +184,8 @@ struct Api::Impl {
         try {
           json ignored = json::parse(request.body);
           (void)ignored;
-        } catch (const json::parse_error& e) {
+        } catch (const json::exception& e) {
+          // parse_error, and out_of_range for a number beyond a double ("1e400").
           return ErrorResponse(400, "bad_request", std::string("malformed JSON: ") + e.what());
         }
         return ErrorResponse(400, "bad_request", "malformed JSON");
