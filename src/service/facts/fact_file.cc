@@ -36,7 +36,7 @@ namespace audit = analytics::audit;
 
 constexpr char kMagic[8] = {'S', 'B', 'F', 'A', 'C', 'T', 'S', '\0'};
 // Bump with any change to the layout or to a struct written as bytes.
-constexpr uint32_t kFormat = 1;
+constexpr uint32_t kFormat = 2;  // 2: a deal's amount_known
 
 static_assert(std::is_trivially_copyable_v<audit::AccountFacts>);
 static_assert(std::is_trivially_copyable_v<audit::OpportunityFacts>);
@@ -402,6 +402,7 @@ Status WriteFactFile(const FactSnapshot& snapshot, const std::string& database_i
     w.Pod(d.closed_on);
     w.Pod(d.next_step_on);
     w.Pod(d.category);
+    w.Pod(static_cast<uint8_t>(d.amount_known));
     w.Pod(std::array<uint32_t, 6>{d.changes_begin, d.changes_end, d.activities_begin,
                                   d.activities_end, d.answers_begin, d.answers_end});
   }
@@ -516,6 +517,7 @@ Result<std::shared_ptr<FactSnapshot>> ReadFactFile(const std::string& path,
     d.closed_on = r.Pod<Day>();
     d.next_step_on = r.Pod<Day>();
     d.category = r.Pod<ForecastCategory>();
+    d.amount_known = r.Pod<uint8_t>() != 0;
     const auto ranges = r.Pod<std::array<uint32_t, 6>>();
     d.changes_begin = ranges[0];
     d.changes_end = ranges[1];

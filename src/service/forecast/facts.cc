@@ -134,7 +134,8 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
   SB_RETURN_IF_ERROR(store.opportunities().ScanFields(
       only("id", subset_deals),
       {"id", "account_id", "owner_id", "name", "stage", "amount_minor", "amount_currency",
-       "probability", "created_on", "close_on", "closed_on", "next_step_on", "forecast_category"},
+       "probability", "created_on", "close_on", "closed_on", "next_step_on", "forecast_category",
+       "amount_known"},
       [&](std::span<const FieldValue> r) {
         ForecastDealFacts d;
         d.id = r[0].integer;
@@ -150,6 +151,7 @@ Result<ForecastData> LoadForecastData(storage::Store& store, const ForecastLoadO
         d.closed_on = IsClosed(d.stage) ? ParseDay(r[10]) : kNoDay;
         d.next_step_on = ParseDay(r[11]);
         d.category = static_cast<ForecastCategory>(EnumIndex<ForecastCategory>(r[12], 0));
+        d.amount_known = IntOr(r[13]) != 0;
         data.index_of.Set(d.id, static_cast<int32_t>(data.deals.size()));
         data.deals.push_back(std::move(d));
         return Status::Ok();

@@ -57,6 +57,7 @@ struct ForecastDealFacts {
   std::string name;
   Stage stage = Stage::kQualify;  // current
   Money amount;                   // current
+  bool amount_known = true;       // false: no amount was given (stored as 0)
   float probability = -1;         // current stated probability; -1: none
   Day created_on = kNoDay;
   Day close_on = kNoDay;

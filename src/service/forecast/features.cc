@@ -101,7 +101,10 @@ void DealFeatures(const ForecastData& data, const ForecastTypical& typical,
   out[5] = std::log1p(std::max(0, d - deal.created_on));
   auto median = typical.median_amount.find(deal.amount.currency.ToString());
   const double typical_amount = median == typical.median_amount.end() ? 0 : median->second;
-  out[6] = state.amount_minor > 0 && typical_amount > 0
+  // A deal without an amount (none was given) is taken to be of the typical size, not the
+  // smallest: the feature is 0, log(typical / typical).
+  out[6] = !deal.amount_known ? 0.0
+           : state.amount_minor > 0 && typical_amount > 0
                ? std::clamp(std::log(static_cast<double>(state.amount_minor) / typical_amount),
                             -3.0, 3.0)
                : -3.0;

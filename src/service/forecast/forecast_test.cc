@@ -172,6 +172,18 @@ ForecastTypical Typical() {
   return t;
 }
 
+// A deal imported without an amount is scored as one of the typical size (feature 0), not as
+// the smallest (-3, what a known amount of 0 gives).
+TEST_F(ForecastTest, ADealWithoutAnAmountIsTakenToBeOfTypicalSize) {
+  const OpportunityId unknown = AddDeal("No amount", D(2025, 1, 10), {}, false, 0);
+  const OpportunityId zero = AddDeal("Zero", D(2025, 1, 10), {}, false, 0);
+  SB_ASSERT_OK_AND_ASSIGN(Opportunity o, store_->opportunities().Get(unknown));
+  o.amount_known = false;
+  SB_ASSERT_OK(store_->opportunities().Update(o));
+  EXPECT_DOUBLE_EQ(FeaturesOf(unknown, D(2025, 3, 1), Typical())[Feature("amount")], 0.0);
+  EXPECT_DOUBLE_EQ(FeaturesOf(zero, D(2025, 3, 1), Typical())[Feature("amount")], -3.0);
+}
+
 // One deal, on 2025-03-01, by hand.
 TEST_F(ForecastTest, ADealAsItWasOnADay) {
   const Date created = D(2025, 1, 10);

@@ -103,7 +103,7 @@ ForecastTypical TypicalOf(const ForecastData& data, const std::vector<Example>& 
         std::max(0, e.day - std::max(e.state.stage_since, data.deals[e.deal].created_on)));
     if (seen.insert(e.deal).second) {
       const ForecastDealFacts& deal = data.deals[e.deal];
-      if (e.state.amount_minor > 0) {
+      if (e.state.amount_minor > 0 && deal.amount_known) {
         amounts[deal.amount.currency.ToString()].push_back(
             static_cast<double>(e.state.amount_minor));
       }
