@@ -2,6 +2,8 @@
 // FromSqlite: each SQLite failure gets the code that tells the caller what to do.
 #include "storage/sqlite/errors.h"
 
+#include <cerrno>
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -89,14 +91,36 @@ TEST_F(ErrorsTest, CodesWithoutAConnection) {
       {SQLITE_NOTADB, StatusCode::kInvalidArgument},
       {SQLITE_CORRUPT, StatusCode::kInternal},
       {SQLITE_IOERR_WRITE, StatusCode::kInternal},
-      {SQLITE_FULL, StatusCode::kInternal},
+      {SQLITE_FULL, StatusCode::kUnavailable},
+      {SQLITE_READONLY, StatusCode::kUnavailable},
+      {SQLITE_READONLY_DBMOVED, StatusCode::kUnavailable},
       {SQLITE_MISUSE, StatusCode::kInternal},
   };
   for (const auto& c : kCases) {
+    errno = 0;  // an I/O error is a full disk only when the failed call said so
     const Status status = FromSqlite(nullptr, c.rc, Operation::kOther, "thing");
     EXPECT_EQ(status.code(), c.code) << c.rc << ": " << status.ToString();
     EXPECT_EQ(status.message().rfind("thing: ", 0), 0u) << status.message();
   }
+}
+
+// A full disk, a file size limit and a read-only file say so: the CLI prints it and the API
+// answers 503 disk_full / read_only (api/internal/reply.cc looks for these words).
+TEST_F(ErrorsTest, AFullDiskAndAReadOnlyFileSaySo) {
+  for (const int error : {ENOSPC, EDQUOT, EFBIG}) {
+    errno = error;  // what the failed write left, as SQLite returns SQLITE_IOERR_WRITE for it
+    const Status status = FromSqlite(nullptr, SQLITE_IOERR_WRITE, Operation::kWrite, "accounts");
+    EXPECT_EQ(status.code(), StatusCode::kUnavailable) << error;
+    EXPECT_NE(status.message().find("the disk is full"), std::string::npos) << status.message();
+  }
+  EXPECT_NE(FromSqlite(nullptr, SQLITE_FULL, Operation::kWrite, "accounts")
+                .message()
+                .find("the disk is full"),
+            std::string::npos);
+  EXPECT_NE(FromSqlite(nullptr, SQLITE_READONLY, Operation::kWrite, "accounts")
+                .message()
+                .find("is read-only"),
+            std::string::npos);
 }
 
 }  // namespace
