@@ -240,7 +240,7 @@ Result<Playbook> ParsePlaybook(std::string_view json_text) {
     try {
       Json ignored = Json::parse(json_text.begin(), json_text.end());
       (void)ignored;
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // a syntax error, or a number out of range
       return Status::InvalidArgument(std::string("playbook: not valid JSON: ") + e.what());
     }
     return Status::InvalidArgument("playbook: not valid JSON");

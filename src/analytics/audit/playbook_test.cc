@@ -125,6 +125,9 @@ std::string ErrorAfter(Edit edit) {
 
 TEST(PlaybookTest, BadPlaybooksNameTheProblem) {
   EXPECT_THAT(ParsePlaybook("{\"name\": ").status().message(), HasSubstr("not valid JSON"));
+  // A number beyond a double (found by fuzzing: it threw out of the loader).
+  EXPECT_THAT(ParsePlaybook("56e5555555555555555552").status().message(),
+              HasSubstr("not valid JSON"));
   EXPECT_THAT(ParsePlaybook("[1]").status().message(), HasSubstr("must be an object"));
   EXPECT_THAT(ErrorAfter([](auto& j) { j.erase("areas"); }), HasSubstr("areas: missing"));
   EXPECT_THAT(ErrorAfter([](auto& j) { j["areas"].erase(4); }),
