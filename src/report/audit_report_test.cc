@@ -440,7 +440,7 @@ TEST(AuditPdfTest, IsAValidA4PdfWithTheExpectedPagesAndFooters) {
   // fonts-dejavu-core), so a change here means the layout changed; look at the pages.
   EXPECT_EQ(PageCount(pdf), 5);
   EXPECT_EQ(CountPageObjects(pdf), 5);
-  if (!HaveTool("pdftotext")) GTEST_SKIP() << "poppler-utils not installed";
+  ASSERT_TRUE(HaveTool("pdftotext")) << "pdftotext missing: scripts/install-deps installs poppler-utils";
   const std::string text = PdfText(pdf);
   EXPECT_TRUE(Has(text, "Customer and pipeline audit"));
   EXPECT_TRUE(Has(text, "page 1 of 5"));
@@ -449,7 +449,7 @@ TEST(AuditPdfTest, IsAValidA4PdfWithTheExpectedPagesAndFooters) {
 }
 
 TEST(AuditPdfTest, DanishTextHasTheHeadingsAndNames) {
-  if (!HaveTool("pdftotext")) GTEST_SKIP() << "poppler-utils not installed";
+  ASSERT_TRUE(HaveTool("pdftotext")) << "pdftotext missing: scripts/install-deps installs poppler-utils";
   const AuditCase audit(SmallShape());
   SB_ASSERT_OK_AND_ASSIGN(std::string pdf, audit.Pdf(1));
   KeepSample("small_da.pdf", pdf);
@@ -478,7 +478,7 @@ TEST(AuditPdfTest, LargeAuditTakesMorePagesAndContinuesTables) {
   SB_ASSERT_OK_AND_ASSIGN(std::string small_pdf, small.Pdf(0));
   const int pages = PageCount(pdf);
   EXPECT_GT(pages, PageCount(small_pdf));
-  if (!HaveTool("pdftotext")) GTEST_SKIP() << "poppler-utils not installed";
+  ASSERT_TRUE(HaveTool("pdftotext")) << "pdftotext missing: scripts/install-deps installs poppler-utils";
   const std::string text = PdfText(pdf);
   EXPECT_TRUE(Has(text, "(continued)"));  // the 60-rep coaching table
   EXPECT_TRUE(Has(text, "page " + std::to_string(pages) + " of " + std::to_string(pages)));
@@ -500,7 +500,7 @@ TEST(AuditPdfTest, EmptyAuditIsOnePageSayingThereIsNothingToAudit) {
   EXPECT_EQ(PageCount(pdf), 1);
   EXPECT_TRUE(Has(audit.Html(0), "Nothing to audit"));
   EXPECT_FALSE(Has(audit.Html(0), "<svg"));
-  if (!HaveTool("pdftotext")) GTEST_SKIP() << "poppler-utils not installed";
+  ASSERT_TRUE(HaveTool("pdftotext")) << "pdftotext missing: scripts/install-deps installs poppler-utils";
   const std::string text = PdfText(pdf);
   EXPECT_TRUE(Has(text, "Nothing to audit"));
   EXPECT_TRUE(Has(text, "page 1 of 1"));
