@@ -82,7 +82,7 @@ const std::vector<Deal>& Deals() {
     std::vector<Deal> out;
     for (int64_t i = 0; i < kDeals; ++i) {
       out.push_back({static_cast<int64_t>(1000 + uniform(rng) * 999'000), 0.1 + 0.8 * uniform(rng),
-                     0.3 * uniform(rng)});
+                     0.3 * uniform(rng), static_cast<uint64_t>(i + 1)});
     }
     return out;
   }();
@@ -183,6 +183,22 @@ void BM_MonteCarloWith50Reps(benchmark::State& state) {
   }
 }
 
+// A page made again after a write: the kept simulation of the same deals with one deal's
+// probability changed per iteration (the server's path; compare with BM_MonteCarlo).
+void BM_KeptSimulationOneDealChanged(benchmark::State& state) {
+  std::vector<Deal> deals = Deals();
+  Result<KeptSimulation> kept = KeptSimulation::Create(kTrials, 1, 1);
+  if (!kept.ok() || !kept->Assign(deals).ok()) state.SkipWithError("kept simulation");
+  size_t i = 0;
+  for (auto _ : state) {
+    Deal& d = deals[(i++ * 7919) % deals.size()];
+    d.p_win = d.p_win > 0.5 ? d.p_win - 0.3 : d.p_win + 0.3;
+    Status status = kept->Assign(deals);
+    if (!status.ok()) state.SkipWithError(status.ToString().c_str());
+    benchmark::DoNotOptimize(kept->CumulativeSummaries());
+  }
+}
+
 BENCHMARK(BM_TrainingMatrixSum)->Unit(benchmark::kMillisecond)->Iterations(20);
 BENCHMARK(BM_FitLogistic)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_ScoringMatrixSum)->Unit(benchmark::kMillisecond)->Iterations(20);
@@ -191,6 +207,7 @@ BENCHMARK(BM_AmountSum)->Unit(benchmark::kMicrosecond)->MinTime(0.5);
 BENCHMARK(BM_AmountSumPerTrial)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_MonteCarlo)->Unit(benchmark::kMillisecond)->Iterations(5);
 BENCHMARK(BM_MonteCarloWith50Reps)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_KeptSimulationOneDealChanged)->Unit(benchmark::kMillisecond)->Iterations(20);
 
 // Collects real times per benchmark so the ratios to the baselines can be printed at the end.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -210,6 +227,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
     Ratio("BM_MonteCarlo", "BM_AmountSum");
     Ratio("BM_MonteCarlo", "BM_AmountSumPerTrial");
     Ratio("BM_MonteCarloWith50Reps", "BM_AmountSumPerTrial");
+    Ratio("BM_KeptSimulationOneDealChanged", "BM_MonteCarlo");
   }
 
  private:
@@ -226,7 +244,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void Ratio(const std::string& a, const std::string& b) const {
     const Times ta = Find(a), tb = Find(b);
     if (ta.real > 0 && tb.real > 0 && tb.cpu > 0) {
-      std::printf("  %-26s / %-22s = %10.1f real, %10.1f cpu\n", a.c_str(), b.c_str(),
+      std::printf("  %-26s / %-22s = %10.3g real, %10.3g cpu\n", a.c_str(), b.c_str(),
                   ta.real / tb.real, ta.cpu / tb.cpu);
     }
   }

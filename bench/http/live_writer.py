@@ -5,9 +5,10 @@
 # close date, a logged call on a deal, a scorecard answer), each through the REST API. After
 # each write a second session (the executive, who did not write) reads /api/v1/audit until its
 # X-Salesbox-Data-Version reaches the write's (polled every 5 ms on its own thread, so the
-# writes keep their rate): that delay is the write-to-fresh-audit latency.
+# writes keep their rate): that delay is the write-to-fresh-audit latency (--watch forecast: the
+# executive's forecast page, whose roll-up and P10/P50/P90 must follow the write).
 # Prints one line: writes=.. non2xx=.. fresh_p50_ms=.. fresh_p99_ms=.. fresh_max_ms=..
-# Usage: live_writer.py URL --rate 5 --duration 60
+# Usage: live_writer.py URL --rate 5 --duration 60 [--watch audit|forecast]
 import argparse
 import http.client
 import json
@@ -58,7 +59,10 @@ def main():
     parser.add_argument("url")
     parser.add_argument("--rate", type=float, default=5)
     parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--watch", choices=["audit", "forecast"], default="audit",
+                        help="the executive's page polled until each write shows")
     args = parser.parse_args()
+    watched = "/api/v1/audit" if args.watch == "audit" else "/api/v1/forecast?limit=50"
     url = args.url.rstrip("/")
     writer = Session(url, WRITER)
     reader = Session(url, EXECUTIVE)
@@ -87,7 +91,7 @@ def main():
     def check():  # the other user's audit, polled until each write shows
         nonlocal non2xx
         while not (done.is_set() and not pending):
-            status, _, got = reader.call("GET", "/api/v1/audit")
+            status, _, got = reader.call("GET", watched)
             now = time.monotonic()
             if status != 200:
                 with lock:

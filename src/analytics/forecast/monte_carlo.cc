@@ -5,17 +5,14 @@
 // all independent. Only the conjunction matters, so each trial draws one Bernoulli(q_i),
 // q_i = p_win (1 − p_slip), per deal: the same distribution with half the random numbers.
 //
-// Speed (10⁹ deal-draws for 10⁵ trials × 10⁴ deals, about 0.25 s on one AVX2 core): deals with
-// q = 0 are dropped and deals with q = 1 folded into a constant; the rest are stored as arrays of
-// thresholds round(q 2³²) in [1, 2³² − 1] and amounts, padded to a multiple of 16. Eight
-// independent xoshiro256++ generators (Blackman & Vigna; shifts, xors and adds only, so they run
-// as two 4-lane vectors) each give one 64-bit number per 16 deals, split into two 32-bit uniforms
-// u; deal i is won iff u < threshold_i. The kernel is branch-free, uses GCC/Clang vector
-// extensions and is compiled for AVX2 as well as the baseline ISA (target_clones picks one at
-// load time; both give identical results).
+// Speed: deals with q = 0 are dropped and deals with q = 1 folded into a constant; the rest are
+// drawn by the counter-based kernel of draws.h, deal by deal over a tile of 2,048 trials (16 KiB
+// of totals per row, so the rows a deal adds to stay in the L1 cache), eight trials per step.
+// A deal in a group adds to the total's row and to its group's row from the same draws.
 //
 // Invariants:
-//  (1) the result depends only on the deals (in order), the groupings and the seed;
+//  (1) the result depends only on the set of (stream, amount, q) and the seed, not on the order
+//      of the deals or on what else is simulated (draws.h);
 //  (2) every trial total is the sum of its group totals plus the ungrouped deals' amounts;
 //  (3) expected values are exact (long double sums), not simulated;
 //  (4) quantiles are nearest-rank (monte_carlo.h), by nth_element, O(trials) per quantile.
@@ -28,6 +25,7 @@
 #include <limits>
 #include <string>
 
+#include "analytics/forecast/draws.h"
 #include "common/status_macros.h"
 
 namespace salesbox::analytics::forecast {
@@ -35,8 +33,7 @@ namespace {
 
 constexpr int64_t kMaxTrials = 100'000'000;
 constexpr int64_t kMaxKeptTotals = 250'000'000;
-constexpr size_t kLanes = 8;
-constexpr size_t kDealsPerStep = 2 * kLanes;
+constexpr size_t kTile = 2048;  // trials per tile: 16 KiB of totals per row
 constexpr double kQuantileTolerance = 1e-12;
 constexpr int kPercents[3] = {10, 50, 90};
 
@@ -56,6 +53,28 @@ Status ValidateDeals(std::span<const Deal> deals) {
       return Status::InvalidArgument("forecast: the amounts add up beyond int64");
     }
     sum += d.amount_minor;
+  }
+  return Status::Ok();
+}
+
+// Two deals with one stream would be won and lost together in every trial.
+Status ValidateStreams(std::span<const Deal> deals) {
+  std::vector<std::pair<uint64_t, size_t>> streams(deals.size());
+  for (size_t i = 0; i < deals.size(); ++i) streams[i] = {deals[i].stream, i};
+  std::sort(streams.begin(), streams.end());
+  for (size_t i = 1; i < streams.size(); ++i) {
+    if (streams[i].first == streams[i - 1].first) {
+      return Status::InvalidArgument("forecast: deals " + std::to_string(streams[i - 1].second) +
+                                     " and " + std::to_string(streams[i].second) +
+                                     " share random stream " + std::to_string(streams[i].first));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateTrials(int64_t trials) {
+  if (trials < 1 || trials > kMaxTrials) {
+    return Status::InvalidArgument("forecast: trials must be in [1, 1e8]");
   }
   return Status::Ok();
 }
@@ -104,179 +123,13 @@ std::array<int64_t, 3> NearestRankQuantiles(std::span<int64_t> totals) {
   return out;
 }
 
-uint64_t SplitMix64(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-// Eight xoshiro256++ generators side by side (structure of arrays, for SIMD).
-struct Generators {
-  alignas(64) uint64_t s0[kLanes];
-  alignas(64) uint64_t s1[kLanes];
-  alignas(64) uint64_t s2[kLanes];
-  alignas(64) uint64_t s3[kLanes];
-
-  explicit Generators(uint64_t seed) {
-    uint64_t state = seed;
-    for (size_t j = 0; j < kLanes; ++j) {
-      s0[j] = SplitMix64(state);
-      s1[j] = SplitMix64(state);
-      s2[j] = SplitMix64(state);
-      s3[j] = SplitMix64(state);
-    }
-  }
+// A deal to draw: its key, threshold and amount.
+struct DrawnDeal {
+  internal::StreamKey key;
+  uint32_t threshold = 0;
+  int64_t amount = 0;
+  uint32_t index = 0;  // position in the caller's deals
 };
-
-// The random deals, padded to a multiple of kDealsPerStep with threshold 0 (never won).
-struct DrawnDeals {
-  std::vector<int64_t> thresholds;  // in [1, 2³² − 1]; int64 so the kernel compares in 64 bits
-  std::vector<int64_t> amounts;
-  std::vector<uint32_t> index;  // position in the caller's deals
-  int64_t certain_minor = 0;    // Σ amount of deals with q = 1
-};
-
-DrawnDeals PrepareDeals(std::span<const Deal> deals) {
-  DrawnDeals out;
-  for (size_t i = 0; i < deals.size(); ++i) {
-    const double q = WinProbability(deals[i]);
-    if (q >= 1) {
-      out.certain_minor += deals[i].amount_minor;
-    } else if (q > 0 && deals[i].amount_minor > 0) {
-      const double scaled = std::nearbyint(std::ldexp(q, 32));
-      out.thresholds.push_back(static_cast<int64_t>(std::clamp(scaled, 1.0, 4294967295.0)));
-      out.amounts.push_back(deals[i].amount_minor);
-      out.index.push_back(static_cast<uint32_t>(i));
-    }
-  }
-  while (out.thresholds.size() % kDealsPerStep != 0) {
-    out.thresholds.push_back(0);
-    out.amounts.push_back(0);
-  }
-  return out;
-}
-
-// Four 64-bit lanes (GCC/Clang vector extensions: one AVX2 register or two SSE2 ones).
-using U64x4 = uint64_t __attribute__((vector_size(32)));
-using I64x4 = int64_t __attribute__((vector_size(32)));
-
-// Helpers are macros, not functions: a function taking or returning a vector type would not be
-// inlined into both target clones and would change the ABI (-Wpsabi).
-#define SB_FORECAST_LOAD(type, pointer, out) \
-  type out;                                  \
-  std::memcpy(&out, pointer, sizeof(out))
-#define SB_FORECAST_STORE(pointer, value) std::memcpy(pointer, &(value), sizeof(value))
-#define SB_FORECAST_ROTL(x, k) (((x) << (k)) | ((x) >> (64 - (k))))
-// One xoshiro256++ step of four generators: r receives their outputs.
-#define SB_FORECAST_XOSHIRO(r, s0, s1, s2, s3) \
-  do {                                         \
-    r = SB_FORECAST_ROTL(s0 + s3, 23) + s0;    \
-    const U64x4 sb_forecast_t = s1 << 17;      \
-    s2 ^= s0;                                  \
-    s3 ^= s1;                                  \
-    s1 ^= s2;                                  \
-    s0 ^= s3;                                  \
-    s2 ^= sb_forecast_t;                       \
-    s3 = SB_FORECAST_ROTL(s3, 45);             \
-  } while (false)
-// Adds the amounts of the four deals at `at` whose uniform u is below their threshold.
-#define SB_FORECAST_COUNT(u, at)                                           \
-  do {                                                                     \
-    SB_FORECAST_LOAD(I64x4, thresholds + (at), sb_forecast_threshold);     \
-    SB_FORECAST_LOAD(I64x4, amounts + (at), sb_forecast_amount);           \
-    const I64x4 sb_forecast_hit = (u) < sb_forecast_threshold;             \
-    sums += sb_forecast_amount & sb_forecast_hit;                          \
-    if constexpr (kRecord) {                                               \
-      const I64x4 sb_forecast_kept = sb_forecast_amount & sb_forecast_hit; \
-      SB_FORECAST_STORE(kept + (at), sb_forecast_kept);                    \
-    }                                                                      \
-  } while (false)
-
-// One trial: Σ amount_i [u_i < threshold_i]. With kRecord, also writes every (padded) deal's
-// contribution amount_i [u_i < threshold_i] to `kept` for the group totals. Generators 0..3
-// and 4..7 run as two 4-lane vectors; each 64-bit output gives the uniforms of two deals (low and
-// high half).
-template <bool kRecord>
-__attribute__((target_clones("avx2", "default"))) int64_t RunTrial(Generators& g,
-                                                                   const int64_t* thresholds,
-                                                                   const int64_t* amounts,
-                                                                   size_t padded, int64_t* kept) {
-  SB_FORECAST_LOAD(U64x4, g.s0, a0);
-  SB_FORECAST_LOAD(U64x4, g.s1, a1);
-  SB_FORECAST_LOAD(U64x4, g.s2, a2);
-  SB_FORECAST_LOAD(U64x4, g.s3, a3);
-  SB_FORECAST_LOAD(U64x4, g.s0 + 4, b0);
-  SB_FORECAST_LOAD(U64x4, g.s1 + 4, b1);
-  SB_FORECAST_LOAD(U64x4, g.s2 + 4, b2);
-  SB_FORECAST_LOAD(U64x4, g.s3 + 4, b3);
-  I64x4 sums = {};
-  for (size_t base = 0; base < padded; base += kDealsPerStep) {
-    U64x4 ra, rb;
-    SB_FORECAST_XOSHIRO(ra, a0, a1, a2, a3);
-    SB_FORECAST_XOSHIRO(rb, b0, b1, b2, b3);
-    // The 32-bit halves as non-negative int64 lanes, so one signed 64-bit compare decides.
-    const U64x4 low = {0xffffffffULL, 0xffffffffULL, 0xffffffffULL, 0xffffffffULL};
-    SB_FORECAST_COUNT((I64x4)(ra & low), base);
-    SB_FORECAST_COUNT((I64x4)(ra >> 32), base + 4);
-    SB_FORECAST_COUNT((I64x4)(rb & low), base + 8);
-    SB_FORECAST_COUNT((I64x4)(rb >> 32), base + 12);
-  }
-  SB_FORECAST_STORE(g.s0, a0);
-  SB_FORECAST_STORE(g.s1, a1);
-  SB_FORECAST_STORE(g.s2, a2);
-  SB_FORECAST_STORE(g.s3, a3);
-  SB_FORECAST_STORE(g.s0 + 4, b0);
-  SB_FORECAST_STORE(g.s1 + 4, b1);
-  SB_FORECAST_STORE(g.s2 + 4, b2);
-  SB_FORECAST_STORE(g.s3 + 4, b3);
-  return sums[0] + sums[1] + sums[2] + sums[3];
-}
-#undef SB_FORECAST_LOAD
-#undef SB_FORECAST_STORE
-#undef SB_FORECAST_ROTL
-#undef SB_FORECAST_XOSHIRO
-#undef SB_FORECAST_COUNT
-
-// A grouping prepared for the trials: the random deals (indices into DrawnDeals) sorted by
-// group, so group k's deals are members[begin[k], begin[k + 1]) and each group total is a short
-// run of independent loads and adds (no scatter, no branch), plus each group's certain amount
-// and exact expected value.
-struct PreparedGrouping {
-  std::vector<uint32_t> members;
-  std::vector<size_t> begin;  // group_count + 1 offsets into members
-  std::vector<int64_t> certain_minor;
-  std::vector<long double> expected;
-};
-
-PreparedGrouping PrepareGrouping(std::span<const Deal> deals, const DealGrouping& grouping,
-                                 const DrawnDeals& drawn) {
-  const size_t groups = static_cast<size_t>(grouping.group_count);
-  PreparedGrouping out;
-  out.certain_minor.assign(groups, 0);
-  out.expected.assign(groups, 0.0L);
-  for (size_t i = 0; i < deals.size(); ++i) {
-    const int32_t g = grouping.group_of_deal[i];
-    if (g == kNoGroup) continue;
-    const double q = WinProbability(deals[i]);
-    out.expected[g] += static_cast<long double>(deals[i].amount_minor) * q;
-    if (q >= 1) out.certain_minor[g] += deals[i].amount_minor;
-  }
-  // Counting sort of the random deals by group.
-  out.begin.assign(groups + 1, 0);
-  for (uint32_t i : drawn.index) {
-    const int32_t g = grouping.group_of_deal[i];
-    if (g != kNoGroup) ++out.begin[static_cast<size_t>(g) + 1];
-  }
-  for (size_t k = 0; k < groups; ++k) out.begin[k + 1] += out.begin[k];
-  out.members.resize(out.begin[groups]);
-  std::vector<size_t> next(out.begin.begin(), out.begin.end() - 1);
-  for (size_t d = 0; d < drawn.index.size(); ++d) {
-    const int32_t g = grouping.group_of_deal[drawn.index[d]];
-    if (g != kNoGroup) out.members[next[g]++] = static_cast<uint32_t>(d);
-  }
-  return out;
-}
 
 TotalSummary Summarize(long double expected, std::span<int64_t> totals) {
   const std::array<int64_t, 3> q = NearestRankQuantiles(totals);
@@ -296,62 +149,195 @@ Result<MonteCarloForecast> SimulateForecast(std::span<const Deal> deals,
                                             const MonteCarloOptions& options,
                                             std::span<const DealGrouping> groupings) {
   SB_RETURN_IF_ERROR(ValidateDeals(deals));
-  if (options.trials < 1 || options.trials > kMaxTrials) {
-    return Status::InvalidArgument("forecast: trials must be in [1, 1e8]");
-  }
+  SB_RETURN_IF_ERROR(ValidateStreams(deals));
+  SB_RETURN_IF_ERROR(ValidateTrials(options.trials));
   SB_RETURN_IF_ERROR(ValidateGroupings(deals.size(), groupings, options.trials));
   SB_ASSIGN_OR_RETURN(const int64_t expected, ExpectedTotalMinor(deals));
 
-  const DrawnDeals drawn = PrepareDeals(deals);
-  std::vector<PreparedGrouping> prepared;
-  for (const DealGrouping& grouping : groupings) {
-    prepared.push_back(PrepareGrouping(deals, grouping, drawn));
-  }
   const size_t trials = static_cast<size_t>(options.trials);
-  std::vector<int64_t> totals(trials);
-  // group_totals[g][k * trials + t]: group k of grouping g in trial t.
+  const size_t padded = internal::PaddedTrials(options.trials);
+  std::vector<int64_t> totals(padded, 0);
+  // group_totals[g][k * padded + t]: group k of grouping g in trial t.
   std::vector<std::vector<int64_t>> group_totals(groupings.size());
+  std::vector<std::vector<int64_t>> group_certain(groupings.size());
+  std::vector<std::vector<long double>> group_expected(groupings.size());
   for (size_t g = 0; g < groupings.size(); ++g) {
-    group_totals[g].resize(static_cast<size_t>(groupings[g].group_count) * trials);
+    const size_t count = static_cast<size_t>(groupings[g].group_count);
+    group_totals[g].assign(count * padded, 0);
+    group_certain[g].assign(count, 0);
+    group_expected[g].assign(count, 0.0L);
   }
-  std::vector<int64_t> kept(groupings.empty() ? 0 : drawn.thresholds.size());
-
-  Generators generators(options.seed);
-  double mean = 0, m2 = 0;  // Welford
-  for (size_t t = 0; t < trials; ++t) {
-    const int64_t total =
-        drawn.certain_minor +
-        (kept.empty() ? RunTrial<false>(generators, drawn.thresholds.data(), drawn.amounts.data(),
-                                        drawn.thresholds.size(), nullptr)
-                      : RunTrial<true>(generators, drawn.thresholds.data(), drawn.amounts.data(),
-                                       drawn.thresholds.size(), kept.data()));
-    totals[t] = total;
-    const double delta = static_cast<double>(total) - mean;
-    mean += delta / static_cast<double>(t + 1);
-    m2 += delta * (static_cast<double>(total) - mean);
-    for (size_t g = 0; g < prepared.size(); ++g) {
-      const PreparedGrouping& p = prepared[g];
-      int64_t* out = group_totals[g].data();
-      for (size_t k = 0; k + 1 < p.begin.size(); ++k) {
-        int64_t sum = p.certain_minor[k];
-        for (size_t m = p.begin[k]; m < p.begin[k + 1]; ++m) sum += kept[p.members[m]];
-        out[k * trials + t] = sum;
+  int64_t certain = 0;
+  std::vector<DrawnDeal> drawn;
+  for (size_t i = 0; i < deals.size(); ++i) {
+    const Deal& d = deals[i];
+    const double q = WinProbability(d);
+    for (size_t g = 0; g < groupings.size(); ++g) {
+      const int32_t k = groupings[g].group_of_deal[i];
+      if (k != kNoGroup) group_expected[g][k] += static_cast<long double>(d.amount_minor) * q;
+    }
+    const uint64_t threshold = internal::ThresholdOf(q);
+    if (d.amount_minor == 0 || threshold == 0) continue;
+    if (threshold == internal::kAlways) {
+      certain += d.amount_minor;
+      for (size_t g = 0; g < groupings.size(); ++g) {
+        const int32_t k = groupings[g].group_of_deal[i];
+        if (k != kNoGroup) group_certain[g][k] += d.amount_minor;
       }
+      continue;
+    }
+    drawn.push_back({internal::KeyOf(options.seed, d.stream), static_cast<uint32_t>(threshold),
+                     d.amount_minor, static_cast<uint32_t>(i)});
+  }
+
+  std::vector<int64_t*> rows(1 + groupings.size());
+  for (size_t first = 0; first < padded; first += kTile) {
+    const size_t count = std::min(kTile, padded - first);
+    for (const DrawnDeal& d : drawn) {
+      size_t used = 0;
+      rows[used++] = totals.data() + first;
+      for (size_t g = 0; g < groupings.size(); ++g) {
+        const int32_t k = groupings[g].group_of_deal[d.index];
+        if (k != kNoGroup) rows[used++] = group_totals[g].data() + k * padded + first;
+      }
+      internal::AddDraws(d.key, d.threshold, d.amount, static_cast<uint32_t>(first), count,
+                         rows.data(), used);
     }
   }
 
   MonteCarloForecast out;
   out.trials = options.trials;
+  double mean = 0, m2 = 0;  // Welford
+  for (size_t t = 0; t < trials; ++t) {
+    totals[t] += certain;
+    const double delta = static_cast<double>(totals[t]) - mean;
+    mean += delta / static_cast<double>(t + 1);
+    m2 += delta * (static_cast<double>(totals[t]) - mean);
+  }
   out.simulated_mean_minor = mean;
   out.simulated_sd_minor = std::sqrt(m2 / static_cast<double>(trials));
-  out.total = Summarize(static_cast<long double>(expected), totals);
+  out.total = Summarize(static_cast<long double>(expected), std::span(totals.data(), trials));
   out.groups.resize(groupings.size());
   for (size_t g = 0; g < groupings.size(); ++g) {
-    for (size_t k = 0; k < prepared[g].expected.size(); ++k) {
-      out.groups[g].push_back(
-          Summarize(prepared[g].expected[k],
-                    std::span<int64_t>(group_totals[g].data() + k * trials, trials)));
+    for (size_t k = 0; k < group_certain[g].size(); ++k) {
+      int64_t* row = group_totals[g].data() + k * padded;
+      for (size_t t = 0; t < trials; ++t) row[t] += group_certain[g][k];
+      out.groups[g].push_back(Summarize(group_expected[g][k], std::span(row, trials)));
     }
+  }
+  return out;
+}
+
+Result<KeptSimulation> KeptSimulation::Create(int64_t trials, uint64_t seed, int32_t rows) {
+  SB_RETURN_IF_ERROR(ValidateTrials(trials));
+  if (rows < 1 || rows > kMaxKeptTotals / trials) {
+    return Status::InvalidArgument("forecast: a kept simulation needs 1 to 2.5e8 / trials rows");
+  }
+  KeptSimulation out;
+  out.trials_ = trials;
+  out.seed_ = seed;
+  out.padded_ = internal::PaddedTrials(trials);
+  out.totals_.assign(static_cast<size_t>(rows) * out.padded_, 0);
+  out.certain_.assign(static_cast<size_t>(rows), 0);
+  out.expected_.assign(static_cast<size_t>(rows), 0.0L);
+  return out;
+}
+
+Status KeptSimulation::Assign(std::span<const Deal> deals, std::span<const int32_t> row_of) {
+  SB_RETURN_IF_ERROR(ValidateDeals(deals));
+  const int32_t rows = static_cast<int32_t>(certain_.size());
+  if (!row_of.empty() && row_of.size() != deals.size()) {
+    return Status::InvalidArgument("forecast: " + std::to_string(row_of.size()) + " rows for " +
+                                   std::to_string(deals.size()) + " deals");
+  }
+  std::vector<Entry> next(deals.size());
+  std::vector<long double> expected(certain_.size(), 0.0L);
+  for (size_t i = 0; i < deals.size(); ++i) {
+    const Deal& d = deals[i];
+    const int32_t row = row_of.empty() ? 0 : row_of[i];
+    if (row < 0 || row >= rows) {
+      return Status::InvalidArgument("forecast: deal " + std::to_string(i) + " has row " +
+                                     std::to_string(row) + ", not in [0, " + std::to_string(rows) +
+                                     ")");
+    }
+    const double q = WinProbability(d);
+    expected[static_cast<size_t>(row)] += static_cast<long double>(d.amount_minor) * q;
+    next[i] = Entry{d.stream, d.amount_minor, internal::ThresholdOf(q), row};
+  }
+  // By stream (usually given in that order already), to find duplicates and walk beside entries_.
+  auto by_stream = [](const Entry& a, const Entry& b) { return a.stream < b.stream; };
+  if (!std::is_sorted(next.begin(), next.end(), by_stream)) {
+    std::sort(next.begin(), next.end(), by_stream);
+  }
+  for (size_t i = 1; i < next.size(); ++i) {
+    if (next[i].stream == next[i - 1].stream) {
+      return Status::InvalidArgument("forecast: two deals share random stream " +
+                                     std::to_string(next[i].stream));
+    }
+  }
+  // Deals that add nothing are not kept.
+  std::erase_if(next, [](const Entry& e) { return e.amount == 0 || e.threshold == 0; });
+
+  // What changed: entries_ and next are both sorted by stream.
+  std::vector<const Entry*> removed, added;
+  size_t a = 0, b = 0;
+  while (a < entries_.size() || b < next.size()) {
+    if (b == next.size() || (a < entries_.size() && entries_[a].stream < next[b].stream)) {
+      removed.push_back(&entries_[a++]);
+    } else if (a == entries_.size() || next[b].stream < entries_[a].stream) {
+      added.push_back(&next[b++]);
+    } else {
+      if (!(entries_[a] == next[b])) {
+        removed.push_back(&entries_[a]);
+        added.push_back(&next[b]);
+      }
+      ++a;
+      ++b;
+    }
+  }
+  if (removed.size() + added.size() >= next.size()) {
+    // Most changed (a new model, a new day): draw everything again, tile by tile.
+    std::fill(totals_.begin(), totals_.end(), 0);
+    std::fill(certain_.begin(), certain_.end(), 0);
+    redrawn_ = static_cast<int64_t>(next.size());
+    for (size_t first = 0; first < padded_; first += kTile) {
+      const size_t count = std::min(kTile, padded_ - first);
+      for (const Entry& e : next) Draw(e, e.amount, first, count);
+    }
+  } else {
+    redrawn_ = static_cast<int64_t>(removed.size() + added.size());
+    for (const Entry* e : removed) Draw(*e, -e->amount, 0, padded_);
+    for (const Entry* e : added) Draw(*e, e->amount, 0, padded_);
+  }
+  entries_ = std::move(next);
+  expected_ = std::move(expected);
+  return Status::Ok();
+}
+
+void KeptSimulation::Draw(const Entry& e, int64_t amount, size_t first, size_t count) {
+  const size_t row = static_cast<size_t>(e.row);
+  if (e.threshold == internal::kAlways) {
+    if (first == 0) certain_[row] += amount;
+    return;
+  }
+  int64_t* out = totals_.data() + row * padded_ + first;
+  internal::AddDraws(internal::KeyOf(seed_, e.stream), static_cast<uint32_t>(e.threshold), amount,
+                     static_cast<uint32_t>(first), count, &out, 1);
+}
+
+std::vector<TotalSummary> KeptSimulation::CumulativeSummaries() const {
+  const size_t trials = static_cast<size_t>(trials_);
+  std::vector<int64_t> sum(trials, 0), scratch(trials);
+  std::vector<TotalSummary> out;
+  int64_t certain = 0;
+  long double expected = 0;
+  for (size_t row = 0; row < certain_.size(); ++row) {
+    const int64_t* totals = totals_.data() + row * padded_;
+    for (size_t t = 0; t < trials; ++t) sum[t] += totals[t];
+    certain += certain_[row];
+    expected += expected_[row];
+    for (size_t t = 0; t < trials; ++t) scratch[t] = sum[t] + certain;
+    out.push_back(Summarize(expected, scratch));
   }
   return out;
 }

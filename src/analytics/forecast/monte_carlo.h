@@ -22,6 +22,9 @@ struct Deal {
   int64_t amount_minor = 0;  // >= 0, in minor units of the roll-up's currency
   double p_win = 0;          // in [0, 1]
   double p_slip = 0;         // chance the close falls outside the period, in [0, 1]
+  // Which random numbers the deal draws (callers pass the deal's id). Deals with distinct
+  // streams are independent; two deals of one simulation may not share a stream.
+  uint64_t stream = 0;
 };
 
 // One way of grouping the deals (by rep, by team, ...): group_of_deal[i] is deal i's group in
@@ -62,14 +65,69 @@ Result<int64_t> ExpectedTotalMinor(std::span<const Deal> deals);
 // An empty deal set gives all zeros. Deals with q_i = 0 or 1 are not drawn; the others are drawn
 // with 32-bit resolution (q_i rounded to a multiple of 2⁻³²).
 // Errors (kInvalidArgument): a negative amount, a probability that is not a number in [0, 1],
-// amounts whose sum overflows int64, trials outside [1, 10^8], a grouping whose size differs from
-// the deals or with a group id outside [kNoGroup, group_count), or trials × (1 + Σ group_count)
-// above 2.5·10⁸ (the totals kept for the quantiles would need more than 2 GB).
-// Cost: O(trials × deals) time, trials × (1 + Σ group_count) × 8 bytes; no allocation per trial.
+// two deals with one stream, amounts whose sum overflows int64, trials outside [1, 10^8], a
+// grouping whose size differs from the deals or with a group id outside [kNoGroup, group_count),
+// or trials × (1 + Σ group_count) above 2.5·10⁸ (the totals kept for the quantiles would need
+// more than 2 GB).
+// Cost: O(trials × (deals + grouped deals)) time, trials × (1 + Σ group_count) × 8 bytes.
 // Thread-safe (pure function).
 Result<MonteCarloForecast> SimulateForecast(std::span<const Deal> deals,
                                             const MonteCarloOptions& options = {},
                                             std::span<const DealGrouping> groupings = {});
+
+// A simulation kept between calls, so that a page made again after a write draws only the deals
+// that changed (the server keeps one per page and currency). It holds the trial totals of a set
+// of deals in `rows` rows (the fan: one row per week of closing).
+//
+//   KeptSimulation kept = KeptSimulation::Create(20'000, seed, 1).value();
+//   kept.Assign(deals);                        // draws every deal
+//   kept.Assign(deals_after_a_write);          // draws the changed deal twice (out, in)
+//   TotalSummary range = kept.CumulativeSummaries()[0];
+//
+// After any sequence of Assign calls the trial totals equal those of SimulateForecast(deals,
+// {trials, seed}) for the last deals (integer sums; the draws are counter-based), so the
+// quantiles are the same; the expected value may differ in the last unit when rows are added up.
+// Not thread-safe: one caller at a time.
+class KeptSimulation {
+ public:
+  // kInvalidArgument for trials outside [1, 10^8] or rows outside [1, 2.5·10⁸ / trials].
+  static Result<KeptSimulation> Create(int64_t trials, uint64_t seed, int32_t rows);
+
+  // Makes the kept deals `deals`, deal i in row row_of[i] (empty: all in row 0). Draws the deals
+  // added, removed or changed (amount, probability, row) since the last call, or all of them
+  // when that is cheaper. Errors as SimulateForecast and for a row outside [0, rows); the kept
+  // state is unchanged then. Cost: O(n log n) when the deals do not come sorted by stream, plus
+  // trials per changed deal (2 × trials when it changed).
+  Status Assign(std::span<const Deal> deals, std::span<const int32_t> row_of = {});
+
+  // Element k: the range of the deals in rows 0..k together (exact expected value, nearest-rank
+  // quantiles of the trial totals). O(rows × trials).
+  std::vector<TotalSummary> CumulativeSummaries() const;
+
+  // Deals drawn by the last Assign (each changed one counts twice).
+  int64_t redrawn() const { return redrawn_; }
+
+ private:
+  struct Entry {
+    uint64_t stream = 0;
+    int64_t amount = 0;
+    uint64_t threshold = 0;  // draws.h
+    int32_t row = 0;
+    bool operator==(const Entry&) const = default;
+  };
+  KeptSimulation() = default;
+  // Adds `amount` to row e.row for trials [first, first + count) where e is won.
+  void Draw(const Entry& e, int64_t amount, size_t first, size_t count);
+
+  int64_t trials_ = 0;
+  uint64_t seed_ = 0;
+  size_t padded_ = 0;
+  std::vector<int64_t> totals_;        // row r, trial t at r * padded_ + t (drawn deals only)
+  std::vector<int64_t> certain_;       // per row: Σ amount of deals with q = 1
+  std::vector<long double> expected_;  // per row: Σ amount · q
+  std::vector<Entry> entries_;         // by stream; deals that can add something
+  int64_t redrawn_ = 0;
+};
 
 // The exact distribution of the total by enumerating all 2^n won/lost outcomes.
 struct ExactForecast {

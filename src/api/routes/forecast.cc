@@ -16,6 +16,7 @@
 #include "api/routes/routes.h"
 #include "common/status_macros.h"
 #include "service/forecast.h"
+#include "service/forecast/simulations.h"
 #include "service/forecast_snapshots.h"
 
 namespace salesbox::api::internal {
@@ -91,6 +92,8 @@ struct Forecast {
   storage::Store& store;
   const Clock& clock;
   ForecastFacts facts;
+  // Each large page's simulation, corrected deal by deal after a write (simulations.h).
+  service::ForecastSimulations simulations;
 
   // The facts: the live model's snapshot when there is one (they hold every day's history).
   Result<DataPtr> Data(const Context& c) {
@@ -146,6 +149,7 @@ struct Forecast {
     request.trials = kPageTrials;
     request.group_trials = kPageTrials / 4;
     request.fan_trials = 1'000;
+    request.simulations = &simulations;
     Result<service::Forecast> forecast = service::RunForecast(**data, request);
     if (!forecast.ok()) return FromStatus(forecast.status(), 400);
     return http::Response::Json(200, Dump(service::ForecastJson(**data, *forecast, limit, offset)));
@@ -229,26 +233,31 @@ void AddForecastRoutes(RouteTable& table, const ApiContext& ctx) {
   const std::string v1(kPrefix);
   // The handlers share `forecast`, and the table owns it.
   auto forecast = std::make_shared<Forecast>(ctx);
-  table.Add({"GET", v1 + "/forecast", "The evidence-based forecast of a period", "forecast",
-             Access::kSignedIn, std::nullopt, "", 200, false,
-             [forecast](Context& c) { return forecast->Period(c); }})
+  table
+      .Add({"GET", v1 + "/forecast", "The evidence-based forecast of a period", "forecast",
+            Access::kSignedIn, std::nullopt, "", 200, false,
+            [forecast](Context& c) { return forecast->Period(c); }})
       .Live();
-  table.Add({"GET", v1 + "/forecast/backtest",
-             "Brier score, log loss, AUC and reliability of the model, the reps and stage defaults",
-             "forecast", Access::kSignedIn, std::nullopt, "", 200, false,
-             [forecast](Context& c) { return forecast->Backtest(c); }})
+  table
+      .Add({"GET", v1 + "/forecast/backtest",
+            "Brier score, log loss, AUC and reliability of the model, the reps and stage defaults",
+            "forecast", Access::kSignedIn, std::nullopt, "", 200, false,
+            [forecast](Context& c) { return forecast->Backtest(c); }})
       .facts = true;
-  table.Add({"GET", v1 + "/forecast/snapshots", "Forecast snapshots, newest first", "forecast",
-             Access::kSignedIn, std::nullopt, "", 200, false,
-             [forecast](Context& c) { return forecast->Snapshots(c); }})
+  table
+      .Add({"GET", v1 + "/forecast/snapshots", "Forecast snapshots, newest first", "forecast",
+            Access::kSignedIn, std::nullopt, "", 200, false,
+            [forecast](Context& c) { return forecast->Snapshots(c); }})
       .facts = true;
-  table.Add({"POST", v1 + "/forecast/snapshots", "Take a forecast snapshot", "forecast",
-             Access::kSignedIn, std::nullopt, "", 201, false,
-             [forecast](Context& c) { return forecast->TakeSnapshot(c); }})
+  table
+      .Add({"POST", v1 + "/forecast/snapshots", "Take a forecast snapshot", "forecast",
+            Access::kSignedIn, std::nullopt, "", 201, false,
+            [forecast](Context& c) { return forecast->TakeSnapshot(c); }})
       .facts = true;
-  table.Add({"GET", v1 + "/forecast/moved", "What moved between two forecast snapshots", "forecast",
-             Access::kSignedIn, std::nullopt, "", 200, false,
-             [forecast](Context& c) { return forecast->Moved(c); }})
+  table
+      .Add({"GET", v1 + "/forecast/moved", "What moved between two forecast snapshots", "forecast",
+            Access::kSignedIn, std::nullopt, "", 200, false,
+            [forecast](Context& c) { return forecast->Moved(c); }})
       .facts = true;
 }
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "analytics/forecast/optimism.h"
 #include "common/status_macros.h"
 #include "service/forecast/internal.h"
+#include "service/forecast/simulations.h"
 
 namespace salesbox::service {
 namespace {
@@ -162,9 +164,9 @@ ForecastScores UpdateScores(const ForecastScores& old, const ForecastData& old_d
   }
   if (!stated_owners.empty()) {
     for (int64_t owner : stated_owners) scores.optimism.erase(owner);
-    AddOptimism(StatedOutcomes(data, old.day,
-                               [&](int64_t owner) { return stated_owners.contains(owner); }),
-                scores.optimism);
+    AddOptimism(
+        StatedOutcomes(data, old.day, [&](int64_t owner) { return stated_owners.contains(owner); }),
+        scores.optimism);
   }
   auto score_of = [&](size_t i) -> std::optional<DealScore> {
     const ForecastDealFacts& deal = data.deals[i];
@@ -183,13 +185,13 @@ ForecastScores UpdateScores(const ForecastScores& old, const ForecastData& old_d
   for (int64_t id : changed) {
     if (!in_place) break;
     const int32_t before = old_data.index_of.Find(id), now = data.index_of.Find(id);
-    in_place = before == now ||
-               (before < 0 && now >= static_cast<int32_t>(old_data.deals.size()));
+    in_place = before == now || (before < 0 && now >= static_cast<int32_t>(old_data.deals.size()));
   }
   if (in_place) {
     std::vector<size_t> again;  // indexes into data.deals
     for (int64_t id : changed) {
-      if (const int32_t now = data.index_of.Find(id); now >= 0) again.push_back(static_cast<size_t>(now));
+      if (const int32_t now = data.index_of.Find(id); now >= 0)
+        again.push_back(static_cast<size_t>(now));
     }
     for (const DealScore& score : old.open) {
       const ForecastDealFacts& deal = old_data.deals[static_cast<size_t>(score.deal)];
@@ -205,7 +207,8 @@ ForecastScores UpdateScores(const ForecastScores& old, const ForecastData& old_d
     auto next = fresh.begin();
     for (const DealScore& score : old.open) {
       const size_t i = static_cast<size_t>(score.deal);
-      while (next != fresh.end() && static_cast<size_t>(next->deal) < i) scores.open.push_back(*next++);
+      while (next != fresh.end() && static_cast<size_t>(next->deal) < i)
+        scores.open.push_back(*next++);
       if (std::binary_search(again.begin(), again.end(), i)) continue;
       scores.open.push_back(score);
     }
@@ -287,26 +290,47 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
   // Score every open deal in scope.
   std::map<std::string, Rollup> totals;
   std::map<std::pair<int, int64_t>, std::map<std::string, Rollup>> groups;  // (level, id)
-  auto rollups_of = [&](int64_t owner, const std::string& currency) {
-    std::vector<Rollup*> r = {&totals[currency]};
-    r.push_back(&groups[{1, owner}][currency]);
-    if (auto it = data.team_of.find(owner); it != data.team_of.end()) {
-      r.push_back(&groups[{0, it->second}][currency]);
+  // The company's, the rep's and the team's roll-up of an owner's deals in a currency, found
+  // once per (owner, currency): a page adds up ~100k deals (std::map nodes do not move).
+  struct OwnerRollups {
+    std::array<Rollup*, 3> r{};
+    size_t n = 0;
+    Rollup** begin() { return r.data(); }
+    Rollup** end() { return r.data() + n; }
+  };
+  std::unordered_map<uint64_t, OwnerRollups> rollups_by_owner;
+  auto rollups_of = [&](int64_t owner, const Currency& code) -> OwnerRollups& {
+    const std::string_view c = code.code();
+    const uint64_t key = (static_cast<uint64_t>(owner) << 24) ^
+                         (static_cast<uint64_t>(static_cast<unsigned char>(c[0])) << 16) ^
+                         (static_cast<uint64_t>(static_cast<unsigned char>(c[1])) << 8) ^
+                         static_cast<unsigned char>(c[2]);
+    auto [it, inserted] = rollups_by_owner.try_emplace(key);
+    if (inserted) {
+      const std::string currency(c);
+      OwnerRollups& r = it->second;
+      r.r[r.n++] = &totals[currency];
+      r.r[r.n++] = &groups[{1, owner}][currency];
+      if (auto team = data.team_of.find(owner); team != data.team_of.end()) {
+        r.r[r.n++] = &groups[{0, team->second}][currency];
+      }
     }
-    return r;
+    return it->second;
   };
   const ForecastScores* scores =
       request.scores != nullptr && request.scores->day == as_of && request.scores->model == &model
           ? request.scores
           : nullptr;
   const bool explain_all = request.explain_limit < 0;
-  std::vector<std::array<double, kForecastFeatures>> features;  // per out.deals, when needed
+  // Per out.deals, when the factors are explained later: the kept scores' features, or copies.
+  std::vector<const double*> features;
+  std::deque<std::array<double, kForecastFeatures>> feature_copies;
   for (const ForecastDealFacts& deal : data.deals) {
     if (!in_scope(deal.owner_id)) continue;
     // Won in the period so far.
     if (deal.stage == Stage::kClosedWon && deal.closed_on != kNoDay && deal.closed_on >= start &&
         deal.closed_on <= std::min(end, as_of)) {
-      for (Rollup* r : rollups_of(deal.owner_id, deal.amount.currency.ToString())) {
+      for (Rollup* r : rollups_of(deal.owner_id, deal.amount.currency)) {
         r->currency = deal.amount.currency;
         r->closed_won += deal.amount.minor_units;
       }
@@ -335,12 +359,16 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     if (explain_all) {
       Explain(data, model, x, analytics::audit::LocaleIndex(request.locale), s);
     } else {
-      features.emplace_back();
-      std::copy(x, x + kForecastFeatures, features.back().begin());
+      if (scores != nullptr) {
+        features.push_back(x);  // lives in *scores
+      } else {
+        feature_copies.emplace_back();
+        std::copy(x, x + kForecastFeatures, feature_copies.back().begin());
+        features.push_back(feature_copies.back().data());
+      }
     }
     if (s.in_period) {
-      const std::string currency = deal.amount.currency.ToString();
-      for (Rollup* r : rollups_of(deal.owner_id, currency)) {
+      for (Rollup* r : rollups_of(deal.owner_id, deal.amount.currency)) {
         r->currency = deal.amount.currency;
         r->deals += 1;
         r->pipeline += s.amount.minor_units;
@@ -371,8 +399,8 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
   }
 
   trace.Mark("score");
-  // Monte Carlo per currency: the total with every trial, then the reps and the teams, each
-  // grouping in one simulation whose trials keep its totals under ~1.6 GB (design note 5).
+  // Monte Carlo per currency (design note in simulations.h): the total, each team's and rep's
+  // range and the fan, from simulations kept between pages when the server passes them.
   auto add = [](Rollup& r, const fc::TotalSummary& t) {
     r.expected = r.closed_won + t.expected_minor;
     r.p10 = r.closed_won + t.p10_minor;
@@ -381,6 +409,14 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     r.commit += r.closed_won;
     r.best_case += r.closed_won;
   };
+  ForecastSimulations local(0, 0);
+  ForecastSimulations& simulations = request.simulations != nullptr ? *request.simulations : local;
+  // The page's scope, for the kept simulations' keys.
+  const std::string scope =
+      std::to_string(request.viewer != nullptr ? request.viewer->user_id.value : 0) + "/" +
+      std::to_string(request.team_id.value_or(0)) + "/" +
+      std::to_string(request.rep_id.value_or(0)) + "/" + std::to_string(start) + "-" +
+      std::to_string(end) + "/" + std::to_string(as_of) + "/";
   // One task per currency, on up to two threads: each writes only its currency's roll-ups (the
   // group maps' keys all exist by now) and its own fan.
   std::vector<std::pair<Currency, std::vector<FanPoint>>> fans(totals.size());
@@ -391,56 +427,60 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
     std::vector<const ScoredDeal*> scored;
     for (const ScoredDeal& s : out.deals) {
       if (!s.in_period || s.amount.currency != code) continue;
-      deals.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
+      deals.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip,
+                       static_cast<uint64_t>(s.id)});
       scored.push_back(&s);
     }
     fc::MonteCarloOptions mc;
     mc.trials = request.trials;
     mc.seed = request.seed;
-    SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast sim, fc::SimulateForecast(deals, mc));
-    add(total, sim.total);
+    SB_ASSIGN_OR_RETURN(std::vector<fc::TotalSummary> whole,
+                        simulations.Cumulative(scope + currency + "/total", deals, {}, 1, mc));
+    add(total, whole[0]);
+    // A team's or rep's range needs far fewer trials than the company's (group_trials); each is
+    // drawn from its own deals, which gives the same trials as drawing it beside the others.
+    fc::MonteCarloOptions group_mc = mc;
+    group_mc.trials = std::min<int64_t>(request.trials, request.group_trials);
     for (int level : {0, 1}) {  // teams, reps
-      std::map<int64_t, int32_t> index;
-      std::vector<int64_t> ids;
-      std::vector<int32_t> group_of(deals.size(), fc::kNoGroup);
+      std::map<int64_t, std::vector<fc::Deal>> members;
       for (size_t i = 0; i < scored.size(); ++i) {
         const int64_t id = level == 0 ? scored[i]->team_id : scored[i]->owner_id;
-        if (id == 0) continue;
-        auto [it, inserted] = index.try_emplace(id, static_cast<int32_t>(ids.size()));
-        if (inserted) ids.push_back(id);
-        group_of[i] = it->second;
+        if (id != 0) members[id].push_back(deals[i]);
       }
-      // Groups without deals in the period still get closed won as their range.
       for (auto& [key, by_currency] : groups) {
-        if (key.first != level || index.contains(key.second)) continue;
-        if (auto it = by_currency.find(currency); it != by_currency.end()) {
-          add(it->second, fc::TotalSummary{});
+        if (key.first != level) continue;
+        auto it = by_currency.find(currency);
+        if (it == by_currency.end()) continue;
+        auto group = members.find(key.second);
+        if (group == members.end()) {
+          add(it->second, fc::TotalSummary{});  // closed won only
+          continue;
         }
-      }
-      if (ids.empty()) continue;
-      const int32_t count = static_cast<int32_t>(ids.size());
-      // A team's or rep's range needs far fewer trials than the company's: 10,000 (fewer when
-      // the groups' totals would not fit in ~1.6 GB).
-      fc::MonteCarloOptions group_mc = mc;
-      const int64_t most = std::min<int64_t>(request.trials, request.group_trials);
-      group_mc.trials =
-          std::clamp<int64_t>(200'000'000 / (count + 1), std::min<int64_t>(1000, most), most);
-      std::vector<fc::DealGrouping> grouping = {{group_of, count}};
-      SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast g,
-                          fc::SimulateForecast(deals, group_mc, grouping));
-      for (int32_t k = 0; k < count; ++k) {
-        auto& by_currency = groups.at({level, ids[static_cast<size_t>(k)]});
-        if (auto it = by_currency.find(currency); it != by_currency.end()) {
-          add(it->second, g.groups[0][static_cast<size_t>(k)]);
-        }
+        SB_ASSIGN_OR_RETURN(fc::TotalSummary range, simulations.Range(group->second, group_mc));
+        add(it->second, range);
       }
     }
 
     if (request.fan) {
-      std::vector<FanPoint> points;
       std::vector<Day> days;
       for (Day d = start + 6; d < end; d += 7) days.push_back(d);
       days.push_back(end);
+      // Point k counts the deals expected to close by days[k]: row k holds those closing after
+      // days[k − 1] (overdue ones in row 0), and the kept simulation adds rows 0..k up.
+      std::vector<fc::Deal> fan_deals;
+      std::vector<int32_t> row_of;
+      for (size_t i = 0; i < scored.size(); ++i) {
+        const size_t row = static_cast<size_t>(
+            std::lower_bound(days.begin(), days.end(), scored[i]->close_on) - days.begin());
+        if (row == days.size()) continue;  // not by the period's end
+        fan_deals.push_back(deals[i]);
+        row_of.push_back(static_cast<int32_t>(row));
+      }
+      fc::MonteCarloOptions fan_mc = mc;
+      fan_mc.trials = std::min<int64_t>(request.trials, request.fan_trials);  // a chart's bands
+      SB_ASSIGN_OR_RETURN(std::vector<fc::TotalSummary> by_day,
+                          simulations.Cumulative(scope + currency + "/fan", fan_deals, row_of,
+                                                 static_cast<int32_t>(days.size()), fan_mc));
       // Won in the period so far, by day: each week's closed won is a running sum.
       std::vector<std::pair<Day, int64_t>> won;
       for (const ForecastDealFacts& deal : data.deals) {
@@ -452,31 +492,21 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
       std::sort(won.begin(), won.end());
       size_t won_by = 0;
       int64_t won_sum = 0;
-      for (Day d : days) {
+      std::vector<FanPoint> points;
+      for (size_t k = 0; k < days.size(); ++k) {
         FanPoint p;
-        p.day = d;
-        for (; won_by < won.size() && won[won_by].first <= std::min(d, as_of); ++won_by) {
+        p.day = days[k];
+        for (; won_by < won.size() && won[won_by].first <= std::min(days[k], as_of); ++won_by) {
           won_sum += won[won_by].second;
         }
         p.closed_won = won_sum;
-        if (d < as_of) {
+        if (days[k] < as_of) {
           p.expected = p.p10 = p.p50 = p.p90 = p.closed_won;
         } else {
-          std::vector<fc::Deal> by_then;
-          for (const ScoredDeal& s : out.deals) {
-            if (!s.in_period || s.amount.currency != code) continue;
-            if (s.close_on > d) continue;  // expected later in the period
-            // Within the period, closing by d instead of by the period end: slip is to d.
-            by_then.push_back({std::max<int64_t>(0, s.amount.minor_units), s.p_model, s.p_slip});
-          }
-          fc::MonteCarloOptions fan_mc;
-          fan_mc.trials = std::min<int64_t>(request.trials, request.fan_trials);  // a chart's bands
-          fan_mc.seed = request.seed + static_cast<uint64_t>(d - start);
-          SB_ASSIGN_OR_RETURN(fc::MonteCarloForecast f, fc::SimulateForecast(by_then, fan_mc));
-          p.expected = p.closed_won + f.total.expected_minor;
-          p.p10 = p.closed_won + f.total.p10_minor;
-          p.p50 = p.closed_won + f.total.p50_minor;
-          p.p90 = p.closed_won + f.total.p90_minor;
+          p.expected = p.closed_won + by_day[k].expected_minor;
+          p.p10 = p.closed_won + by_day[k].p10_minor;
+          p.p50 = p.closed_won + by_day[k].p50_minor;
+          p.p90 = p.closed_won + by_day[k].p90_minor;
         }
         points.push_back(p);
       }
@@ -526,7 +556,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
       const int64_t last =
           std::min<int64_t>(static_cast<int64_t>(sorted.size()), first + request.explain_limit);
       for (int64_t k = first; k < last; ++k) {
-        Explain(data, model, features[order[static_cast<size_t>(k)]].data(),
+        Explain(data, model, features[order[static_cast<size_t>(k)]],
                 analytics::audit::LocaleIndex(request.locale), sorted[static_cast<size_t>(k)]);
       }
     }

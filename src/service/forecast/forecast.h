@@ -27,6 +27,8 @@
 
 namespace salesbox::service {
 
+class ForecastSimulations;  // simulations.h
+
 // Every deal open on `day`, scored with `model`: what RunForecast would compute for each, kept by
 // the live fact model per snapshot so that a request does not score the whole pipeline again.
 struct DealScore {
@@ -77,6 +79,9 @@ struct ForecastRequest {
   // keep empty factors. Negative: explain every deal.
   int64_t explain_limit = -1;
   int64_t explain_offset = 0;
+  // Simulations kept between pages (the server keeps one, thread-safe); null: drawn afresh. The
+  // ranges are the same either way.
+  ForecastSimulations* simulations = nullptr;
 };
 
 struct Factor {

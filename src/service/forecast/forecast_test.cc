@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "service/forecast/simulations.h"
 #include "service/forecast/snapshots.h"
 #include "storage/open_store.h"
 #include "testing/status_matchers.h"
@@ -320,6 +321,78 @@ TEST_F(ForecastTest, LittleHistoryUsesStageRatesAndSaysWhy) {
   EXPECT_EQ(r.stated, 1000000);  // 10% stated
   EXPECT_EQ(r.p10, 0);
   EXPECT_EQ(r.p90, keep >= 0.1 ? 10000000 : 0);
+}
+
+// The server keeps each large page's simulation between requests: the ranges (total, teams,
+// reps, fan) equal a fresh simulation's, before and after a deal is added, and the second page
+// draws the new deal instead of the whole company again.
+TEST_F(ForecastTest, KeptSimulationsGiveTheFreshRangesAndDrawOnlyWhatChanged) {
+  for (int i = 0; i < 12; ++i) {
+    AddDeal("History " + std::to_string(i), D(2024, 1, 15), D(2024, 3, 20), i < 3);
+  }
+  const int kOpen = 2 * static_cast<int>(ForecastSimulations::kKeepFrom);
+  for (int i = 0; i < kOpen; ++i) {  // closing in April-May 2025
+    AddDeal("Open " + std::to_string(i), D(2025, 1, 1) + std::chrono::days(i % 50), {}, false,
+            1000 + 97 * (i % 40), i % 3 == 0 ? other_ : rep_);
+  }
+  ForecastSimulations kept;
+  auto run = [&](ForecastSimulations* simulations) {
+    Result<ForecastData> data = LoadForecastData(*store_);
+    EXPECT_TRUE(data.ok());
+    ForecastRequest request;
+    request.as_of = D(2025, 3, 1);
+    request.period = "2025-Q2";
+    request.trials = 4'000;
+    request.group_trials = 1'000;
+    request.fan_trials = 500;
+    request.simulations = simulations;
+    Result<Forecast> forecast = RunForecast(*data, request);
+    EXPECT_TRUE(forecast.ok()) << forecast.status().ToString();
+    return forecast.ok() ? *std::move(forecast) : Forecast{};
+  };
+  auto expect_same = [](const Forecast& a, const Forecast& b) {
+    auto same = [](const Rollup& x, const Rollup& y, const std::string& what) {
+      EXPECT_EQ(x.expected, y.expected) << what;
+      EXPECT_EQ(x.p10, y.p10) << what;
+      EXPECT_EQ(x.p50, y.p50) << what;
+      EXPECT_EQ(x.p90, y.p90) << what;
+    };
+    ASSERT_EQ(a.totals.size(), 1u);
+    ASSERT_EQ(b.totals.size(), 1u);
+    same(a.totals[0], b.totals[0], "total");
+    ASSERT_EQ(a.groups.size(), b.groups.size());
+    for (size_t g = 0; g < a.groups.size(); ++g) {
+      same(a.groups[g].rollup, b.groups[g].rollup,
+           a.groups[g].level + std::to_string(a.groups[g].id));
+    }
+    ASSERT_EQ(a.fan.size(), 1u);
+    ASSERT_EQ(a.fan[0].second.size(), b.fan[0].second.size());
+    for (size_t k = 0; k < a.fan[0].second.size(); ++k) {
+      EXPECT_EQ(a.fan[0].second[k].p10, b.fan[0].second[k].p10) << k;
+      EXPECT_EQ(a.fan[0].second[k].p90, b.fan[0].second[k].p90) << k;
+      EXPECT_EQ(a.fan[0].second[k].expected, b.fan[0].second[k].expected) << k;
+    }
+  };
+  const Forecast first = run(&kept);
+  const int64_t drawn_first = kept.drawn();
+  // Total, fan, the team and both reps: each in-period deal drawn four times.
+  EXPECT_EQ(drawn_first, 4 * kOpen);
+  expect_same(first, run(nullptr));
+  EXPECT_GT(first.totals[0].p90, first.totals[0].p10);  // a real range, not a point
+  EXPECT_EQ(kept.drawn(), drawn_first);  // the fresh run did not touch the kept simulations
+
+  AddDeal("New", D(2025, 1, 20), {}, false, 250'000, rep_);  // a large deal, closing in April
+  const Forecast second = run(&kept);
+  expect_same(second, run(nullptr));
+  EXPECT_GT(second.totals[0].p90, first.totals[0].p90);
+  // The new deal once in the total and once in the fan; the team's and the rep's ranges drawn
+  // again from their deals; the other rep's range remembered.
+  const int64_t reps_deals = kOpen - (kOpen + 2) / 3 + 1;
+  EXPECT_EQ(kept.drawn() - drawn_first, 1 + 1 + (kOpen + 1) + reps_deals);
+  // Nothing changed: nothing drawn.
+  const int64_t before = kept.drawn();
+  run(&kept);
+  EXPECT_EQ(kept.drawn(), before);
 }
 
 TEST_F(ForecastTest, NoHistoryIsAClearError) {
