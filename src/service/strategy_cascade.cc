@@ -66,6 +66,11 @@ std::vector<std::string> SplitLines(std::string_view text) {
 
 Result<Cascade> BuildCascade(storage::Store& store, Date as_of) {
   SB_ASSIGN_OR_RETURN(StrategyData data, LoadStrategyData(store, as_of));
+  return BuildCascade(store, data);
+}
+
+Result<Cascade> BuildCascade(storage::Store& store, const StrategyData& data) {
+  const Date as_of = data.input.as_of;
   StrategyRequest request;
   request.as_of = as_of;
   request.account_profitability = false;

@@ -44,6 +44,9 @@ struct Cascade {
 // Objectives measured against the stored core segments as of the end of `as_of`. Storage
 // errors as they come.
 Result<Cascade> BuildCascade(storage::Store& store, Date as_of);
+// The same from strategy data already loaded for data.as_of (the server shares one load between
+// the strategy routes and their users while the data is unchanged).
+Result<Cascade> BuildCascade(storage::Store& store, const StrategyData& data);
 
 // The JSON of GET /api/v1/strategy/cascade (docs/api.md).
 nlohmann::json CascadeJson(const Cascade& cascade);

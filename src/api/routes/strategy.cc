@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 // The strategy routes: segments, profitability, the ideal customer profile and alignment for
 // managers and up; the cascade of objectives, segments with value propositions and alignment.
+#include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "api/internal/params.h"
 #include "api/internal/reply.h"
 #include "api/routes/routes.h"
+#include "common/status_macros.h"
 #include "service/strategy_cascade.h"
 #include "service/strategy_service.h"
 
@@ -17,8 +21,41 @@ namespace {
 
 using nlohmann::json;
 
+// The strategy's facts by day while the data is unchanged: loading them reads three years of
+// orders and every deal (about a second at --scale 10), and every user's segments, alignment
+// and cascade pages are made from the same company-wide facts, so they share one load (the
+// last two days kept). Thread-safe; a second request for the same facts waits for the load.
+class StrategyFacts {
+ public:
+  explicit StrategyFacts(storage::Store& store) : store_(store) {}
+
+  Result<std::shared_ptr<const service::StrategyData>> For(Date as_of) {
+    SB_ASSIGN_OR_RETURN(uint64_t version, store_.DataVersion());
+    std::lock_guard lock(mutex_);
+    for (const Entry& e : entries_) {
+      if (e.as_of == as_of && e.version == version) return e.data;
+    }
+    SB_ASSIGN_OR_RETURN(service::StrategyData loaded, service::LoadStrategyData(store_, as_of));
+    auto data = std::make_shared<const service::StrategyData>(std::move(loaded));
+    std::erase_if(entries_, [version](const Entry& e) { return e.version != version; });
+    if (entries_.size() >= 2) entries_.erase(entries_.begin());
+    entries_.push_back(Entry{as_of, version, data});
+    return data;
+  }
+
+ private:
+  struct Entry {
+    Date as_of{};
+    uint64_t version = 0;
+    std::shared_ptr<const service::StrategyData> data;
+  };
+  storage::Store& store_;
+  std::mutex mutex_;
+  std::vector<Entry> entries_;
+};
+
 // Strategy: company-level analysis for managers, executives, admins and marketing.
-http::Response Strategy(const ApiContext& ctx, Context& c) {
+http::Response Strategy(const ApiContext& ctx, StrategyFacts& facts, Context& c) {
   storage::Store& store = ctx.store;
   if (c.principal->role == Role::kRep) {
     return ErrorResponse(403, "forbidden", "the strategy analysis is for managers and up");
@@ -36,7 +73,9 @@ http::Response Strategy(const ApiContext& ctx, Context& c) {
     request.from = *parsed;
   }
   request.account_profitability = false;
-  Result<service::StrategyReport> report = service::RunStrategy(store, request);
+  Result<std::shared_ptr<const service::StrategyData>> data = facts.For(request.as_of);
+  if (!data.ok()) return FromStatus(data.status());
+  Result<service::StrategyReport> report = service::AnalyzeStrategy(**data, request);
   if (!report.ok()) return FromStatus(report.status());
   json out = service::StrategyReportJson(*report);
   if (c.principal->role == Role::kManager) {
@@ -68,10 +107,12 @@ http::Response Strategy(const ApiContext& ctx, Context& c) {
 
 // The strategy cascade: objectives, segments with value propositions, company alignment.
 // Every role: it shows no single customer.
-http::Response Cascade(const ApiContext& ctx, Context& c) {
+http::Response Cascade(const ApiContext& ctx, StrategyFacts& facts, Context& c) {
   Result<Date> as_of = AsOfParam(c, ctx.clock);
   if (!as_of.ok()) return FromStatus(as_of.status(), 400);
-  Result<service::Cascade> cascade = service::BuildCascade(ctx.store, *as_of);
+  Result<std::shared_ptr<const service::StrategyData>> data = facts.For(*as_of);
+  if (!data.ok()) return FromStatus(data.status());
+  Result<service::Cascade> cascade = service::BuildCascade(ctx.store, **data);
   if (!cascade.ok()) return FromStatus(cascade.status());
   return http::Response::Json(200, Dump(service::CascadeJson(*cascade)));
 }
@@ -80,14 +121,15 @@ http::Response Cascade(const ApiContext& ctx, Context& c) {
 
 void AddStrategyRoutes(RouteTable& table, const ApiContext& ctx) {
   const std::string v1(kPrefix);
+  auto facts = std::make_shared<StrategyFacts>(ctx.store);
   table.Add({"GET", v1 + "/strategy",
              "Segments, profitability, ideal customer profile and alignment", "strategy",
              Access::kSignedIn, std::nullopt, "", 200, false,
-             [ctx](Context& c) { return Strategy(ctx, c); }});
+             [ctx, facts](Context& c) { return Strategy(ctx, *facts, c); }});
   table.Add({"GET", v1 + "/strategy/cascade",
              "Objectives with progress, segments with value propositions, alignment", "strategy",
              Access::kSignedIn, std::nullopt, "", 200, false,
-             [ctx](Context& c) { return Cascade(ctx, c); }});
+             [ctx, facts](Context& c) { return Cascade(ctx, *facts, c); }});
 }
 
 }  // namespace salesbox::api::internal
