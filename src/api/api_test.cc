@@ -1455,6 +1455,194 @@ TEST_F(ApiTest, StagesAreListedInBoardOrder) {
   EXPECT_EQ(stages.body[5]["open"], false);
 }
 
+// --- list totals and batches -----------------------------------------------------------------
+
+// The sums per currency of every item of a list, read page by page (`limit` each).
+std::map<std::string, int64_t> PagedSums(const std::string& user, const std::string& url,
+                                         int64_t limit, int64_t* count) {
+  std::map<std::string, int64_t> sums;
+  *count = 0;
+  for (int64_t offset = 0;; offset += limit) {
+    Reply page = Send(*TheWorld().api, "GET",
+                      url + "&limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset),
+                      &TheWorld().As(user));
+    EXPECT_EQ(page.status, 200) << page.Text();
+    if (page.status != 200 || page.body["items"].empty()) break;
+    for (const json& item : page.body["items"]) {
+      ++*count;
+      if (item["amount_minor"].is_null()) continue;  // unknown, not 0
+      sums[item["currency"].get<std::string>()] += item["amount_minor"].get<int64_t>();
+    }
+  }
+  return sums;
+}
+
+TEST_F(ApiTest, ListTotalsSumTheWholeListPerCurrencyNotOnlyThePage) {
+  const int64_t account = w().account.at("r1a");
+  const json amounts[][2] = {{10050, "DKK"}, {20000, "DKK"}, {30000, "SEK"},
+                             {725, "EUR"},   {99900, "NOK"}, {nullptr, "DKK"}};
+  for (const auto& [minor, currency] : amounts) {
+    json body = {{"account_id", account},
+                 {"name", w().Unique("Totals deal ")},
+                 {"stage", "negotiate"},
+                 {"currency", currency},
+                 {"close_date", "2025-06-30"}};
+    if (!minor.is_null()) body["amount"] = minor.get<int64_t>() / 100.0;
+    Reply created = Post("r1a", Url(Kind::kOpportunities), body);
+    ASSERT_EQ(created.status, 201) << created.Text();
+  }
+  for (const char* user : {"r1a", "m1", "r2a", "exec"}) {
+    SCOPED_TRACE(user);
+    const std::string url = Url(Kind::kOpportunities) + "?stage=negotiate&sort=close_date";
+    int64_t count = 0;
+    const std::map<std::string, int64_t> want = PagedSums(user, url, 2, &count);
+    if (std::string(user) != "r2a") {
+      ASSERT_GE(count, 6) << "the new deals are in the list";
+      EXPECT_EQ(want.size(), 4u) << "DKK, EUR, NOK and SEK";
+    }
+    // Every page carries the totals of the whole list, whatever its limit and offset.
+    for (const char* page : {"&limit=1", "&limit=2&offset=2", "&limit=500"}) {
+      Reply reply = Get(user, url + "&totals=true" + page);
+      ASSERT_EQ(reply.status, 200) << reply.Text();
+      EXPECT_EQ(reply.body["total"], count);
+      const json& totals = reply.body["totals"]["amount"];
+      EXPECT_EQ(MoneyOf(totals), want) << page;
+      std::vector<std::string> order;
+      for (const json& m : totals) {
+        order.push_back(m["currency"]);
+        EXPECT_DOUBLE_EQ(m["amount"].get<double>(), m["amount_minor"].get<int64_t>() / 100.0);
+      }
+      EXPECT_TRUE(std::is_sorted(order.begin(), order.end())) << "currency-code order";
+    }
+  }
+  // Filters narrow the totals as they narrow the list.
+  const std::string mine =
+      Url(Kind::kOpportunities) + "?stage=negotiate&owner_id=" + std::to_string(w().Id("r1b"));
+  int64_t count = 0;
+  Reply narrowed = Get("m1", mine + "&totals=true");
+  ASSERT_EQ(narrowed.status, 200) << narrowed.Text();
+  EXPECT_EQ(MoneyOf(narrowed.body["totals"]["amount"]), PagedSums("m1", mine, 3, &count));
+  // Without totals=true a list has none; a kind without money has none to give.
+  EXPECT_FALSE(Get("r1a", Url(Kind::kOpportunities) + "?limit=1").body.contains("totals"));
+  Reply accounts = Get("r1a", Url(Kind::kAccounts) + "?totals=true");
+  EXPECT_EQ(accounts.status, 400) << accounts.Text();
+  EXPECT_EQ(accounts.Field(), "totals");
+  Reply bad = Get("r1a", Url(Kind::kOpportunities) + "?totals=yes");
+  EXPECT_EQ(bad.status, 400) << bad.Text();
+  EXPECT_EQ(bad.Field(), "totals");
+  EXPECT_EQ(Get("r1a", Url(Kind::kOrders) + "?totals=true").body["totals"].size(), 2u)
+      << "revenue and margin";
+}
+
+// A planned activity of `user` on their account, due at `at`.
+int64_t PlanActivity(const std::string& user, const std::string& at) {
+  const json body = {{"type", "call"},
+                     {"status", "planned"},
+                     {"date", at},
+                     {"account_id", TheWorld().account.at(user)}};
+  Reply created =
+      Send(*TheWorld().api, "POST", "/api/v1/activities", &TheWorld().As(user), body.dump());
+  EXPECT_EQ(created.status, 201) << created.Text();
+  return created.body.value("id", int64_t{0});
+}
+
+TEST_F(ApiTest, AnActivitiesBatchChangesAllOrNone) {
+  const int64_t a = PlanActivity("r1a", "2025-02-01T09:00:00Z");
+  const int64_t b = PlanActivity("r1a", "2025-02-02T09:00:00Z");
+  const int64_t c = PlanActivity("r1a", "2025-02-03T09:00:00Z");
+  const int64_t theirs = PlanActivity("r2a", "2025-02-03T09:00:00Z");
+  const auto stored = [](int64_t id) { return Get("r1a", Url(Kind::kActivities, id)); };
+  const std::string batch = "/api/v1/activities/batch";
+
+  // A stale version in the middle: 409, and the first change is not kept either.
+  Reply stale = Post("r1a", batch,
+                     {{"update",
+                       {{{"id", a}, {"version", 1}, {"status", "completed"}},
+                        {{"id", b}, {"version", 7}, {"status", "completed"}}}}});
+  EXPECT_EQ(stale.status, 409) << stale.Text();
+  EXPECT_THAT(stale.Message(), StartsWith("activity " + std::to_string(b) + ": "));
+  EXPECT_EQ(stored(a).body["status"], "planned");
+  // Someone else's activity does not exist for the rep: 404, nothing deleted.
+  Reply foreign = Post("r1a", batch, {{"delete", {c, theirs}}});
+  EXPECT_EQ(foreign.status, 404) << foreign.Text();
+  EXPECT_EQ(stored(c).status, 200);
+  // Each change is checked as PATCH checks it.
+  Reply unknown =
+      Post("r1a", batch, {{"update", {{{"id", a}, {"version", 1}, {"colour", "red"}}}}});
+  EXPECT_EQ(unknown.status, 400) << unknown.Text();
+  EXPECT_EQ(unknown.Field(), "colour");
+  Reply versionless = Post("r1a", batch, {{"update", {{{"id", a}, {"status", "completed"}}}}});
+  EXPECT_EQ(versionless.status, 400) << versionless.Text();
+  Reply twice =
+      Post("r1a", batch,
+           {{"update", {{{"id", a}, {"version", 1}, {"status", "completed"}}}}, {"delete", {a}}});
+  EXPECT_EQ(twice.status, 400) << twice.Text();
+  EXPECT_EQ(Post("r1a", batch, {{"archive", {a}}}).status, 400);
+  EXPECT_EQ(stored(a).body["status"], "planned");
+
+  // Done, rescheduled and cancelled in one call.
+  Reply done = Post("r1a", batch,
+                    {{"update",
+                      {{{"id", a}, {"version", 1}, {"status", "completed"}},
+                       {{"id", b}, {"version", 1}, {"date", "2025-03-10T09:00:00Z"}}}},
+                     {"delete", {c}}});
+  ASSERT_EQ(done.status, 200) << done.Text();
+  ASSERT_EQ(done.body["updated"].size(), 2u);
+  EXPECT_EQ(done.body["deleted"], json::array({c}));
+  EXPECT_EQ(stored(a).body["status"], "completed");
+  EXPECT_EQ(stored(a).body["version"], 2);
+  EXPECT_EQ(stored(b).body["date"], "2025-03-10T09:00:00Z");
+  EXPECT_EQ(stored(b).body["status"], "planned");
+  EXPECT_EQ(stored(c).status, 404);
+  EXPECT_EQ(Get("r2a", Url(Kind::kActivities, theirs)).status, 200);
+  // Each change is in the change log, as a single PATCH or DELETE would be.
+  Reply log = Get("m1", "/api/v1/audit-log?entity=activities&entity_id=" + std::to_string(c));
+  ASSERT_EQ(log.status, 200) << log.Text();
+  ASSERT_FALSE(log.body["items"].empty());
+  EXPECT_EQ(log.body["items"][0]["action"], "delete");
+}
+
+TEST_F(ApiTest, ActivitiesAreBoundedByInstantsAndFilteredToActionPlanTasks) {
+  const int64_t late = PlanActivity("r1b", "2025-03-05T22:30:00Z");
+  const std::string base = Url(Kind::kActivities) +
+                           "?status=planned&owner_id=" + std::to_string(w().Id("r1b")) +
+                           "&limit=500";
+  // A Danish day (UTC+1) ends at 23:00 UTC: a bound may be an instant, inclusive like a date.
+  EXPECT_EQ(IdsOf(Get("r1b", base + "&from=2025-03-05T23:00:00Z")).count(late), 0u);
+  EXPECT_EQ(
+      IdsOf(Get("r1b", base + "&from=2025-03-04T23:00:00Z&to=2025-03-05T22:30:00Z")).count(late),
+      1u);
+  EXPECT_EQ(IdsOf(Get("r1b", base + "&to=2025-03-05T22:29:59Z")).count(late), 0u);
+  Reply bad = Get("r1b", base + "&from=2025-03-05T25:00:00Z");
+  EXPECT_EQ(bad.status, 400) << bad.Text();
+  EXPECT_EQ(bad.Field(), "from");
+
+  Reply action = Post("r1b", "/api/v1/audit/actions",
+                      {{"subject_type", "opportunity"},
+                       {"subject_id", w().deal.at("r1b")},
+                       {"criterion_id", "mutual_plan"},
+                       {"due", "2026-01-15"},
+                       {"note", "agree the plan"}});
+  ASSERT_EQ(action.status, 201) << action.Text();
+  const int64_t task = action.body["activity_id"];
+  Reply planned = Get("r1b", base + "&action_plan=true");
+  ASSERT_EQ(planned.status, 200) << planned.Text();
+  EXPECT_EQ(IdsOf(planned).count(task), 1u);
+  EXPECT_EQ(IdsOf(planned).count(late), 0u);
+  for (const json& item : planned.body["items"]) {
+    EXPECT_FALSE(item["action_plan"].is_null()) << item.dump();
+  }
+  Reply one = Get("r1b", Url(Kind::kActivities, task));
+  EXPECT_EQ(one.body["action_plan"]["subject_type"], "opportunity");
+  EXPECT_EQ(one.body["action_plan"]["subject_id"], w().deal.at("r1b"));
+  EXPECT_EQ(one.body["action_plan"]["criterion_id"], "mutual_plan");
+  EXPECT_TRUE(Get("r1b", Url(Kind::kActivities, late)).body["action_plan"].is_null());
+  EXPECT_EQ(Get("r1b", base + "&action_plan=false").status, 400);
+  // Another rep's action plan is not listed for this one.
+  EXPECT_EQ(IdsOf(Get("r2a", Url(Kind::kActivities) + "?action_plan=true&limit=500")).count(task),
+            0u);
+}
+
 // --- audit log and history --------------------------------------------------------------------
 
 TEST_F(ApiTest, AuditLogRecordsARepsChangesForTheirManager) {
@@ -2291,6 +2479,7 @@ std::set<std::string> RoutesInDocsApiMd() {
       "GET /api/v1/audit/scorecard",
       "POST /api/v1/audit/answers",
       "POST /api/v1/audit/actions",
+      "POST /api/v1/activities/batch",
       "GET /api/v1/audit/runs",
       "POST /api/v1/audit/runs",
       "GET /api/v1/audit/runs/{id}",

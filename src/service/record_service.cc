@@ -209,7 +209,8 @@ const FilterDef kActivityFilters[] = {
     {"owner_id", "owner_id", true},     {"account_id", "account_id", true},
     {"contact_id", "contact_id", true}, {"opportunity_id", "opportunity_id", true},
     {"lead_id", "lead_id", true},       {"type", "type", false},
-    {"status", "status", false},        {"overdue", "at", false}};
+    {"status", "status", false},        {"overdue", "at", false},
+    {"action_plan", "id", false}};
 const SortDef kActivitySorts[] = {{"date", "at"}};
 const ApiDef<Activity, ActivityId> kActivities{Kind::kActivities,
                                                "activities",
@@ -786,6 +787,14 @@ Result<storage::ListQuery> BuildList(const ApiDef<T, IdT>& def, const Principal&
       query.filters.push_back(Match("stage", FilterOp::kIn, std::move(stages)));
       continue;
     }
+    if (def.kind == Kind::kActivities && fname == "action_plan") {
+      // The tasks of audit action plans (POST /api/v1/audit/actions).
+      if (texts.size() != 1 || texts[0] != "true") {
+        return Status::InvalidArgument("action_plan takes only true").WithField("action_plan");
+      }
+      query.filters.push_back(storage::InSelect("id", "action_items", "activity_id", {}));
+      continue;
+    }
     if (def.kind == Kind::kActivities && fname == "overdue") {
       if (texts.size() != 1 || (texts[0] != "true" && texts[0] != "false")) {
         return Status::InvalidArgument("overdue must be true or false").WithField("overdue");
@@ -830,6 +839,19 @@ Result<storage::ListQuery> BuildList(const ApiDef<T, IdT>& def, const Principal&
       return Status::InvalidArgument(std::string(def.path) + " has no date to bound with " + field)
           .WithField(field);
     }
+    const bool timestamp = std::string_view(def.date_stored) == "at";
+    if (timestamp && bound->find('T') != std::string::npos) {
+      // An instant: the client's own day boundary (inclusive, as a date is).
+      Result<Timestamp> at = ParseTimestamp(*bound, DateOrder::kDayFirst);
+      if (!at.ok()) {
+        return Status::InvalidArgument(std::string(field) + ": \"" + *bound +
+                                       "\" is not a date (YYYY-MM-DD) or an instant "
+                                       "(YYYY-MM-DDTHH:MM:SSZ)")
+            .WithField(field);
+      }
+      query.filters.push_back(Match(def.date_stored, op, {FormatTimestamp(*at)}));
+      continue;
+    }
     Result<Date> date = ParseDate(*bound, DateOrder::kDayFirst);
     if (!date.ok()) {
       return Status::InvalidArgument(std::string(field) + ": \"" + *bound +
@@ -837,7 +859,6 @@ Result<storage::ListQuery> BuildList(const ApiDef<T, IdT>& def, const Principal&
           .WithField(field);
     }
     // Timestamps: the whole day counts, so `to` is before the next midnight.
-    const bool timestamp = std::string_view(def.date_stored) == "at";
     std::string text = FormatDate(*date);
     if (timestamp) {
       text = op == FilterOp::kGe ? text + "T00:00:00Z" : text + "T23:59:59Z";
@@ -900,6 +921,9 @@ KindInfo MakeInfo(Kind kind) {
     if (def.kind == Kind::kUsers) {
       info.fields.push_back({"password", FieldInfo::Type::kString, false, false, true});
     }
+    if (def.kind == Kind::kActivities) {
+      info.fields.push_back({"action_plan", FieldInfo::Type::kObject, false, true, false});
+    }
     if (def.kind == Kind::kAccounts) {
       info.fields.push_back({"segment_id", FieldInfo::Type::kInteger, false, true, false});
       info.fields.push_back({"abc_class", FieldInfo::Type::kString, false, true, false});
@@ -913,7 +937,74 @@ KindInfo MakeInfo(Kind kind) {
   });
 }
 
+// The sums of `def`'s money fields over every record matching `filters`, summed in the
+// database: {"amount":[{"currency","amount","amount_minor"}]} in currency-code order, the same
+// order in every answer, so that columns and pages read alike. A record without a currency
+// (an opportunity whose amount is unknown) adds nothing.
+template <typename T, typename IdT>
+Result<json> MoneyTotals(const ApiDef<T, IdT>& def, storage::Repository<T, IdT>& repository,
+                         const std::vector<Filter>& filters) {
+  json out = json::object();
+  for (const MoneyField<T>& money : def.money) {
+    const std::string minor_field = money.name;  // "amount_minor"
+    const std::string base =
+        minor_field.substr(0, minor_field.size() - std::string_view("_minor").size());
+    storage::AggregateQuery query;
+    query.filters = filters;
+    query.group_by = {base + "_currency"};
+    query.aggregates = {{storage::AggregateFn::kSum, minor_field}};
+    std::map<std::string, int64_t> sums;
+    SB_RETURN_IF_ERROR(repository.Aggregate(query, [&](const storage::AggregateRow& row) {
+      const auto* currency = std::get_if<std::string>(&row.keys[0]);
+      if (currency == nullptr || currency->empty()) return Status::Ok();
+      const auto* sum = std::get_if<int64_t>(&row.values[0]);
+      sums[*currency] += sum != nullptr ? *sum : 0;
+      return Status::Ok();
+    }));
+    out[base] = MoneyListJson(sums);
+  }
+  return out;
+}
+
+// Adds "action_plan": {"id","subject_type","subject_id","criterion_id"} (null when the
+// activity is no action plan's task) to rendered activities, with one read for all of them.
+Status AttachActionPlans(storage::Store& store, json& items) {
+  std::vector<Value> ids;
+  for (json& item : items) {
+    item["action_plan"] = nullptr;
+    ids.emplace_back(item["id"].get<int64_t>());
+  }
+  if (ids.empty()) return Status::Ok();
+  storage::ListQuery query;
+  query.filters.push_back(Match("activity_id", FilterOp::kIn, std::move(ids)));
+  SB_ASSIGN_OR_RETURN(std::vector<ActionItem> actions, store.action_items().List(query));
+  std::map<int64_t, const ActionItem*> by_activity;
+  for (const ActionItem& a : actions) by_activity[a.activity_id.value] = &a;
+  for (json& item : items) {
+    auto it = by_activity.find(item["id"].get<int64_t>());
+    if (it == by_activity.end()) continue;
+    const ActionItem& a = *it->second;
+    item["action_plan"] = {{"id", a.id.value},
+                           {"subject_type", std::string(ToString(a.subject_type))},
+                           {"subject_id", a.subject_id},
+                           {"criterion_id", a.criterion_id}};
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+json MoneyListJson(const std::map<std::string, int64_t>& minor_by_currency) {
+  json out = json::array();
+  for (const auto& [code, minor] : minor_by_currency) {
+    Result<Currency> currency = Currency::Parse(code);
+    const int digits = currency.ok() ? currency->minor_digits() : 2;
+    double major = static_cast<double>(minor);
+    for (int i = 0; i < digits; ++i) major /= 10;
+    out.push_back({{"currency", code}, {"amount", major}, {"amount_minor", minor}});
+  }
+  return out;
+}
 
 std::span<const Kind> ApiKinds() { return kApiKinds; }
 
@@ -939,6 +1030,10 @@ Result<json> RecordService::List(const Principal& principal, Kind kind,
   const Timestamp now = clock_.Now();
   return WithDef(kind, [&](const auto& def) -> Result<json> {
     SB_ASSIGN_OR_RETURN(storage::ListQuery query, BuildList(def, principal, request, now));
+    if (request.totals && def.money.empty()) {
+      return Status::InvalidArgument(std::string(def.path) + " have no money to total")
+          .WithField("totals");
+    }
     json out = json::object();
     Status status = store_.Transact([&](storage::Store& store) -> Status {
       Operations ops(def, store, principal, now);
@@ -949,10 +1044,14 @@ Result<json> RecordService::List(const Principal& principal, Kind kind,
         SB_ASSIGN_OR_RETURN(json item, ops.Render(record));
         items.push_back(std::move(item));
       }
+      if (kind == Kind::kActivities) SB_RETURN_IF_ERROR(AttachActionPlans(store, items));
       out["items"] = std::move(items);
       out["total"] = total;
       out["limit"] = request.limit;
       out["offset"] = request.offset;
+      if (request.totals) {
+        SB_ASSIGN_OR_RETURN(out["totals"], MoneyTotals(def, ops.repository(), query.filters));
+      }
       return Status::Ok();
     });
     SB_RETURN_IF_ERROR(status);
@@ -969,6 +1068,11 @@ Result<json> RecordService::Get(const Principal& principal, Kind kind, int64_t i
       Operations ops(def, store, principal, now);
       SB_ASSIGN_OR_RETURN(auto record, ops.Visible(id));
       SB_ASSIGN_OR_RETURN(out, ops.Render(record));
+      if (kind == Kind::kActivities) {
+        json items = json::array({std::move(out)});
+        SB_RETURN_IF_ERROR(AttachActionPlans(store, items));
+        out = std::move(items[0]);
+      }
       return Status::Ok();
     }));
     return out;
@@ -1096,6 +1200,65 @@ Status RecordService::Delete(const Principal& principal, Kind kind, int64_t id) 
   });
 }
 
+Result<json> RecordService::Batch(const Principal& principal, Kind kind, const json& body) {
+  if (!IsApiKind(kind)) return Status::InvalidArgument("not an API kind");
+  const std::string what(DescribeKind(kind).what);
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  for (const auto& [key, value] : body.items()) {
+    if (key != "update" && key != "delete") {
+      return Status::InvalidArgument("unknown field \"" + key +
+                                     "\"; a batch takes update and delete")
+          .WithField(key);
+    }
+    if (!value.is_array())
+      return Status::InvalidArgument(key + ": must be an array").WithField(key);
+  }
+  const json empty = json::array();
+  const json& updates = body.contains("update") ? body["update"] : empty;
+  const json& deletes = body.contains("delete") ? body["delete"] : empty;
+  if (updates.size() + deletes.size() > 500) {
+    return Status::InvalidArgument("at most 500 records per batch");
+  }
+  std::vector<int64_t> seen;
+  const auto id_of = [&](const json& v, const char* list) -> Result<int64_t> {
+    if (!v.is_number_integer() || v.get<int64_t>() <= 0) {
+      return Status::InvalidArgument(std::string(list) + ": ids must be positive integers")
+          .WithField(list);
+    }
+    const int64_t id = v.get<int64_t>();
+    if (std::find(seen.begin(), seen.end(), id) != seen.end()) {
+      return Status::InvalidArgument(what + " " + std::to_string(id) + " is named twice")
+          .WithField(list);
+    }
+    seen.push_back(id);
+    return id;
+  };
+  json out = {{"updated", json::array()}, {"deleted", json::array()}};
+  // Update and Delete join this transaction (a nested Transact), so all commit or none.
+  SB_RETURN_IF_ERROR(store_.Transact([&](storage::Store&) -> Status {
+    for (const json& change : updates) {
+      if (!change.is_object() || !change.contains("id")) {
+        return Status::InvalidArgument("update: each item is an object with id and version")
+            .WithField("update");
+      }
+      SB_ASSIGN_OR_RETURN(int64_t id, id_of(change["id"], "update"));
+      json fields = change;
+      fields.erase("id");
+      Result<json> updated = Update(principal, kind, id, fields);
+      if (!updated.ok()) return updated.status().WithContext(what + " " + std::to_string(id));
+      out["updated"].push_back(std::move(*updated));
+    }
+    for (const json& value : deletes) {
+      SB_ASSIGN_OR_RETURN(int64_t id, id_of(value, "delete"));
+      Status deleted = Delete(principal, kind, id);
+      if (!deleted.ok()) return deleted.WithContext(what + " " + std::to_string(id));
+      out["deleted"].push_back(id);
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<json> RecordService::History(const Principal& principal, int64_t opportunity_id) {
   const Timestamp now = clock_.Now();
   json out = json::object();
@@ -1204,10 +1367,10 @@ Result<json> RecordService::Shares(const Principal& principal, int64_t account_i
       json who = nullptr;
       bool visible = true;
       if (!visible_users.empty()) {
-        storage::ListQuery query;
-        query.filters = visible_users;
-        query.filters.push_back(Match("id", FilterOp::kEq, {share.user_id.value}));
-        SB_ASSIGN_OR_RETURN(int64_t count, store.users().Count(query));
+        storage::ListQuery user_query;
+        user_query.filters = visible_users;
+        user_query.filters.push_back(Match("id", FilterOp::kEq, {share.user_id.value}));
+        SB_ASSIGN_OR_RETURN(int64_t count, store.users().Count(user_query));
         visible = count == 1;
       }
       if (visible) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,7 +25,7 @@
 namespace salesbox::service {
 
 struct FieldInfo {
-  enum class Type { kString, kNumber, kInteger, kBoolean };
+  enum class Type { kString, kNumber, kInteger, kBoolean, kObject };
   std::string name;
   Type type = Type::kString;
   bool required = false;    // must be given on create (this field or its `*_id` twin)
@@ -44,6 +45,10 @@ struct KindInfo {
   bool searchable = false;  // takes `q`
 };
 
+// Amounts per currency as the API gives money, in currency-code order:
+// [{"currency","amount" (major units, for display),"amount_minor"}].
+nlohmann::json MoneyListJson(const std::map<std::string, int64_t>& minor_by_currency);
+
 // The kinds under /api/v1, in documentation order.
 std::span<const Kind> ApiKinds();
 // REQUIRES: `kind` is one of ApiKinds().
@@ -58,7 +63,13 @@ struct ListRequest {
   bool descending = false;
   std::vector<std::pair<std::string, std::vector<std::string>>> filters;  // name -> any of
   std::string q;
-  std::string from, to;  // YYYY-MM-DD, inclusive
+  // YYYY-MM-DD, inclusive; a kind whose date field is a timestamp (activities) also takes an
+  // instant (2026-12-07T23:00:00Z), so a client can bound by its own local day.
+  std::string from, to;
+  // Also sum the kind's money fields over every record matching the filters (not only this
+  // page), per currency: "totals":{"amount":[{"currency","amount","amount_minor"}]}, in
+  // currency-code order. Only kinds with money (opportunities, orders, campaigns).
+  bool totals = false;
 };
 
 // Thread-safe (each call is one store transaction).
@@ -80,6 +91,13 @@ class RecordService {
                                 const nlohmann::json& body);
   // kFailedPrecondition when other records still refer to it.
   Status Delete(const Principal& principal, Kind kind, int64_t id);
+  // Updates and deletes several records of one kind in one transaction, all or none:
+  // `body` is {"update":[{"id":1,"version":3,<fields>}...],"delete":[7,8]}, each update
+  // checked as Update checks it (a stale version is kAborted) and each delete as Delete.
+  // {"updated":[record...],"deleted":[id...]}. The first failure is returned with
+  // "<what> <id>: " before its message; kInvalidArgument for a malformed body, more than 500
+  // records, or a record named twice.
+  Result<nlohmann::json> Batch(const Principal& principal, Kind kind, const nlohmann::json& body);
   // The opportunity's history, newest first: {"items":[...]}.
   Result<nlohmann::json> History(const Principal& principal, int64_t opportunity_id);
   // Who else works on an account: {"items":[{"user_id","user","note"}]}.

@@ -304,6 +304,96 @@ await scenario('move an opportunity on the board and see it after reload', async
   check(after.body.stage === stages[from], `after the conflict the stage is still ${after.body.stage}`);
 });
 
+// The sums per currency ("DKK:123 SEK:45", minor units, currency-code order) and the count of a
+// list, read page by page through the API: what the board's column must show.
+async function apiSums(page, path) {
+  const sums = new Map();
+  let count = 0;
+  for (let offset = 0; ; offset += 500) {
+    const r = await apiFrom(page, 'GET', `${path}&limit=500&offset=${offset}`);
+    check(r.status === 200, `GET ${path}: ${r.status}`);
+    for (const o of r.body.items) {
+      count++;
+      if (o.amount_minor !== null && o.currency) sums.set(o.currency, (sums.get(o.currency) ?? 0) + o.amount_minor);
+    }
+    if (r.body.items.length < 500) break;
+  }
+  const text = [...sums].filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, v]) => `${c}:${v}`).join(' ');
+  return { text, count };
+}
+
+await scenario('board column totals equal the API’s totals for the whole column; more cards load on scroll', async (page) => {
+  await signIn(page, USERS.executive);
+  await page.goto(`${BASE}/board`);
+  await page.waitForSelector('[data-testid=board-card]');
+  const columns = await page.$$eval('[data-testid=board-column]', (cols) =>
+    cols.map((c) => ({
+      stage: c.getAttribute('data-stage'),
+      totals: c.querySelector('[data-testid=column-totals]').getAttribute('data-totals'),
+      parts: [...c.querySelectorAll('[data-testid=column-totals] span')].map((p) => p.textContent.trim()),
+      codes: [...c.querySelectorAll('[data-testid=column-totals] span[data-currency]')].map((p) => p.getAttribute('data-currency')),
+      count: c.querySelector('[data-testid=column-count]').textContent.trim(),
+      cards: c.querySelectorAll('[data-testid=board-card]').length,
+    })),
+  );
+  check(columns.length === 5, `five open stages: ${columns.map((c) => c.stage)}`);
+  let cut = 0;
+  for (const col of columns) {
+    const want = await apiSums(page, `/opportunities?stage=${col.stage}&sort=close_date`);
+    check(col.totals === want.text, `${col.stage}: the board shows ${col.totals}, the API's deals add up to ${want.text}`);
+    check(Number(col.count.replace(/\D/g, '')) === want.count, `${col.stage}: count ${col.count}, API ${want.count}`);
+    // One figure per currency, in the same (currency-code) order as data-totals.
+    const currencies = want.text ? want.text.split(' ').map((p) => p.split(':')[0]) : [];
+    check(col.parts.length === Math.max(1, currencies.length), `${col.stage}: "${col.parts.join(' | ')}" shows ${currencies.length} currencies`);
+    check(col.codes.join() === currencies.join(), `${col.stage}: ${col.parts.join(' | ')} in the order ${currencies.join(' ')}`);
+    check(col.parts.every((p) => /\d/.test(p)), `${col.stage}: every total is a figure: ${col.parts.join(' | ')}`);
+    if (want.count > col.cards) cut++;
+  }
+  check(cut > 0, 'at least one column holds more deals than it shows at first (so the totals are not the cards’ sum)');
+
+  // Scrolling a long column to its end loads the next cards, in the server's order, once each.
+  const long = columns.reduce((a, b) => (Number(b.count.replace(/\D/g, '')) > Number(a.count.replace(/\D/g, '')) ? b : a));
+  const list = `[data-testid=board-column][data-stage=${long.stage}] .cards`;
+  const first = long.cards;
+  await page.$eval(list, (ul) => ul.scrollTo(0, ul.scrollHeight));
+  await page.waitForFunction(
+    ({ list, first }) => document.querySelectorAll(`${list} [data-testid=board-card]`).length > first,
+    { list, first },
+  );
+  const shown = await page.$$eval(`${list} [data-testid=board-card]`, (cards) => cards.map((c) => Number(c.getAttribute('data-id'))));
+  const api = await apiFrom(page, 'GET', `/opportunities?stage=${long.stage}&sort=close_date&limit=${shown.length}`);
+  check(new Set(shown).size === shown.length, 'no card twice');
+  check(shown.join() === api.body.items.map((o) => o.id).join(), `${long.stage}: the cards are the API's first ${shown.length}, in its order`);
+
+  // A move (by a manager: executives do not change deals) changes both columns' totals, to
+  // what the API then says.
+  await page.context().clearCookies();
+  await signIn(page, USERS.manager);
+  await page.goto(`${BASE}/board`);
+  await page.waitForSelector('[data-testid=board-card]');
+  const [from, to] = [columns[0].stage, columns[1].stage];
+  const id = await page.getAttribute(`[data-testid=board-column][data-stage=${from}] [data-testid=board-card]`, 'data-id');
+  const totalsOf = (stage) => page.getAttribute(`[data-testid=board-column][data-stage=${stage}] [data-testid=column-totals]`, 'data-totals');
+  const moveAndCheck = async (cardId, target, source) => {
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(`/api/v1/opportunities/${cardId}`));
+    await page.selectOption(`[data-testid=board-card][data-id="${cardId}"] [data-testid=move-select]`, target);
+    check((await saved).ok(), 'the move was saved');
+    for (const stage of [source, target]) {
+      const want = (await apiSums(page, `/opportunities?stage=${stage}&sort=close_date`)).text;
+      await page.waitForFunction(
+        ({ stage, want }) =>
+          document.querySelector(`[data-testid=board-column][data-stage=${stage}] [data-testid=column-totals]`)?.getAttribute('data-totals') === want,
+        { stage, want },
+      );
+    }
+  };
+  const before = [await totalsOf(from), await totalsOf(to)];
+  await moveAndCheck(id, to, from);
+  check((await totalsOf(from)) !== before[0], 'the source column’s totals changed');
+  await moveAndCheck(id, from, to);
+  check((await totalsOf(from)) === before[0] && (await totalsOf(to)) === before[1], 'moving back restores both totals');
+});
+
 await scenario('log an activity and find it in the list', async (page) => {
   await signIn(page, USERS.rep);
   const accounts = await apiFrom(page, 'GET', '/accounts?limit=5&sort=name');
@@ -324,6 +414,106 @@ await scenario('log an activity and find it in the list', async (page) => {
   const found = logged.body.items.find((a) => a.outcome === outcome);
   check(found, 'the activity is stored');
   check(found.type === 'meeting' && found.status === 'completed', `stored as ${found.type}/${found.status}`);
+});
+
+await scenario('the to-do list shows today’s task and an action-plan task among 200 planned activities; bulk reschedule and cancel', async (page) => {
+  await signIn(page, USERS.rep);
+  const user = await me(page);
+  const account = (await apiFrom(page, 'GET', '/accounts?limit=1&sort=name')).body.items[0];
+  const deal = await apiFrom(page, 'POST', '/opportunities', {
+    account_id: account.id, name: `${account.name} - Fleet tracking pilot`, stage: 'qualify', amount: 1000, currency: 'DKK', close_date: '2030-06-30',
+  });
+  check(deal.status === 201, `deal: ${deal.status} ${JSON.stringify(deal.body)}`);
+  const dealId = deal.body.id;
+  // In the browser's calendar (Copenhagen): today 15:00, and days around it.
+  const at = (days, hour = 9) => page.evaluate(({ days, hour }) => {
+    const now = new Date();
+    return new Date(now.getFullYear(), now.getMonth(), now.getDate() + days, hour, 0, 0).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }, { days, hour });
+  const plan = (date, notes) => apiFrom(page, 'POST', '/activities', {
+    type: 'task', status: 'planned', date, account_id: account.id, opportunity_id: dealId, owner_id: user.id, notes,
+  });
+  // 150 missed ones (the oldest nearly three years ago), 48 far ahead, today's, an action plan's.
+  const overdueIds = new Set();
+  for (let i = 0; i < 150; i++) {
+    const r = await plan(await at(-1 - i * 7), `Check in on the pilot (week ${i})`);
+    check(r.status === 201, 'overdue task');
+    overdueIds.add(r.body.id);
+  }
+  for (let i = 0; i < 48; i++) check((await plan(await at(20 + i * 3), 'Pilot status call')).status === 201, 'later task');
+  const todayNote = 'Send the revised pilot proposal';
+  const today = await plan(await at(0, 15), todayNote);
+  check(today.status === 201, 'today’s task');
+  const due = (await at(1)).slice(0, 10);
+  const dueLocal = await page.evaluate(() => { const d = new Date(); d.setDate(d.getDate() + 1); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; });
+  const action = await apiFrom(page, 'POST', '/audit/actions', {
+    subject_type: 'opportunity', subject_id: dealId, criterion_id: 'mutual_plan', due: dueLocal, note: 'agree the pilot plan with the fleet manager',
+  });
+  check(action.status === 201, `action: ${action.status} ${JSON.stringify(action.body)}`);
+  check(due.length === 10, 'a due date');
+  const planned = await apiFrom(page, 'GET', `/activities?opportunity_id=${dealId}&status=planned&limit=1`);
+  check(planned.body.total === 200, `200 planned activities on the deal, not ${planned.body.total}`);
+
+  // Unfiltered: today's task under Today, the action plan's task marked, both on the first page.
+  await page.goto(`${BASE}/activities`);
+  await page.waitForSelector(`[data-testid=todo-today] [data-testid=todo-row][data-id="${today.body.id}"]`);
+  const actionRow = `[data-testid=todo-row][data-id="${action.body.activity_id}"]`;
+  await page.waitForSelector(`:is([data-testid=todo-week], [data-testid=todo-later]) ${actionRow}[data-action-plan=true] [data-testid=todo-action-plan]`);
+  check((await page.getAttribute(`${actionRow} [data-testid=todo-action-plan]`, 'href')) === `/audit/opportunity/${dealId}`, 'the badge opens the deal’s scorecard');
+  const overdueTotal = Number(await page.getAttribute('[data-testid=todo-overdue]', 'data-total'));
+  check(overdueTotal >= 150, `overdue shows ${overdueTotal}`);
+  if (takeShots && user.locale !== 'en') {
+    await setLocale(page, 'en');
+    await page.waitForSelector(`[data-testid=todo-today] [data-testid=todo-row][data-id="${today.body.id}"]`);
+  }
+  await shot(page, 'activities.png');
+  if (takeShots && user.locale !== 'en') await setLocale(page, user.locale);
+
+  // The deal filter (kept in the address) narrows every section to the deal's 200.
+  await page.selectOption('[data-testid=todo-deal-filter]', String(dealId));
+  await page.waitForURL(new RegExp(`opportunity_id=${dealId}`));
+  const totals = async () => Object.fromEntries(await Promise.all(['today', 'week', 'overdue', 'later'].map(async (s) => [s, Number(await page.getAttribute(`[data-testid=todo-${s}]`, 'data-total'))])));
+  await page.waitForFunction(() => document.querySelector('[data-testid=todo-overdue]')?.getAttribute('data-total') === '150');
+  let t = await totals();
+  check(t.today + t.week + t.overdue + t.later === 200, `the sections hold the 200: ${JSON.stringify(t)}`);
+  check((await page.$$('[data-testid=todo-overdue] [data-testid=todo-group]')).length >= 2, 'overdue grouped by month');
+  check((await page.$$('[data-testid=todo-overdue] [data-testid=todo-row]')).length === 25, 'overdue paged by 25');
+  // The action-plan filter leaves only the action plan's task.
+  await page.check('[data-testid=todo-action-plan-filter]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=todo-row]')].length === 1);
+  check(await page.isVisible(actionRow), 'the action plan’s task is the one left');
+  await page.uncheck('[data-testid=todo-action-plan-filter]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=todo-overdue]')?.getAttribute('data-total') === '150');
+
+  // Bulk: all 150 overdue moved to a day next month at their own time of day, in one step.
+  const later = await page.evaluate(() => { const d = new Date(); d.setDate(d.getDate() + 40); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; });
+  await page.check('[data-testid=todo-overdue] [data-testid=todo-select-page]');
+  await page.click('[data-testid=todo-overdue] [data-testid=todo-select-all]');
+  check((await page.textContent('[data-testid=todo-overdue] [data-testid=todo-selected]')).includes('150'), 'all 150 selected');
+  await page.fill('[data-testid=todo-overdue] [data-testid=todo-bulk-day]', later);
+  await page.click('[data-testid=todo-overdue] [data-testid=todo-bulk-reschedule]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=todo-overdue]')?.getAttribute('data-total') === '0');
+  await page.waitForSelector('[data-testid=todo-overdue] [data-testid=todo-empty]');
+  const moved = (await apiFrom(page, 'GET', `/activities?opportunity_id=${dealId}&status=planned&limit=500`)).body.items.filter((a) => overdueIds.has(a.id));
+  check(moved.length === 150, `150 still planned, not ${moved.length}`);
+  const localDays = await page.evaluate((dates) => dates.map((d) => { const x = new Date(d); return `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')} ${x.getHours()}`; }), moved.map((a) => a.date));
+  check(localDays.every((d) => d === `${later} 9`), `all on ${later} at 9:00: ${[...new Set(localDays)].join(', ')}`);
+  t = await totals();
+  check(t.later >= 198, `they are later now: ${JSON.stringify(t)}`);
+
+  // Cancel (delete) the later ones after a confirmation, the action plan's task included.
+  await page.check('[data-testid=todo-later] [data-testid=todo-select-page]');
+  await page.click('[data-testid=todo-later] [data-testid=todo-select-all]');
+  await page.click('[data-testid=todo-later] [data-testid=todo-bulk-cancel]');
+  await page.click('[data-testid=todo-later] [data-testid=todo-bulk-cancel-yes]');
+  await page.waitForSelector('[data-testid=todo-later] [data-testid=todo-empty]');
+  const left = await apiFrom(page, 'GET', `/activities?opportunity_id=${dealId}&status=planned&limit=500`);
+  check(left.body.items.every((a) => a.id === today.body.id || a.id === action.body.activity_id), `only today’s and this week’s left: ${left.body.total}`);
+  // Today's is marked done from its row.
+  await page.click(`[data-testid=todo-row][data-id="${today.body.id}"] [data-testid=mark-done]`);
+  await page.waitForSelector('[data-testid=todo-today] [data-testid=todo-empty]');
+  check((await apiFrom(page, 'GET', `/activities/${today.body.id}`)).body.status === 'completed', 'today’s task is done');
+  await apiFrom(page, 'POST', '/activities/batch', { delete: left.body.items.map((a) => a.id) });
 });
 
 await scenario('edit an account; a bad value shows the server message at the field', async (page) => {
@@ -577,10 +767,10 @@ await scenario('audit: manager sees the heat map and red list, answers a criteri
   await page.waitForSelector('[data-testid=plan-result]');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=action-item]').length === n, target.actions + 1);
 
-  // The action is a planned task in the manager's activity list.
-  await page.click('[data-testid=plan-result] a[href="/activities"]');
-  await page.waitForURL(/\/activities$/);
-  await page.waitForSelector(`[data-testid=planned-activities] [data-testid=planned-row]:has-text("${actionNote}")`);
+  // The action is a planned task in the manager's to-do list, marked as an action-plan task.
+  await page.click('[data-testid=plan-result] a[href="/activities?action_plan=true"]');
+  await page.waitForURL(/\/activities\?action_plan=true$/);
+  await page.waitForSelector(`[data-testid=planned-activities] [data-testid=todo-row][data-action-plan=true]:has-text("${actionNote}")`);
   check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
@@ -1250,9 +1440,7 @@ await scenario('screenshots of the main pages', async (page) => {
     await page.waitForSelector('[data-testid=opportunity-details]');
     await page.waitForSelector('[data-testid=history], .empty');
     await shot(page, 'opportunity-detail.png');
-    await page.goto(`${BASE}/activities`);
-    await page.waitForSelector('[data-testid=planned-activities]');
-    await shot(page, 'activities.png');
+    // activities.png: the to-do list scenario takes it (today's task, an action plan's task).
     await page.goto(`${BASE}/leads`);
     await page.waitForSelector('[data-testid=lead-row], .empty');
     await shot(page, 'leads.png');

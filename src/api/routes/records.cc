@@ -2,6 +2,7 @@
 // The record routes: create, read, change and delete every record kind (service::ApiKinds) with
 // the list query, the change log, an opportunity's history, account shares and the stages.
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ const char* TypeName(FieldInfo::Type type) {
       return "integer";
     case FieldInfo::Type::kBoolean:
       return "boolean";
+    case FieldInfo::Type::kObject:
+      return "object";
   }
   return "string";
 }
@@ -67,6 +70,9 @@ Status CheckBody(const KindInfo& info, const json& body, bool update) {
         break;
       case FieldInfo::Type::kBoolean:
         ok = value.is_boolean();
+        break;
+      case FieldInfo::Type::kObject:
+        ok = value.is_object();
         break;
     }
     if (!ok) {
@@ -151,7 +157,61 @@ struct Records {
   http::Response List(Kind kind, Context& c) {
     Result<service::ListRequest> list = ParseList(c.request);
     if (!list.ok()) return FromStatus(list.status(), 400);
+    // `totals=true` is not a filter: it asks for the sums of the whole list.
+    auto& filters = list->filters;
+    for (auto it = filters.begin(); it != filters.end();) {
+      if (it->first != "totals") {
+        ++it;
+        continue;
+      }
+      if (it->second.size() != 1 || (it->second[0] != "true" && it->second[0] != "false")) {
+        return ErrorResponse(400, "bad_request", "totals must be true or false", "totals");
+      }
+      list->totals = it->second[0] == "true";
+      it = filters.erase(it);
+    }
     return JsonOr(records.List(*c.principal, kind, *list), 200, 400);
+  }
+
+  // POST /{kind}/batch: every update body is checked as PATCH checks it, then all are applied
+  // in one transaction.
+  // A malformed batch is 400; a change that breaks a rule is answered as its PATCH would be.
+  http::Response Batch(Kind kind, Context& c) {
+    const std::string what(DescribeKind(kind).what);
+    if (!c.body.is_object())
+      return ErrorResponse(400, "bad_request", "the body must be a JSON object");
+    std::set<int64_t> seen;
+    size_t count = 0;
+    for (const auto& [key, list] : c.body.items()) {
+      if (key != "update" && key != "delete") {
+        return ErrorResponse(400, "bad_request",
+                             "unknown field \"" + key + "\"; a batch takes update and delete", key);
+      }
+      if (!list.is_array())
+        return ErrorResponse(400, "bad_request", key + ": must be an array", key);
+      count += list.size();
+      for (const json& item : list) {
+        const json& id =
+            key == "update" && item.is_object() && item.contains("id") ? item["id"] : item;
+        if (!id.is_number_integer() || id.get<int64_t>() <= 0) {
+          return ErrorResponse(400, "bad_request",
+                               key == "update" ? "update: each item is an object with a positive "
+                                                 "integer id, its version and the fields to change"
+                                               : "delete: ids must be positive integers",
+                               key);
+        }
+        if (!seen.insert(id.get<int64_t>()).second) {
+          return ErrorResponse(400, "bad_request", what + " " + id.dump() + " is named twice", key);
+        }
+        if (key != "update") continue;
+        json fields = item;
+        fields.erase("id");
+        Status checked = CheckBody(DescribeKind(kind), fields, true);
+        if (!checked.ok()) return FromStatus(checked.WithContext(what + " " + id.dump()), 400);
+      }
+    }
+    if (count > 500) return ErrorResponse(400, "bad_request", "at most 500 records per batch");
+    return JsonOr(records.Batch(*c.principal, kind, c.body));
   }
 
   http::Response Create(Kind kind, Context& c) {
@@ -202,6 +262,10 @@ void AddRecordRoutes(RouteTable& table, const ApiContext& ctx) {
   table.Add({"PUT", v1 + "/accounts/{id}/shares", "Share an account with other users", "accounts",
              Access::kSignedIn, std::nullopt, "Shares", 200, false,
              [r](Context& c) { return r->SetShares(c); }});
+  table.AddSchema("Batch", {{"type", "object"},
+                            {"properties",
+                             {{"update", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                              {"delete", {{"type", "array"}, {"items", {{"type", "integer"}}}}}}}});
   table.AddSchema(
       "Shares",
       {{"type", "object"},
@@ -213,8 +277,20 @@ void AddRecordRoutes(RouteTable& table, const ApiContext& ctx) {
     const std::string path(info.path);
     const std::string base = v1 + "/" + path;
     const std::string what(info.what);
-    table.Add({"GET", base, "List " + path, path, Access::kSignedIn, kind, "", 200, true,
-               [r, kind](Context& c) { return r->List(kind, c); }});
+    Route& list = table.Add({"GET", base, "List " + path, path, Access::kSignedIn, kind, "", 200,
+                             true, [r, kind](Context& c) { return r->List(kind, c); }});
+    for (const FieldInfo& f : info.fields) {
+      if (f.name.ends_with("_minor")) {  // a kind with money can total it
+        list.query.push_back({"totals", "boolean"});
+        break;
+      }
+    }
+    if (kind == Kind::kActivities) {
+      table.Add({"POST", base + "/batch",
+                 "Change and delete several activities at once: all or none", path,
+                 Access::kSignedIn, kind, "Batch", 200, false,
+                 [r, kind](Context& c) { return r->Batch(kind, c); }});
+    }
     table.Add({"POST", base, "Create a " + what, path, Access::kSignedIn, kind, path, 201, false,
                [r, kind](Context& c) { return r->Create(kind, c); }});
     table.Add({"GET", base + "/{id}", "Get a " + what, path, Access::kSignedIn, kind, "", 200,

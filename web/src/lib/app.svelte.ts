@@ -3,7 +3,7 @@
 // sends the user to /signin when the session ends.
 import { ApiClient, ApiError, isApiError } from './api/client';
 import type { Locale, SessionReply, SessionUser } from './api/types';
-import { formatCountry, formatDate, formatDateTime, formatMoney, formatMoneyList, formatNumber, formatPercent } from './format';
+import { formatCountry, formatDate, formatDateTime, formatMoney, formatMoneyCompact, formatMoneyList, formatNumber, formatPercent } from './format';
 import { guessLocale, isLocale, translate, translateEnum, type MessageKey, type Params } from './i18n';
 import { location, navigate } from './nav.svelte';
 import type { MoneyValue } from './api/types';
@@ -43,6 +43,7 @@ export const fmt = {
     formatMoney(amount, currency, ui.locale, 'never'),
   moneyExact: (amount: number | null | undefined, currency: string | null | undefined) =>
     formatMoney(amount, currency, ui.locale, 'auto'),
+  moneyCompact: (amount: number, currency: string) => formatMoneyCompact(amount, currency, ui.locale),
   moneyList: (values: MoneyValue[] | null | undefined, compact = false) => formatMoneyList(values, ui.locale, compact),
   number: (value: number | null | undefined, digits = 0) => formatNumber(value, ui.locale, digits),
   percent: (fraction: number | null | undefined) => formatPercent(fraction, ui.locale),

@@ -2,15 +2,92 @@
 // The stage board's state and its moves, free of the UI so they can be tested: columns of cards
 // per open stage, an optimistic move, and the rollback when the server says no.
 import { isApiError } from '../../lib/api/client';
-import { STAGES, type Opportunity, type Stage, type StageInfo } from '../../lib/api/types';
+import { STAGES, type MoneyValue, type Opportunity, type Stage, type StageInfo } from '../../lib/api/types';
 
 export interface Column {
   stage: Stage;
+  /** The cards shown, in the server's order (close date, then id). */
   cards: Opportunity[];
   /** How many the server has in this stage (more than `cards` when a column is cut off). */
   total: number;
+  /** The whole column's amounts per currency, in currency-code order, as the server summed them. */
+  totals: MoneyValue[];
+  /**
+   * The last card of the server's pages read so far ({close, id} in its order); null before the
+   * first page. Cards up to it mirror the server's, so their count is the next page's offset,
+   * even after moves in and out of the column.
+   */
+  through: SortKey | null;
 }
 export type BoardColumns = Column[];
+
+export interface SortKey {
+  close: string;
+  id: number;
+}
+
+export function sortKey(o: Pick<Opportunity, 'close_date' | 'id'>): SortKey {
+  return { close: o.close_date ?? '9999-12-31', id: o.id };
+}
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  return a.close < b.close ? -1 : a.close > b.close ? 1 : a.id - b.id;
+}
+
+/** The offset of the column's next page: its cards up to `through`. */
+export function nextOffset(col: Column): number {
+  if (!col.through) return 0;
+  const through = col.through;
+  return col.cards.filter((o) => compareKeys(sortKey(o), through) <= 0).length;
+}
+
+/** True when the server has cards of this column that are not shown. */
+export function hasMore(col: Column): boolean {
+  return col.cards.length < col.total;
+}
+
+/** The column with the server's next page merged in (cards already shown are replaced). */
+export function addPage(col: Column, page: Opportunity[], total: number, totals?: MoneyValue[]): Column {
+  const fresh = new Map(page.map((o) => [o.id, o]));
+  const cards = [...col.cards.filter((o) => !fresh.has(o.id)), ...page].sort((a, b) => compareKeys(sortKey(a), sortKey(b)));
+  const last = page.length ? sortKey(page[page.length - 1]) : col.through;
+  // An empty page: nothing beyond what is shown (the column shrank meanwhile).
+  const through = page.length ? last : { close: '9999-12-31', id: Number.MAX_SAFE_INTEGER };
+  return { ...col, cards, total: page.length ? total : cards.length, totals: totals ?? col.totals, through };
+}
+
+/** A currency's minor-unit digits (DKK 2, JPY 0, ...). */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** `totals` with `sign` × the card's amount added in its currency; a currency that reaches 0 goes. */
+export function shiftTotals(totals: MoneyValue[], card: Opportunity, sign: 1 | -1): MoneyValue[] {
+  // amount_minor null: the amount is unknown (it adds nothing, as on the server).
+  const minor =
+    card.amount_minor !== undefined
+      ? card.amount_minor
+      : card.amount != null && card.currency
+        ? Math.round(card.amount * 10 ** minorDigits(card.currency))
+        : null;
+  if (!minor || !card.currency) return totals;
+  const currency = card.currency;
+  const scale = 10 ** minorDigits(currency);
+  const out = totals.map((v) => ({ ...v }));
+  let entry = out.find((v) => v.currency === currency);
+  if (!entry) {
+    entry = { currency, amount: 0, amount_minor: 0 };
+    out.push(entry);
+    out.sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+  }
+  entry.amount_minor = (entry.amount_minor ?? Math.round(entry.amount * scale)) + sign * minor;
+  entry.amount = entry.amount_minor / scale;
+  return out.filter((v) => v.amount_minor !== 0);
+}
 
 const CLOSED = new Set(['closed_won', 'closed_lost']);
 
@@ -54,12 +131,6 @@ export function openStages(stages: StageInfo[]): Stage[] {
   return open.length ? open : STAGES.filter((s) => !CLOSED.has(s));
 }
 
-function byCloseDate(a: Opportunity, b: Opportunity): number {
-  const x = a.close_date ?? '9999-12-31';
-  const y = b.close_date ?? '9999-12-31';
-  return x < y ? -1 : x > y ? 1 : a.id - b.id;
-}
-
 export function findCard(board: BoardColumns, id: number): { column: number; index: number; card: Opportunity } | null {
   for (let c = 0; c < board.length; c++) {
     const index = board[c].cards.findIndex((o) => o.id === id);
@@ -68,26 +139,33 @@ export function findCard(board: BoardColumns, id: number): { column: number; ind
   return null;
 }
 
-/** A new board with the card taken out (if there) and put into `card.stage`'s column, if shown. */
+/**
+ * A new board with the card taken out (if there) and put into `card.stage`'s column, if shown:
+ * counts and totals follow. A card placed after the column's last loaded card shows too; the
+ * next page's offset leaves it out (nextOffset) and the page's copy replaces it (addPage).
+ */
 export function placeCard(board: BoardColumns, card: Opportunity, at?: number): BoardColumns {
   const found = findCard(board, card.id);
   return board.map((col, c) => {
     let cards = col.cards;
     let total = col.total;
+    let totals = col.totals;
     if (found && found.column === c) {
       cards = cards.filter((o) => o.id !== card.id);
       total = Math.max(0, total - 1);
+      totals = shiftTotals(totals, found.card, -1);
     }
     if (col.stage === card.stage) {
       cards = [...cards];
       if (at !== undefined) cards.splice(Math.min(at, cards.length), 0, card);
       else {
-        const i = cards.findIndex((o) => byCloseDate(card, o) < 0);
+        const i = cards.findIndex((o) => compareKeys(sortKey(card), sortKey(o)) < 0);
         cards.splice(i < 0 ? cards.length : i, 0, card);
       }
       total += 1;
+      totals = shiftTotals(totals, card, 1);
     }
-    return { ...col, cards, total };
+    return { ...col, cards, total, totals };
   });
 }
 
@@ -105,7 +183,7 @@ export function rollbackCard(board: BoardColumns, original: Opportunity, index: 
 
 export type MoveResult =
   | { kind: 'unchanged' }
-  | { kind: 'moved'; card: Opportunity }
+  | { kind: 'moved'; card: Opportunity; from: Stage }
   | { kind: 'conflict'; card: Opportunity }
   | { kind: 'failed'; card: Opportunity; error: unknown };
 
@@ -133,7 +211,7 @@ export async function moveOpportunity(deps: MoveDeps, id: number, to: Stage): Pr
     const merged = { ...original, ...updated };
     const now = findCard(deps.get(), id);
     if (now) deps.set(placeCard(deps.get(), merged, now.index));
-    return { kind: 'moved', card: merged };
+    return { kind: 'moved', card: merged, from: original.stage };
   } catch (error) {
     if (isApiError(error) && error.status === 409) {
       await deps.reload();

@@ -25,6 +25,8 @@ export interface ListPage<T> {
   total: number;
   limit: number;
   offset: number;
+  /** With `totals=true`: the whole list's money per field and currency, in currency-code order. */
+  totals?: Record<string, MoneyValue[]>;
 }
 
 export interface Versioned {
@@ -135,6 +137,7 @@ export interface Activity extends Versioned {
   owner_id?: number | null;
   account?: string;
   account_id?: number | null;
+  account_name?: string | null;
   contact?: string;
   contact_id?: number | null;
   opportunity?: string;
@@ -143,6 +146,15 @@ export interface Activity extends Versioned {
   lead_id?: number | null;
   outcome?: string;
   notes?: string;
+  /** Set when the activity is the task of an audit action plan (POST /audit/actions). */
+  action_plan?: ActionPlanRef | null;
+}
+
+export interface ActionPlanRef {
+  id: number;
+  subject_type: 'opportunity' | 'account';
+  subject_id: number;
+  criterion_id: string;
 }
 
 export interface Order extends Versioned {
