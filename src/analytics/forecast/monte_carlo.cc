@@ -24,6 +24,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <thread>
 
 #include "analytics/forecast/draws.h"
 #include "common/status_macros.h"
@@ -131,6 +132,25 @@ struct DrawnDeal {
   uint32_t index = 0;  // position in the caller's deals
 };
 
+// Calls tile(first, count) for each tile of kTile trials in [0, padded). Tiles write disjoint
+// trials, so with more than ~16M draws to make the second half of them runs on a thread of its
+// own (the sums per trial, and so the result, are the same).
+template <typename Tile>
+void ForEachTile(size_t padded, size_t deals, const Tile& tile) {
+  auto run = [&](size_t from, size_t to) {
+    for (size_t first = from; first < to; first += kTile) tile(first, std::min(kTile, to - first));
+  };
+  const size_t tiles = (padded + kTile - 1) / kTile;
+  if (tiles < 2 || deals * padded < (size_t{1} << 24)) {
+    run(0, padded);
+    return;
+  }
+  const size_t middle = tiles / 2 * kTile;
+  std::thread second([&] { run(middle, padded); });
+  run(0, middle);
+  second.join();
+}
+
 TotalSummary Summarize(long double expected, std::span<int64_t> totals) {
   const std::array<int64_t, 3> q = NearestRankQuantiles(totals);
   return TotalSummary{RoundMinor(expected), q[0], q[1], q[2]};
@@ -190,9 +210,8 @@ Result<MonteCarloForecast> SimulateForecast(std::span<const Deal> deals,
                      d.amount_minor, static_cast<uint32_t>(i)});
   }
 
-  std::vector<int64_t*> rows(1 + groupings.size());
-  for (size_t first = 0; first < padded; first += kTile) {
-    const size_t count = std::min(kTile, padded - first);
+  ForEachTile(padded, drawn.size(), [&](size_t first, size_t count) {
+    std::vector<int64_t*> rows(1 + groupings.size());
     for (const DrawnDeal& d : drawn) {
       size_t used = 0;
       rows[used++] = totals.data() + first;
@@ -203,7 +222,7 @@ Result<MonteCarloForecast> SimulateForecast(std::span<const Deal> deals,
       internal::AddDraws(d.key, d.threshold, d.amount, static_cast<uint32_t>(first), count,
                          rows.data(), used);
     }
-  }
+  });
 
   MonteCarloForecast out;
   out.trials = options.trials;
@@ -300,10 +319,9 @@ Status KeptSimulation::Assign(std::span<const Deal> deals, std::span<const int32
     std::fill(totals_.begin(), totals_.end(), 0);
     std::fill(certain_.begin(), certain_.end(), 0);
     redrawn_ = static_cast<int64_t>(next.size());
-    for (size_t first = 0; first < padded_; first += kTile) {
-      const size_t count = std::min(kTile, padded_ - first);
-      for (const Entry& e : next) Draw(e, e.amount, first, count);
-    }
+    ForEachTile(padded_, next.size(), [&](size_t first, size_t count) {
+      for (const Entry& e : next) Draw(e, e.amount, first, count);  // certain_: tile 0 only
+    });
   } else {
     redrawn_ = static_cast<int64_t>(removed.size() + added.size());
     for (const Entry* e : removed) Draw(*e, -e->amount, 0, padded_);

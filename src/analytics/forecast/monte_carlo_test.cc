@@ -430,6 +430,26 @@ TEST(KeptSimulationTest, CumulativeRowsAreTheirDealsAlone) {
   EXPECT_EQ(fan[2].p90_minor, exact.total.p90_minor);
 }
 
+// A large simulation draws its trials on two threads, tile by tile; a kept one that takes the
+// deals in two steps draws the second half deal by deal on one thread. Same trials.
+TEST(KeptSimulationTest, ThreadedTilesEqualDealByDealDraws) {
+  std::vector<Deal> deals;
+  for (int i = 0; i < 2000; ++i) {
+    deals.push_back(
+        Deal{1000 + 13 * (i % 97), 0.02 + 0.96 * (i % 31) / 30.0, 0.05 * (i % 5), 500u + i});
+  }
+  constexpr int64_t kTrials = 10'001;  // 2,000 deals × 10,008 padded trials: two threads
+  MonteCarloOptions options;
+  options.trials = kTrials;
+  options.seed = 8;
+  SB_ASSERT_OK_AND_ASSIGN(MonteCarloForecast fresh, SimulateForecast(deals, options));
+  SB_ASSERT_OK_AND_ASSIGN(KeptSimulation kept, KeptSimulation::Create(kTrials, 8, 1));
+  SB_ASSERT_OK(kept.Assign(std::span(deals).first(1000)));
+  SB_ASSERT_OK(kept.Assign(deals));
+  EXPECT_EQ(kept.redrawn(), 1000);
+  ExpectSameSummary(kept.CumulativeSummaries()[0], fresh.total, "two threads against one");
+}
+
 TEST(KeptSimulationTest, BadInputChangesNothing) {
   EXPECT_THAT(KeptSimulation::Create(0, 1, 1), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(KeptSimulation::Create(100, 1, 0), StatusIs(StatusCode::kInvalidArgument));
