@@ -516,6 +516,31 @@ await scenario('the to-do list shows today’s task and an action-plan task amon
   await apiFrom(page, 'POST', '/activities/batch', { delete: left.body.items.map((a) => a.id) });
 });
 
+await scenario('home: overdue deals apart from the deals closing in the next 30 days', async (page) => {
+  await signIn(page, USERS.manager);
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('[data-testid=overdue-deals-card]');
+  await page.waitForSelector('[data-testid=closing-soon-card]');
+  const local = (days) => page.evaluate((d) => {
+    const x = new Date();
+    x.setDate(x.getDate() + d);
+    return `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
+  }, days);
+  const [today, soon, yesterday] = [await local(0), await local(30), await local(-1)];
+  const overdue = await apiFrom(page, 'GET', `/opportunities?outcome=open&to=${yesterday}&limit=1`);
+  const closing = await apiFrom(page, 'GET', `/opportunities?outcome=open&from=${today}&to=${soon}&limit=1`);
+  check(overdue.body.total > 0 && closing.body.total > 0, `the demo team has both: ${overdue.body.total} and ${closing.body.total}`);
+  const total = async (id) => Number((await page.textContent(`[data-testid=${id}-total]`)).replace(/\D/g, ''));
+  check((await total('overdue-deals')) === overdue.body.total, 'the overdue count is the API’s');
+  check((await total('closing-soon')) === closing.body.total, 'the closing-soon count is the API’s');
+  const closes = (id) => page.$$eval(`[data-testid=${id}] [data-testid=deal-row]`, (rows) => rows.map((r) => r.getAttribute('data-close')));
+  const late = await closes('overdue-deals');
+  const next = await closes('closing-soon');
+  check(late.length > 0 && late.every((d) => d < today), `overdue rows are all before ${today}: ${late.join(' ')}`);
+  check(next.length > 0 && next.every((d) => d >= today && d <= soon), `closing-soon rows are all in ${today}..${soon}: ${next.join(' ')}`);
+  check(next.join() === [...next].sort().join(), 'closing soon by close date');
+});
+
 await scenario('edit an account; a bad value shows the server message at the field', async (page) => {
   await signIn(page, USERS.rep);
   await page.goto(`${BASE}/accounts`);

@@ -138,8 +138,10 @@ export const da: Messages = {
   'home.activitiesUnit': 'aktiviteter',
   'home.pipelineByStage': 'Pipeline pr. fase',
   'home.deals': 'Antal',
-  'home.closingSoon': 'Lukker snart',
-  'home.noClosingSoon': 'Ingen åbne salgsmuligheder med lukkedato.',
+  'home.noClosingSoon': 'Ingen åben salgsmulighed lukker inden for {days} dage.',
+  'home.overdueDeals': 'Overskredne salgsmuligheder: lukkedatoen er passeret',
+  'home.noOverdueDeals': 'Ingen åben salgsmulighed har en lukkedato i fortiden.',
+  'home.closingSoonDays': 'Lukker inden for {days} dage',
   'home.noPipeline': 'Ingen åben pipeline.',
 
   'accounts.title': 'Kunder',

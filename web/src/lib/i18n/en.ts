@@ -137,8 +137,10 @@ export const en = {
   'home.activitiesUnit': 'activities',
   'home.pipelineByStage': 'Pipeline by stage',
   'home.deals': 'Deals',
-  'home.closingSoon': 'Closing soon',
-  'home.noClosingSoon': 'No open deals with a close date.',
+  'home.noClosingSoon': 'No open deal closes in the next {days} days.',
+  'home.overdueDeals': 'Overdue deals: close date passed',
+  'home.noOverdueDeals': 'No open deal has a close date in the past.',
+  'home.closingSoonDays': 'Closing in the next {days} days',
   'home.noPipeline': 'No open pipeline.',
 
   'accounts.title': 'Accounts',

@@ -138,8 +138,10 @@ export const nb: Messages = {
   'home.activitiesUnit': 'aktiviteter',
   'home.pipelineByStage': 'Pipeline per fase',
   'home.deals': 'Antall',
-  'home.closingSoon': 'Lukkes snart',
-  'home.noClosingSoon': 'Ingen åpne salgsmuligheter med lukkedato.',
+  'home.noClosingSoon': 'Ingen åpen salgsmulighet lukkes innen {days} dager.',
+  'home.overdueDeals': 'Forfalte salgsmuligheter: lukkedatoen er passert',
+  'home.noOverdueDeals': 'Ingen åpen salgsmulighet har en lukkedato som er passert.',
+  'home.closingSoonDays': 'Lukkes innen {days} dager',
   'home.noPipeline': 'Ingen åpen pipeline.',
 
   'accounts.title': 'Kunder',

@@ -138,8 +138,10 @@ export const sv: Messages = {
   'home.activitiesUnit': 'aktiviteter',
   'home.pipelineByStage': 'Pipeline per fas',
   'home.deals': 'Antal',
-  'home.closingSoon': 'Stängs snart',
-  'home.noClosingSoon': 'Inga öppna affärer med stängningsdatum.',
+  'home.noClosingSoon': 'Ingen öppen affärsmöjlighet stängs inom {days} dagar.',
+  'home.overdueDeals': 'Försenade affärsmöjligheter: stängningsdatumet har passerat',
+  'home.noOverdueDeals': 'Ingen öppen affärsmöjlighet har ett stängningsdatum som passerat.',
+  'home.closingSoonDays': 'Stängs inom {days} dagar',
   'home.noPipeline': 'Ingen öppen pipeline.',
 
   'accounts.title': 'Kunder',
