@@ -19,6 +19,7 @@ struct Id {
 
 using UserId = Id<struct UserTag>;
 using TeamId = Id<struct TeamTag>;
+using TeamManagerId = Id<struct TeamManagerTag>;
 using SegmentId = Id<struct SegmentTag>;
 using AccountId = Id<struct AccountTag>;
 using ContactId = Id<struct ContactTag>;

@@ -25,6 +25,9 @@ struct EnumNames<Role> {
   }};
 };
 
+// A team may have several managers (TeamManager); manager_id is the first of them, the one the
+// API's manager_id and manager_email fields show. Setting it makes that user a manager of the
+// team in the store as well (and un-sets the manager it replaces).
 struct Team {
   TeamId id;
   std::string name;                // unique
@@ -34,6 +37,17 @@ struct Team {
   int64_t version = 1;
 
   friend bool operator==(const Team&, const Team&) = default;
+};
+
+// One manager of one team: every manager of a team sees and manages the team's work (access.h).
+struct TeamManager {
+  TeamManagerId id;
+  TeamId team_id;
+  UserId user_id;
+  Timestamp created_at{};
+  std::string note;  // how they became one: "import", "set by Ida Holm"
+
+  friend bool operator==(const TeamManager&, const TeamManager&) = default;
 };
 
 struct User {

@@ -52,13 +52,25 @@ std::vector<Filter> VisibleFilters(const Principal& p, Kind kind) {
       if (marketing) return {};  // they assign leads to anyone
       std::vector<Filter> own = {Match("manager_id", FilterOp::kEq, {p.user_id.value})};
       if (p.team_id) own.push_back(Match("id", FilterOp::kEq, {p.team_id->value}));
+      if (p.role == Role::kManager) {
+        own.push_back(InSelect("id", "team_managers", "team_id",
+                               {Match("user_id", FilterOp::kEq, {p.user_id.value})}));
+      }
       return {AnyOf(std::move(own))};
     }
-    case Kind::kUsers:
+    case Kind::kUsers: {
       if (marketing) return {};
-      if (!p.team_id) return {Match("id", FilterOp::kEq, {p.user_id.value})};
-      return {AnyOf({Match("team_id", FilterOp::kEq, {p.team_id->value}),
-                     Match("id", FilterOp::kEq, {p.user_id.value})})};
+      std::vector<Filter> own = {Match("id", FilterOp::kEq, {p.user_id.value})};
+      if (p.team_id) own.push_back(Match("team_id", FilterOp::kEq, {p.team_id->value}));
+      if (p.role == Role::kManager && !p.managed_teams.empty()) {
+        // The members and the other managers of every team they manage.
+        const std::vector<Value> teams(p.managed_teams.begin(), p.managed_teams.end());
+        own.push_back(Match("team_id", FilterOp::kIn, teams));
+        own.push_back(
+            InSelect("id", "team_managers", "user_id", {Match("team_id", FilterOp::kIn, teams)}));
+      }
+      return {AnyOf(std::move(own))};
+    }
     case Kind::kAccounts:
       if (marketing) return {};
       return {AccountScope(p)};

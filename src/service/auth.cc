@@ -70,14 +70,25 @@ Result<Principal> LoadPrincipal(storage::Store& store, UserId user_id) {
   p.locale = user.locale;
   p.owners.push_back(user.id.value);
   if (user.role == Role::kManager) {
-    // The team they belong to and every team they are set as manager of.
-    std::vector<storage::Value> teams;
-    if (user.team_id) teams.emplace_back(user.team_id->value);
-    storage::ListQuery managed;
-    managed.filters.push_back(
-        storage::Match("manager_id", storage::FilterOp::kEq, {user.id.value}));
-    SB_ASSIGN_OR_RETURN(std::vector<Team> led, store.teams().List(managed));
-    for (const Team& team : led) teams.emplace_back(team.id.value);
+    // The team they belong to and every team they are one of the managers of (teams.manager_id
+    // is kept among team_managers by migration 0012; both are read so neither can hide a team).
+    std::vector<int64_t>& own = p.managed_teams;
+    if (user.team_id) own.push_back(user.team_id->value);
+    storage::ListQuery led;
+    led.filters.push_back(storage::Match("manager_id", storage::FilterOp::kEq, {user.id.value}));
+    SB_RETURN_IF_ERROR(store.teams().Scan(led, [&](const Team& team) {
+      own.push_back(team.id.value);
+      return Status::Ok();
+    }));
+    storage::ListQuery managing;
+    managing.filters.push_back(storage::Match("user_id", storage::FilterOp::kEq, {user.id.value}));
+    SB_RETURN_IF_ERROR(store.team_managers().Scan(managing, [&](const TeamManager& m) {
+      own.push_back(m.team_id.value);
+      return Status::Ok();
+    }));
+    std::sort(own.begin(), own.end());
+    own.erase(std::unique(own.begin(), own.end()), own.end());
+    const std::vector<storage::Value> teams(own.begin(), own.end());
     storage::ListQuery members;
     members.filters.push_back(storage::Match("team_id", storage::FilterOp::kIn, teams));
     SB_RETURN_IF_ERROR(store.users().Scan(members, [&](const User& member) {

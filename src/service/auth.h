@@ -27,8 +27,12 @@ struct Principal {
   std::string name;
   std::string locale;
   // Users whose records count as the principal's own: a rep's are their own; a manager's are
-  // those of every member of the team they manage or belong to, themselves included.
+  // those of every member of the teams they manage or belong to, themselves included.
   std::vector<int64_t> owners;
+  // A manager's teams, sorted: the one they belong to and every team they are one of the
+  // managers of (a team may have several; each of them sees and manages it). Empty for the
+  // other roles.
+  std::vector<int64_t> managed_teams;
 };
 
 // `bytes` random bytes from libsodium as lower-case hex (tokens, event ids).
@@ -37,6 +41,7 @@ std::string RandomHex(size_t bytes);
 std::string Sha256Hex(std::string_view text);
 
 // Loads the principal for `user_id` (kNotFound; kUnauthenticated when the user is inactive).
+// A manager's teams are read from store.team_managers() as well as teams.manager_id.
 Result<Principal> LoadPrincipal(storage::Store& store, UserId user_id);
 
 // argon2id via libsodium's crypto_pwhash_str at the "interactive" cost (64 MiB, 2 passes).

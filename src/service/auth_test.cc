@@ -209,6 +209,47 @@ TEST_F(LoadPrincipalTest, AManagerOwnsTheMembersOfTheTeamTheyManage) {
   EXPECT_THAT(p.owners, ElementsAre(rep.value, manager.value));
 }
 
+TEST_F(LoadPrincipalTest, EveryManagerOfATeamWithSeveralManagersOwnsItsMembers) {
+  SB_ASSERT_OK_AND_ASSIGN(UserId rep, AddUser("s1@example.com", Role::kRep, south_, true, ""));
+  SB_ASSERT_OK_AND_ASSIGN(UserId first,
+                          AddUser("m1@example.com", Role::kManager, std::nullopt, true, ""));
+  SB_ASSERT_OK_AND_ASSIGN(UserId second,
+                          AddUser("m2@example.com", Role::kManager, north_, true, ""));
+  SB_ASSERT_OK_AND_ASSIGN(Team team, store_->teams().Get(south_));
+  team.manager_id = first;
+  SB_ASSERT_OK(store_->teams().Update(team));
+  TeamManager also;
+  also.team_id = south_;
+  also.user_id = second;
+  SB_ASSERT_OK(store_->team_managers().Insert(also).status());
+
+  SB_ASSERT_OK_AND_ASSIGN(Principal p1, LoadPrincipal(*store_, first));
+  SB_ASSERT_OK_AND_ASSIGN(Principal p2, LoadPrincipal(*store_, second));
+
+  EXPECT_THAT(p1.owners, ElementsAre(rep.value, first.value));
+  EXPECT_THAT(p1.managed_teams, ElementsAre(south_.value));
+  // The second manager: their own team (North, nobody else in it) and South.
+  EXPECT_THAT(p2.owners, ElementsAre(rep.value, second.value));
+  EXPECT_THAT(p2.managed_teams, ElementsAre(north_.value, south_.value));
+}
+
+TEST_F(LoadPrincipalTest, AManagerTakenOffATeamNoLongerOwnsItsMembers) {
+  SB_ASSERT_OK_AND_ASSIGN(UserId rep, AddUser("s1@example.com", Role::kRep, south_, true, ""));
+  SB_ASSERT_OK_AND_ASSIGN(UserId manager,
+                          AddUser("m@example.com", Role::kManager, std::nullopt, true, ""));
+  TeamManager m;
+  m.team_id = south_;
+  m.user_id = manager;
+  SB_ASSERT_OK_AND_ASSIGN(TeamManagerId id, store_->team_managers().Insert(m));
+  SB_ASSERT_OK_AND_ASSIGN(Principal before, LoadPrincipal(*store_, manager));
+  EXPECT_THAT(before.owners, ElementsAre(rep.value, manager.value));
+
+  SB_ASSERT_OK(store_->team_managers().Delete(id));
+  SB_ASSERT_OK_AND_ASSIGN(Principal after, LoadPrincipal(*store_, manager));
+  EXPECT_THAT(after.owners, ElementsAre(manager.value));
+  EXPECT_THAT(after.managed_teams, ::testing::IsEmpty());
+}
+
 TEST_F(LoadPrincipalTest, ExecutivesMarketingAndAdminsOwnOnlyThemselves) {
   SB_ASSERT_OK_AND_ASSIGN(UserId rep, AddUser("r1@example.com", Role::kRep, north_, true, ""));
   (void)rep;

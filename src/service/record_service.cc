@@ -417,6 +417,13 @@ Result<json> ToJson(const ApiDef<T, IdT>& def, const T& record, Lookups& lookups
   if constexpr (std::is_same_v<T, Opportunity>) {
     if (!record.amount_known) out["amount_minor"] = nullptr;  // unknown, not 0
   }
+  if constexpr (std::is_same_v<T, Team>) {
+    // Every manager (a team may have several); manager_id is the first of them.
+    SB_ASSIGN_OR_RETURN(std::vector<UserId> managers, lookups.TeamManagers(record));
+    json ids = json::array();
+    for (UserId id : managers) ids.push_back(id.value);
+    out["manager_ids"] = std::move(ids);
+  }
   if constexpr (std::is_same_v<T, Account>) {
     // Derived (segment rules, ABC classification), shown so a client can follow them.
     out["segment_id"] = record.segment_id ? json(record.segment_id->value) : json(nullptr);
@@ -483,6 +490,8 @@ class Operations {
         lookups_(store, Lookups::Mode::kPoint),
         accounts_(store) {
     context_.lookups = &lookups_;
+    context_.now = now;
+    context_.manager_note = "set by " + principal.name;
     context_.decimal = DecimalSeparator::kPoint;
     context_.date_order = DateOrder::kDayFirst;
   }
@@ -529,8 +538,7 @@ class Operations {
   // Applies `body` to `record`; `given` collects the canonical columns given.
   Status Apply(const json& body, T& record, std::vector<std::string>* given) {
     if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-    context_.given_name.clear();
-    context_.family_name.clear();
+    context_.BeginRow();
     // Ids first, so a canonical reference given as well wins (both mean the same field).
     for (const IdField<T>& id : def_.ids) {
       auto it = body.find(id.name);
@@ -610,6 +618,12 @@ class Operations {
   }
 
   Result<json> Render(const T& record) { return ToJson(def_, record, lookups_, accounts_); }
+
+  // What the body changes besides the record itself (a team's managers), after it was written.
+  Status WriteBesides(const T& record) {
+    if (spec_.after_write == nullptr) return Status::Ok();
+    return AsInputError(spec_.after_write(record, context_));
+  }
 
   Result<std::map<std::string, std::string>> CellsOf(const T& record) {
     return Cells(def_, record, lookups_);
@@ -924,6 +938,9 @@ KindInfo MakeInfo(Kind kind) {
     if (def.kind == Kind::kActivities) {
       info.fields.push_back({"action_plan", FieldInfo::Type::kObject, false, true, false});
     }
+    if (def.kind == Kind::kTeams) {
+      info.fields.push_back({"manager_ids", FieldInfo::Type::kIntegerArray, false, true, false});
+    }
     if (def.kind == Kind::kAccounts) {
       info.fields.push_back({"segment_id", FieldInfo::Type::kInteger, false, true, false});
       info.fields.push_back({"abc_class", FieldInfo::Type::kString, false, true, false});
@@ -1106,6 +1123,7 @@ Result<json> RecordService::Create(const Principal& principal, Kind kind, const 
       record.id = *id;
       SB_RETURN_IF_ERROR(ops.CheckWritable(id->value, "create"));
       SB_RETURN_IF_ERROR(AfterWrite(store, static_cast<const T*>(nullptr), record, principal, now));
+      SB_RETURN_IF_ERROR(ops.WriteBesides(record));
       SB_ASSIGN_OR_RETURN(T stored, ops.repository().Get(*id));
       SB_ASSIGN_OR_RETURN(auto cells, ops.CellsOf(stored));
       SB_RETURN_IF_ERROR(
@@ -1148,12 +1166,14 @@ Result<json> RecordService::Update(const Principal& principal, Kind kind, int64_
       SB_RETURN_IF_ERROR(ops.Apply(body, record, &given));
       SB_RETURN_IF_ERROR(BeforeWrite(body, &before, record, principal, given, now));
       SB_RETURN_IF_ERROR(ops.Finish(record));
+      // Before the write: a team's managers are read from the store, not from `before`.
+      SB_ASSIGN_OR_RETURN(auto old_cells, ops.CellsOf(before));
       Status updated = ops.repository().Update(record);
       if (!updated.ok()) return AsInputError(updated);
       SB_RETURN_IF_ERROR(ops.CheckWritable(id, "move"));
       SB_RETURN_IF_ERROR(AfterWrite(store, &before, record, principal, now));
+      SB_RETURN_IF_ERROR(ops.WriteBesides(record));
       SB_ASSIGN_OR_RETURN(T stored, ops.repository().Get(record.id));
-      SB_ASSIGN_OR_RETURN(auto old_cells, ops.CellsOf(before));
       SB_ASSIGN_OR_RETURN(auto new_cells, ops.CellsOf(stored));
       std::string changes = Changes(&old_cells, &new_cells);
       if (body.contains("password")) {

@@ -25,7 +25,7 @@
 namespace salesbox::service {
 
 struct FieldInfo {
-  enum class Type { kString, kNumber, kInteger, kBoolean, kObject };
+  enum class Type { kString, kNumber, kInteger, kBoolean, kObject, kIntegerArray };
   std::string name;
   Type type = Type::kString;
   bool required = false;    // must be given on create (this field or its `*_id` twin)

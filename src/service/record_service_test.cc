@@ -491,6 +491,71 @@ TEST_F(RecordServiceTest, AManagerSeesTheirTeamMembersDealsWherever) {
   EXPECT_THAT(Service().Get(P("mn"), Kind::kAccounts, Id("aS2")), StatusIs(StatusCode::kNotFound));
 }
 
+// A team may have several managers (issue 16): each of them sees and manages the team's work,
+// and one taken off the team's managers loses it again.
+TEST_F(RecordServiceTest, EveryManagerOfATeamSeesAndChangesItsWork) {
+  // Before: mn manages North only.
+  EXPECT_THAT(Service().Get(P("mn"), Kind::kOpportunities, Id("oS1")),
+              StatusIs(StatusCode::kNotFound));
+
+  SB_ASSERT_OK_AND_ASSIGN(json south,
+                          Service().Update(P("admin"), Kind::kTeams, Id("South"),
+                                           {{"version", VersionOf(Kind::kTeams, "South")},
+                                            {"managers", "ms@example.com; mn"}}));
+  EXPECT_EQ(south.at("manager_email"), "ms@example.com");
+  EXPECT_EQ(south.at("managers"), "ms@example.com; mn@example.com");
+  EXPECT_EQ(south.at("manager_ids"), json::array({Id("ms"), Id("mn")}));
+  EXPECT_EQ(LastAudit().at("changes").at("managers"),
+            json::array({"ms@example.com", "ms@example.com; mn@example.com"}));
+
+  SB_ASSERT_OK_AND_ASSIGN(Principal mn, LoadPrincipal(*store_, UserId{Id("mn")}));
+  EXPECT_THAT(mn.managed_teams, ElementsAre(Id("North"), Id("South")));
+  ListRequest request;
+  request.limit = 500;
+  SB_ASSERT_OK_AND_ASSIGN(json deals, Service().List(mn, Kind::kOpportunities, request));
+  EXPECT_EQ(NamesOf(Kind::kOpportunities, deals),
+            (Names{"oN1", "oN2", "oCross", "oS1", "oS2", "oShared"}));
+  SB_ASSERT_OK_AND_ASSIGN(json users, Service().List(mn, Kind::kUsers, request));
+  EXPECT_EQ(NamesOf(Kind::kUsers, users), (Names{"mn", "rn1", "rn2", "ms", "rs1", "rs2"}));
+  SB_ASSERT_OK_AND_ASSIGN(json teams, Service().List(mn, Kind::kTeams, request));
+  EXPECT_EQ(NamesOf(Kind::kTeams, teams), (Names{"North", "South"}));
+  SB_ASSERT_OK_AND_ASSIGN(json moved,
+                          Service().Update(mn, Kind::kOpportunities, Id("oS1"),
+                                           {{"version", VersionOf(Kind::kOpportunities, "oS1")},
+                                            {"next_step", "call the buyer"}}));
+  EXPECT_EQ(moved.at("next_step"), "call the buyer");
+  // The first manager keeps the team too, and a rep of it gains nothing.
+  SB_ASSERT_OK_AND_ASSIGN(Principal ms, LoadPrincipal(*store_, UserId{Id("ms")}));
+  EXPECT_THAT(ms.managed_teams, ElementsAre(Id("South")));
+  SB_ASSERT_OK_AND_ASSIGN(Principal rs1, LoadPrincipal(*store_, UserId{Id("rs1")}));
+  EXPECT_THAT(rs1.owners, ElementsAre(Id("rs1")));
+
+  // Taken off again: South is ms's alone.
+  SB_ASSERT_OK(Service()
+                   .Update(P("admin"), Kind::kTeams, Id("South"),
+                           {{"version", VersionOf(Kind::kTeams, "South")}, {"managers", "ms"}})
+                   .status());
+  SB_ASSERT_OK_AND_ASSIGN(mn, LoadPrincipal(*store_, UserId{Id("mn")}));
+  EXPECT_THAT(mn.managed_teams, ElementsAre(Id("North")));
+  EXPECT_THAT(Service().Get(mn, Kind::kOpportunities, Id("oS1")), StatusIs(StatusCode::kNotFound));
+  SB_ASSERT_OK_AND_ASSIGN(json after, Service().Get(P("admin"), Kind::kTeams, Id("South")));
+  EXPECT_EQ(after.at("manager_ids"), json::array({Id("ms")}));
+}
+
+TEST_F(RecordServiceTest, ATeamsManagersMustBeKnownUsersAndNothingChangesOtherwise) {
+  const int64_t version = VersionOf(Kind::kTeams, "South");
+  EXPECT_THAT(Service().Update(P("admin"), Kind::kTeams, Id("South"),
+                               {{"version", version}, {"managers", "ms; nobody@example.com"}}),
+              StatusIs(StatusCode::kInvalidArgument));
+  SB_ASSERT_OK_AND_ASSIGN(json south, Service().Get(P("admin"), Kind::kTeams, Id("South")));
+  EXPECT_EQ(south.at("version"), version);
+  EXPECT_EQ(south.at("manager_ids"), json::array({Id("ms")}));
+  // Managers never change teams themselves.
+  EXPECT_THAT(Service().Update(P("ms"), Kind::kTeams, Id("South"),
+                               {{"version", version}, {"managers", "ms; mn"}}),
+              StatusIs(StatusCode::kPermissionDenied));
+}
+
 TEST_F(RecordServiceTest, ASharedAccountIsWorkedOnWithItsContactsAndDeals) {
   ListRequest by_account;
   by_account.filters = {{"account_id", {std::to_string(Id("aShared"))}}};

@@ -518,8 +518,7 @@ class Importer {
   // Applies the row's cells to `record`; returns false if any cell was wrong (errors added).
   bool ApplyCells(const csv::CsvRecord& row, T& record, bool report) {
     bool ok = true;
-    context_.given_name.clear();
-    context_.family_name.clear();
+    context_.BeginRow();
     for (const PlanItem& item : plan_) {
       const ColumnSpec<T>& spec = spec_.columns[item.index];
       std::string_view cell = CellOf(item, row, constant_cell_);
@@ -775,8 +774,19 @@ class Importer {
       if (!Finish(row, updated)) return Status::Ok();
       // updated_at is only set when a record is written, so equality means "nothing changed".
       if (updated == *stored) {
-        ++report_.unchanged;
-        return Status::Ok();
+        bool side = false;
+        if (spec_.side_changed != nullptr) {
+          Result<bool> changed = spec_.side_changed(updated, context_);
+          if (!changed.ok()) return WriteFailed(row, changed.status());
+          side = *changed;
+        }
+        if (!side) {
+          ++report_.unchanged;
+          return Status::Ok();
+        }
+        ++report_.updated;
+        if (!writing) return Status::Ok();
+        return AfterWrite(row, updated);
       }
       ++report_.updated;
       if (!writing) return Status::Ok();

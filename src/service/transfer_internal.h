@@ -67,6 +67,9 @@ class Lookups {
   enum class Mode { kIndex, kPoint };
   explicit Lookups(storage::Store& store, Mode mode = Mode::kIndex) : store_(store), mode_(mode) {}
 
+  // The store references are looked up in (the caller's transaction).
+  storage::Store& store() { return store_; }
+
   // An account by external id, else by exact name (kInvalidArgument when no account or several
   // share the name).
   Result<AccountId> Account(std::string_view ref);
@@ -81,6 +84,9 @@ class Lookups {
   Result<UserId> OwnerOrNew(std::string_view ref, Timestamp now);
   // "Name <e-mail>" of each user OwnerOrNew created, in order.
   const std::vector<std::string>& created_users() const { return created_users_; }
+  // Every manager of the team, the team's manager_id first, then the others in the order they
+  // were made managers. kIndex loads every team's managers at once.
+  Result<std::vector<UserId>> TeamManagers(const salesbox::Team& team);
   Result<SegmentId> Segment(std::string_view name);
   Result<CampaignId> Campaign(std::string_view ref);  // external id, else exact name
   Result<ContactId> Contact(std::string_view external_id);
@@ -127,6 +133,8 @@ class Lookups {
   Mode mode_;
   Index accounts_, users_, teams_, segments_, campaigns_, contacts_, leads_, opportunities_;
   std::vector<std::string> created_users_;
+  bool team_managers_loaded_ = false;
+  std::unordered_map<int64_t, std::vector<UserId>> team_managers_;  // team -> managers by id
 };
 
 // What a cell parser needs besides the cell.
@@ -145,8 +153,14 @@ struct ParseContext {
   std::vector<std::string> manual_criteria[2];
   std::string playbook_labels[2];
   // Cells that only complete another field (contacts' first_name + last_name -> name); cleared
-  // before each row.
+  // before each row (BeginRow).
   std::string given_name, family_name;
+  // Teams: whether the row has a manager_email cell, and the managers its managers cell names
+  // (`managers_given`), in order; Finish puts manager_id first. Cleared before each row.
+  bool manager_given = false;
+  bool managers_given = false;
+  std::vector<UserId> managers;
+  std::string manager_note = "import";  // TeamManager::note of managers a row adds
   // When the import runs (updated_at of records a row changes besides its own).
   Timestamp now{};
   // Owner columns create the users they name when no user has the name (Lookups::OwnerOrNew):
@@ -158,6 +172,15 @@ struct ParseContext {
   // Opportunity history: each opportunity's created_on as last seen, so a change dated before
   // it moves it back without reading the opportunity for every change.
   std::unordered_map<int64_t, Date> created_on;
+
+  // Clears what one row's cells leave behind for the next.
+  void BeginRow() {
+    given_name.clear();
+    family_name.clear();
+    manager_given = false;
+    managers_given = false;
+    managers.clear();
+  }
 };
 
 template <typename T>
@@ -205,6 +228,9 @@ struct KindSpec {
   // Called after the row's record was inserted or updated (only while writing); may change other
   // records, inside the import's transaction. May be null.
   Status (*after_write)(const T& record, ParseContext& context) = nullptr;
+  // For a row whose own record is unchanged: whether after_write would still change something
+  // (a team's managers besides the first). May be null: nothing to change then.
+  Result<bool> (*side_changed)(const T& record, ParseContext& context) = nullptr;
 };
 
 // The spec of each kind (transfer_kinds.cc).

@@ -517,6 +517,129 @@ Status CountryIn(std::string_view cell, Account& record, ParseContext&) {
 
 // --- teams ----------------------------------------------------------------------------------
 
+// A team may have several managers (domain/user.h). manager_email is the first; the managers
+// column lists them all (or, beside manager_email, the others: a file with "Manager" and
+// "Manager 2" columns), separated by ';' or '|' (or ',' when every part is an e-mail address,
+// since "Berg, Anna" is one name). Each is a user's e-mail or a name only one user has.
+
+Status ManagerEmailIn(std::string_view cell, Team& record, ParseContext& context) {
+  context.manager_given = true;
+  return RefIn<&Team::manager_id, &Lookups::User>(cell, record, context);
+}
+
+std::vector<std::string_view> SplitManagers(std::string_view cell) {
+  std::vector<std::string_view> parts;
+  auto split = [&parts](std::string_view text, std::string_view separators) {
+    parts.clear();
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t end = text.find_first_of(separators, start);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view part = Trim(text.substr(start, end - start));
+      if (!part.empty()) parts.push_back(part);
+      start = end + 1;
+    }
+  };
+  split(cell, ";|\n");
+  if (parts.size() == 1 && parts[0].find(',') != std::string_view::npos) {
+    std::vector<std::string_view> kept = parts;
+    split(kept[0], ",");
+    const bool emails = std::all_of(parts.begin(), parts.end(), [](std::string_view part) {
+      return part.find('@') != std::string_view::npos;
+    });
+    if (!emails) parts = std::move(kept);
+  }
+  return parts;
+}
+
+Status ManagersIn(std::string_view cell, Team& record, ParseContext& context) {
+  (void)record;  // Finish puts manager_id first
+  context.managers_given = true;
+  context.managers.clear();
+  for (std::string_view ref : SplitManagers(cell)) {
+    Result<UserId> user = context.lookups->User(ref);
+    if (!user.ok()) return user.status();
+    if (std::find(context.managers.begin(), context.managers.end(), *user) ==
+        context.managers.end()) {
+      context.managers.push_back(*user);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ManagersOut(const Team& record, Lookups& lookups, std::string& out) {
+  SB_ASSIGN_OR_RETURN(std::vector<UserId> managers, lookups.TeamManagers(record));
+  for (size_t i = 0; i < managers.size(); ++i) {
+    if (i > 0) out += "; ";
+    SB_ASSIGN_OR_RETURN(std::string email, lookups.UserRef(managers[i]));
+    out += email;
+  }
+  return Status::Ok();
+}
+
+// The managers column decides the first manager unless the row has a manager_email cell, which
+// then comes first.
+Status TeamFinish(Team& record, ParseContext& context, Date today) {
+  (void)today;
+  if (!context.managers_given) return Status::Ok();
+  if (!context.manager_given) {
+    record.manager_id =
+        context.managers.empty() ? std::nullopt : std::optional<UserId>(context.managers[0]);
+  }
+  if (record.manager_id) {
+    auto it = std::find(context.managers.begin(), context.managers.end(), *record.manager_id);
+    if (it != context.managers.end()) context.managers.erase(it);
+    context.managers.insert(context.managers.begin(), *record.manager_id);
+  }
+  return Status::Ok();
+}
+
+// The team's stored managers, by id.
+Result<std::vector<TeamManager>> StoredManagers(storage::Store& store, TeamId team) {
+  storage::ListQuery query;
+  query.filters.push_back(storage::Match("team_id", storage::FilterOp::kEq, {team.value}));
+  return store.team_managers().List(query);
+}
+
+Result<bool> TeamManagersChanged(const Team& record, ParseContext& context) {
+  if (!context.managers_given) return false;
+  SB_ASSIGN_OR_RETURN(std::vector<TeamManager> stored,
+                      StoredManagers(context.lookups->store(), record.id));
+  if (stored.size() != context.managers.size()) return true;
+  for (const TeamManager& m : stored) {
+    if (std::find(context.managers.begin(), context.managers.end(), m.user_id) ==
+        context.managers.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Makes the row's managers the team's (the first one the store has already from manager_id).
+Status TeamManagersWritten(const Team& record, ParseContext& context) {
+  if (!context.managers_given) return Status::Ok();
+  storage::Store& store = context.lookups->store();
+  SB_ASSIGN_OR_RETURN(std::vector<TeamManager> stored, StoredManagers(store, record.id));
+  for (const TeamManager& m : stored) {
+    if (std::find(context.managers.begin(), context.managers.end(), m.user_id) ==
+        context.managers.end()) {
+      SB_RETURN_IF_ERROR(store.team_managers().Delete(m.id));
+    }
+  }
+  for (UserId user : context.managers) {
+    const bool have = std::any_of(stored.begin(), stored.end(),
+                                  [user](const TeamManager& m) { return m.user_id == user; });
+    if (have || (record.manager_id && *record.manager_id == user)) continue;
+    TeamManager m;
+    m.team_id = record.id;
+    m.user_id = user;
+    m.created_at = context.now;
+    m.note = context.manager_note;
+    SB_RETURN_IF_ERROR(store.team_managers().Insert(m).status());
+  }
+  return Status::Ok();
+}
+
 constexpr ColumnSpec<Team> kTeamColumns[] = {
     {.name = "name",
      .aliases = "team|teamname|hold|salgsteam",
@@ -525,8 +648,13 @@ constexpr ColumnSpec<Team> kTeamColumns[] = {
      .format = TextOut<&Team::name>},
     {.name = "manager_email",
      .aliases = "manager|manageremail|teamlead|teamleader|leder|chef",
-     .parse = RefIn<&Team::manager_id, &Lookups::User>,
+     .parse = ManagerEmailIn,
      .format = RefOut<&Team::manager_id, &Lookups::UserRef>},
+    {.name = "managers",
+     .aliases = "manageremails|teamleads|teamleaders|manager2|secondmanager|comanager|"
+                "deputymanager|ledere|chefer|chefar",
+     .parse = ManagersIn,
+     .format = ManagersOut},
 };
 
 const KindSpec<Team, TeamId> kTeamSpec = {
@@ -534,9 +662,11 @@ const KindSpec<Team, TeamId> kTeamSpec = {
     .what = "team",
     .columns = kTeamColumns,
     .repository = [](storage::Store& s) -> storage::TeamRepository& { return s.teams(); },
-    .finish = nullptr,
+    .finish = TeamFinish,
     .key = [](const Team& t) { return t.name; },
     .key_columns = "name",
+    .after_write = TeamManagersWritten,
+    .side_changed = TeamManagersChanged,
 };
 
 // --- segments -------------------------------------------------------------------------------

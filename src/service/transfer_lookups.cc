@@ -294,4 +294,35 @@ Result<std::string> Lookups::OpportunityRef(OpportunityId id) {
   return Label(opportunities_, kOpportunities, id.value);
 }
 
+Result<std::vector<UserId>> Lookups::TeamManagers(const salesbox::Team& team) {
+  std::vector<UserId> managers;
+  if (team.manager_id) managers.push_back(*team.manager_id);
+  auto add = [&managers](UserId user) {
+    if (std::find(managers.begin(), managers.end(), user) == managers.end()) {
+      managers.push_back(user);
+    }
+  };
+  if (mode_ == Mode::kIndex) {
+    if (!team_managers_loaded_) {
+      SB_RETURN_IF_ERROR(store_.team_managers().Scan({}, [this](const TeamManager& m) {
+        team_managers_[m.team_id.value].push_back(m.user_id);  // by id: the order they came
+        return Status::Ok();
+      }));
+      team_managers_loaded_ = true;
+    }
+    if (auto it = team_managers_.find(team.id.value); it != team_managers_.end()) {
+      for (UserId user : it->second) add(user);
+    }
+    return managers;
+  }
+  // Not remembered: a request may change the managers and then show them.
+  storage::ListQuery query;
+  query.filters.push_back(storage::Match("team_id", storage::FilterOp::kEq, {team.id.value}));
+  SB_RETURN_IF_ERROR(store_.team_managers().Scan(query, [&](const TeamManager& m) {
+    add(m.user_id);
+    return Status::Ok();
+  }));
+  return managers;
+}
+
 }  // namespace salesbox::service::internal

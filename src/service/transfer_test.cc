@@ -3,6 +3,7 @@
 // all-or-nothing, updates by key, and the export -> import round trip.
 #include "service/transfer.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status_macros.h"
+#include "service/auth.h"
 #include "storage/open_store.h"
 #include "testing/fake_clock.h"
 #include "testing/status_matchers.h"
@@ -677,7 +679,106 @@ TEST_F(TransferTest, UsersCreateTheirTeamAndTeamsThenNameTheirManager) {
   ASSERT_EQ(users.size(), 2u);
   EXPECT_EQ(teams[0].manager_id, users[0].id);
   EXPECT_EQ(users[1].team_id, teams[0].id);
-  EXPECT_EQ(Export(Kind::kTeams), "name,manager_email\nVest,kim@example.com\n");
+  EXPECT_EQ(Export(Kind::kTeams),
+            "name,manager_email,managers\nVest,kim@example.com,kim@example.com\n");
+}
+
+// Issue 16: a team may have several managers. Each is a manager in team_managers; manager_email
+// stays the first.
+class TeamManagersImportTest : public TransferTest {
+ protected:
+  void SetUp() override {
+    TransferTest::SetUp();
+    ImportOk(Kind::kUsers,
+             "email,name,role,team\n"
+             "kim@example.com,Kim Holm,manager,Vest\n"
+             "eva@example.com,Eva Berg,manager,Øst\n"
+             "ole@example.com,Ole Dam,rep,Vest\n"
+             "liv@example.com,\"Lund, Liv\",manager,\n");
+  }
+
+  // (user e-mail) of each manager of `team`, in the order export writes them.
+  std::string Managers(const std::string& team) {
+    storage::ListQuery query;
+    query.filters.push_back(storage::Match("name", storage::FilterOp::kEq, {team}));
+    std::vector<Team> teams = *store_->teams().List(query);
+    if (teams.size() != 1) return "no team " + team;
+    storage::ListQuery of;
+    of.filters.push_back(storage::Match("team_id", storage::FilterOp::kEq, {teams[0].id.value}));
+    std::vector<std::string> emails;
+    for (const TeamManager& m : *store_->team_managers().List(of)) {
+      emails.push_back(store_->users().Get(m.user_id)->email);
+    }
+    std::sort(emails.begin(), emails.end());
+    std::string out = teams[0].manager_id ? store_->users().Get(*teams[0].manager_id)->email : "-";
+    out += " |";
+    for (const std::string& e : emails) out += " " + e;
+    return out;
+  }
+};
+
+TEST_F(TeamManagersImportTest, ATeamWithTwoManagersInOneCellOrInTwoColumns) {
+  ImportReport report = ImportOk(Kind::kTeams,
+                                 "Team,Managers\n"
+                                 "Vest,kim@example.com; eva@example.com\n"
+                                 "Øst,\"Eva Berg | Lund, Liv\"\n");
+  EXPECT_EQ(report.inserted, 0);  // users made both teams
+  EXPECT_EQ(report.updated, 2);
+  EXPECT_EQ(Managers("Vest"), "kim@example.com | eva@example.com kim@example.com");
+  EXPECT_EQ(Managers("Øst"), "eva@example.com | eva@example.com liv@example.com");
+  EXPECT_EQ(Export(Kind::kTeams),
+            "name,manager_email,managers\n"
+            "Vest,kim@example.com,kim@example.com; eva@example.com\n"
+            "Øst,eva@example.com,eva@example.com; liv@example.com\n");
+
+  // Another CRM's layout: "Manager" and "Manager 2"; the second replaces Øst's others.
+  ImportOk(Kind::kTeams, "Team,Manager,Manager 2\nØst,liv@example.com,Kim Holm\n");
+  EXPECT_EQ(Managers("Øst"), "liv@example.com | kim@example.com liv@example.com");
+
+  // E-mails separated by commas; then the same file again changes nothing.
+  const std::string file = "name,managers\nVest,\"eva@example.com, kim@example.com\"\n";
+  ImportOk(Kind::kTeams, file);
+  EXPECT_EQ(Managers("Vest"), "eva@example.com | eva@example.com kim@example.com");
+  ImportReport again = ImportOk(Kind::kTeams, file);
+  EXPECT_EQ(again.unchanged, 1);
+  EXPECT_EQ(again.updated, 0);
+
+  // Only the second manager changes: the team row is the same, the import still updates.
+  ImportReport second =
+      ImportOk(Kind::kTeams, "name,managers\nVest,\"eva@example.com; Lund, Liv\"\n");
+  EXPECT_EQ(second.updated, 1);
+  EXPECT_EQ(Managers("Vest"), "eva@example.com | eva@example.com liv@example.com");
+}
+
+TEST_F(TeamManagersImportTest, AnUnknownManagerNamesFileLineAndColumnAndWritesNothing) {
+  ImportOk(Kind::kTeams, "name,managers\nVest,kim@example.com\n");
+  ImportReport report = Import(Kind::kTeams,
+                               "name,managers\n"
+                               "Øst,eva@example.com; liv@example.com\n"
+                               "Vest,kim@example.com; kmi@example.com\n",
+                               "teams.csv");
+  ASSERT_EQ(report.errors.size(), 1u) << Errors(report);
+  EXPECT_EQ(report.errors[0].ToString(),
+            "teams.csv:3:2: managers: no user \"kmi@example.com\" exists; import users first");
+  EXPECT_FALSE(report.committed);
+  EXPECT_EQ(Managers("Øst"), "- |");  // the first row was not kept either
+  EXPECT_EQ(Managers("Vest"), "kim@example.com | kim@example.com");
+}
+
+TEST_F(TeamManagersImportTest, ImportedManagersSeeTheirTeam) {
+  ImportOk(Kind::kTeams, "name,managers\nVest,eva@example.com; kim@example.com\n");
+  std::vector<User> users = *store_->users().List(storage::ListQuery{});
+  auto id_of = [&](const std::string& email) {
+    for (const User& u : users) {
+      if (u.email == email) return u.id;
+    }
+    return UserId{};
+  };
+  SB_ASSERT_OK_AND_ASSIGN(Principal eva, LoadPrincipal(*store_, id_of("eva@example.com")));
+  // Eva belongs to Øst and manages Vest too: Ole (Vest) is one of hers.
+  EXPECT_THAT(eva.owners, ::testing::Contains(id_of("ole@example.com").value));
+  SB_ASSERT_OK_AND_ASSIGN(Principal kim, LoadPrincipal(*store_, id_of("kim@example.com")));
+  EXPECT_THAT(kim.owners, ::testing::Contains(id_of("ole@example.com").value));
 }
 
 // --- issue 16: bugs found importing other CRMs' exports ------------------------------------

@@ -54,6 +54,21 @@ struct Table<Team> {
 };
 
 template <>
+struct Table<TeamManager> {
+  static constexpr std::string_view kName = "team_managers";
+  static constexpr std::string_view kWhat = "team manager";
+  static constexpr bool kVersioned = false;
+  static constexpr std::array<std::string_view, 2> kKey{"team_id", "user_id"};
+  template <typename R, typename V>
+  static void Fields(R& r, V& v) {
+    v("team_id", r.team_id);
+    v("user_id", r.user_id);
+    v("created_at", r.created_at);
+    v("note", r.note);
+  }
+};
+
+template <>
 struct Table<User> {
   static constexpr std::string_view kName = "users";
   static constexpr std::string_view kWhat = "user";

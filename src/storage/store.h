@@ -183,6 +183,7 @@ class Repository {
 
 using UserRepository = Repository<User, UserId>;
 using TeamRepository = Repository<Team, TeamId>;
+using TeamManagerRepository = Repository<TeamManager, TeamManagerId>;
 using SegmentRepository = Repository<Segment, SegmentId>;
 using AccountRepository = Repository<Account, AccountId>;
 using ContactRepository = Repository<Contact, ContactId>;
@@ -246,6 +247,8 @@ class Store {
 
   virtual UserRepository& users() = 0;
   virtual TeamRepository& teams() = 0;
+  // Every manager of every team; teams().manager_id is kept among them (domain/user.h).
+  virtual TeamManagerRepository& team_managers() = 0;
   virtual SegmentRepository& segments() = 0;
   virtual AccountRepository& accounts() = 0;
   virtual ContactRepository& contacts() = 0;

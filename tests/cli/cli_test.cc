@@ -78,10 +78,37 @@ TEST_F(CliTest, UsageErrorsExitTwoWithAMessage) {
   EXPECT_EQ(Salesbox("demo --db " + db_ + " --scale -1").exit_code, 2);
 }
 
+// Issue 16: a team with two managers, from a file with "Manager" and "Manager 2" columns.
+TEST_F(CliTest, ImportsATeamWithTwoManagers) {
+  std::string users = Write("users.csv",
+                            "email,name,role,team\n"
+                            "kim@example.com,Kim Holm,manager,Vest\n"
+                            "eva@example.com,Eva Berg,manager,Øst\n"
+                            "ole@example.com,Ole Dam,rep,Vest\n");
+  ASSERT_EQ(Salesbox("import --db " + db_ + " --kind users " + users).exit_code, 0);
+  std::string teams = Write("teams.csv", "Team,Manager,Manager 2\nVest,Kim Holm,Eva Berg\n");
+  CliRun import = Salesbox("import --db " + db_ + " --kind teams " + teams);
+  ASSERT_EQ(import.exit_code, 0) << import.output;
+  EXPECT_THAT(import.output, HasSubstr("0 new, 1 updated, 0 unchanged"));
+  CliRun exported = Salesbox("export --db " + db_ + " --kind teams");
+  EXPECT_EQ(exported.output,
+            "name,manager_email,managers\n"
+            "Vest,kim@example.com,kim@example.com; eva@example.com\n"
+            "Øst,,\n");
+
+  // A manager no user has: exit 1, the place named, nothing changed.
+  std::string bad = Write("bad.csv", "name,managers\nØst,eva@example.com\nVest,Kim; Nobody\n");
+  CliRun failed = Salesbox("import --db " + db_ + " --kind teams " + bad);
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_THAT(failed.output, HasSubstr("bad.csv:3:2: managers: no user \"Kim\" exists"));
+  EXPECT_THAT(failed.output, HasSubstr("nothing was imported"));
+  EXPECT_EQ(Salesbox("export --db " + db_ + " --kind teams").output, exported.output);
+}
+
 TEST_F(CliTest, InitImportExportAndStats) {
   CliRun init = Salesbox("init --db " + db_);
   ASSERT_EQ(init.exit_code, 0) << init.output;
-  EXPECT_THAT(init.output, HasSubstr("schema version 11"));
+  EXPECT_THAT(init.output, HasSubstr("schema version 14"));
 
   std::string accounts = Write("accounts.csv",
                                "external_id;name;employees;country\n"

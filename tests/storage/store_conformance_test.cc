@@ -471,6 +471,53 @@ TEST_P(StoreConformanceTest, RoundTripsTeams) {
   ExpectRoundTrip(store().teams(), MakeTeam("Syd", manager));
 }
 
+// Migration 0012: a team's managers are kept in team_managers, and teams.manager_id (the first
+// manager, which older code sets) is kept among them.
+TEST_P(StoreConformanceTest, TeamManagersFollowTheTeamsFirstManager) {
+  SB_ASSERT_OK_AND_ASSIGN(UserId a, store().users().Insert(MakeUser("a@example.dk")));
+  SB_ASSERT_OK_AND_ASSIGN(UserId b, store().users().Insert(MakeUser("b@example.dk")));
+  SB_ASSERT_OK_AND_ASSIGN(UserId c, store().users().Insert(MakeUser("c@example.dk")));
+  SB_ASSERT_OK_AND_ASSIGN(TeamId team, store().teams().Insert(MakeTeam("Syd", a)));
+  auto managers = [&]() {
+    ListQuery query;
+    query.filters.push_back(Match("team_id", FilterOp::kEq, {team.value}));
+    std::vector<int64_t> ids;
+    Result<std::vector<TeamManager>> all = store().team_managers().List(query);
+    EXPECT_TRUE(all.ok()) << all.status().ToString();
+    if (all.ok()) {
+      for (const TeamManager& m : *all) ids.push_back(m.user_id.value);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  EXPECT_EQ(managers(), (std::vector<int64_t>{a.value}));
+
+  TeamManager second;
+  second.team_id = team;
+  second.user_id = c;
+  second.created_at = Created();
+  second.note = "import";
+  ExpectRoundTrip(store().team_managers(), second);
+  EXPECT_THAT(store().team_managers().Insert(second), StatusIs(StatusCode::kAlreadyExists));
+  EXPECT_EQ(managers(), (std::vector<int64_t>{a.value, c.value}));
+
+  // A new first manager replaces the old one; the others stay.
+  SB_ASSERT_OK_AND_ASSIGN(Team stored, store().teams().Get(team));
+  stored.manager_id = b;
+  SB_ASSERT_OK(store().teams().Update(stored));
+  EXPECT_EQ(managers(), (std::vector<int64_t>{b.value, c.value}));
+  SB_ASSERT_OK_AND_ASSIGN(stored, store().teams().Get(team));
+  stored.manager_id.reset();
+  SB_ASSERT_OK(store().teams().Update(stored));
+  EXPECT_EQ(managers(), (std::vector<int64_t>{c.value}));
+
+  // A manager cannot be deleted while they manage; a deleted team takes its managers along.
+  EXPECT_THAT(store().users().Delete(c), StatusIs(StatusCode::kFailedPrecondition));
+  SB_ASSERT_OK(store().teams().Delete(team));
+  SB_ASSERT_OK_AND_ASSIGN(int64_t left, store().team_managers().Count(ListQuery{}));
+  EXPECT_EQ(left, 0);
+}
+
 TEST_P(StoreConformanceTest, RoundTripsUsers) {
   SB_ASSERT_OK_AND_ASSIGN(TeamId team, store().teams().Insert(MakeTeam("Nord")));
   ExpectRoundTrip(store().users(), MakeUser("søren@example.dk", team));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The record routes: create, read, change and delete every record kind (service::ApiKinds) with
 // the list query, the change log, an opportunity's history, account shares and the stages.
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <string>
@@ -35,6 +36,8 @@ const char* TypeName(FieldInfo::Type type) {
       return "boolean";
     case FieldInfo::Type::kObject:
       return "object";
+    case FieldInfo::Type::kIntegerArray:
+      return "array";
   }
   return "string";
 }
@@ -74,11 +77,17 @@ Status CheckBody(const KindInfo& info, const json& body, bool update) {
       case FieldInfo::Type::kObject:
         ok = value.is_object();
         break;
+      case FieldInfo::Type::kIntegerArray:
+        ok = value.is_array() && std::all_of(value.begin(), value.end(),
+                                             [](const json& v) { return v.is_number_integer(); });
+        break;
     }
     if (!ok) {
       return Status::InvalidArgument(key + ": must be " +
                                      (field->type == FieldInfo::Type::kInteger
                                           ? std::string("an integer")
+                                      : field->type == FieldInfo::Type::kIntegerArray
+                                          ? std::string("an array of integers")
                                           : "a " + std::string(TypeName(field->type))))
           .WithField(key);
     }
@@ -98,6 +107,7 @@ json KindSchema(const KindInfo& info) {
   json required = json::array();
   for (const FieldInfo& f : info.fields) {
     json p = {{"type", TypeName(f.type)}, {"nullable", true}};
+    if (f.type == FieldInfo::Type::kIntegerArray) p["items"] = {{"type", "integer"}};
     if (f.read_only) p["readOnly"] = true;
     if (f.write_only) p["writeOnly"] = true;
     properties[f.name] = p;

@@ -57,6 +57,8 @@ template <typename T>
 auto& RepositoryOf(Store& store) {
   if constexpr (std::is_same_v<T, User>) return store.users();
   else if constexpr (std::is_same_v<T, Team>) return store.teams();
+  else if constexpr (std::is_same_v<T, TeamManager>)
+    return store.team_managers();
   else if constexpr (std::is_same_v<T, Segment>) return store.segments();
   else if constexpr (std::is_same_v<T, Account>) return store.accounts();
   else if constexpr (std::is_same_v<T, Contact>) return store.contacts();

@@ -93,6 +93,7 @@ struct SqliteStore::State {
   std::unique_ptr<SqliteRepository<ValueProposition, ValuePropositionId>> value_propositions;
   std::unique_ptr<SqliteRepository<Session, SessionId>> sessions;
   std::unique_ptr<SqliteRepository<AccountShare, AccountShareId>> account_shares;
+  std::unique_ptr<SqliteRepository<TeamManager, TeamManagerId>> team_managers;
   std::unique_ptr<SqliteRepository<ChangeLogEntry, ChangeLogEntryId>> audit_log;
   std::unique_ptr<SqliteRepository<PlaybookVersion, PlaybookId>> playbooks;
   std::unique_ptr<SqliteRepository<ScorecardAnswer, ScorecardAnswerId>> scorecard_answers;
@@ -270,6 +271,8 @@ Status SqliteStore::CreateRepositories() {
   SB_ASSIGN_OR_RETURN(s.sessions, (SqliteRepository<Session, SessionId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.account_shares,
                       (SqliteRepository<AccountShare, AccountShareId>::Create(shared)));
+  SB_ASSIGN_OR_RETURN(s.team_managers,
+                      (SqliteRepository<TeamManager, TeamManagerId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.audit_log, (SqliteRepository<ChangeLogEntry, ChangeLogEntryId>::Create(shared)));
   SB_ASSIGN_OR_RETURN(s.playbooks,
                       (SqliteRepository<PlaybookVersion, PlaybookId>::Create(shared)));
@@ -286,6 +289,7 @@ Status SqliteStore::CreateRepositories() {
 
 UserRepository& SqliteStore::users() { return *state_->users; }
 TeamRepository& SqliteStore::teams() { return *state_->teams; }
+TeamManagerRepository& SqliteStore::team_managers() { return *state_->team_managers; }
 SegmentRepository& SqliteStore::segments() { return *state_->segments; }
 AccountRepository& SqliteStore::accounts() { return *state_->accounts; }
 ContactRepository& SqliteStore::contacts() { return *state_->contacts; }

@@ -57,6 +57,7 @@ class SqliteStore final : public Store {
 
   UserRepository& users() override;
   TeamRepository& teams() override;
+  TeamManagerRepository& team_managers() override;
   SegmentRepository& segments() override;
   AccountRepository& accounts() override;
   ContactRepository& contacts() override;
