@@ -147,8 +147,9 @@ struct Audit {
         return Status::NotFound("no team with id " + std::to_string(*scope.team_id))
             .WithField("team_id");
       }
-      const bool theirs = p.role == Role::kManager &&
-                          ((p.team_id && *p.team_id == team->id) || team->manager_id == p.user_id);
+      const bool theirs =
+          p.role == Role::kManager &&
+          std::binary_search(p.managed_teams.begin(), p.managed_teams.end(), team->id.value);
       if (!all && !theirs) {
         return Status::PermissionDenied("the team is outside what you may see")
             .WithField("team_id");
