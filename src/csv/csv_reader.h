@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "csv/record_source.h"
 
 namespace salesbox::csv {
 
@@ -35,23 +36,15 @@ struct CsvOptions {
   size_t max_field_bytes = kDefaultMaxFieldBytes;
 };
 
-// One record. Fields are UTF-8 with quotes removed and "" unescaped; line endings inside quoted
-// fields are kept as '\n'. The views stay valid until the next call to CsvReader::Next.
-struct CsvRecord {
-  std::vector<std::string_view> fields;
-  std::vector<int64_t> field_lines;  // 1-based physical line on which each field starts
-  int64_t line = 0;                  // 1-based physical line on which the record starts
-
-  // Internal storage for fields that needed unescaping.
-  std::string scratch;
-};
+// A CsvReader's records (CsvRecord, record_source.h) hold fields with quotes removed and ""
+// unescaped; line endings inside quoted fields are kept as '\n'.
 
 // Reads a whole CSV input into memory, decodes it to UTF-8 and splits it into records.
 // Quoting follows RFC 4180 as Excel writes it: a field that starts with '"' is quoted and ends at
 // the next lone '"'; "" inside is a quote; delimiters and CR/LF inside are data. A '"' inside an
 // unquoted field is data. Records end at LF, CRLF or CR. Records whose fields are all empty
 // (blank lines, ";;;;") are skipped. Not thread-safe; movable.
-class CsvReader {
+class CsvReader : public RecordSource {
  public:
   // Reads the file at `path`. kNotFound if it does not exist, kInvalidArgument if it cannot be
   // decoded (invalid UTF-16), kInternal on other I/O errors. `display_name` (default: `path`)
@@ -61,9 +54,10 @@ class CsvReader {
   static Result<CsvReader> FromString(std::string data, std::string name,
                                       const CsvOptions& options = {});
 
-  const std::string& name() const { return name_; }
-  char delimiter() const { return delimiter_; }
+  const std::string& name() const override { return name_; }
+  char delimiter() const override { return delimiter_; }
   Encoding encoding() const { return encoding_; }
+  std::string format() const override { return std::string(EncodingName(encoding_)); }
 
   // Reads the next record into `*record`. Returns true if a record was read, false at the end.
   // A malformed record returns kInvalidArgument with "NAME:LINE:COLUMN: problem", where COLUMN
@@ -72,7 +66,7 @@ class CsvReader {
   // holding a NUL byte, or a field longer than CsvOptions::max_field_bytes (both reported at the
   // line where the field starts). After an error the reader continues with the next line (after
   // a NUL or an over-long field: the next record), so callers can collect several errors.
-  Result<bool> Next(CsvRecord* record);
+  Result<bool> Next(CsvRecord* record) override;
 
   CsvReader(CsvReader&&) = default;
   CsvReader& operator=(CsvReader&&) = default;

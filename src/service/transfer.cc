@@ -40,6 +40,7 @@
 #include "common/json_text.h"
 #include "common/status_macros.h"
 #include "csv/csv_reader.h"
+#include "csv/xlsx_reader.h"
 #include "service/transfer_internal.h"
 
 namespace salesbox::service {
@@ -145,7 +146,7 @@ template <typename T, typename IdT>
 class Importer {
  public:
   Importer(const KindSpec<T, IdT>& spec, storage::Store& store, const Clock& clock,
-           const ImportOptions& options, csv::CsvReader& reader, ImportReport& report)
+           const ImportOptions& options, csv::RecordSource& reader, ImportReport& report)
       : spec_(spec),
         store_(store),
         options_(options),
@@ -194,11 +195,12 @@ class Importer {
   // Errors beyond max_errors are dropped (and more_errors says so): a row can hold several.
   void AddError(int64_t line, int64_t column, std::string message) {
     if (TooManyErrors()) return;
-    report_.errors.push_back(ImportError{reader_.name(), line, column, std::move(message)});
+    report_.errors.push_back(ImportError{reader_.name(), line, column, std::move(message),
+                                         std::string(reader_.sheet())});
   }
   void AddRawError(std::string message) {
     if (TooManyErrors()) return;
-    report_.errors.push_back(ImportError{"", 0, 0, std::move(message)});
+    report_.errors.push_back(ImportError{"", 0, 0, std::move(message), {}});
   }
   bool TooManyErrors() {
     if (static_cast<int>(report_.errors.size()) < options_.max_errors) return false;
@@ -213,6 +215,14 @@ class Importer {
     const std::string n = internal::NormalizeName(ours);
     for (size_t i = 0; i < columns.size(); ++i) {
       if (internal::NormalizeName(columns[i].name) == n) return i;
+    }
+    if (options_.other_kinds_columns) {
+      // Several sheets at once: an option for another sheet's kind is not for this one.
+      for (Kind kind : AllKinds()) {
+        for (const ColumnInfo& column : Columns(kind)) {
+          if (internal::NormalizeName(column.name) == n) return columns.size();
+        }
+      }
     }
     std::string message = std::string(option) + ": \"" + std::string(internal::Trim(ours)) +
                           "\" is not a column of " + std::string(KindName(spec_.kind)) +
@@ -848,7 +858,7 @@ class Importer {
   const KindSpec<T, IdT>& spec_;
   storage::Store& store_;
   const ImportOptions& options_;
-  csv::CsvReader& reader_;
+  csv::RecordSource& reader_;
   ImportReport& report_;
   Lookups lookups_;
   ParseContext context_;
@@ -881,7 +891,7 @@ class Importer {
 
 template <typename T, typename IdT>
 Status RunImport(const KindSpec<T, IdT>& spec, storage::Store& store, const Clock& clock,
-                 const ImportOptions& options, csv::CsvReader& reader, ImportReport& report) {
+                 const ImportOptions& options, csv::RecordSource& reader, ImportReport& report) {
   Importer<T, IdT> importer(spec, store, clock, options, reader, report);
   return importer.Run();
 }
@@ -1137,6 +1147,11 @@ Result<ImportMapping> LoadImportMapping(const std::string& path) {
 
 std::string ImportError::ToString() const {
   if (file.empty()) return message;
+  if (!sheet.empty()) {
+    std::string out = file + ", sheet \"" + sheet + "\", row " + std::to_string(line);
+    if (column > 0) out += ", column " + csv::ColumnLetters(column);
+    return out + ": " + message;
+  }
   std::string out = file + ":" + std::to_string(line);
   if (column > 0) out += ":" + std::to_string(column);
   out += ": ";
@@ -1152,12 +1167,13 @@ std::unique_ptr<RowSink> MakeJsonSink(std::function<void(std::string_view)> writ
   return std::make_unique<JsonSink>(std::move(write));
 }
 
-Result<ImportReport> TransferService::Import(Kind kind, csv::CsvReader& reader,
+Result<ImportReport> TransferService::Import(Kind kind, csv::RecordSource& reader,
                                              const ImportOptions& options) {
   ImportReport report;
   report.kind = kind;
   report.delimiter = reader.delimiter();
-  report.encoding = std::string(csv::EncodingName(reader.encoding()));
+  report.encoding = reader.format();
+  report.sheet = std::string(reader.sheet());
   Status status = WithSpec(kind, [&](const auto& spec) {
     return RunImport(spec, store_, clock_, options, reader, report);
   });
@@ -1167,8 +1183,70 @@ Result<ImportReport> TransferService::Import(Kind kind, csv::CsvReader& reader,
 
 Result<ImportReport> TransferService::ImportFile(Kind kind, const std::string& path,
                                                  const ImportOptions& options) {
+  if (csv::LooksLikeXlsx(path)) {
+    SB_ASSIGN_OR_RETURN(csv::XlsxWorkbook workbook, csv::XlsxWorkbook::Open(path));
+    csv::XlsxOptions xlsx;
+    xlsx.max_field_bytes = options.csv.max_field_bytes;
+    SB_ASSIGN_OR_RETURN(std::unique_ptr<csv::XlsxSheetReader> sheet,
+                        workbook.Sheet(options.sheet, xlsx));
+    return Import(kind, *sheet, options);
+  }
+  if (!options.sheet.empty()) {
+    return Status::InvalidArgument(path + ": --sheet is for XLSX workbooks; this is not one");
+  }
   SB_ASSIGN_OR_RETURN(csv::CsvReader reader, csv::CsvReader::Open(path, options.csv));
   return Import(kind, reader, options);
+}
+
+Result<std::vector<ImportReport>> TransferService::ImportWorkbook(
+    const std::string& path, const std::vector<std::pair<std::string, Kind>>& sheets,
+    const ImportOptions& options) {
+  SB_ASSIGN_OR_RETURN(csv::XlsxWorkbook workbook, csv::XlsxWorkbook::Open(path));
+  csv::XlsxOptions xlsx;
+  xlsx.max_field_bytes = options.csv.max_field_bytes;
+  // Every sheet is opened first, so a wrong name is reported before anything is read.
+  std::vector<std::pair<std::unique_ptr<csv::XlsxSheetReader>, Kind>> readers;
+  for (const auto& [name, kind] : sheets) {
+    SB_ASSIGN_OR_RETURN(std::unique_ptr<csv::XlsxSheetReader> reader, workbook.Sheet(name, xlsx));
+    for (const auto& [other, unused] : readers) {
+      if (other->sheet() == reader->sheet()) {
+        return Status::InvalidArgument(path + ": the sheet \"" + std::string(reader->sheet()) +
+                                       "\" is named twice");
+      }
+    }
+    readers.emplace_back(std::move(reader), kind);
+  }
+  std::stable_sort(readers.begin(), readers.end(), [](const auto& a, const auto& b) {
+    const auto order = AllKinds();
+    return std::find(order.begin(), order.end(), a.second) <
+           std::find(order.begin(), order.end(), b.second);
+  });
+  // Each sheet's import joins this transaction; it writes, and this one decides.
+  ImportOptions each = options;
+  each.dry_run = false;
+  each.other_kinds_columns = true;
+  std::vector<ImportReport> reports;
+  bool failed = false;
+  Status status = store_.Transact([&](storage::Store&) -> Status {
+    for (auto& [reader, kind] : readers) {
+      SB_ASSIGN_OR_RETURN(ImportReport report, Import(kind, *reader, each));
+      report.committed = false;
+      const bool errors = !report.errors.empty();
+      reports.push_back(std::move(report));
+      if (errors) {
+        failed = true;
+        break;
+      }
+    }
+    if (failed || options.dry_run) return Status::Aborted(std::string(kRolledBack));
+    return Status::Ok();
+  });
+  if (status.ok()) {
+    for (ImportReport& report : reports) report.committed = true;
+  } else if (!(status.code() == StatusCode::kAborted && (failed || options.dry_run))) {
+    return status;
+  }
+  return reports;
 }
 
 Status TransferService::Export(Kind kind, RowSink& sink) {

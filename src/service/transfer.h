@@ -16,6 +16,7 @@
 #include "common/result.h"
 #include "common/time.h"
 #include "csv/csv_reader.h"
+#include "csv/record_source.h"
 #include "storage/store.h"
 
 namespace salesbox::service {
@@ -126,6 +127,11 @@ struct ImportOptions {
   Currency default_currency;  // XXX means "required in the file"
   // At most this many errors are reported; then the import stops looking for more.
   int max_errors = 50;
+  // An XLSX workbook's sheet to read (exact name, else ignoring case); empty: the first.
+  std::string sheet;
+  // Several sheets at once (ImportWorkbook sets it): --map, --set and --values naming a column
+  // of another kind are for that kind's sheet, not an error in this one.
+  bool other_kinds_columns = false;
 };
 
 // Owners known only by name (an owner column holding "Kim Larsen" rather than an e-mail) are
@@ -139,11 +145,13 @@ inline constexpr std::string_view kNoEmailDomain = "no-email.invalid";
 
 struct ImportError {
   std::string file;
-  int64_t line = 0;    // 1-based
+  int64_t line = 0;    // 1-based line (CSV) or row (a sheet of a workbook)
   int64_t column = 0;  // 1-based field number; 0 when the problem is the whole row or file
   std::string message;
+  std::string sheet;  // a workbook's sheet; empty for CSV
 
-  // "FILE:LINE:COLUMN: message" (":COLUMN" omitted when 0).
+  // CSV: "FILE:LINE:COLUMN: message" (":COLUMN" omitted when 0). A sheet:
+  // "FILE, sheet "NAME", row LINE, column LETTERS: message" (", column" omitted when 0).
   std::string ToString() const;
 };
 
@@ -161,7 +169,8 @@ struct ImportReport {
   // when there are errors.
   std::vector<std::string> created_users;
   char delimiter = ',';
-  std::string encoding;
+  std::string encoding;    // "utf-8", "windows-1252" ...; "xlsx" for a sheet of a workbook
+  std::string sheet;       // the sheet read, for a workbook
   bool committed = false;  // true iff the rows are now in the database
 };
 
@@ -195,11 +204,23 @@ class TransferService {
   // present in the file change; a key given twice in the file is an error. Accounts without an
   // external_id are matched by org_number, else by a name only one account has (several: an
   // error). Returns a non-OK status only when the database fails.
-  Result<ImportReport> Import(Kind kind, csv::CsvReader& reader, const ImportOptions& options);
+  Result<ImportReport> Import(Kind kind, csv::RecordSource& reader, const ImportOptions& options);
 
-  // Opens `path` (kNotFound, kInvalidArgument for undecodable files) and imports it.
+  // Opens `path` (kNotFound, kInvalidArgument for undecodable files) and imports it: an XLSX
+  // workbook (a zip archive, whatever its name) by its sheet `options.sheet` (default: the
+  // first), anything else as CSV.
   Result<ImportReport> ImportFile(Kind kind, const std::string& path,
                                   const ImportOptions& options);
+
+  // Imports several sheets of the workbook at `path` at once, all or nothing: each (sheet, kind)
+  // in the order of AllKinds (references first), in one transaction; if any sheet has errors
+  // (or options.dry_run), nothing of any sheet is written. Checking stops after the first sheet
+  // with errors (the later ones would be checked against a rolled-back database). One report
+  // per sheet checked, in the order imported; `committed` is true on all of them or none.
+  // kInvalidArgument for a sheet the workbook lacks or a sheet given twice.
+  Result<std::vector<ImportReport>> ImportWorkbook(
+      const std::string& path, const std::vector<std::pair<std::string, Kind>>& sheets,
+      const ImportOptions& options);
 
   // Writes every record of `kind`, ordered by id, in the canonical columns.
   Status Export(Kind kind, RowSink& sink);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -103,6 +104,73 @@ TEST_F(CliTest, ImportsATeamWithTwoManagers) {
   EXPECT_THAT(failed.output, HasSubstr("bad.csv:3:2: managers: no user \"Kim\" exists"));
   EXPECT_THAT(failed.output, HasSubstr("nothing was imported"));
   EXPECT_EQ(Salesbox("export --db " + db_ + " --kind teams").output, exported.output);
+}
+
+// Issue 16: an XLSX made by LibreOffice from a CSV file (scripts/install-deps installs
+// libreoffice-calc-nogui; CSV:44,34,76,1 reads the CSV as UTF-8) imports as the CSV does: its
+// ISO dates become date serials in the workbook and come back as the same dates. Errors name file,
+// sheet, row and column.
+TEST_F(CliTest, ImportsAnXlsxMadeByLibreOfficeLikeTheCsvItCameFrom) {
+  const std::string accounts = Write("accounts.csv",
+                                     "Account ID,Account Name,Employees,Billing Country\n"
+                                     "A1,Ærø Maskinfabrik A/S,120,Danmark\n"
+                                     "A2,\"Bergen Bygg, avd. Nord\",40,Norway\n");
+  const std::string deals = Write("deals.csv",
+                                  "Opportunity ID,Account ID,Opportunity Name,Stage,Amount,"
+                                  "Close Date\n"
+                                  "O1,A1,Hal 3,negotiate,1234567.89,2025-04-30\n"
+                                  "O2,A2,Lager,closed_won,250000,2024-12-31\n");
+  const std::string convert =
+      "HOME=" + dir_.string() + " libreoffice -env:UserInstallation=file://" + dir_.string() +
+      "/lo --headless --infilter=CSV:44,34,76,1 --convert-to xlsx --outdir " + dir_.string() + " " +
+      accounts + " " + deals + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(convert.c_str()), 0) << "libreoffice failed (scripts/install-deps)";
+  const std::string accounts_xlsx = (dir_ / "accounts.xlsx").string();
+  const std::string deals_xlsx = (dir_ / "deals.xlsx").string();
+  ASSERT_TRUE(std::filesystem::exists(deals_xlsx));
+
+  const std::string csv_db = (dir_ / "csv.db").string();
+  ASSERT_EQ(Salesbox("import --db " + csv_db + " --kind accounts " + accounts).exit_code, 0);
+  ASSERT_EQ(
+      Salesbox("import --db " + csv_db + " --kind opportunities --currency DKK " + deals).exit_code,
+      0);
+  CliRun a = Salesbox("import --db " + db_ + " --kind accounts " + accounts_xlsx);
+  ASSERT_EQ(a.exit_code, 0) << a.output;
+  EXPECT_THAT(a.output,
+              HasSubstr("accounts.xlsx, sheet \"accounts\": 2 accounts rows (xlsx): 2 new"));
+  CliRun d = Salesbox("import --db " + db_ + " --sheets accounts=opportunities --currency DKK " +
+                      deals_xlsx + " --sheet x");
+  EXPECT_EQ(d.exit_code, 2) << d.output;  // --sheets names the kinds itself
+  d = Salesbox("import --db " + db_ + " --sheets deals=opportunities --currency DKK " + deals_xlsx);
+  ASSERT_EQ(d.exit_code, 0) << d.output;
+  for (const char* kind : {"accounts", "opportunities"}) {
+    EXPECT_EQ(Salesbox("export --db " + db_ + " --kind " + kind).output,
+              Salesbox("export --db " + csv_db + " --kind " + kind).output)
+        << kind;
+  }
+  EXPECT_THAT(Salesbox("export --db " + db_ + " --kind opportunities").output,
+              HasSubstr("O2,A2,Lager,,closed_won,250000.00,DKK,1,2024-12-31,2024-12-31"));
+
+  // A stage nobody knows: exit 1, the cell named, nothing written.
+  const std::string bad = Write("bad.csv",
+                                "Opportunity ID,Account ID,Opportunity Name,Stage\n"
+                                "O3,A1,Ny hal,negotiate\nO4,A2,Kran,Engaging\n");
+  const std::string convert_bad = "HOME=" + dir_.string() +
+                                  " libreoffice -env:UserInstallation=file://" + dir_.string() +
+                                  "/lo --headless --infilter=CSV:44,34,76,1 --convert-to xlsx " +
+                                  "--outdir " + dir_.string() + " " + bad + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(convert_bad.c_str()), 0);
+  CliRun failed =
+      Salesbox("import --db " + db_ + " --kind opportunities " + (dir_ / "bad.xlsx").string());
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_THAT(failed.output, HasSubstr("bad.xlsx, sheet \"bad\", row 3, column D: stage:"));
+  EXPECT_THAT(failed.output, HasSubstr("nothing was imported"));
+  EXPECT_THAT(Salesbox("export --db " + db_ + " --kind opportunities").output,
+              Not(HasSubstr("O3")));
+  CliRun no_sheet = Salesbox("import --db " + db_ + " --kind opportunities --sheet Deals " +
+                             (dir_ / "bad.xlsx").string());
+  EXPECT_EQ(no_sheet.exit_code, 1);
+  EXPECT_THAT(no_sheet.output, HasSubstr("has no sheet \"Deals\"; its sheets are \"bad\""));
 }
 
 TEST_F(CliTest, InitImportExportAndStats) {
