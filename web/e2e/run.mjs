@@ -396,9 +396,11 @@ await scenario('board column totals equal the API’s totals for the whole colum
 
 await scenario('log an activity and find it in the list', async (page) => {
   await signIn(page, USERS.rep);
-  const accounts = await apiFrom(page, 'GET', '/accounts?limit=5&sort=name');
-  check(accounts.body.items.length > 0, 'the rep has accounts');
-  const account = accounts.body.items[0];
+  // An account with an open deal, so that the meeting is logged on the deal.
+  const deals = await apiFrom(page, 'GET', '/opportunities?outcome=open&limit=1&sort=name');
+  check(deals.body.items.length > 0, 'the rep has open deals');
+  const deal = deals.body.items[0];
+  const account = (await apiFrom(page, 'GET', `/accounts/${deal.account_id}`)).body;
   await page.goto(`${BASE}/activities`);
   await page.waitForSelector('[data-testid=log-activity-form]');
   await page.click('[data-testid=log-activity-form] label.type:nth-of-type(2)'); // meeting
@@ -406,6 +408,8 @@ await scenario('log an activity and find it in the list', async (page) => {
   await page.waitForSelector('[data-testid=account-option]');
   const option = page.locator('[data-testid=account-option]', { hasText: account.name }).first();
   await option.dispatchEvent('mousedown');
+  await page.waitForSelector(`[data-testid=log-deal] option[value="${deal.id}"]`, { state: 'attached' });
+  await page.selectOption('[data-testid=log-deal]', String(deal.id));
   const outcome = `E2E meeting ${Date.now()}`;
   await page.fill('[data-testid=log-outcome]', outcome);
   await page.click('[data-testid=log-submit]');
@@ -414,6 +418,7 @@ await scenario('log an activity and find it in the list', async (page) => {
   const found = logged.body.items.find((a) => a.outcome === outcome);
   check(found, 'the activity is stored');
   check(found.type === 'meeting' && found.status === 'completed', `stored as ${found.type}/${found.status}`);
+  check(found.opportunity_id === deal.id, `logged on the deal ${deal.id}: ${found.opportunity_id}`);
 });
 
 await scenario('the to-do list shows today’s task and an action-plan task among 200 planned activities; bulk reschedule and cancel', async (page) => {
@@ -539,6 +544,80 @@ await scenario('home: overdue deals apart from the deals closing in the next 30 
   check(late.length > 0 && late.every((d) => d < today), `overdue rows are all before ${today}: ${late.join(' ')}`);
   check(next.length > 0 && next.every((d) => d >= today && d <= soon), `closing-soon rows are all in ${today}..${soon}: ${next.join(' ')}`);
   check(next.join() === [...next].sort().join(), 'closing soon by close date');
+});
+
+await scenario('a rep creates an account, a contact and a deal with “New”; the server’s messages show at their fields', async (page) => {
+  await signIn(page, USERS.rep);
+  const original = (await me(page)).locale;
+  try {
+    await setLocale(page, 'en');
+    const existing = (await apiFrom(page, 'GET', '/accounts?limit=1&sort=name')).body.items[0];
+    await page.goto(`${BASE}/accounts`);
+    await page.click('[data-testid=new-account]');
+    const form = '[data-testid=new-account-form]';
+    // A name like an existing account's: a warning with a link to it.
+    await page.fill(`${form} [data-testid=new-account-form-name]`, existing.name.slice(0, Math.min(12, existing.name.length)));
+    await page.waitForSelector(`${form} [data-testid=similar-accounts] a[href="/accounts/${existing.id}"]`);
+    const name = `Fjordkraft Logistik ${Date.now()}`;
+    await page.fill(`${form} [data-testid=new-account-form-name]`, name);
+    await page.fill(`${form} [data-testid=new-account-form-employees]`, 'lots');
+    await page.click(`${form} [data-testid=new-account-form-save]`);
+    const error = await page.waitForSelector(`${form} #new-account-form-employees ~ [data-testid=field-error]`);
+    check(/lots/.test(await error.textContent()), `the server's message at the field: ${await error.textContent()}`);
+    check((await page.getAttribute(`${form} #new-account-form-employees`, 'aria-invalid')) === 'true', 'the field is marked');
+    await page.fill(`${form} [data-testid=new-account-form-employees]`, '120');
+    await page.selectOption(`${form} [data-testid=new-account-form-country]`, 'NO');
+    await page.click(`${form} [data-testid=new-account-form-save]`);
+    await page.waitForURL(/\/accounts\/\d+$/);
+    const accountId = Number(page.url().split('/').pop());
+    const account = (await apiFrom(page, 'GET', `/accounts/${accountId}`)).body;
+    check(account.name === name && account.employees === 120 && account.country === 'NO' && account.status === 'prospect', `stored: ${JSON.stringify(account)}`);
+    check(account.owner_id === (await me(page)).id, 'the rep owns it');
+
+    // A contact with a buying role, from the account page; a missing name is the server's to say.
+    await page.waitForSelector('[data-testid=account-details]');
+    await page.click('[data-testid=new-contact]');
+    const cform = '[data-testid=new-contact-form]';
+    await page.fill(`${cform} [data-testid=new-contact-form-email]`, 'ingrid@fjordkraft.example');
+    await page.click(`${cform} [data-testid=new-contact-form-save]`);
+    // The server names no field for this one: its message shows above the buttons.
+    const nameless = await page.waitForSelector(`${cform} [data-testid=new-contact-form-error]`);
+    check(/name/.test(await nameless.textContent()), `the server's message: ${await nameless.textContent()}`);
+    await page.fill(`${cform} [data-testid=new-contact-form-name]`, 'Ingrid Solberg');
+    await page.selectOption(`${cform} [data-testid=new-contact-form-buying_role]`, 'economic_buyer');
+    await page.selectOption(`${cform} [data-testid=new-contact-form-relationship_strength]`, '3');
+    await page.click(`${cform} [data-testid=new-contact-form-save]`);
+    await page.waitForSelector('[data-testid=account-contacts] td:has-text("Ingrid Solberg")');
+    const contact = (await apiFrom(page, 'GET', `/contacts?account_id=${accountId}`)).body.items[0];
+    check(contact && contact.buying_role === 'economic_buyer' && contact.relationship_strength === 3, `contact: ${JSON.stringify(contact)}`);
+
+    // A deal on the account: a negative amount is refused at the amount, then it is made.
+    await page.click('[data-testid=account-opportunities] [data-testid=new-deal]');
+    const dform = '[data-testid=new-deal-form]';
+    await page.fill(`${dform} [data-testid=new-deal-form-name]`, 'Fleet tracking pilot');
+    await page.fill(`${dform} [data-testid=new-deal-form-amount]`, '-5');
+    await page.click(`${dform} [data-testid=new-deal-form-save]`);
+    await page.waitForSelector(`${dform} #new-deal-form-amount ~ [data-testid=field-error]`);
+    await page.fill(`${dform} [data-testid=new-deal-form-amount]`, '250,000');
+    await page.selectOption(`${dform} [data-testid=new-deal-form-currency]`, 'NOK');
+    await page.click(`${dform} [data-testid=new-deal-form-save]`);
+    await page.waitForURL(/\/opportunities\/\d+$/);
+    const deal = (await apiFrom(page, 'GET', `/opportunities/${page.url().split('/').pop()}`)).body;
+    check(deal.account_id === accountId && deal.amount_minor === 25000000 && deal.currency === 'NOK' && deal.stage === 'qualify', `deal: ${JSON.stringify(deal)}`);
+
+    // From the deals list the account must be chosen; Escape closes the form.
+    await page.goto(`${BASE}/opportunities`);
+    await page.click('[data-testid=new-deal]');
+    await page.fill('[data-testid=new-deal-form-name]', 'No account');
+    await page.click('[data-testid=new-deal-form-save]');
+    await page.waitForSelector('[data-testid=new-deal-form] #new-deal-form-account ~ [data-testid=field-error], [data-testid=new-deal-form] [data-testid=field-error]');
+    check(/account/i.test(await page.textContent('[data-testid=new-deal-form] [data-testid=field-error]')), 'the message is about the account');
+    await page.focus('[data-testid=new-deal-form-name]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=new-deal-form]', { state: 'detached' });
+  } finally {
+    if (original && original !== 'en') await apiFrom(page, 'PATCH', '/session', { locale: original });
+  }
 });
 
 await scenario('edit an account; a bad value shows the server message at the field', async (page) => {

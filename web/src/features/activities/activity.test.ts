@@ -17,6 +17,12 @@ describe('activity log form', () => {
     const r = activityBody({ ...base, contactId: '5' }, 2);
     expect(r.ok && r.body.contact_id).toBe(5);
   });
+  it('includes the deal when chosen', () => {
+    const r = activityBody({ ...base, dealId: '42' }, 2);
+    expect(r.ok && r.body.opportunity_id).toBe(42);
+    const none = activityBody(base, 2);
+    expect(none.ok && 'opportunity_id' in none.body).toBe(false);
+  });
   it('needs an account and a date', () => {
     expect(activityBody({ ...base, accountId: null }, 2)).toEqual({ ok: false, field: 'account_id' });
     expect(activityBody({ ...base, date: '' }, 2)).toEqual({ ok: false, field: 'date' });

@@ -7,6 +7,8 @@ export interface LogForm {
   type: ActivityType;
   accountId: number | null;
   contactId: string;
+  /** An open deal of the account, or '' for none. */
+  dealId?: string;
   date: string; // datetime-local value
   outcome: string;
   notes: string;
@@ -27,6 +29,7 @@ export function activityBody(form: LogForm, ownerId: number | null): LogCheck {
   };
   if (ownerId) body.owner_id = ownerId;
   if (form.contactId) body.contact_id = Number(form.contactId);
+  if (form.dealId) body.opportunity_id = Number(form.dealId);
   if (form.outcome.trim()) body.outcome = form.outcome.trim();
   if (form.notes.trim()) body.notes = form.notes.trim();
   return { ok: true, body };
