@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Opportunity CSV import rate (parse, validate, resolve references, upsert by external id, one
 // transaction) against a raw SQLite prepared-insert loop writing the same rows, already parsed,
-// into the same table of the same kind of database, in the same run.
+// into the same table of the same kind of database, in the same run; and the import of the same
+// rows from an XLSX workbook (written by libxlsxwriter as Excel does: shared strings, dates as
+// serial numbers in a date format, amounts and probabilities as numbers).
 //
 //   import_bench [--rows=N] [benchmark flags]
 //
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <xlsxwriter.h>
 
 #include "common/time.h"
 #include "service/transfer.h"
@@ -72,6 +75,48 @@ const std::string& CsvFile() {
           << "," << r.currency << "," << r.probability << "," << r.created_on << "," << r.close_on
           << "," << r.next_step << "," << r.category << "\n";
     }
+    return p;
+  }();
+  return path;
+}
+
+const std::string& XlsxFile() {
+  static std::string path = [] {
+    std::string p = (std::filesystem::temp_directory_path() / "salesbox_bench_opps.xlsx").string();
+    lxw_workbook* book = workbook_new(p.c_str());
+    lxw_worksheet* sheet = workbook_add_worksheet(book, "Opportunities");
+    lxw_format* date = workbook_add_format(book);
+    format_set_num_format(date, "yyyy-mm-dd");
+    const char* header[] = {
+        "external_id", "account",      "name",       "stage",     "amount",           "currency",
+        "probability", "created_date", "close_date", "next_step", "forecast_category"};
+    for (int c = 0; c < 11; ++c) worksheet_write_string(sheet, 0, c, header[c], nullptr);
+    auto day = [](const std::string& iso) {
+      return lxw_datetime{std::atoi(iso.substr(0, 4).c_str()),
+                          std::atoi(iso.substr(5, 2).c_str()),
+                          std::atoi(iso.substr(8, 2).c_str()),
+                          0,
+                          0,
+                          0};
+    };
+    lxw_row_t row = 1;
+    for (const Row& r : Rows()) {
+      const std::string account = "ACC-" + std::to_string(r.account_index);
+      worksheet_write_string(sheet, row, 0, r.external_id.c_str(), nullptr);
+      worksheet_write_string(sheet, row, 1, account.c_str(), nullptr);
+      worksheet_write_string(sheet, row, 2, r.name.c_str(), nullptr);
+      worksheet_write_string(sheet, row, 3, r.stage.c_str(), nullptr);
+      worksheet_write_number(sheet, row, 4, static_cast<double>(r.amount_minor) / 100, nullptr);
+      worksheet_write_string(sheet, row, 5, r.currency.c_str(), nullptr);
+      worksheet_write_number(sheet, row, 6, r.probability, nullptr);
+      lxw_datetime created = day(r.created_on), close = day(r.close_on);
+      worksheet_write_datetime(sheet, row, 7, &created, date);
+      worksheet_write_datetime(sheet, row, 8, &close, date);
+      worksheet_write_string(sheet, row, 9, r.next_step.c_str(), nullptr);
+      worksheet_write_string(sheet, row, 10, r.category.c_str(), nullptr);
+      ++row;
+    }
+    if (workbook_close(book) != LXW_NO_ERROR) std::abort();
     return p;
   }();
   return path;
@@ -151,8 +196,7 @@ void BM_RawSqliteInsert(benchmark::State& state) {
       static_cast<double>(rows.size()) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
-void BM_ImportOpportunitiesCsv(benchmark::State& state) {
-  const std::string& csv = CsvFile();
+void ImportOpportunities(benchmark::State& state, const std::string& file) {
   SystemClock clock;
   for (auto _ : state) {
     state.PauseTiming();
@@ -161,7 +205,7 @@ void BM_ImportOpportunitiesCsv(benchmark::State& state) {
     state.ResumeTiming();
     service::TransferService transfer(**store, clock);
     service::ImportOptions options;
-    auto report = transfer.ImportFile(service::Kind::kOpportunities, csv, options);
+    auto report = transfer.ImportFile(service::Kind::kOpportunities, file, options);
     if (!report.ok() || !report->errors.empty() || report->inserted != g_rows) {
       state.SkipWithError(report.ok() && !report->errors.empty()
                               ? report->errors[0].ToString().c_str()
@@ -173,8 +217,12 @@ void BM_ImportOpportunitiesCsv(benchmark::State& state) {
       static_cast<double>(g_rows) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
+void BM_ImportOpportunitiesCsv(benchmark::State& state) { ImportOpportunities(state, CsvFile()); }
+void BM_ImportOpportunitiesXlsx(benchmark::State& state) { ImportOpportunities(state, XlsxFile()); }
+
 BENCHMARK(BM_RawSqliteInsert)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
 BENCHMARK(BM_ImportOpportunitiesCsv)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
+BENCHMARK(BM_ImportOpportunitiesXlsx)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
 
 }  // namespace
 }  // namespace salesbox
@@ -186,6 +234,7 @@ int main(int argc, char** argv) {
   }
   salesbox::Rows();
   salesbox::CsvFile();
+  salesbox::XlsxFile();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
