@@ -419,6 +419,12 @@ await scenario('log an activity and find it in the list', async (page) => {
   check(found, 'the activity is stored');
   check(found.type === 'meeting' && found.status === 'completed', `stored as ${found.type}/${found.status}`);
   check(found.opportunity_id === deal.id, `logged on the deal ${deal.id}: ${found.opportunity_id}`);
+  // The deal's page lists it, and links to the deal's to-do list.
+  await page.goto(`${BASE}/opportunities/${deal.id}`);
+  await page.waitForSelector(`[data-testid=deal-activities] [data-testid=deal-activity][data-id="${found.id}"]:has-text("${outcome}")`);
+  await page.click('[data-testid=deal-todo-link]');
+  await page.waitForURL(new RegExp(`/activities\\?opportunity_id=${deal.id}$`));
+  await page.waitForFunction((id) => document.querySelector('[data-testid=todo-deal-filter]')?.value === String(id), deal.id);
 });
 
 await scenario('the to-do list shows today’s task and an action-plan task among 200 planned activities; bulk reschedule and cancel', async (page) => {
@@ -544,6 +550,13 @@ await scenario('home: overdue deals apart from the deals closing in the next 30 
   check(late.length > 0 && late.every((d) => d < today), `overdue rows are all before ${today}: ${late.join(' ')}`);
   check(next.length > 0 && next.every((d) => d >= today && d <= soon), `closing-soon rows are all in ${today}..${soon}: ${next.join(' ')}`);
   check(next.join() === [...next].sort().join(), 'closing soon by close date');
+  // An overdue deal says so on its page; one closing soon does not.
+  await page.click('[data-testid=overdue-deals] [data-testid=deal-row] a');
+  await page.waitForSelector('[data-testid=close-date-passed]');
+  await page.goto(`${BASE}/`);
+  await page.click('[data-testid=closing-soon] [data-testid=deal-row] a');
+  await page.waitForSelector('[data-testid=deal-activities]');
+  check((await page.$('[data-testid=close-date-passed]')) === null, 'no "close date passed" on a deal closing soon');
 });
 
 await scenario('a rep creates an account, a contact and a deal with “New”; the server’s messages show at their fields', async (page) => {

@@ -206,6 +206,8 @@ export const da: Messages = {
 
   'opp.back': 'Alle salgsmuligheder',
   'opp.edit': 'Rediger salgsmulighed',
+  'opp.closeDatePassed': 'Lukkedatoen er passeret: {date}',
+  'opp.toDo': 'Opgaver for denne salgsmulighed',
   'opp.history': 'Historik',
   'opp.noHistory': 'Ingen ændringer registreret.',
   'opp.changedAt': 'Ændret',

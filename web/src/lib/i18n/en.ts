@@ -205,6 +205,8 @@ export const en = {
 
   'opp.back': 'All opportunities',
   'opp.edit': 'Edit opportunity',
+  'opp.closeDatePassed': 'Close date passed: {date}',
+  'opp.toDo': 'To-do for this deal',
   'opp.history': 'History',
   'opp.noHistory': 'No changes recorded.',
   'opp.changedAt': 'Changed',

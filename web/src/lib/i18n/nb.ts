@@ -206,6 +206,8 @@ export const nb: Messages = {
 
   'opp.back': 'Alle salgsmuligheter',
   'opp.edit': 'Rediger salgsmulighet',
+  'opp.closeDatePassed': 'Lukkedatoen er passert: {date}',
+  'opp.toDo': 'Oppgaver for denne salgsmuligheten',
   'opp.history': 'Historikk',
   'opp.noHistory': 'Ingen endringer registrert.',
   'opp.changedAt': 'Endret',

@@ -206,6 +206,8 @@ export const sv: Messages = {
 
   'opp.back': 'Alla affärsmöjligheter',
   'opp.edit': 'Redigera affärsmöjlighet',
+  'opp.closeDatePassed': 'Stängningsdatumet har passerat: {date}',
+  'opp.toDo': 'Att göra för den här affärsmöjligheten',
   'opp.history': 'Historik',
   'opp.noHistory': 'Inga ändringar registrerade.',
   'opp.changedAt': 'Ändrad',
