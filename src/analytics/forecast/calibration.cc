@@ -17,6 +17,7 @@
 #include <cmath>
 #include <numeric>
 #include <string>
+#include <vector>
 
 #include "analytics/forecast/logistic.h"
 #include "common/status_macros.h"
@@ -181,6 +182,52 @@ Result<double> Calibrate(const PlattCalibration& calibration, double score) {
   }
   const double s = std::clamp(score, calibration.epsilon, 1 - calibration.epsilon);
   return Sigmoid(calibration.slope * Logit(s) + calibration.intercept);
+}
+
+Result<CalibrationSelection> SelectCalibration(std::span<const double> scores,
+                                               std::span<const double> outcomes,
+                                               const CalibrationChoiceOptions& options) {
+  if (scores.size() != outcomes.size()) {
+    return Status::InvalidArgument("calibration: scores and outcomes differ in length");
+  }
+  if (options.folds < 2) return Status::InvalidArgument("calibration: fewer than 2 folds");
+  PlattOptions platt;
+  platt.lambda = options.platt_lambda;
+  CalibrationSelection out;
+  const size_t n = scores.size();
+  if (static_cast<int64_t>(n) >= options.isotonic_from) {
+    out.cross_validated = true;
+    double platt_sum = 0, isotonic_sum = 0;
+    const size_t folds = static_cast<size_t>(options.folds);
+    for (size_t k = 0; k < folds; ++k) {
+      const size_t from = n * k / folds, to = n * (k + 1) / folds;
+      std::vector<double> fit_scores, fit_outcomes;
+      fit_scores.reserve(n - (to - from));
+      fit_outcomes.reserve(n - (to - from));
+      for (size_t i = 0; i < n; ++i) {
+        if (i >= from && i < to) continue;
+        fit_scores.push_back(scores[i]);
+        fit_outcomes.push_back(outcomes[i]);
+      }
+      SB_ASSIGN_OR_RETURN(PlattCalibration p, FitPlatt(fit_scores, fit_outcomes, {}, platt));
+      Result<IsotonicCalibration> iso = FitIsotonic(fit_scores, fit_outcomes);
+      for (size_t i = from; i < to; ++i) {
+        SB_ASSIGN_OR_RETURN(double a, Calibrate(p, scores[i]));
+        platt_sum += (a - outcomes[i]) * (a - outcomes[i]);
+        Result<double> b = iso.ok() ? Calibrate(*iso, scores[i]) : Result<double>(1.0);
+        isotonic_sum += b.ok() ? (*b - outcomes[i]) * (*b - outcomes[i]) : 1.0;
+      }
+    }
+    out.brier_platt = platt_sum / static_cast<double>(n);
+    out.brier_isotonic = isotonic_sum / static_cast<double>(n);
+    out.isotonic = out.brier_isotonic < out.brier_platt;
+  }
+  if (out.isotonic) {
+    SB_ASSIGN_OR_RETURN(out.isotonic_map, FitIsotonic(scores, outcomes));
+  } else {
+    SB_ASSIGN_OR_RETURN(out.platt, FitPlatt(scores, outcomes, {}, platt));
+  }
+  return out;
 }
 
 }  // namespace salesbox::analytics::forecast

@@ -5,6 +5,7 @@
 // curve on the score's log-odds, better with few examples).
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -76,5 +77,27 @@ Result<PlattCalibration> FitPlatt(std::span<const double> scores, std::span<cons
 
 // kInvalidArgument for a score that is not a number in [0, 1].
 Result<double> Calibrate(const PlattCalibration& calibration, double score);
+
+// Which calibration to use for scores in time order (DESIGN.md section 3, small data): Platt when
+// there are fewer than `isotonic_from` examples; otherwise each is fitted on all but one of
+// `folds` contiguous (time-ordered) folds and scored (Brier) on the fold left out, and isotonic
+// is chosen only when its mean Brier score is lower. The chosen map is then fitted on all
+// examples.
+struct CalibrationChoiceOptions {
+  int64_t isotonic_from = 500;
+  int folds = 5;
+  double platt_lambda = 0.01;  // a light penalty, so that separating scores still give a curve
+};
+struct CalibrationSelection {
+  bool isotonic = false;         // else Platt
+  bool cross_validated = false;  // false: too few examples for isotonic, Platt without a test
+  double brier_platt = -1, brier_isotonic = -1;  // cross-validated, when measured
+  PlattCalibration platt;                        // when !isotonic
+  IsotonicCalibration isotonic_map;              // when isotonic
+};
+// Errors as FitPlatt, or kInvalidArgument for folds < 2 or mismatched input.
+Result<CalibrationSelection> SelectCalibration(std::span<const double> scores,
+                                               std::span<const double> outcomes,
+                                               const CalibrationChoiceOptions& options = {});
 
 }  // namespace salesbox::analytics::forecast

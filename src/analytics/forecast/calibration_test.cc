@@ -185,5 +185,70 @@ TEST(PlattTest, ErrorsAreReported) {
               StatusIs(StatusCode::kInvalidArgument));
 }
 
+// Outcomes drawn from a known curve of the score, in time order.
+struct Drawn {
+  std::vector<double> scores, outcomes;
+};
+template <typename Curve>
+Drawn DrawFrom(int n, uint64_t seed, Curve curve) {
+  std::mt19937_64 random(seed);
+  std::uniform_real_distribution<double> score(0.02, 0.98), coin(0.0, 1.0);
+  Drawn d;
+  for (int i = 0; i < n; ++i) {
+    const double s = score(random);
+    d.scores.push_back(s);
+    d.outcomes.push_back(coin(random) < curve(s) ? 1.0 : 0.0);
+  }
+  return d;
+}
+
+TEST(SelectCalibrationTest, FewExamplesGetPlattWithoutATest) {
+  const Drawn d = DrawFrom(300, 1, [](double s) { return s; });
+  SB_ASSERT_OK_AND_ASSIGN(CalibrationSelection chosen, SelectCalibration(d.scores, d.outcomes));
+  EXPECT_FALSE(chosen.cross_validated);
+  EXPECT_FALSE(chosen.isotonic);
+  EXPECT_EQ(chosen.brier_platt, -1);
+  // The fitted curve is the one FitPlatt gives on all of them.
+  PlattOptions options;
+  options.lambda = 0.01;
+  SB_ASSERT_OK_AND_ASSIGN(PlattCalibration direct, FitPlatt(d.scores, d.outcomes, {}, options));
+  EXPECT_DOUBLE_EQ(chosen.platt.slope, direct.slope);
+  EXPECT_DOUBLE_EQ(chosen.platt.intercept, direct.intercept);
+}
+
+// When the truth is a logistic curve of the score's log-odds (Platt's own shape), Platt wins on
+// held-out folds; when it is a step, which no such curve can follow, isotonic wins.
+TEST(SelectCalibrationTest, HeldOutFoldsPickTheShapeThatFits) {
+  const Drawn smooth = DrawFrom(4000, 2, [](double s) {
+    const double z = 1.6 * std::log(s / (1 - s)) - 0.4;
+    return 1 / (1 + std::exp(-z));
+  });
+  SB_ASSERT_OK_AND_ASSIGN(CalibrationSelection a,
+                          SelectCalibration(smooth.scores, smooth.outcomes));
+  EXPECT_TRUE(a.cross_validated);
+  EXPECT_FALSE(a.isotonic);
+  EXPECT_LT(a.brier_platt, a.brier_isotonic);
+  EXPECT_NEAR(a.platt.slope, 1.6, 0.25);
+
+  const Drawn step = DrawFrom(4000, 3, [](double s) { return s < 0.6 ? 0.1 : 0.9; });
+  SB_ASSERT_OK_AND_ASSIGN(CalibrationSelection b, SelectCalibration(step.scores, step.outcomes));
+  EXPECT_TRUE(b.cross_validated);
+  EXPECT_TRUE(b.isotonic);
+  EXPECT_LT(b.brier_isotonic, b.brier_platt - 0.005);
+  SB_ASSERT_OK_AND_ASSIGN(double low, Calibrate(b.isotonic_map, 0.3));
+  SB_ASSERT_OK_AND_ASSIGN(double high, Calibrate(b.isotonic_map, 0.8));
+  EXPECT_NEAR(low, 0.1, 0.04);
+  EXPECT_NEAR(high, 0.9, 0.04);
+}
+
+TEST(SelectCalibrationTest, BadInputIsInvalidArgument) {
+  const std::vector<double> scores = {0.2, 0.4}, outcomes = {0};
+  EXPECT_THAT(SelectCalibration(scores, outcomes), StatusIs(StatusCode::kInvalidArgument));
+  CalibrationChoiceOptions one_fold;
+  one_fold.folds = 1;
+  EXPECT_THAT(SelectCalibration(scores, std::vector<double>{0, 1}, one_fold),
+              StatusIs(StatusCode::kInvalidArgument));
+}
+
 }  // namespace
 }  // namespace salesbox::analytics::forecast

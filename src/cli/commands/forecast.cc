@@ -65,12 +65,13 @@ std::string Major(int64_t minor, const Currency& currency) {
 std::string Table(const service::ForecastData& data, const service::Forecast& f) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "Forecast %s (%s..%s) as of %s\nmethod: %s — %s\n\n",
+  std::snprintf(line, sizeof line, "Forecast %s (%s..%s) as of %s\nmethod: %s — %s\n",
                 f.period_label.c_str(), FormatDate(f.period_start).c_str(),
                 FormatDate(f.period_end).c_str(), FormatDate(f.as_of).c_str(),
                 f.model.method == service::ForecastMethod::kModel ? "model" : "stage rates",
                 f.model.method_reason.c_str());
   out += line;
+  out += "calibration: " + service::DescribeCalibration(f.model) + "\n\n";
   auto rollup_line = [&](const std::string& name, const service::Rollup& r) {
     const Currency& c = r.currency;
     std::snprintf(line, sizeof line, "%-24s %-4s %6lld %14s %14s %14s %14s %14s %14s %14s\n",

@@ -36,7 +36,7 @@ namespace audit = analytics::audit;
 
 constexpr char kMagic[8] = {'S', 'B', 'F', 'A', 'C', 'T', 'S', '\0'};
 // Bump with any change to the layout or to a struct written as bytes.
-constexpr uint32_t kFormat = 2;  // 2: a deal's amount_known
+constexpr uint32_t kFormat = 3;  // 2: a deal's amount_known; 3: Platt or isotonic calibration
 
 static_assert(std::is_trivially_copyable_v<audit::AccountFacts>);
 static_assert(std::is_trivially_copyable_v<audit::OpportunityFacts>);
@@ -255,9 +255,9 @@ CowVector<std::vector<audit::AnswerFact>> ReadAnswers(Reader& r) {
   size_t at = 0;
   for (size_t i = 0; i < sizes.size() && r.ok(); ++i) {
     if (sizes[i] > all.size() - at) return {};
-    lists.push_back(std::vector<audit::AnswerFact>(
-        all.begin() + static_cast<std::ptrdiff_t>(at),
-        all.begin() + static_cast<std::ptrdiff_t>(at + sizes[i])));
+    lists.push_back(
+        std::vector<audit::AnswerFact>(all.begin() + static_cast<std::ptrdiff_t>(at),
+                                       all.begin() + static_cast<std::ptrdiff_t>(at + sizes[i])));
     at += sizes[i];
   }
   return lists;
@@ -269,6 +269,7 @@ void WriteModel(Writer& w, const ForecastModel& m) {
   w.Pod(m.closed_deals);
   w.Pod(m.examples);
   w.Pod(m.sampled_examples);
+  w.Pod(m.fitted_examples);
   w.Pod(m.calibration_examples);
   w.Pod(m.typical.median_days_in_stage);
   w.Pod(static_cast<uint64_t>(m.typical.median_amount.size()));
@@ -289,12 +290,22 @@ void WriteModel(Writer& w, const ForecastModel& m) {
   w.Pod(l.step_halvings);
   w.Pod(l.log_likelihood);
   w.Pod(l.penalized_log_likelihood);
-  w.Pod(static_cast<uint8_t>(m.calibration.has_value()));
-  if (m.calibration) {
-    w.Pods(m.calibration->knots);
-    w.Pods(m.calibration->rates);
-    w.Pod(static_cast<int32_t>(m.calibration->interpolation));
-    w.Pod(m.calibration->epsilon);
+  w.Pod(static_cast<int32_t>(m.calibration_method));
+  w.Pod(static_cast<int32_t>(m.calibration_choice));
+  w.Pod(m.calibration_brier_platt);
+  w.Pod(m.calibration_brier_isotonic);
+  w.Pod(static_cast<uint8_t>(m.platt.has_value()));
+  if (m.platt) {
+    w.Pod(m.platt->slope);
+    w.Pod(m.platt->intercept);
+    w.Pod(m.platt->epsilon);
+  }
+  w.Pod(static_cast<uint8_t>(m.isotonic.has_value()));
+  if (m.isotonic) {
+    w.Pods(m.isotonic->knots);
+    w.Pods(m.isotonic->rates);
+    w.Pod(static_cast<int32_t>(m.isotonic->interpolation));
+    w.Pod(m.isotonic->epsilon);
   }
   w.Pod(m.stage_rate);
   w.Pod(m.slip_quarter);
@@ -308,6 +319,7 @@ ForecastModel ReadModel(Reader& r) {
   m.closed_deals = r.Pod<int64_t>();
   m.examples = r.Pod<int64_t>();
   m.sampled_examples = r.Pod<int64_t>();
+  m.fitted_examples = r.Pod<int64_t>();
   m.calibration_examples = r.Pod<int64_t>();
   m.typical.median_days_in_stage = r.Pod<std::array<double, 5>>();
   const uint64_t currencies = r.Count(sizeof(uint64_t) + sizeof(double));
@@ -328,6 +340,24 @@ ForecastModel ReadModel(Reader& r) {
   l.step_halvings = r.Pod<int>();
   l.log_likelihood = r.Pod<double>();
   l.penalized_log_likelihood = r.Pod<double>();
+  const int32_t method = r.Pod<int32_t>();
+  m.calibration_method = method == 1   ? CalibrationMethod::kPlatt
+                         : method == 2 ? CalibrationMethod::kIsotonic
+                                       : CalibrationMethod::kNone;
+  const int32_t choice = r.Pod<int32_t>();
+  m.calibration_choice = choice == 1   ? CalibrationChoice::kFewRecent
+                         : choice == 2 ? CalibrationChoice::kPlattNotBeaten
+                         : choice == 3 ? CalibrationChoice::kIsotonicBetter
+                                       : CalibrationChoice::kTooFewRecent;
+  m.calibration_brier_platt = r.Pod<double>();
+  m.calibration_brier_isotonic = r.Pod<double>();
+  if (r.Pod<uint8_t>() != 0) {
+    analytics::forecast::PlattCalibration p;
+    p.slope = r.Pod<double>();
+    p.intercept = r.Pod<double>();
+    p.epsilon = r.Pod<double>();
+    m.platt = p;
+  }
   if (r.Pod<uint8_t>() != 0) {
     analytics::forecast::IsotonicCalibration c;
     c.knots = r.Pods<double>();
@@ -335,7 +365,7 @@ ForecastModel ReadModel(Reader& r) {
     c.interpolation = r.Pod<int32_t>() == 0 ? analytics::forecast::Interpolation::kStep
                                             : analytics::forecast::Interpolation::kLinear;
     c.epsilon = r.Pod<double>();
-    m.calibration = std::move(c);
+    m.isotonic = std::move(c);
   }
   m.stage_rate = r.Pod<std::array<double, 5>>();
   m.slip_quarter = r.Pod<std::array<double, 6>>();
@@ -594,8 +624,8 @@ Result<std::shared_ptr<FactSnapshot>> ReadFactFile(const std::string& path,
   snapshot->forecast = forecast;
   if (model) {
     snapshot->model = std::make_shared<const ForecastModel>(std::move(*model));
-    snapshot->scores = std::make_shared<const ForecastScores>(
-        ScoreOpenDeals(*forecast, *snapshot->model, day));
+    snapshot->scores =
+        std::make_shared<const ForecastScores>(ScoreOpenDeals(*forecast, *snapshot->model, day));
   }
   return snapshot;
 }

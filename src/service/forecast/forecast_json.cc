@@ -74,11 +74,20 @@ std::string_view MethodName(ForecastMethod m) {
 json ModelJson(const ForecastModel& m) {
   json features = json::array();
   for (std::string_view f : ForecastFeatureNames()) features.push_back(f);
-  return {{"closed_deals", m.closed_deals},
-          {"examples", m.examples},
-          {"calibration", m.calibration ? "isotonic" : "none"},
-          {"calibration_examples", m.calibration_examples},
-          {"features", std::move(features)}};
+  static constexpr std::string_view kMethods[] = {"none", "platt", "isotonic"};
+  static constexpr std::string_view kChoices[] = {"too_few_recent", "few_recent",
+                                                  "platt_not_beaten", "isotonic_better"};
+  json out = {{"closed_deals", m.closed_deals},
+              {"examples", m.examples},
+              {"calibration", kMethods[static_cast<size_t>(m.calibration_method)]},
+              {"calibration_reason", kChoices[static_cast<size_t>(m.calibration_choice)]},
+              {"calibration_examples", m.calibration_examples},
+              {"features", std::move(features)}};
+  if (m.calibration_brier_platt >= 0) {
+    out["calibration_brier"] = {{"platt", m.calibration_brier_platt},
+                                {"isotonic", m.calibration_brier_isotonic}};
+  }
+  return out;
 }
 
 }  // namespace

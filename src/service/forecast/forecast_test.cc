@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "common/status_macros.h"
 #include "service/forecast/simulations.h"
 #include "service/forecast/snapshots.h"
 #include "storage/open_store.h"
@@ -154,6 +155,22 @@ class ForecastTest : public ::testing::Test {
     const Day d = internal::ToDay(on);
     DealFeatures(*data, typical, deal, StateOn(*data, deal, d), d, x.data());
     return x;
+  }
+
+  // Enough history to learn from (220 deals open on 2024-02-01 and 03-01, one in three won), and
+  // `late` deals open on 07-01, 08-01 and 09-01: the snapshots from 07-10 on (the latest quarter
+  // of the span) are the calibration set. Trained with cutoff 2025-01-01.
+  Result<ForecastModel> TrainWithLateDeals(int late) {
+    for (int i = 0; i < 220; ++i) {
+      AddDeal("Early " + std::to_string(i), D(2024, 1, 15), D(2024, 3, 20), i % 3 == 0);
+    }
+    for (int i = 0; i < late; ++i) {
+      AddDeal("Late " + std::to_string(i), D(2024, 6, 15), D(2024, 9, 20), i % 3 == 0);
+    }
+    SB_ASSIGN_OR_RETURN(ForecastData data, LoadForecastData(*store_));
+    TrainOptions options;
+    options.cutoff = internal::ToDay(D(2025, 1, 1));
+    return TrainForecast(data, options);
   }
 
   std::unique_ptr<storage::Store> store_;
@@ -393,6 +410,37 @@ TEST_F(ForecastTest, KeptSimulationsGiveTheFreshRangesAndDrawOnlyWhatChanged) {
   const int64_t before = kept.drawn();
   run(&kept);
   EXPECT_EQ(kept.drawn(), before);
+}
+
+// Too few recent snapshots to calibrate on: no calibration, and the model is fitted on every
+// snapshot instead of leaving the recent ones unused; the CLI's sentence says so.
+TEST_F(ForecastTest, TooFewRecentSnapshotsFitOnAllWithoutCalibration) {
+  SB_ASSERT_OK_AND_ASSIGN(ForecastModel model, TrainWithLateDeals(10));
+  EXPECT_EQ(model.method, ForecastMethod::kModel);
+  EXPECT_EQ(model.examples, 220 * 2 + 10 * 3);
+  EXPECT_EQ(model.calibration_method, CalibrationMethod::kNone);
+  EXPECT_EQ(model.calibration_choice, CalibrationChoice::kTooFewRecent);
+  EXPECT_EQ(model.calibration_examples, 20);         // 08-01 and 09-01: on or after 07-10
+  EXPECT_EQ(model.fitted_examples, model.examples);  // all, not 450
+  EXPECT_THAT(DescribeCalibration(model), HasSubstr("only 20 snapshots"));
+}
+
+// 100 to 499 recent snapshots: Platt scaling, fitted on them; the JSON says which and why.
+TEST_F(ForecastTest, FewRecentSnapshotsArePlattScaled) {
+  SB_ASSERT_OK_AND_ASSIGN(ForecastModel model, TrainWithLateDeals(80));
+  EXPECT_EQ(model.calibration_examples, 160);
+  EXPECT_EQ(model.fitted_examples, model.examples - 160);
+  EXPECT_EQ(model.calibration_method, CalibrationMethod::kPlatt);
+  EXPECT_EQ(model.calibration_choice, CalibrationChoice::kFewRecent);
+  ASSERT_TRUE(model.platt.has_value());
+  EXPECT_FALSE(model.isotonic.has_value());
+  EXPECT_THAT(DescribeCalibration(model), HasSubstr("Platt scaling: 160 latest snapshots"));
+  // Every probability goes through the fitted curve.
+  std::array<double, kForecastFeatures> x{};
+  Result<double> raw = analytics::forecast::PredictProbability(model.logistic, x);
+  ASSERT_TRUE(raw.ok());
+  SB_ASSERT_OK_AND_ASSIGN(double curve, analytics::forecast::Calibrate(*model.platt, *raw));
+  EXPECT_DOUBLE_EQ(model.Probability(x.data(), Stage::kQualify), std::clamp(curve, 0.01, 0.99));
 }
 
 TEST_F(ForecastTest, NoHistoryIsAClearError) {

@@ -41,8 +41,12 @@ double ForecastModel::Probability(const double* features, Stage stage) const {
   // Never 0 or 1 for an open deal: isotonic steps at the ends rest on a handful of examples,
   // and "cannot be won" is a claim no history supports.
   constexpr double kFloor = 0.01;
-  if (!calibration) return std::clamp(p, kFloor, 1 - kFloor);
-  Result<double> calibrated = fc::Calibrate(*calibration, p);
+  Result<double> calibrated = p;
+  if (calibration_method == CalibrationMethod::kPlatt && platt) {
+    calibrated = fc::Calibrate(*platt, p);
+  } else if (calibration_method == CalibrationMethod::kIsotonic && isotonic) {
+    calibrated = fc::Calibrate(*isotonic, p);
+  }
   return std::clamp(calibrated.ok() ? *calibrated : p, kFloor, 1 - kFloor);
 }
 
@@ -138,7 +142,69 @@ void LearnSlip(const ForecastData& data, const std::vector<Example>& examples, F
   }
 }
 
+constexpr size_t kMinCalibrationExamples = 100;
+constexpr size_t kPlattOnlyBelow = 500;
+constexpr int kCalibrationFolds = 5;
+
+// Platt for few recent snapshots; else isotonic only when it beats Platt on held-out folds
+// (SelectCalibration). A calibration that cannot be fitted leaves the raw probabilities.
+void ChooseCalibration(std::span<const double> raw, std::span<const double> y,
+                       ForecastModel& model) {
+  fc::CalibrationChoiceOptions options;
+  options.isotonic_from = static_cast<int64_t>(kPlattOnlyBelow);
+  options.folds = kCalibrationFolds;
+  Result<fc::CalibrationSelection> chosen = fc::SelectCalibration(raw, y, options);
+  if (!chosen.ok()) return;
+  model.calibration_brier_platt = chosen->brier_platt;
+  model.calibration_brier_isotonic = chosen->brier_isotonic;
+  if (!chosen->cross_validated) {
+    model.calibration_choice = CalibrationChoice::kFewRecent;
+  } else {
+    model.calibration_choice =
+        chosen->isotonic ? CalibrationChoice::kIsotonicBetter : CalibrationChoice::kPlattNotBeaten;
+  }
+  if (chosen->isotonic) {
+    model.isotonic = std::move(chosen->isotonic_map);
+    model.calibration_method = CalibrationMethod::kIsotonic;
+  } else {
+    model.platt = chosen->platt;
+    model.calibration_method = CalibrationMethod::kPlatt;
+  }
+}
+
 }  // namespace
+
+std::string DescribeCalibration(const ForecastModel& m) {
+  if (m.method != ForecastMethod::kModel) return "none: the stage rates need none";
+  const std::string n = std::to_string(m.calibration_examples);
+  char brier[96] = "";
+  if (m.calibration_brier_platt >= 0) {
+    std::snprintf(
+        brier, sizeof brier, " (Brier %.4f vs %.4f)",
+        m.calibration_method == CalibrationMethod::kIsotonic ? m.calibration_brier_isotonic
+                                                             : m.calibration_brier_platt,
+        m.calibration_method == CalibrationMethod::kIsotonic ? m.calibration_brier_platt
+                                                             : m.calibration_brier_isotonic);
+  }
+  switch (m.calibration_choice) {
+    case CalibrationChoice::kTooFewRecent:
+      return "none: only " + n + " snapshots in the latest part of the history (at least " +
+             std::to_string(kMinCalibrationExamples) +
+             " are needed), so the model was fitted on all snapshots instead";
+    case CalibrationChoice::kFewRecent:
+      return std::string(m.calibration_method == CalibrationMethod::kPlatt ? "Platt scaling"
+                                                                           : "none") +
+             ": " + n + " latest snapshots are too few for isotonic regression (fewer than " +
+             std::to_string(kPlattOnlyBelow) + ")";
+    case CalibrationChoice::kPlattNotBeaten:
+      return "Platt scaling: isotonic regression did not beat it on 5 time-ordered folds of the " +
+             n + " latest snapshots" + brier;
+    case CalibrationChoice::kIsotonicBetter:
+      return "isotonic regression: it beat Platt scaling on 5 time-ordered folds of the " + n +
+             " latest snapshots" + brier;
+  }
+  return "";
+}
 
 Result<ForecastModel> TrainForecast(const ForecastData& data, const TrainOptions& options) {
   ForecastModel model;
@@ -216,21 +282,23 @@ Result<ForecastModel> TrainForecast(const ForecastData& data, const TrainOptions
   }
   fc::LogisticOptions logistic;
   logistic.lambda = options.lambda;
+  const size_t held_out = examples.size() - split;
+  model.calibration_examples = static_cast<int64_t>(held_out);
+  // Too few recent snapshots to calibrate on: fit on all of them instead of leaving them out.
+  if (held_out < kMinCalibrationExamples) split = examples.size();
+  model.fitted_examples = static_cast<int64_t>(split);
   fc::FeatureMatrix train{std::span<const double>(x.data(), split * kForecastFeatures),
                           static_cast<int64_t>(split), kForecastFeatures};
   SB_ASSIGN_OR_RETURN(
       model.logistic,
       fc::FitLogistic(train, std::span<const double>(y.data(), split), {}, logistic));
-  const size_t held_out = examples.size() - split;
-  if (held_out >= 100) {
+  if (split < examples.size()) {
     std::vector<double> raw(held_out);
     fc::FeatureMatrix calibrate{
         std::span<const double>(x.data() + split * kForecastFeatures, held_out * kForecastFeatures),
         static_cast<int64_t>(held_out), kForecastFeatures};
     SB_RETURN_IF_ERROR(fc::PredictProbabilities(model.logistic, calibrate, raw));
-    SB_ASSIGN_OR_RETURN(model.calibration,
-                        fc::FitIsotonic(raw, std::span<const double>(y.data() + split, held_out)));
-    model.calibration_examples = static_cast<int64_t>(held_out);
+    ChooseCalibration(raw, std::span<const double>(y.data() + split, held_out), model);
   }
   model.method = ForecastMethod::kModel;
   model.method_reason = "learned from " + std::to_string(model.closed_deals) + " closed deals (" +
