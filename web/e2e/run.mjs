@@ -604,6 +604,14 @@ await scenario('a rep creates an account, a contact and a deal with “New”; t
     const contact = (await apiFrom(page, 'GET', `/contacts?account_id=${accountId}`)).body.items[0];
     check(contact && contact.buying_role === 'economic_buyer' && contact.relationship_strength === 3, `contact: ${JSON.stringify(contact)}`);
 
+    // "Log activity" opens the log form with the account chosen and its contact offered.
+    await page.click('[data-testid=log-activity-link]');
+    await page.waitForURL(new RegExp(`/activities\\?account_id=${accountId}$`));
+    await page.waitForFunction((n) => document.querySelector('[data-testid=account-picker]')?.value === n, name);
+    await page.waitForSelector(`[data-testid=log-contact] option[value="${contact.id}"]`, { state: 'attached' });
+    await page.goBack();
+    await page.waitForSelector('[data-testid=account-details]');
+
     // A deal on the account: a negative amount is refused at the amount, then it is made.
     await page.click('[data-testid=account-opportunities] [data-testid=new-deal]');
     const dform = '[data-testid=new-deal-form]';

@@ -152,6 +152,7 @@ export const da: Messages = {
   'new.currency': 'Valuta',
   'new.newAccount': '+ Ny kunde',
   'new.newDeal': '+ Ny salgsmulighed',
+  'new.logActivity': '+ Registrer aktivitet',
   'new.newContact': '+ Ny kontaktperson',
   'accounts.title': 'Kunder',
   'accounts.search': 'Søg i kunder',

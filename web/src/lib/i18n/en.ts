@@ -151,6 +151,7 @@ export const en = {
   'new.currency': 'Currency',
   'new.newAccount': '+ New account',
   'new.newDeal': '+ New deal',
+  'new.logActivity': '+ Log activity',
   'new.newContact': '+ New contact',
   'accounts.title': 'Accounts',
   'accounts.search': 'Search accounts',

@@ -152,6 +152,7 @@ export const nb: Messages = {
   'new.currency': 'Valuta',
   'new.newAccount': '+ Ny kunde',
   'new.newDeal': '+ Ny salgsmulighet',
+  'new.logActivity': '+ Registrer aktivitet',
   'new.newContact': '+ Ny kontaktperson',
   'accounts.title': 'Kunder',
   'accounts.search': 'Søk i kunder',

@@ -152,6 +152,7 @@ export const sv: Messages = {
   'new.currency': 'Valuta',
   'new.newAccount': '+ Ny kund',
   'new.newDeal': '+ Ny affärsmöjlighet',
+  'new.logActivity': '+ Registrera aktivitet',
   'new.newContact': '+ Ny kontaktperson',
   'accounts.title': 'Kunder',
   'accounts.search': 'Sök kunder',
