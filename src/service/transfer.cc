@@ -26,7 +26,9 @@
 #include "service/transfer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -34,6 +36,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include <xlsxwriter.h>
 #include <nlohmann/json.hpp>
 
 #include "common/check.h"
@@ -976,6 +979,144 @@ class CsvSink : public RowSink {
   std::string cell_;
 };
 
+// One sheet: a frozen header row with an autofilter, numeric columns as numbers (amounts with
+// two decimals), ISO dates and timestamps as dates in a date format, everything else as text
+// cells. Text is never a formula: libxlsxwriter writes strings as strings, and a text that starts
+// like a formula (= + - @) gets an apostrophe in front as in the CSV export, so that it stays
+// text when someone edits the cell (Excel reads a typed leading apostrophe as "text"); import
+// takes it off again. (Debian's libxlsxwriter 1.1.4 has no quote-prefix format.)
+class XlsxSink : public RowSink {
+ public:
+  XlsxSink(std::string path, std::string sheet)
+      : path_(std::move(path)), sheet_(std::move(sheet)) {}
+  ~XlsxSink() override {
+    if (book_ != nullptr) workbook_close(book_);  // an export that failed half-way
+  }
+
+  Status Begin(std::span<const std::string_view> columns, std::span<const bool> numeric) override {
+    // Rows are written in order, so libxlsxwriter may write each one out as it comes (inline
+    // strings; memory stays flat however many rows).
+    lxw_workbook_options options = {};
+    options.constant_memory = LXW_TRUE;
+    book_ = workbook_new_opt(path_.c_str(), &options);
+    if (book_ == nullptr) return Status::Internal("cannot create the workbook " + path_);
+    sheet_ptr_ = workbook_add_worksheet(book_, sheet_.c_str());
+    if (sheet_ptr_ == nullptr) return Status::Internal("cannot add the sheet " + sheet_);
+    header_ = workbook_add_format(book_);
+    format_set_bold(header_);
+    date_ = workbook_add_format(book_);
+    format_set_num_format(date_, "yyyy-mm-dd");
+    stamp_ = workbook_add_format(book_);
+    format_set_num_format(stamp_, "yyyy-mm-dd hh:mm");
+    decimal_ = workbook_add_format(book_);
+    format_set_num_format(decimal_, "#,##0.00");
+    numeric_.assign(numeric.begin(), numeric.end());
+    columns_ = columns.size();
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const std::string name(columns[i]);
+      SB_RETURN_IF_ERROR(Check(worksheet_write_string(sheet_ptr_, 0, i, name.c_str(), header_)));
+      worksheet_set_column(sheet_ptr_, i, i, std::max<double>(10, name.size() + 2), nullptr);
+    }
+    worksheet_freeze_panes(sheet_ptr_, 1, 0);
+    return Status::Ok();
+  }
+
+  Status Row(std::span<const std::string> values) override {
+    if (row_ >= 1048575) {
+      return Status::InvalidArgument(
+          "more than 1,048,575 rows do not fit in an XLSX sheet; "
+          "export as CSV");
+    }
+    ++row_;
+    for (size_t i = 0; i < values.size(); ++i) {
+      const std::string& value = values[i];
+      if (value.empty()) continue;
+      const lxw_col_t col = static_cast<lxw_col_t>(i);
+      const bool numeric = i < numeric_.size() && numeric_[i];
+      lxw_error error = LXW_NO_ERROR;
+      double number = 0;
+      if (numeric && ParseNumber(value, &number)) {
+        const bool whole = value.find('.') == std::string::npos;
+        error = worksheet_write_number(sheet_ptr_, row_, col, number, whole ? nullptr : decimal_);
+      } else if (lxw_datetime when; !numeric && ParseWhen(value, &when)) {
+        error = worksheet_write_datetime(sheet_ptr_, row_, col, &when,
+                                         value.size() == 10 ? date_ : stamp_);
+      } else if (NeedsNeutralising(value)) {
+        const std::string text = "'" + value;
+        error = worksheet_write_string(sheet_ptr_, row_, col, text.c_str(), nullptr);
+      } else {
+        error = worksheet_write_string(sheet_ptr_, row_, col, value.c_str(), nullptr);
+      }
+      if (error == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
+        return Status::InvalidArgument("row " + std::to_string(row_ + 1) + ", column " +
+                                       csv::ColumnLetters(static_cast<int64_t>(i) + 1) +
+                                       ": the text is longer than the 32,767 characters an "
+                                       "XLSX cell holds; export as CSV");
+      }
+      SB_RETURN_IF_ERROR(Check(error));
+    }
+    return Status::Ok();
+  }
+
+  Status End() override {
+    if (columns_ > 0) {
+      worksheet_autofilter(sheet_ptr_, 0, 0, row_, static_cast<lxw_col_t>(columns_ - 1));
+    }
+    lxw_error error = workbook_close(book_);
+    book_ = nullptr;
+    if (error != LXW_NO_ERROR) {
+      return Status::Unavailable("writing " + path_ + " failed: " + lxw_strerror(error));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Check(lxw_error error) {
+    if (error == LXW_NO_ERROR) return Status::Ok();
+    return Status::Internal(std::string("writing the XLSX sheet: ") + lxw_strerror(error));
+  }
+  static bool ParseNumber(const std::string& text, double* out) {
+    char* end = nullptr;
+    *out = std::strtod(text.c_str(), &end);
+    return end != text.c_str() && *end == '\0';
+  }
+  // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ", as export writes dates and timestamps.
+  static bool ParseWhen(const std::string& text, lxw_datetime* out) {
+    if (text.size() == 10) {
+      Result<Date> date = ParseIsoDate(text);
+      if (!date.ok()) return false;
+      const std::chrono::year_month_day ymd(*date);
+      *out = {static_cast<int>(ymd.year()),
+              static_cast<int>(unsigned(ymd.month())),
+              static_cast<int>(unsigned(ymd.day())),
+              0,
+              0,
+              0};
+      return true;
+    }
+    if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z') return false;
+    Result<Date> date = ParseIsoDate(std::string_view(text).substr(0, 10));
+    if (!date.ok()) return false;
+    int hour = 0, minute = 0, second = 0;
+    if (std::sscanf(text.c_str() + 11, "%2d:%2d:%2d", &hour, &minute, &second) != 3) return false;
+    const std::chrono::year_month_day ymd(*date);
+    *out = {static_cast<int>(ymd.year()),
+            static_cast<int>(unsigned(ymd.month())),
+            static_cast<int>(unsigned(ymd.day())),
+            hour,
+            minute,
+            static_cast<double>(second)};
+    return true;
+  }
+
+  std::string path_, sheet_;
+  lxw_workbook* book_ = nullptr;
+  lxw_worksheet* sheet_ptr_ = nullptr;
+  lxw_format *header_ = nullptr, *date_ = nullptr, *stamp_ = nullptr, *decimal_ = nullptr;
+  std::vector<bool> numeric_;
+  size_t columns_ = 0;
+  lxw_row_t row_ = 0;
+};
 
 class JsonSink : public RowSink {
  public:
@@ -1165,6 +1306,10 @@ std::unique_ptr<RowSink> MakeCsvSink(std::function<void(std::string_view)> write
 
 std::unique_ptr<RowSink> MakeJsonSink(std::function<void(std::string_view)> write) {
   return std::make_unique<JsonSink>(std::move(write));
+}
+
+std::unique_ptr<RowSink> MakeXlsxSink(std::string path, std::string sheet) {
+  return std::make_unique<XlsxSink>(std::move(path), std::move(sheet));
 }
 
 Result<ImportReport> TransferService::Import(Kind kind, csv::RecordSource& reader,

@@ -192,6 +192,14 @@ class RowSink {
 std::unique_ptr<RowSink> MakeCsvSink(std::function<void(std::string_view)> write);
 // A JSON array of objects; numeric columns as numbers, empty values as null, others as strings.
 std::unique_ptr<RowSink> MakeJsonSink(std::function<void(std::string_view)> write);
+// An XLSX workbook at `path` (written by End) with one sheet `sheet`: a bold, frozen header row
+// with an autofilter; numeric columns as numbers (with a decimal point: format #,##0.00); dates
+// and timestamps as dates (yyyy-mm-dd, yyyy-mm-dd hh:mm); other cells as text, never as
+// formulas: a text starting with = + - @ gets an apostrophe in front, as in CSV, which import
+// takes off again. kInvalidArgument for a
+// text over Excel's 32,767 characters or more rows than a sheet holds; kUnavailable when the
+// file cannot be written. Import reads the file back to the same values.
+std::unique_ptr<RowSink> MakeXlsxSink(std::string path, std::string sheet);
 
 class TransferService {
  public:

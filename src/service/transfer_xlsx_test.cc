@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // XLSX import through TransferService (issue 16): a workbook made here with libxlsxwriter goes
 // through the same columns, value rules and all-or-nothing as CSV; several sheets of one
-// workbook are imported at once, and an error in any of them writes nothing of any.
+// workbook are imported at once, and an error in any of them writes nothing of any. XLSX export
+// (libxlsxwriter) reads back to the same records.
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "csv/xlsx_reader.h"
 #include "service/transfer.h"
 #include "storage/open_store.h"
 #include "testing/fake_clock.h"
@@ -185,6 +188,82 @@ TEST_F(TransferXlsxTest, ASheetNamedTwiceOrMissingIsRefusedBeforeAnythingIsRead)
                                       options_),
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_EQ(Count(false), 0);
+}
+
+// The XML of the part `part` of the zip at `path`.
+std::string Part(const std::string& path, const std::string& part) {
+  int error = 0;
+  zip_t* zip = zip_open(path.c_str(), ZIP_RDONLY, &error);
+  if (zip == nullptr) return "";
+  zip_stat_t stat;
+  std::string text;
+  if (zip_stat(zip, part.c_str(), 0, &stat) == 0) {
+    zip_file_t* file = zip_fopen(zip, part.c_str(), 0);
+    text.resize(stat.size);
+    zip_fread(file, text.data(), text.size());
+    zip_fclose(file);
+  }
+  zip_discard(zip);
+  return text;
+}
+
+TEST_F(TransferXlsxTest, ExportWritesNumbersDatesAFrozenFilteredHeaderAndNoFormulas) {
+  const std::string path = Workbook("propose");
+  TransferService transfer(*store_, clock_);
+  SB_ASSERT_OK(
+      transfer
+          .ImportWorkbook(path, {{"Companies", Kind::kAccounts}, {"Deals", Kind::kOpportunities}},
+                          options_)
+          .status());
+  Result<Opportunity> o1 = store_->opportunities().Get(OpportunityId{1});
+  ASSERT_TRUE(o1.ok());
+  o1->next_step = "=HYPERLINK(\"http://evil.example\",\"click\")";
+  SB_ASSERT_OK(store_->opportunities().Update(*o1));
+  const std::string csv_before = Export(Kind::kOpportunities);
+
+  const std::string out = (dir_ / "opportunities.xlsx").string();
+  std::unique_ptr<RowSink> sink = MakeXlsxSink(out, "opportunities");
+  SB_ASSERT_OK(transfer.Export(Kind::kOpportunities, *sink));
+
+  const std::string sheet = Part(out, "xl/worksheets/sheet1.xml");
+  EXPECT_THAT(sheet, HasSubstr("state=\"frozen\""));
+  EXPECT_THAT(sheet, HasSubstr("<autoFilter ref=\"A1:"));
+  EXPECT_THAT(sheet, ::testing::Not(HasSubstr("<f>")));  // no cell is a formula
+  EXPECT_THAT(Part(out, "xl/styles.xml"), HasSubstr("formatCode=\"yyyy-mm-dd\""));
+  EXPECT_THAT(Part(out, "xl/styles.xml"), HasSubstr("formatCode=\"#,##0.00\""));
+  EXPECT_THAT(sheet, HasSubstr("<t>'=HYPERLINK(\"http://evil.example\",\"click\")</t>"));
+
+  // Read back by the importer: the same records, byte for byte in the CSV export.
+  SB_ASSERT_OK_AND_ASSIGN(csv::XlsxWorkbook book, csv::XlsxWorkbook::Open(out));
+  SB_ASSERT_OK_AND_ASSIGN(std::unique_ptr<csv::XlsxSheetReader> rows, book.Sheet(""));
+  csv::CsvRecord header, first;
+  ASSERT_TRUE(rows->Next(&header).value());
+  ASSERT_TRUE(rows->Next(&first).value());
+  EXPECT_EQ(header.fields[9], "close_date");
+  EXPECT_EQ(first.fields[9], "2025-04-30");  // a date cell, read as a date
+  EXPECT_EQ(first.fields[5], "1234567.89");
+  options_.dry_run = false;
+  SB_ASSERT_OK_AND_ASSIGN(ImportReport again,
+                          transfer.ImportFile(Kind::kOpportunities, out, options_));
+  EXPECT_TRUE(again.errors.empty()) << again.errors[0].ToString();
+  EXPECT_EQ(again.unchanged, 2);
+  EXPECT_EQ(Export(Kind::kOpportunities), csv_before);
+}
+
+TEST_F(TransferXlsxTest, ExportRefusesTextLongerThanACellHoldsNamingRowAndColumn) {
+  Account account;
+  account.external_id = "A1";
+  account.name = std::string(40000, 'x');
+  SB_ASSERT_OK(store_->accounts().Insert(account).status());
+  const std::string out = (dir_ / "accounts.xlsx").string();
+  TransferService transfer(*store_, clock_);
+  Status status;
+  {
+    std::unique_ptr<RowSink> sink = MakeXlsxSink(out, "accounts");
+    status = transfer.Export(Kind::kAccounts, *sink);
+  }
+  EXPECT_THAT(status, StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(status.message(), HasSubstr("row 2, column B: the text is longer than the 32,767"));
 }
 
 }  // namespace

@@ -173,6 +173,26 @@ TEST_F(CliTest, ImportsAnXlsxMadeByLibreOfficeLikeTheCsvItCameFrom) {
   EXPECT_THAT(no_sheet.output, HasSubstr("has no sheet \"Deals\"; its sheets are \"bad\""));
 }
 
+// Issue 16: XLSX export of a list, read back by import as unchanged.
+TEST_F(CliTest, ExportsAListAsXlsxThatImportsBackUnchanged) {
+  const std::string accounts = Write("accounts.csv",
+                                     "external_id,name,employees,country,industry\n"
+                                     "A1,Ærø Maskinfabrik,120,DK,=HYPERLINK(\"x\")\n"
+                                     "A2,Bergen Bygg,40,NO,\n");
+  ASSERT_EQ(Salesbox("import --db " + db_ + " --kind accounts " + accounts).exit_code, 0);
+  CliRun no_output = Salesbox("export --db " + db_ + " --kind accounts --format xlsx");
+  EXPECT_EQ(no_output.exit_code, 2);
+  EXPECT_THAT(no_output.output, HasSubstr("--format xlsx needs --output"));
+  const std::string xlsx = (dir_ / "accounts.xlsx").string();
+  CliRun exported =
+      Salesbox("export --db " + db_ + " --kind accounts --format xlsx --output " + xlsx);
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  EXPECT_FALSE(std::filesystem::exists(xlsx + ".partial"));
+  CliRun again = Salesbox("import --db " + db_ + " --kind accounts " + xlsx);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_THAT(again.output, HasSubstr("2 accounts rows (xlsx): 0 new, 0 updated, 2 unchanged"));
+}
+
 TEST_F(CliTest, InitImportExportAndStats) {
   CliRun init = Salesbox("init --db " + db_);
   ASSERT_EQ(init.exit_code, 0) << init.output;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// `salesbox export`: every record of a kind as CSV (what import reads) or JSON.
+// `salesbox export`: every record of a kind as CSV (what import reads), JSON or an XLSX workbook.
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "cli/args.h"
@@ -16,7 +17,8 @@ namespace {
 constexpr FlagSpec kFlags[] = {
     {"db", "PATH", "the database (required)"},
     {"kind", "KIND", "what to export (required); see `salesbox import --help`"},
-    {"format", "FORMAT", "csv (default) or json"},
+    {"format", "FORMAT",
+     "csv (default), json, or xlsx (a workbook with a frozen, filtered header; needs --output)"},
     {"output", "FILE", "write to FILE (replaced only when the export succeeds) instead of stdout"},
 };
 
@@ -26,10 +28,11 @@ int RunExport(std::span<const std::string> words) {
   Result<Args> args = Args::Parse(words, kFlags);
   if (!args.ok()) return Fail("export", args.status(), /*usage=*/true);
   if (args->help()) {
-    std::printf("usage: salesbox export --db PATH --kind KIND [--format csv|json] [--output FILE]"
-                "\n\nWrites every record of KIND in the canonical columns, which `salesbox import`"
-                "\nreads back unchanged.\n\n%s",
-                FormatFlags(kFlags).c_str());
+    std::printf(
+        "usage: salesbox export --db PATH --kind KIND [--format csv|json|xlsx] [--output FILE]"
+        "\n\nWrites every record of KIND in the canonical columns, which `salesbox import`"
+        "\nreads back unchanged.\n\n%s",
+        FormatFlags(kFlags).c_str());
     return kExitOk;
   }
   Result<std::string> db = args->Require("db");
@@ -39,8 +42,11 @@ int RunExport(std::span<const std::string> words) {
   Result<service::Kind> kind = service::ParseKind(*kind_name);
   if (!kind.ok()) return Fail("export", kind.status(), /*usage=*/true);
   std::string format = args->Get("format").value_or("csv");
-  if (format != "csv" && format != "json") {
-    return Fail("export", Status::InvalidArgument("--format must be csv or json"), true);
+  if (format != "csv" && format != "json" && format != "xlsx") {
+    return Fail("export", Status::InvalidArgument("--format must be csv, json or xlsx"), true);
+  }
+  if (format == "xlsx" && !args->Has("output")) {
+    return Fail("export", Status::InvalidArgument("--format xlsx needs --output FILE.xlsx"), true);
   }
   if (!args->positional().empty()) {
     return Fail("export", Status::InvalidArgument("unexpected argument " + args->positional()[0]),
@@ -53,6 +59,24 @@ int RunExport(std::span<const std::string> words) {
   std::FILE* out = stdout;
   std::string output = args->Get("output").value_or("");
   std::string temporary;
+  if (format == "xlsx") {
+    temporary = output + ".partial";
+    std::unique_ptr<service::RowSink> sink =
+        service::MakeXlsxSink(temporary, std::string(service::KindName(*kind)));
+    SystemClock clock;
+    service::TransferService transfer(**store, clock);
+    Status status = transfer.Export(*kind, *sink);
+    sink.reset();  // closes a workbook left open by a failure
+    std::error_code ec;
+    if (status.ok()) {
+      std::filesystem::rename(temporary, output, ec);
+      if (ec) status = Status::Internal("cannot rename " + temporary + ": " + ec.message());
+    } else {
+      std::filesystem::remove(temporary, ec);
+    }
+    if (!status.ok()) return Fail("export", status);
+    return kExitOk;
+  }
   if (!output.empty()) {
     temporary = output + ".partial";
     out = std::fopen(temporary.c_str(), "wb");
