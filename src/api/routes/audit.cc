@@ -127,8 +127,12 @@ struct Audit {
     }
     // The report, the item pages and the scorecards of one snapshot and scope share one run.
     const Principal& p = *c.principal;
-    const std::string key = std::to_string(live->version) + '/' + std::to_string(p.user_id.value) +
-                            '/' + std::to_string(static_cast<int>(p.role)) + '/' +
+    // The store's data version too: saved runs and action items (the trend and the open actions)
+    // are read from the store and need not move the snapshot.
+    SB_ASSIGN_OR_RETURN(uint64_t data_version, store.DataVersion());
+    const std::string key = std::to_string(live->version) + '/' + std::to_string(data_version) +
+                            '/' + std::to_string(p.user_id.value) + '/' +
+                            std::to_string(static_cast<int>(p.role)) + '/' +
                             std::to_string(p.team_id ? p.team_id->value : 0) + '/' +
                             std::to_string(scope.team_id.value_or(0)) + '/' +
                             std::to_string(scope.rep_id.value_or(0)) + '/' + label;

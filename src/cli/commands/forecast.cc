@@ -175,21 +175,35 @@ std::string BacktestTable(const service::Backtest& b) {
   out += line;
   std::snprintf(line, sizeof line, "%-16s %8s %8s %8s\n", "", "Brier", "log loss", "AUC");
   out += line;
-  auto row = [&](const char* name, const service::ScoreSet& s) {
-    std::snprintf(line, sizeof line, "%-16s %8.4f %8.4f %8.4f\n", name, s.brier, s.log_loss,
-                  s.auc.value_or(NAN));
+  auto row = [&](const char* name, const std::optional<service::ScoreSet>& s) {
+    if (!s) {
+      std::snprintf(line, sizeof line, "%-16s %8s %8s %8s\n", name, "-", "-", "-");
+    } else {
+      std::snprintf(line, sizeof line, "%-16s %8.4f %8.4f %8.4f\n", name, s->brier, s->log_loss,
+                    s->auc.value_or(NAN));
+    }
     out += line;
   };
   row("model", b.model);
   row("rep stated", b.stated);
   row("stage default", b.stage_default);
+  if (!b.stated) {
+    out +=
+        "No tested deal has a stage history, so the reps' stated probabilities and the stages "
+        "at the time are unknown: only the model is scored.\n";
+  } else if (b.without_history > 0) {
+    out += std::to_string(b.without_history) +
+           " snapshots of deals without a stage history are left out: their stated probability "
+           "and stage at the time are unknown.\n";
+  }
   out += "\nReliability (predicted → observed, count):\n";
   std::snprintf(line, sizeof line, "%-9s %-22s %-22s %-22s\n", "bin", "model", "rep stated",
                 "stage default");
   out += line;
   for (size_t i = 0; i < b.model.reliability.size(); ++i) {
-    auto cellf = [&](const service::ScoreSet& s) {
-      const auto& bin = s.reliability[i];
+    auto cellf = [&](const std::optional<service::ScoreSet>& s) {
+      if (!s || i >= s->reliability.size()) return std::string("-");
+      const auto& bin = s->reliability[i];
       char text[64];
       if (bin.count == 0) return std::string("-");
       std::snprintf(text, sizeof text, "%.2f→%.2f (%lld)", bin.mean_predicted, bin.observed_rate,

@@ -33,7 +33,8 @@ Result<Backtest> RunBacktest(const ForecastData& data, Date as_of, std::optional
   train.cutoff = ToDay(bt.cutoff) - 1;
   SB_ASSIGN_OR_RETURN(bt.model_info, TrainForecast(data, train));
   // Test: month starts from the cutoff on, deals closed by as_of (their outcome is known).
-  std::vector<double> model, stated, stage, outcome;
+  // Every snapshot, and apart those known from stage history (the baselines need them).
+  std::vector<double> model, outcome, known_model, stated, stage, known_outcome;
   std::array<double, kForecastFeatures> x{};
   const Day from = ToDay(bt.cutoff), to = ToDay(as_of);
   for (const ForecastDealFacts& deal : data.deals) {
@@ -43,29 +44,42 @@ Result<Backtest> RunBacktest(const ForecastData& data, Date as_of, std::optional
       const DealOnDay state = StateOn(data, deal, d);
       if (!state.open) return;
       DealFeatures(data, bt.model_info.typical, deal, state, d, x.data());
-      model.push_back(bt.model_info.Probability(x.data(), state.stage));
+      const double p = bt.model_info.Probability(x.data(), state.stage);
+      const double won = deal.stage == Stage::kClosedWon ? 1.0 : 0.0;
+      model.push_back(p);
+      outcome.push_back(won);
+      if (!state.known) return;
+      known_model.push_back(p);
       stage.push_back(DefaultProbability(state.stage));
       stated.push_back(state.probability >= 0 ? state.probability
                                               : DefaultProbability(state.stage));
-      outcome.push_back(deal.stage == Stage::kClosedWon ? 1.0 : 0.0);
+      known_outcome.push_back(won);
     });
   }
   if (outcome.empty()) {
     return Status::FailedPrecondition("backtest: no deal closed between " + FormatDate(bt.cutoff) +
                                       " and " + FormatDate(as_of) + " was open on a month start");
   }
-  bt.test_examples = static_cast<int64_t>(outcome.size());
-  auto score = [&](const std::vector<double>& p, ScoreSet& s) -> Status {
-    SB_ASSIGN_OR_RETURN(s.brier, fc::BrierScore(p, outcome));
-    SB_ASSIGN_OR_RETURN(s.log_loss, fc::LogLoss(p, outcome));
-    Result<double> auc = fc::Auc(p, outcome);
+  auto score = [](const std::vector<double>& p, const std::vector<double>& y,
+                  ScoreSet& s) -> Status {
+    SB_ASSIGN_OR_RETURN(s.brier, fc::BrierScore(p, y));
+    SB_ASSIGN_OR_RETURN(s.log_loss, fc::LogLoss(p, y));
+    Result<double> auc = fc::Auc(p, y);
     if (auc.ok()) s.auc = *auc;
-    SB_ASSIGN_OR_RETURN(s.reliability, fc::ReliabilityTable(p, outcome));
+    SB_ASSIGN_OR_RETURN(s.reliability, fc::ReliabilityTable(p, y));
     return Status::Ok();
   };
-  SB_RETURN_IF_ERROR(score(model, bt.model));
-  SB_RETURN_IF_ERROR(score(stated, bt.stated));
-  SB_RETURN_IF_ERROR(score(stage, bt.stage_default));
+  if (known_outcome.empty()) {  // no stage history at all: the model alone, on every snapshot
+    bt.test_examples = static_cast<int64_t>(outcome.size());
+    SB_RETURN_IF_ERROR(score(model, outcome, bt.model));
+    return bt;
+  }
+  // The three on the same snapshots: those known from history.
+  bt.test_examples = static_cast<int64_t>(known_outcome.size());
+  bt.without_history = static_cast<int64_t>(outcome.size() - known_outcome.size());
+  SB_RETURN_IF_ERROR(score(known_model, known_outcome, bt.model));
+  SB_RETURN_IF_ERROR(score(stated, known_outcome, bt.stated.emplace()));
+  SB_RETURN_IF_ERROR(score(stage, known_outcome, bt.stage_default.emplace()));
   return bt;
 }
 

@@ -26,13 +26,20 @@ struct ScoreSet {
 struct Backtest {
   Date cutoff{};
   Date as_of{};
-  ForecastModel model_info;  // the model trained on the past
-  int64_t test_examples = 0;
-  ScoreSet model, stated, stage_default;
+  ForecastModel model_info;     // the model trained on the past
+  int64_t test_examples = 0;    // the snapshots scored
+  int64_t without_history = 0;  // snapshots left out: their stage then is unknown (no history)
+  ScoreSet model;
+  // Absent when no tested snapshot is known from stage history: the reps' stated probability and
+  // the stage at the time are then unknown (a closed deal's record says 1 or 0 and its final
+  // stage, which would make a perfect "rep").
+  std::optional<ScoreSet> stated, stage_default;
 };
 
 // Trains on deals closed before `cutoff` (default as_of − 365 days) and tests on the month-start
-// snapshots after it of deals closed by as_of. kFailedPrecondition when either side is empty.
+// snapshots after it of deals closed by as_of: the model against the reps and the stage defaults
+// on the snapshots known from stage history; the model alone on all of them when none is.
+// kFailedPrecondition when either side is empty.
 Result<Backtest> RunBacktest(const ForecastData& data, Date as_of, std::optional<Date> cutoff);
 
 // {"cutoff","as_of","train","test","method","model","stated","stage_default"}.

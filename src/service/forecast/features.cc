@@ -58,6 +58,7 @@ DealOnDay StateOn(const ForecastData& data, const ForecastDealFacts& deal, Day d
     s.close_on = deal.close_on;
     s.next_step_on = deal.next_step_on;
     s.stage_since = deal.created_on;
+    s.known = false;
     return s;
   }
   bool any = false;
@@ -84,6 +85,7 @@ DealOnDay StateOn(const ForecastData& data, const ForecastDealFacts& deal, Day d
     s.close_on = c.close_on;
     s.next_step_on = kNoDay;
     s.stage_since = deal.created_on;
+    s.known = false;
   }
   if (IsClosed(s.stage)) s.stage = Stage::kCommit;  // a close row dated before closed_on
   return s;

@@ -43,6 +43,10 @@ struct DealOnDay {
   Day next_step_on = kNoDay;
   Day stage_since = kNoDay;
   int close_changes = 0;
+  // From a stage-history row dated by D. False for a deal without history (its current record
+  // stands in: a closed one's final stage and a probability of 1 or 0 from its outcome) or one
+  // whose history starts after D: then the stage and the stated probability on D are unknown.
+  bool known = true;
 };
 DealOnDay StateOn(const ForecastData& data, const ForecastDealFacts& deal, Day d);
 

@@ -76,6 +76,16 @@ Result<std::pair<Date, Date>> ParsePeriod(std::string_view text) {
   return std::pair<Date, Date>{start, end};
 }
 
+namespace {
+
+// A manager's own team and every team they are one of the managers of.
+bool Manages(const Principal& manager, int64_t team) {
+  return (manager.team_id && manager.team_id->value == team) ||
+         std::binary_search(manager.managed_teams.begin(), manager.managed_teams.end(), team);
+}
+
+}  // namespace
+
 bool ForecastVisible(const Principal* viewer, const ForecastData& data, int64_t owner) {
   if (viewer == nullptr) return true;
   switch (viewer->role) {
@@ -85,7 +95,7 @@ bool ForecastVisible(const Principal* viewer, const ForecastData& data, int64_t 
     case Role::kManager: {
       if (owner == viewer->user_id.value) return true;
       auto it = data.team_of.find(owner);
-      return viewer->team_id && it != data.team_of.end() && it->second == viewer->team_id->value;
+      return it != data.team_of.end() && Manages(*viewer, it->second);
     }
     case Role::kRep:
     case Role::kMarketing:
@@ -259,8 +269,7 @@ Result<Forecast> RunForecast(const ForecastData& data, const ForecastRequest& re
   if (request.viewer != nullptr) {
     const Principal& v = *request.viewer;
     const bool all = v.role == Role::kAdmin || v.role == Role::kExecutive;
-    if (request.team_id && !all &&
-        !(v.role == Role::kManager && v.team_id && v.team_id->value == *request.team_id)) {
+    if (request.team_id && !all && !(v.role == Role::kManager && Manages(v, *request.team_id))) {
       return Status::PermissionDenied("the team is outside what you may see").WithField("team_id");
     }
     if (request.rep_id && !ForecastVisible(request.viewer, data, *request.rep_id)) {

@@ -177,12 +177,12 @@ json BacktestJson(const Backtest& b) {
       {"cutoff", FormatDate(b.cutoff)},
       {"as_of", FormatDate(b.as_of)},
       {"train", {{"closed_deals", b.model_info.closed_deals}, {"examples", b.model_info.examples}}},
-      {"test", {{"examples", b.test_examples}}},
+      {"test", {{"examples", b.test_examples}, {"without_history", b.without_history}}},
       {"method", MethodName(b.model_info.method)},
       {"method_reason", b.model_info.method_reason},
       {"model", ScoresJson(b.model)},
-      {"stated", ScoresJson(b.stated)},
-      {"stage_default", ScoresJson(b.stage_default)}};
+      {"stated", b.stated ? ScoresJson(*b.stated) : json(nullptr)},
+      {"stage_default", b.stage_default ? ScoresJson(*b.stage_default) : json(nullptr)}};
 }
 
 }  // namespace salesbox::service

@@ -443,6 +443,85 @@ TEST_F(ForecastTest, FewRecentSnapshotsArePlattScaled) {
   EXPECT_DOUBLE_EQ(model.Probability(x.data(), Stage::kQualify), std::clamp(curve, 0.01, 0.99));
 }
 
+// Closed deals imported without a stage history say 1 or 0 as their stated probability and
+// their final stage: a perfect "rep". The backtest leaves them out of the baselines (and the
+// comparison), and without any history scores the model alone.
+TEST_F(ForecastTest, BacktestBaselinesNeedStageHistory) {
+  for (int i = 0; i < 220; ++i) {  // training, closed before the cutoff
+    AddDeal("Early " + std::to_string(i), D(2024, 1, 15), D(2024, 3, 20), i % 3 == 0);
+  }
+  for (int i = 0; i < 30; ++i) {  // tested, no history: open on 08-01 and 09-01
+    Opportunity o;
+    o.name = "Imported " + std::to_string(i);
+    o.account_id = account_;
+    o.owner_id = rep_;
+    o.amount = Money{100000, dkk_};
+    o.created_on = D(2024, 7, 15);
+    o.close_on = D(2024, 9, 20);
+    o.closed_on = D(2024, 9, 20);
+    o.stage = i % 2 == 0 ? Stage::kClosedWon : Stage::kClosedLost;
+    o.probability = i % 2 == 0 ? 1.0 : 0.0;
+    Must(store_->opportunities().Insert(o));
+  }
+  const Date cutoff = D(2024, 6, 1), as_of = D(2025, 1, 1);
+  {
+    SB_ASSERT_OK_AND_ASSIGN(ForecastData data, LoadForecastData(*store_));
+    SB_ASSERT_OK_AND_ASSIGN(Backtest bt, RunBacktest(data, as_of, cutoff));
+    EXPECT_EQ(bt.test_examples, 60);
+    EXPECT_EQ(bt.without_history, 0);
+    EXPECT_FALSE(bt.stated.has_value());
+    EXPECT_FALSE(bt.stage_default.has_value());
+    const nlohmann::json j = BacktestJson(bt);
+    EXPECT_TRUE(j["stated"].is_null());
+    EXPECT_TRUE(j["stage_default"].is_null());
+  }
+  // 20 tested deals with history (stated 10% from the start, 7 of them won): the three are
+  // compared on their 40 snapshots; the 60 without history are counted as left out.
+  for (int i = 0; i < 20; ++i) {
+    AddDeal("Tracked " + std::to_string(i), D(2024, 7, 15), D(2024, 9, 20), i % 3 == 0);
+  }
+  SB_ASSERT_OK_AND_ASSIGN(ForecastData data, LoadForecastData(*store_));
+  SB_ASSERT_OK_AND_ASSIGN(Backtest bt, RunBacktest(data, as_of, cutoff));
+  EXPECT_EQ(bt.test_examples, 40);
+  EXPECT_EQ(bt.without_history, 60);
+  ASSERT_TRUE(bt.stated.has_value());
+  EXPECT_NEAR(bt.stated->brier, (14 * 0.81 + 26 * 0.01) / 40, 1e-9);  // (0.1 − y)² by hand
+  ASSERT_TRUE(bt.stage_default.has_value());
+  const double q = DefaultProbability(Stage::kQualify);
+  EXPECT_NEAR(bt.stage_default->brier, (14 * (1 - q) * (1 - q) + 26 * q * q) / 40, 1e-9);
+}
+
+// A team may have several managers: one who belongs to another team sees the team they
+// co-manage, its reps' deals and its forecast; a manager of neither does not.
+TEST_F(ForecastTest, EveryManagerOfATeamSeesItsForecast) {
+  Team south;
+  south.name = "South";
+  const TeamId south_id = Must(store_->teams().Insert(south));
+  const UserId co = AddUser("co@example.com", south_id);
+  SB_ASSERT_OK_AND_ASSIGN(ForecastData data, LoadForecastData(*store_));
+  Principal co_manager;
+  co_manager.user_id = co;
+  co_manager.role = Role::kManager;
+  co_manager.team_id = south_id;
+  co_manager.managed_teams = {std::min(team_.value, south_id.value),
+                              std::max(team_.value, south_id.value)};
+  EXPECT_TRUE(ForecastVisible(&co_manager, data, rep_.value));  // North's rep
+  Principal other = co_manager;
+  other.managed_teams = {south_id.value};
+  EXPECT_FALSE(ForecastVisible(&other, data, rep_.value));
+
+  for (int i = 0; i < 12; ++i)
+    AddDeal("H" + std::to_string(i), D(2024, 1, 15), D(2024, 3, 20), i < 3);
+  SB_ASSERT_OK_AND_ASSIGN(ForecastData more, LoadForecastData(*store_));
+  ForecastRequest request;
+  request.as_of = D(2025, 3, 1);
+  request.team_id = team_.value;
+  request.viewer = &co_manager;
+  EXPECT_TRUE(RunForecast(more, request).ok());
+  request.viewer = &other;
+  EXPECT_THAT(RunForecast(more, request), StatusIs(StatusCode::kPermissionDenied));
+}
+
 TEST_F(ForecastTest, NoHistoryIsAClearError) {
   AddDeal("Open", D(2025, 1, 15));
   Result<ForecastData> data = LoadForecastData(*store_);

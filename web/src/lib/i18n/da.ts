@@ -547,6 +547,7 @@ export const da: Messages = {
   'forecast.verdict.unclear': 'Ingen klar skævhed',
   'forecast.methodTitle': 'Sådan laves prognosen',
   'forecast.methodModel': 'Sandsynlighederne kommer fra en logistisk regression lært af {deals} lukkede handler ({examples} eksempler, hver handel som den stod ved månedsskift, før den blev lukket), kalibreret med {calibration} regression på en senere periode.',
+  'forecast.methodModelPlatt': 'Sandsynlighederne kommer fra en logistisk regression lært af {deals} lukkede handler ({examples} eksempler, hver handel som den stod ved månedsskift, før den blev lukket), kalibreret med Platt-skalering på en senere periode (for få senere handler til en finere kalibrering, eller den var ikke bedre).',
   'forecast.methodModelRaw': 'Sandsynlighederne kommer fra en logistisk regression lært af {deals} lukkede handler ({examples} eksempler, hver handel som den stod ved månedsskift, før den blev lukket); der var for få senere handler til at kalibrere den.',
   'forecast.outsidePeriod': 'uden for perioden',
   'forecast.features': 'Det ser modellen på: {features}.',

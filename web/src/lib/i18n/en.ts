@@ -546,6 +546,7 @@ export const en = {
   'forecast.verdict.unclear': 'No clear bias',
   'forecast.methodTitle': 'How the forecast is made',
   'forecast.methodModel': 'Win probabilities come from a logistic regression learned from {deals} closed deals ({examples} examples, each deal as it stood at month starts before it closed), calibrated with {calibration} regression on a later period.',
+  'forecast.methodModelPlatt': 'Win probabilities come from a logistic regression learned from {deals} closed deals ({examples} examples, each deal as it stood at month starts before it closed), calibrated with Platt scaling on a later period (too few later deals for a finer calibration, or it did not do better).',
   'forecast.methodModelRaw': 'Win probabilities come from a logistic regression learned from {deals} closed deals ({examples} examples, each deal as it stood at month starts before it closed); there were too few later deals to calibrate it.',
   'forecast.outsidePeriod': 'outside the period',
   'forecast.features': 'What the model looks at: {features}.',

@@ -547,6 +547,7 @@ export const nb: Messages = {
   'forecast.verdict.unclear': 'Ingen tydelig skjevhet',
   'forecast.methodTitle': 'Slik lages prognosen',
   'forecast.methodModel': 'Sannsynlighetene kommer fra en logistisk regresjon lært fra {deals} lukkede salg ({examples} eksempler, hvert salg slik det sto ved månedsskiftene før det ble lukket), kalibrert med {calibration} regresjon på en senere periode.',
+  'forecast.methodModelPlatt': 'Sannsynlighetene kommer fra en logistisk regresjon lært fra {deals} lukkede salg ({examples} eksempler, hvert salg slik det sto ved månedsskiftene før det ble lukket), kalibrert med Platt-skalering på en senere periode (for få senere salg til en finere kalibrering, eller den var ikke bedre).',
   'forecast.methodModelRaw': 'Sannsynlighetene kommer fra en logistisk regresjon lært fra {deals} lukkede salg ({examples} eksempler, hvert salg slik det sto ved månedsskiftene før det ble lukket); det var for få senere salg til å kalibrere den.',
   'forecast.outsidePeriod': 'utenfor perioden',
   'forecast.features': 'Dette ser modellen på: {features}.',

@@ -547,6 +547,7 @@ export const sv: Messages = {
   'forecast.verdict.unclear': 'Ingen tydlig skevhet',
   'forecast.methodTitle': 'Så görs prognosen',
   'forecast.methodModel': 'Sannolikheterna kommer från en logistisk regression inlärd från {deals} avslutade affärer ({examples} exempel, varje affär som den stod vid månadsskiften innan den stängdes), kalibrerad med {calibration} regression på en senare period.',
+  'forecast.methodModelPlatt': 'Sannolikheterna kommer från en logistisk regression inlärd från {deals} avslutade affärer ({examples} exempel, varje affär som den stod vid månadsskiften innan den stängdes), kalibrerad med Platt-skalning på en senare period (för få senare affärer för en finare kalibrering, eller så var den inte bättre).',
   'forecast.methodModelRaw': 'Sannolikheterna kommer från en logistisk regression inlärd från {deals} avslutade affärer ({examples} exempel, varje affär som den stod vid månadsskiftena innan den stängdes); det fanns för få senare affärer för att kalibrera den.',
   'forecast.outsidePeriod': 'utanför perioden',
   'forecast.features': 'Det här tittar modellen på: {features}.',
