@@ -2,8 +2,8 @@
 #include "service/home_service.h"
 
 #include <map>
-#include <variant>
 #include <nlohmann/json.hpp>
+#include <variant>
 
 #include "common/status_macros.h"
 #include "domain/enum_names.h"
@@ -20,18 +20,6 @@ using storage::Match;
 
 using Sums = std::map<std::string, int64_t>;  // currency code -> minor units
 
-json MoneyList(const Sums& sums) {
-  json out = json::array();
-  for (const auto& [code, minor] : sums) {
-    Result<Currency> currency = Currency::Parse(code);
-    const int digits = currency.ok() ? currency->minor_digits() : 2;
-    double major = static_cast<double>(minor);
-    for (int i = 0; i < digits; ++i) major /= 10;
-    out.push_back({{"currency", code}, {"amount", major}, {"amount_minor", minor}});
-  }
-  return out;
-}
-
 Date QuarterStart(Date today) {
   const std::chrono::year_month_day ymd(today);
   const unsigned month = static_cast<unsigned>(ymd.month());
@@ -44,9 +32,8 @@ Date QuarterStart(Date today) {
 json Stages() {
   json out = json::array();
   for (const auto& [stage, name] : EnumNames<Stage>::kNames) {
-    out.push_back({{"name", name},
-                   {"probability", DefaultProbability(stage)},
-                   {"open", !IsClosed(stage)}});
+    out.push_back(
+        {{"name", name}, {"probability", DefaultProbability(stage)}, {"open", !IsClosed(stage)}});
   }
   return out;
 }
@@ -66,10 +53,10 @@ Result<json> Home(storage::Store& store, const Clock& clock, const Principal& pr
     int64_t open_count = 0;
     storage::AggregateQuery open;
     open.filters = VisibleFilters(principal, Kind::kOpportunities);
-    open.filters.push_back(Match(
-        "stage", FilterOp::kIn,
-        {std::string("qualify"), std::string("discover"), std::string("propose"),
-         std::string("negotiate"), std::string("commit")}));
+    open.filters.push_back(
+        Match("stage", FilterOp::kIn,
+              {std::string("qualify"), std::string("discover"), std::string("propose"),
+               std::string("negotiate"), std::string("commit")}));
     open.group_by = {"stage", "amount_currency"};
     open.aggregates = {{storage::AggregateFn::kCount, ""},
                        {storage::AggregateFn::kSum, "amount_minor"}};
@@ -93,13 +80,14 @@ Result<json> Home(storage::Store& store, const Clock& clock, const Principal& pr
     for (const auto& [stage, name] : EnumNames<Stage>::kNames) {
       if (IsClosed(stage)) continue;
       const auto it = by_stage.find(stage);
-      stages.push_back({{"stage", name},
-                        {"count", it == by_stage.end() ? 0 : it->second.first},
-                        {"value", MoneyList(it == by_stage.end() ? Sums{} : it->second.second)}});
+      stages.push_back(
+          {{"stage", name},
+           {"count", it == by_stage.end() ? 0 : it->second.first},
+           {"value", MoneyListJson(it == by_stage.end() ? Sums{} : it->second.second)}});
     }
     out["pipeline"] = {{"open_count", open_count},
                        {"by_stage", std::move(stages)},
-                       {"value", MoneyList(open_value)}};
+                       {"value", MoneyListJson(open_value)}};
     trace.Mark("pipeline");
 
     // Won this quarter.
@@ -126,7 +114,7 @@ Result<json> Home(storage::Store& store, const Clock& clock, const Principal& pr
       return Status::Ok();
     }));
     out["won_this_quarter"] = {{"count", won_count},
-                               {"value", MoneyList(won_value)},
+                               {"value", MoneyListJson(won_value)},
                                {"since", FormatDate(QuarterStart(today))}};
     trace.Mark("won");
 
@@ -135,10 +123,11 @@ Result<json> Home(storage::Store& store, const Clock& clock, const Principal& pr
     std::vector<storage::Value> everyone;
     if (!(principal.role == Role::kRep || principal.role == Role::kManager ||
           principal.role == Role::kMarketing)) {
-      SB_RETURN_IF_ERROR(s.users().ScanFields({}, {"id"}, [&](std::span<const storage::FieldValue> r) {
-        everyone.push_back(r[0].integer);
-        return Status::Ok();
-      }));
+      SB_RETURN_IF_ERROR(
+          s.users().ScanFields({}, {"id"}, [&](std::span<const storage::FieldValue> r) {
+            everyone.push_back(r[0].integer);
+            return Status::Ok();
+          }));
     }
     const auto count_activities = [&](std::vector<storage::Filter> extra) -> Result<int64_t> {
       storage::ListQuery q;
@@ -152,30 +141,28 @@ Result<json> Home(storage::Store& store, const Clock& clock, const Principal& pr
         // Everyone's: by every owner, and none, so that the (owner_id, status, at) index serves
         // instead of a scan of every activity.
         q.filters = VisibleFilters(principal, Kind::kActivities);
-        q.filters.push_back(storage::AnyOf({Match("owner_id", FilterOp::kIn, everyone),
-                                            Match("owner_id", FilterOp::kIsNull)}));
+        q.filters.push_back(storage::AnyOf(
+            {Match("owner_id", FilterOp::kIn, everyone), Match("owner_id", FilterOp::kIsNull)}));
       }
       for (auto& f : extra) q.filters.push_back(std::move(f));
       return s.activities().Count(q);
     };
     const std::string midnight = FormatDate(today) + "T00:00:00Z";
     const std::string end_of_day = FormatDate(today) + "T23:59:59Z";
-    SB_ASSIGN_OR_RETURN(
-        int64_t due_today,
-        count_activities({Match("status", FilterOp::kEq, {std::string("planned")}),
-                          Match("at", FilterOp::kGe, {midnight}),
-                          Match("at", FilterOp::kLe, {end_of_day})}));
+    SB_ASSIGN_OR_RETURN(int64_t due_today,
+                        count_activities({Match("status", FilterOp::kEq, {std::string("planned")}),
+                                          Match("at", FilterOp::kGe, {midnight}),
+                                          Match("at", FilterOp::kLe, {end_of_day})}));
     SB_ASSIGN_OR_RETURN(int64_t overdue,
                         count_activities({Match("status", FilterOp::kEq, {std::string("planned")}),
                                           Match("at", FilterOp::kLt, {midnight})}));
     SB_ASSIGN_OR_RETURN(
         int64_t done,
-        count_activities({Match("status", FilterOp::kEq, {std::string("completed")}),
-                          Match("at", FilterOp::kGe,
-                                {FormatTimestamp(now - std::chrono::hours(24 * 7))})}));
-    out["activities"] = {{"due_today", due_today},
-                         {"overdue", overdue},
-                         {"completed_last_7_days", done}};
+        count_activities(
+            {Match("status", FilterOp::kEq, {std::string("completed")}),
+             Match("at", FilterOp::kGe, {FormatTimestamp(now - std::chrono::hours(24 * 7))})}));
+    out["activities"] = {
+        {"due_today", due_today}, {"overdue", overdue}, {"completed_last_7_days", done}};
     trace.Mark("activities");
 
     // Leads not yet converted or disqualified.

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analytics/audit/playbook.h"
+#include "api/internal/facts_by_day.h"
 #include "api/internal/params.h"
 #include "api/internal/reply.h"
 #include "api/routes/routes.h"
@@ -22,38 +23,6 @@ namespace {
 
 using nlohmann::json;
 using service::Principal;
-
-// The audit's facts, by day, while the data is unchanged: gathering them reads every activity,
-// so pages, items and scorecards share one gathering (at most two days are kept). Thread-safe.
-class AuditFacts {
- public:
-  explicit AuditFacts(storage::Store& store) : store_(store) {}
-
-  // The facts as of `as_of` at the store's current DataVersion.
-  Result<std::shared_ptr<const service::AuditData>> For(Date as_of) {
-    SB_ASSIGN_OR_RETURN(uint64_t version, store_.DataVersion());
-    std::lock_guard lock(mutex_);
-    for (const Entry& facts : entries_) {
-      if (facts.as_of == as_of && facts.version == version) return facts.data;
-    }
-    SB_ASSIGN_OR_RETURN(std::shared_ptr<const service::AuditData> data,
-                        service::LoadAuditData(store_, as_of));
-    std::erase_if(entries_, [version](const Entry& f) { return f.version != version; });
-    if (entries_.size() >= 2) entries_.erase(entries_.begin());  // ~300 MB each at --scale 100
-    entries_.push_back(Entry{as_of, version, data});
-    return data;
-  }
-
- private:
-  struct Entry {
-    Date as_of{};
-    uint64_t version = 0;
-    std::shared_ptr<const service::AuditData> data;
-  };
-  storage::Store& store_;
-  std::mutex mutex_;
-  std::vector<Entry> entries_;
-};
 
 // The last few audit runs by live snapshot and scope: an executive's report and item pages are
 // made again after every write and each used to run the whole company's audit (30-35 ms at
@@ -95,11 +64,18 @@ class RecentOutcomes {
 
 // The audit's handlers and the facts they share.
 struct Audit {
-  explicit Audit(const ApiContext& ctx) : store(ctx.store), clock(ctx.clock), facts(ctx.store) {}
+  explicit Audit(const ApiContext& ctx)
+      : store(ctx.store),
+        clock(ctx.clock),
+        facts(ctx.store, [](storage::Store& s, Date as_of) -> Result<AuditDataPtr> {
+          return service::LoadAuditData(s, as_of);
+        }) {}
 
   storage::Store& store;
   const Clock& clock;
-  AuditFacts facts;
+  using AuditDataPtr = std::shared_ptr<const service::AuditData>;
+  // The audit's facts when the live ones are for another day: gathering reads every activity.
+  FactsByDay<service::AuditData> facts;
   RecentOutcomes outcomes;
 
   // The audit for the request's as_of, team_id and rep_id, within what the user may see.

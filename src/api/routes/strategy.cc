@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/internal/facts_by_day.h"
 #include "api/internal/params.h"
 #include "api/internal/reply.h"
 #include "api/routes/routes.h"
@@ -21,38 +22,9 @@ namespace {
 
 using nlohmann::json;
 
-// The strategy's facts by day while the data is unchanged: loading them reads three years of
-// orders and every deal (about a second at --scale 10), and every user's segments, alignment
-// and cascade pages are made from the same company-wide facts, so they share one load (the
-// last two days kept). Thread-safe; a second request for the same facts waits for the load.
-class StrategyFacts {
- public:
-  explicit StrategyFacts(storage::Store& store) : store_(store) {}
-
-  Result<std::shared_ptr<const service::StrategyData>> For(Date as_of) {
-    SB_ASSIGN_OR_RETURN(uint64_t version, store_.DataVersion());
-    std::lock_guard lock(mutex_);
-    for (const Entry& e : entries_) {
-      if (e.as_of == as_of && e.version == version) return e.data;
-    }
-    SB_ASSIGN_OR_RETURN(service::StrategyData loaded, service::LoadStrategyData(store_, as_of));
-    auto data = std::make_shared<const service::StrategyData>(std::move(loaded));
-    std::erase_if(entries_, [version](const Entry& e) { return e.version != version; });
-    if (entries_.size() >= 2) entries_.erase(entries_.begin());
-    entries_.push_back(Entry{as_of, version, data});
-    return data;
-  }
-
- private:
-  struct Entry {
-    Date as_of{};
-    uint64_t version = 0;
-    std::shared_ptr<const service::StrategyData> data;
-  };
-  storage::Store& store_;
-  std::mutex mutex_;
-  std::vector<Entry> entries_;
-};
+// The strategy's facts (three years of orders and every deal, about a second at --scale 10):
+// every user's segments, alignment and cascade pages share one load per day and data version.
+using StrategyFacts = FactsByDay<service::StrategyData>;
 
 // Strategy: company-level analysis for managers, executives, admins and marketing.
 http::Response Strategy(const ApiContext& ctx, StrategyFacts& facts, Context& c) {
@@ -121,7 +93,12 @@ http::Response Cascade(const ApiContext& ctx, StrategyFacts& facts, Context& c) 
 
 void AddStrategyRoutes(RouteTable& table, const ApiContext& ctx) {
   const std::string v1(kPrefix);
-  auto facts = std::make_shared<StrategyFacts>(ctx.store);
+  auto facts = std::make_shared<StrategyFacts>(
+      ctx.store,
+      [](storage::Store& s, Date as_of) -> Result<std::shared_ptr<const service::StrategyData>> {
+        SB_ASSIGN_OR_RETURN(service::StrategyData data, service::LoadStrategyData(s, as_of));
+        return std::make_shared<const service::StrategyData>(std::move(data));
+      });
   table.Add({"GET", v1 + "/strategy",
              "Segments, profitability, ideal customer profile and alignment", "strategy",
              Access::kSignedIn, std::nullopt, "", 200, false,
