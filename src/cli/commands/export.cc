@@ -22,6 +22,19 @@ constexpr FlagSpec kFlags[] = {
     {"output", "FILE", "write to FILE (replaced only when the export succeeds) instead of stdout"},
 };
 
+// An export is written to `temporary` and renamed to `output` only when it succeeded, so a
+// failed export leaves no half-written file; returns `status`, or the rename's error.
+Status FinishPartial(const std::string& temporary, const std::string& output, Status status) {
+  std::error_code ec;
+  if (!status.ok()) {
+    std::filesystem::remove(temporary, ec);
+    return status;
+  }
+  std::filesystem::rename(temporary, output, ec);
+  if (ec) return Status::Internal("cannot rename " + temporary + ": " + ec.message());
+  return status;
+}
+
 }  // namespace
 
 int RunExport(std::span<const std::string> words) {
@@ -67,13 +80,7 @@ int RunExport(std::span<const std::string> words) {
     service::TransferService transfer(**store, clock);
     Status status = transfer.Export(*kind, *sink);
     sink.reset();  // closes a workbook left open by a failure
-    std::error_code ec;
-    if (status.ok()) {
-      std::filesystem::rename(temporary, output, ec);
-      if (ec) status = Status::Internal("cannot rename " + temporary + ": " + ec.message());
-    } else {
-      std::filesystem::remove(temporary, ec);
-    }
+    status = FinishPartial(temporary, output, status);
     if (!status.ok()) return Fail("export", status);
     return kExitOk;
   }
@@ -97,13 +104,7 @@ int RunExport(std::span<const std::string> words) {
   if (status.ok() && write_failed) status = Status::Internal("writing the output failed");
   if (!output.empty()) {
     std::fclose(out);
-    std::error_code ec;
-    if (status.ok()) {
-      std::filesystem::rename(temporary, output, ec);
-      if (ec) status = Status::Internal("cannot rename " + temporary + ": " + ec.message());
-    } else {
-      std::filesystem::remove(temporary, ec);
-    }
+    status = FinishPartial(temporary, output, status);
   }
   if (!status.ok()) return Fail("export", status);
   return kExitOk;
